@@ -1,0 +1,29 @@
+package dev.bulwark.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Caps how many calls run at once, so one slow dependency cannot take every thread of the service.
+ * A call that finds no slot within {@link #maxWait()} fails with {@link dev.bulwark.BulkheadFullException}.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Bulkhead {
+    /** Bulkheads with the same name share their slots; empty means the method's own. */
+    String name() default "";
+
+    int maxConcurrent() default 25;
+
+    /** How long a caller may wait for a slot (HOCON duration). */
+    String maxWait() default "0ms";
+
+    BulkheadType type() default BulkheadType.SEMAPHORE;
+
+    /** Calls that may wait for a thread of a {@link BulkheadType#THREAD_POOL} bulkhead. */
+    int queueCapacity() default 100;
+}

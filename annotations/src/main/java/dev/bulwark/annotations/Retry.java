@@ -1,0 +1,44 @@
+package dev.bulwark.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Runs the method again when it fails, waiting a backoff delay between attempts. The exception of the
+ * last attempt reaches the caller.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.METHOD, ElementType.TYPE})
+public @interface Retry {
+    /** Retries with the same name share one configuration; empty means the method's own. */
+    String name() default "";
+
+    /** Attempts in all, the first call included. */
+    int maxAttempts() default 3;
+
+    /** Base delay between attempts (HOCON duration). */
+    String delay() default "100ms";
+
+    Backoff backoff() default Backoff.EXPONENTIAL;
+
+    /** Growth factor of {@link Backoff#EXPONENTIAL}. */
+    double multiplier() default 2.0;
+
+    /** Upper bound of one delay, applied before jitter (HOCON duration). */
+    String maxDelay() default "10s";
+
+    Jitter jitter() default Jitter.FULL;
+
+    /** Upper bound of the whole loop; "0" means none (HOCON duration). */
+    String maxDuration() default "0";
+
+    /** Exceptions worth another attempt. */
+    Class<? extends Throwable>[] retryOn() default {Exception.class};
+
+    /** Exceptions that end the loop at once, even if {@link #retryOn()} matches them. */
+    Class<? extends Throwable>[] abortOn() default {};
+}
