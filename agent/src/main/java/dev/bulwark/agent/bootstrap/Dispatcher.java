@@ -1,0 +1,23 @@
+package dev.bulwark.agent.bootstrap;
+
+/** What the woven code calls, implemented by the agent's runtime in its own class loader. */
+public abstract class Dispatcher {
+    /** Starts a protected invocation of the given call site; null runs the method unprotected. */
+    public abstract Invocation enter(int site);
+
+    /** Admits the first attempt of a site that needed its arguments; sets {@link Invocation#skipBody}. */
+    public abstract void admit(Invocation invocation, Object[] arguments);
+
+    /** Decides what follows an attempt: one of the verdicts of {@link BulwarkBridge}. */
+    public abstract int exit(Invocation invocation, Throwable thrown);
+
+    /** Runs the site's fallback method for the failure and ends the invocation. */
+    public abstract Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
+                                    Throwable failure) throws Throwable;
+
+    /** Ends an invocation whose failure goes to the caller. */
+    public abstract void finish(Invocation invocation);
+
+    /** Reports a failure of Bulwark's own code; the call it happened in goes on unprotected. */
+    public abstract void internalError(Invocation invocation, Throwable error);
+}

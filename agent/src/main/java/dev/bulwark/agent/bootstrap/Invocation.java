@@ -1,0 +1,14 @@
+package dev.bulwark.agent.bootstrap;
+
+/**
+ * One protected invocation as the woven code sees it. The runtime reuses these per thread, so a woven call
+ * allocates nothing; the advice reads the two flags directly instead of paying for a call.
+ */
+public abstract class Invocation {
+    /** The body must not run for the current attempt: a policy rejected it. */
+    public boolean skipBody;
+    /** The site needs the arguments (a keyed rate limiter) before it can admit the first attempt. */
+    public boolean wantsArguments;
+    /** Name of the policy that rejected the call, for the exception the advice creates. */
+    public String rejectingPolicy;
+}

@@ -1,0 +1,44 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.agent.bootstrap.Invocation;
+
+/** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
+final class Call extends Invocation {
+    static final long NO_PERMIT = Long.MIN_VALUE;
+
+    final CallStack stack;
+    final int depth;
+    SiteChain site;
+    int attempt;
+    long invocationStartNanos;
+    long attemptStartNanos;
+    long previousDelayNanos;
+    long breakerPermit = NO_PERMIT;
+    boolean holdsBulkhead;
+    boolean timed;
+    long deadlineNanos;
+    Object rateKey;
+    /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
+    int rejection;
+
+    Call(CallStack stack, int depth) {
+        this.stack = stack;
+        this.depth = depth;
+    }
+
+    void begin(SiteChain chain, long now) {
+        site = chain;
+        attempt = 1;
+        invocationStartNanos = now;
+        attemptStartNanos = now;
+        previousDelayNanos = 0;
+        breakerPermit = NO_PERMIT;
+        holdsBulkhead = false;
+        timed = false;
+        rateKey = null;
+        rejection = 0;
+        skipBody = false;
+        rejectingPolicy = null;
+        wantsArguments = chain.keyedLimiter != null;
+    }
+}

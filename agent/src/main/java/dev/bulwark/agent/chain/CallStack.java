@@ -1,0 +1,51 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.agent.policy.timeout.DeadlineSlot;
+import dev.bulwark.agent.policy.timeout.Watchdog;
+
+import java.util.Arrays;
+
+/**
+ * One thread's protected invocations, innermost last. Frames are reused, so a woven call allocates nothing
+ * once its thread has reached its deepest nesting.
+ */
+final class CallStack {
+    private Call[] frames = new Call[4];
+    private int depth;
+    private DeadlineSlot deadlines;
+
+    Call push(SiteChain chain, long now) {
+        if (depth == frames.length) {
+            frames = Arrays.copyOf(frames, depth * 2);
+        }
+        Call call = frames[depth];
+        if (call == null) {
+            call = new Call(this, depth);
+            frames[depth] = call;
+        }
+        depth++;
+        call.begin(chain, now);
+        return call;
+    }
+
+    /** Ends {@code call} and anything a failure left open above it. */
+    void pop(Call call) {
+        call.site = null;
+        call.rateKey = null;
+        depth = call.depth;
+    }
+
+    DeadlineSlot deadlines(Watchdog watchdog) {
+        DeadlineSlot slot = deadlines;
+        if (slot == null) {
+            slot = watchdog.newSlot(Thread.currentThread());
+            deadlines = slot;
+        }
+        return slot;
+    }
+
+    /** The deadline of the innermost open timeout on this thread, for a retry that must not sleep past it. */
+    long enclosingDeadline() {
+        return deadlines == null ? Long.MAX_VALUE : deadlines.currentDeadline();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.BulkheadFullException;
+import dev.bulwark.CircuitOpenException;
+import dev.bulwark.RateLimitedException;
+import dev.bulwark.TimeoutExceededException;
+import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.bootstrap.Dispatcher;
+import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.timeout.Watchdog;
+import dev.bulwark.agent.runtime.BulwarkLog;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Runs the chain of SPEC §4 around every woven call: Fallback → Retry → CircuitBreaker → RateLimited →
+ * Timeout → Bulkhead → body. The advice calls {@link #enter} once per invocation and {@link #exit} after
+ * every attempt; per-attempt permits are taken here, on the exit side, before the advice repeats the body.
+ *
+ * <p>A rejection by an inner policy is an outcome like any exception for the policies outside it: the
+ * breaker records a {@code BulkheadFullException} from an inner bulkhead, and the retry may retry it.
+ */
+public final class ChainDispatcher extends Dispatcher {
+    private static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
+
+    private final CallSites sites;
+    private final NanoClock clock;
+    private final Watchdog watchdog;
+    private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
+
+    public ChainDispatcher(CallSites sites, NanoClock clock, Watchdog watchdog) {
+        this.sites = sites;
+        this.clock = clock;
+        this.watchdog = watchdog;
+    }
+
+    @Override
+    public Invocation enter(int site) {
+        SiteChain chain = sites.get(site);
+        if (chain == null) {
+            return null;
+        }
+        long now = clock.nanoTime();
+        Call call = stacks.get().push(chain, now);
+        if (!call.wantsArguments) {
+            admit(call, now);
+        }
+        return call;
+    }
+
+    @Override
+    public void admit(Invocation invocation, Object[] arguments) {
+        Call call = (Call) invocation;
+        call.rateKey = call.site.rateKey.extract(arguments);
+        admit(call, clock.nanoTime());
+    }
+
+    /** Takes the permits of one attempt, outermost first; on a rejection releases what it took. */
+    private void admit(Call call, long now) {
+        SiteChain chain = call.site;
+        call.skipBody = false;
+        call.rejection = 0;
+        if (chain.breaker != null) {
+            call.breakerPermit = chain.breaker.tryAcquirePermission(now);
+            if (call.breakerPermit < 0) {
+                call.breakerPermit = Call.NO_PERMIT;
+                reject(call, BulwarkBridge.CIRCUIT_OPEN, chain.breaker.name());
+                return;
+            }
+        }
+        if (chain.limiterSpec != null) {
+            long wait = chain.keyedLimiter != null
+                    ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
+                    : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
+            if (wait < 0 || (wait > 0 && !pause(wait))) {
+                rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name(), now);
+                return;
+            }
+            if (wait > 0) {
+                now = clock.nanoTime();
+            }
+        }
+        if (chain.timeout != null) {
+            call.deadlineNanos = call.stack.deadlines(watchdog).enter(now, chain.timeout.timeoutNanos(), chain.timeout.interrupt());
+            call.timed = true;
+        }
+        if (chain.bulkhead != null && !acquireBulkhead(call)) {
+            if (call.timed && closeTimeout(call, clock.nanoTime())) {
+                rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name, now);
+            } else {
+                rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name(), now);
+            }
+            return;
+        }
+        call.attemptStartNanos = now;
+    }
+
+    private boolean acquireBulkhead(Call call) {
+        SiteChain chain = call.site;
+        if (chain.bulkhead.tryAcquire()) {
+            call.holdsBulkhead = true;
+            return true;
+        }
+        long maxWait = chain.bulkheadSpec.maxWaitNanos();
+        if (maxWait <= 0) {
+            return false;
+        }
+        try {
+            call.holdsBulkhead = chain.bulkhead.acquire(maxWait);
+        } catch (InterruptedException interrupted) {
+            // The interrupt belongs to whoever sent it (the caller, or our own watchdog); keep it visible.
+            Thread.currentThread().interrupt();
+        }
+        return call.holdsBulkhead;
+    }
+
+    /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
+    private void rejectInside(Call call, int kind, Class<? extends Throwable> type, String policy, long now) {
+        if (call.breakerPermit != Call.NO_PERMIT) {
+            call.site.breaker.onComplete(call.breakerPermit, type, 0, now);
+            call.breakerPermit = Call.NO_PERMIT;
+        }
+        reject(call, kind, policy);
+    }
+
+    private static void reject(Call call, int kind, String policy) {
+        call.skipBody = true;
+        call.rejection = kind;
+        call.rejectingPolicy = policy;
+    }
+
+    @Override
+    public int exit(Invocation invocation, Throwable thrown) {
+        Call call = (Call) invocation;
+        long now = clock.nanoTime();
+        int rejection = call.skipBody ? call.rejection : completeAttempt(call, thrown, now);
+        Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
+        while (failure != null && retryAfter(call, failure, rejection, now)) {
+            call.attempt++;
+            now = clock.nanoTime();
+            admit(call, now);
+            if (!call.skipBody) {
+                return BulwarkBridge.REPEAT;
+            }
+            rejection = call.rejection;
+            failure = typeOf(rejection);
+        }
+        if (failure == null || (rejection == 0 && !call.site.fallbackApplies(failure))) {
+            call.stack.pop(call);
+            return BulwarkBridge.PROCEED;
+        }
+        if (rejection == BulwarkBridge.TIMED_OUT) {
+            call.rejectingPolicy = call.site.name;
+        }
+        return (call.site.fallbackApplies(failure) ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection;
+    }
+
+    /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
+    private int completeAttempt(Call call, Throwable thrown, long now) {
+        SiteChain chain = call.site;
+        if (call.holdsBulkhead) {
+            call.holdsBulkhead = false;
+            chain.bulkhead.release();
+        }
+        int rejection = 0;
+        if (call.timed && closeTimeout(call, now)) {
+            rejection = BulwarkBridge.TIMED_OUT;
+        }
+        if (call.breakerPermit != Call.NO_PERMIT) {
+            Class<? extends Throwable> outcome = rejection != 0 ? TimeoutExceededException.class
+                    : thrown == null ? null : thrown.getClass();
+            chain.breaker.onComplete(call.breakerPermit, outcome, now - call.attemptStartNanos, now);
+            call.breakerPermit = Call.NO_PERMIT;
+        }
+        return rejection;
+    }
+
+    /** Closes the attempt's timeout frame; true when the attempt ran past its deadline. */
+    private boolean closeTimeout(Call call, long now) {
+        call.timed = false;
+        boolean interrupted = call.stack.deadlines(watchdog).exit();
+        return interrupted || now - call.deadlineNanos >= 0;
+    }
+
+    private boolean retryAfter(Call call, Class<? extends Throwable> failure, int rejection, long now) {
+        SiteChain chain = call.site;
+        if (chain.retry == null || call.attempt >= chain.retry.spec().maxAttempts()) {
+            return false;
+        }
+        boolean ownBreakerOpen = rejection == BulwarkBridge.CIRCUIT_OPEN;
+        if (ownBreakerOpen ? !chain.retry.shouldRetryOpenCircuit() : !chain.retry.shouldRetry(failure)) {
+            return false;
+        }
+        long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
+        long maxDuration = chain.retry.spec().maxDurationNanos();
+        if (maxDuration > 0 && now + delay - call.invocationStartNanos > maxDuration) {
+            return false;
+        }
+        if (now + delay - call.stack.enclosingDeadline() >= 0) {
+            return false;
+        }
+        call.previousDelayNanos = delay;
+        return delay == 0 || pause(delay);
+    }
+
+    /** Waits on the calling thread; false when interrupted, with the interrupt left set for the caller. */
+    private boolean pause(long nanos) {
+        long end = clock.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = end - clock.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Class<? extends Throwable> typeOf(int rejection) {
+        switch (rejection) {
+            case BulwarkBridge.CIRCUIT_OPEN:
+                return CircuitOpenException.class;
+            case BulwarkBridge.BULKHEAD_FULL:
+                return BulkheadFullException.class;
+            case BulwarkBridge.RATE_LIMITED:
+                return RateLimitedException.class;
+            case BulwarkBridge.TIMED_OUT:
+                return TimeoutExceededException.class;
+            default:
+                return null;
+        }
+    }
+
+    @Override
+    public Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
+                           Throwable failure) throws Throwable {
+        Call call = (Call) invocation;
+        FallbackMethod fallback = call.site.fallback;
+        String site = call.site.name;
+        call.stack.pop(call);
+        return fallback.invoke(declaringType, self, arguments, failure, site);
+    }
+
+    @Override
+    public void finish(Invocation invocation) {
+        Call call = (Call) invocation;
+        call.stack.pop(call);
+    }
+
+    @Override
+    public void internalError(Invocation invocation, Throwable error) {
+        StackTraceElement[] where = error.getStackTrace();
+        String key = error.getClass().getName() + (where.length > 0 ? "@" + where[0] : "");
+        BulwarkLog.errorOnce(key, "internal error; the call runs unprotected: " + error, error);
+        if (invocation instanceof Call) {
+            abandon((Call) invocation);
+        }
+    }
+
+    /** Gives back whatever a broken invocation holds, so a fault of ours never leaks a permit or an interrupt. */
+    private void abandon(Call call) {
+        SiteChain chain = call.site;
+        try {
+            if (chain != null && call.holdsBulkhead) {
+                call.holdsBulkhead = false;
+                chain.bulkhead.release();
+            }
+            if (call.timed) {
+                call.timed = false;
+                call.stack.deadlines(watchdog).exit();
+            }
+            if (chain != null && call.breakerPermit != Call.NO_PERMIT) {
+                chain.breaker.releasePermission(call.breakerPermit);
+                call.breakerPermit = Call.NO_PERMIT;
+            }
+        } finally {
+            call.stack.pop(call);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.agent.config.PolicyKind;
+import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
+import dev.bulwark.agent.policy.ratelimit.RateKey;
+import dev.bulwark.agent.policy.ratelimit.RateLimiter;
+import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.policy.retry.RetryPolicy;
+import dev.bulwark.agent.policy.retry.RetrySpec;
+import dev.bulwark.agent.policy.timeout.TimeoutSpec;
+
+/**
+ * The policies of one call site, in SPEC order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
+ * Bulkhead. Absent policies are null, so the hot path pays only for what the method declares.
+ */
+final class SiteChain {
+    final String name;
+    final FallbackSpec fallbackSpec;
+    final FallbackMethod fallback;
+    final RetryPolicy retry;
+    final CircuitBreaker breaker;
+    final RateLimiter limiter;
+    final KeyedRateLimiter keyedLimiter;
+    final RateKey rateKey;
+    final RateLimiterSpec limiterSpec;
+    final TimeoutSpec timeout;
+    final SemaphoreBulkhead bulkhead;
+    final BulkheadSpec bulkheadSpec;
+
+    SiteChain(SiteDefinition definition, PolicyRegistry registry) {
+        SitePolicies policies = definition.policies();
+        this.name = policies.ownName();
+        this.fallback = definition.fallback();
+        this.fallbackSpec = fallback == null ? null : policies.spec(PolicyKind.FALLBACK, FallbackSpec.class);
+        RetrySpec retrySpec = policies.spec(PolicyKind.RETRY, RetrySpec.class);
+        this.retry = retrySpec == null ? null : new RetryPolicy(retrySpec);
+        CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
+        this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec);
+        this.limiterSpec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
+        Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec);
+        this.limiter = anyLimiter instanceof RateLimiter ? (RateLimiter) anyLimiter : null;
+        this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
+        this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
+        this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
+        this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
+        this.bulkhead = bulkheadSpec == null ? null : registry.bulkhead(bulkheadSpec);
+    }
+
+    boolean fallbackApplies(Class<?> failureType) {
+        return fallback != null && fallbackSpec.applyOn().matches(failureType) && !fallbackSpec.skipOn().matches(failureType)
+                && fallback.accepts(failureType);
+    }
+}

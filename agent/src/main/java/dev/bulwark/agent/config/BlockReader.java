@@ -1,0 +1,151 @@
+package dev.bulwark.agent.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads typed values from one policy block and records every value that does not fit, with its key and
+ * origin, instead of throwing at the first one: the user sees all problems of a block at once.
+ */
+final class BlockReader {
+    private final Config block;
+    private final String path;
+    private final List<ConfigProblem> problems = new ArrayList<>();
+
+    BlockReader(Config block, String path) {
+        this.block = block;
+        this.path = path;
+    }
+
+    List<ConfigProblem> problems() {
+        return problems;
+    }
+
+    void rejectUnknownKeys(Set<String> known) {
+        for (String key : block.root().keySet()) {
+            if (!known.contains(key)) {
+                problem(key, "one of " + new java.util.TreeSet<>(known), "unknown key '" + key + "'");
+            }
+        }
+    }
+
+    String string(String key, String fallback) {
+        try {
+            return block.getString(key);
+        } catch (ConfigException e) {
+            problem(key, "a string", describe(key));
+            return fallback;
+        }
+    }
+
+    boolean bool(String key, boolean fallback) {
+        try {
+            return block.getBoolean(key);
+        } catch (ConfigException e) {
+            problem(key, "true or false", describe(key));
+            return fallback;
+        }
+    }
+
+    int integer(String key, int min, int max, int fallback) {
+        try {
+            int value = block.getInt(key);
+            if (value < min || value > max) {
+                problem(key, rangeText("an integer", min, max), String.valueOf(value));
+                return fallback;
+            }
+            return value;
+        } catch (ConfigException e) {
+            problem(key, rangeText("an integer", min, max), describe(key));
+            return fallback;
+        }
+    }
+
+    double decimal(String key, double min, double fallback) {
+        try {
+            double value = block.getDouble(key);
+            if (!(value >= min) || Double.isInfinite(value)) {
+                problem(key, "a number >= " + min, String.valueOf(value));
+                return fallback;
+            }
+            return value;
+        } catch (ConfigException e) {
+            problem(key, "a number >= " + min, describe(key));
+            return fallback;
+        }
+    }
+
+    /** A HOCON duration ("250ms", "2s"; a bare number means milliseconds) of at least {@code minNanos}. */
+    long durationNanos(String key, long minNanos, long fallback) {
+        try {
+            long nanos = block.getDuration(key).toNanos();
+            if (nanos < minNanos) {
+                problem(key, "a duration of at least " + Duration.ofNanos(minNanos), block.root().get(key).render());
+                return fallback;
+            }
+            return nanos;
+        } catch (ConfigException | ArithmeticException e) {
+            problem(key, "a duration such as 250ms, 2s or 1m", describe(key));
+            return fallback;
+        }
+    }
+
+    <E extends Enum<E>> E enumeration(String key, Class<E> type, E fallback) {
+        String raw;
+        try {
+            raw = block.getString(key);
+        } catch (ConfigException e) {
+            problem(key, "one of " + java.util.Arrays.toString(type.getEnumConstants()), describe(key));
+            return fallback;
+        }
+        String constant = raw.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (E value : type.getEnumConstants()) {
+            if (value.name().equals(constant)) {
+                return value;
+            }
+        }
+        problem(key, "one of " + java.util.Arrays.toString(type.getEnumConstants()), "\"" + raw + "\"");
+        return fallback;
+    }
+
+    List<String> classNames(String key, List<String> fallback) {
+        try {
+            List<String> names = block.getStringList(key);
+            for (String name : names) {
+                if (!name.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                    problem(key, "fully qualified class names", "\"" + name + "\"");
+                    return fallback;
+                }
+            }
+            return names;
+        } catch (ConfigException e) {
+            problem(key, "a list of fully qualified class names", describe(key));
+            return fallback;
+        }
+    }
+
+    private static String rangeText(String what, int min, int max) {
+        return max == Integer.MAX_VALUE ? what + " >= " + min : what + " from " + min + " to " + max;
+    }
+
+    private String describe(String key) {
+        ConfigValue value = block.root().get(key);
+        if (value == null) {
+            return "nothing";
+        }
+        return value.valueType().name().toLowerCase(Locale.ROOT) + " " + value.render();
+    }
+
+    void problem(String key, String expected, String found) {
+        ConfigValue value = block.root().get(key);
+        String origin = (value != null ? value.origin() : block.origin()).description();
+        problems.add(new ConfigProblem(path + "." + key, origin, expected, found));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.bulwark.agent.config;
+
+import dev.bulwark.agent.policy.ExceptionMatcher;
+import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.policy.retry.RetrySpec;
+import dev.bulwark.agent.policy.timeout.TimeoutSpec;
+import dev.bulwark.annotations.Backoff;
+import dev.bulwark.annotations.BulkheadType;
+import dev.bulwark.annotations.Jitter;
+import dev.bulwark.annotations.RateAlgorithm;
+import dev.bulwark.annotations.WindowType;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Turns one merged policy block into its immutable spec, validating every value. */
+final class SpecReader {
+    static final Pattern RATE_KEY = Pattern.compile("|#\\d+(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)?");
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+
+    private SpecReader() {
+    }
+
+    static Set<String> keysOf(PolicyKind kind) {
+        switch (kind) {
+            case CIRCUIT_BREAKER:
+                return set("name", "failure-rate-threshold", "slow-call-rate-threshold", "slow-call-duration", "window-type",
+                        "window-size", "minimum-calls", "consecutive-failures", "wait-in-open", "half-open-calls", "record-on",
+                        "ignore-on");
+            case RETRY:
+                return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
+                        "retry-on", "abort-on");
+            case BULKHEAD:
+                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity");
+            case RATE_LIMITER:
+                return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys");
+            case TIMEOUT:
+                return set("value", "interrupt");
+            case FALLBACK:
+                return set("method", "apply-on", "skip-on");
+            default:
+                throw new IllegalArgumentException(kind.name());
+        }
+    }
+
+    private static Set<String> set(String... keys) {
+        return new HashSet<>(Arrays.asList(keys));
+    }
+
+    /** Reads the block; problems are added to {@code reader}, and each bad value keeps its built-in default. */
+    static Object read(PolicyKind kind, String name, BlockReader r) {
+        r.rejectUnknownKeys(keysOf(kind));
+        switch (kind) {
+            case CIRCUIT_BREAKER:
+                return circuitBreaker(name, r);
+            case RETRY:
+                return retry(name, r);
+            case BULKHEAD:
+                return bulkhead(name, r);
+            case RATE_LIMITER:
+                return rateLimiter(name, r);
+            case TIMEOUT:
+                return timeout(r);
+            case FALLBACK:
+                return fallback(r);
+            default:
+                throw new IllegalArgumentException(kind.name());
+        }
+    }
+
+    private static CircuitBreakerSpec circuitBreaker(String name, BlockReader r) {
+        CircuitBreakerSpec d = CircuitBreakerSpec.builder().build();
+        return CircuitBreakerSpec.builder()
+                .name(name)
+                .failureRateThreshold(r.integer("failure-rate-threshold", 1, 100, d.failureRateThreshold()))
+                .slowCallRateThreshold(r.integer("slow-call-rate-threshold", 1, 100, d.slowCallRateThreshold()))
+                .slowCallDurationNanos(r.durationNanos("slow-call-duration", 1, d.slowCallDurationNanos()))
+                .windowType(r.enumeration("window-type", WindowType.class, d.windowType()))
+                .windowSize(r.integer("window-size", 1, 1_000_000, d.windowSize()))
+                .minimumCalls(r.integer("minimum-calls", 1, Integer.MAX_VALUE, d.minimumCalls()))
+                .consecutiveFailures(r.integer("consecutive-failures", 0, Integer.MAX_VALUE, d.consecutiveFailures()))
+                .waitInOpenNanos(r.durationNanos("wait-in-open", NANOS_PER_MILLI, d.waitInOpenNanos()))
+                .halfOpenCalls(r.integer("half-open-calls", 1, 10_000, d.halfOpenCalls()))
+                .recordOn(matcher(r, "record-on", d.recordOn()))
+                .ignoreOn(matcher(r, "ignore-on", d.ignoreOn()))
+                .build();
+    }
+
+    private static RetrySpec retry(String name, BlockReader r) {
+        RetrySpec d = RetrySpec.builder().build();
+        return RetrySpec.builder()
+                .name(name)
+                .maxAttempts(r.integer("max-attempts", 1, 10_000, d.maxAttempts()))
+                .delayNanos(r.durationNanos("delay", 0, d.delayNanos()))
+                .backoff(r.enumeration("backoff", Backoff.class, d.backoff()))
+                .multiplier(r.decimal("multiplier", 1.0, d.multiplier()))
+                .maxDelayNanos(r.durationNanos("max-delay", 0, d.maxDelayNanos()))
+                .jitter(r.enumeration("jitter", Jitter.class, d.jitter()))
+                .maxDurationNanos(r.durationNanos("max-duration", 0, d.maxDurationNanos()))
+                .retryOn(matcher(r, "retry-on", d.retryOn()))
+                .abortOn(matcher(r, "abort-on", d.abortOn()))
+                .build();
+    }
+
+    private static BulkheadSpec bulkhead(String name, BlockReader r) {
+        BulkheadSpec d = BulkheadSpec.builder().build();
+        return BulkheadSpec.builder()
+                .name(name)
+                .maxConcurrent(r.integer("max-concurrent", 1, 100_000, d.maxConcurrent()))
+                .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
+                .type(r.enumeration("type", BulkheadType.class, d.type()))
+                .queueCapacity(r.integer("queue-capacity", 1, 10_000_000, d.queueCapacity()))
+                .build();
+    }
+
+    private static RateLimiterSpec rateLimiter(String name, BlockReader r) {
+        RateLimiterSpec d = RateLimiterSpec.builder().build();
+        String key = r.string("key", d.key());
+        if (!RATE_KEY.matcher(key).matches()) {
+            r.problem("key", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + key + "\"");
+            key = d.key();
+        }
+        return RateLimiterSpec.builder()
+                .name(name)
+                .permits(r.integer("permits", 1, Integer.MAX_VALUE, d.permits()))
+                .periodNanos(r.durationNanos("period", NANOS_PER_MILLI, d.periodNanos()))
+                .algorithm(r.enumeration("algorithm", RateAlgorithm.class, d.algorithm()))
+                .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
+                .key(key)
+                .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
+                .build();
+    }
+
+    private static TimeoutSpec timeout(BlockReader r) {
+        TimeoutSpec d = TimeoutSpec.builder().build();
+        return TimeoutSpec.builder()
+                .timeoutNanos(r.durationNanos("value", 1, d.timeoutNanos()))
+                .interrupt(r.bool("interrupt", d.interrupt()))
+                .build();
+    }
+
+    private static FallbackSpec fallback(BlockReader r) {
+        FallbackSpec d = FallbackSpec.builder().build();
+        String method = r.string("method", "");
+        if (method.isEmpty() || !Character.isJavaIdentifierStart(method.charAt(0))) {
+            r.problem("method", "the name of a method of the same class", "\"" + method + "\"");
+        }
+        return FallbackSpec.builder()
+                .method(method)
+                .applyOn(matcher(r, "apply-on", d.applyOn()))
+                .skipOn(matcher(r, "skip-on", d.skipOn()))
+                .build();
+    }
+
+    private static ExceptionMatcher matcher(BlockReader r, String key, ExceptionMatcher fallback) {
+        List<String> names = r.classNames(key, fallback.typeNames());
+        return ExceptionMatcher.of(names);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.bulwark.agent.weave;
+
+import dev.bulwark.BulkheadFullException;
+import dev.bulwark.CircuitOpenException;
+import dev.bulwark.RateLimitedException;
+import dev.bulwark.TimeoutExceededException;
+import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.bootstrap.Invocation;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * The code inlined into every protected method: a trampoline into {@link BulwarkBridge}. Everything it names
+ * is on the bootstrap path (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
+ * resolves, and the exceptions are created here so the application catches its own view of them.
+ *
+ * <p>The arguments array and the boxed return value are only read on the rejection and fallback paths, and
+ * Byte Buddy creates them where they are read, so a call that succeeds allocates nothing.
+ */
+final class BulwarkAdvice {
+    private BulwarkAdvice() {
+    }
+
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@SiteId int site,
+                         @Advice.AllArguments Object[] arguments,
+                         @Advice.Local("bulwarkInvocation") Invocation invocation) {
+        invocation = BulwarkBridge.enter(site);
+        if (invocation == null) {
+            return false;
+        }
+        if (invocation.wantsArguments) {
+            return BulwarkBridge.admit(invocation, arguments);
+        }
+        return invocation.skipBody;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, repeatOn = Advice.OnNonDefaultValue.class, backupArguments = false)
+    static boolean exit(@Advice.Local("bulwarkInvocation") Invocation invocation,
+                        @Advice.Thrown(readOnly = false) Throwable thrown,
+                        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
+                        @Advice.AllArguments Object[] arguments,
+                        @Advice.This(optional = true) Object self,
+                        @Advice.Origin Class<?> declaringType) {
+        if (invocation == null) {
+            return false;
+        }
+        int verdict = BulwarkBridge.exit(invocation, thrown);
+        if (verdict == BulwarkBridge.PROCEED) {
+            return false;
+        }
+        if (verdict == BulwarkBridge.REPEAT) {
+            return true;
+        }
+        Throwable failure = thrown;
+        int rejection = verdict & BulwarkBridge.REJECTION_MASK;
+        if (rejection == BulwarkBridge.CIRCUIT_OPEN) {
+            failure = new CircuitOpenException(invocation.rejectingPolicy);
+        } else if (rejection == BulwarkBridge.BULKHEAD_FULL) {
+            failure = new BulkheadFullException(invocation.rejectingPolicy);
+        } else if (rejection == BulwarkBridge.RATE_LIMITED) {
+            failure = new RateLimitedException(invocation.rejectingPolicy);
+        } else if (rejection == BulwarkBridge.TIMED_OUT) {
+            failure = new TimeoutExceededException(invocation.rejectingPolicy);
+        }
+        if ((verdict & BulwarkBridge.ACTION_MASK) == BulwarkBridge.FALLBACK) {
+            try {
+                returned = BulwarkBridge.fallback(invocation, declaringType, self, arguments, failure);
+                thrown = null;
+            } catch (Throwable fallbackFailure) {
+                thrown = fallbackFailure;
+            }
+        } else {
+            BulwarkBridge.finish(invocation);
+            thrown = failure;
+        }
+        return false;
+    }
+}

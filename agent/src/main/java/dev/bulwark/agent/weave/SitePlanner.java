@@ -1,0 +1,162 @@
+package dev.bulwark.agent.weave;
+
+import com.typesafe.config.Config;
+import dev.bulwark.agent.chain.FallbackMethod;
+import dev.bulwark.agent.chain.SiteDefinition;
+import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.InstrumentRule;
+import dev.bulwark.agent.config.PolicyKind;
+import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.runtime.BulwarkLog;
+import net.bytebuddy.description.annotation.AnnotationDescription;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.description.type.TypeDefinition;
+import net.bytebuddy.description.type.TypeDescription;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides, from a method's annotations, its class's annotations and the config, which policies protect it,
+ * and checks its fallback method against the class before anything runs.
+ */
+final class SitePlanner {
+    private static final String KOTLIN_CONTINUATION = "kotlin.coroutines.Continuation";
+
+    private final BulwarkConfig config;
+    private final Set<InstrumentRule> matchedRules = ConcurrentHashMap.newKeySet();
+
+    SitePlanner(BulwarkConfig config) {
+        this.config = config;
+    }
+
+    static boolean isCandidate(MethodDescription method) {
+        return method.isMethod() && !method.isAbstract() && !method.isNative() && !method.isBridge()
+                && !method.isSynthetic() && !isKotlinSuspend(method);
+    }
+
+    private static boolean isKotlinSuspend(MethodDescription method) {
+        List<? extends ParameterDescription> parameters = method.getParameters();
+        return !parameters.isEmpty()
+                && parameters.get(parameters.size() - 1).getType().asErasure().getName().equals(KOTLIN_CONTINUATION);
+    }
+
+    /** The site of a protected method, or null when nothing protects it. */
+    SiteDefinition plan(TypeDescription type, MethodDescription method) {
+        Map<PolicyKind, Config> declared = declaredBlocks(type, method);
+        if (declared.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
+            return null;
+        }
+        SitePolicies policies = config.resolve(type.getName(), method.getName(), declared);
+        if (policies.isEmpty()) {
+            return null;
+        }
+        FallbackMethod fallback = null;
+        if (policies.has(PolicyKind.FALLBACK)) {
+            fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
+            if (fallback == null) {
+                policies = policies.without(PolicyKind.FALLBACK);
+                if (policies.isEmpty()) {
+                    return null;
+                }
+            }
+        }
+        boolean asynchronous = method.getReturnType().asErasure().isAssignableTo(CompletionStage.class);
+        return new SiteDefinition(policies, fallback, asynchronous);
+    }
+
+    private Map<PolicyKind, Config> declaredBlocks(TypeDescription type, MethodDescription method) {
+        Map<PolicyKind, Config> declared = new EnumMap<>(PolicyKind.class);
+        String where = type.getName() + "#" + method.getName();
+        for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
+            PolicyKind kind = PolicyKind.ofAnnotation(annotation.getAnnotationType().getName());
+            if (kind != null) {
+                declared.put(kind, AnnotationBlocks.toConfig(annotation, "@" + annotation.getAnnotationType().getSimpleName() + " on " + where));
+            }
+        }
+        if (method.isPublic()) {
+            for (AnnotationDescription annotation : type.getDeclaredAnnotations()) {
+                PolicyKind kind = PolicyKind.ofAnnotation(annotation.getAnnotationType().getName());
+                if (kind != null && !declared.containsKey(kind)) {
+                    declared.put(kind, AnnotationBlocks.toConfig(annotation,
+                            "@" + annotation.getAnnotationType().getSimpleName() + " on class " + type.getName()));
+                }
+            }
+        }
+        for (InstrumentRule rule : config.instrumentRules()) {
+            if (rule.matchesClass(type.getName()) && rule.matchesMethod(method.getName())) {
+                matchedRules.add(rule);
+                rule.blocks().forEach((kind, block) -> declared.merge(kind, block, Config::withFallback));
+            }
+        }
+        return declared;
+    }
+
+    /** Instrument rules that have matched a method so far. */
+    Set<InstrumentRule> matchedRules() {
+        return matchedRules;
+    }
+
+    /**
+     * Finds {@code name} in the class: the protected method's parameters, optionally plus a trailing
+     * Throwable, a return type the caller can take, static if the protected method is. Reports what it
+     * expected when there is no such method.
+     */
+    private static FallbackMethod findFallback(TypeDescription type, MethodDescription method, String name) {
+        List<String> parameters = new ArrayList<>();
+        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
+            parameters.add(parameter.getName());
+        }
+        List<String> rejected = new ArrayList<>();
+        for (MethodDescription candidate : type.getDeclaredMethods()) {
+            if (!candidate.isMethod() || !candidate.getName().equals(name)) {
+                continue;
+            }
+            String mismatch = mismatch(method, candidate, parameters);
+            if (mismatch == null) {
+                List<TypeDescription> types = candidate.getParameters().asTypeList().asErasures();
+                String failureType = types.size() > parameters.size() ? types.get(types.size() - 1).getName() : null;
+                return new FallbackMethod(name, parameters, failureType, candidate.isStatic());
+            }
+            rejected.add(candidate.toGenericString() + " (" + mismatch + ")");
+        }
+        BulwarkLog.error("fallback of " + type.getName() + "#" + method.getName() + " ignored: expected a method '" + name
+                + "(" + String.join(", ", parameters) + "[, Throwable])' returning "
+                + method.getReturnType().asErasure().getName() + " in " + type.getName()
+                + (method.isStatic() ? ", static" : "")
+                + (rejected.isEmpty() ? ", found none" : ", found " + String.join("; ", rejected))
+                + ". The method runs without that fallback.");
+        return null;
+    }
+
+    private static String mismatch(MethodDescription method, MethodDescription candidate, List<String> parameters) {
+        List<TypeDescription> types = candidate.getParameters().asTypeList().asErasures();
+        boolean withFailure = types.size() == parameters.size() + 1;
+        if (types.size() != parameters.size() && !withFailure) {
+            return "wrong number of parameters";
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            if (!types.get(i).getName().equals(parameters.get(i))) {
+                return "parameter " + (i + 1) + " is " + types.get(i).getName();
+            }
+        }
+        if (withFailure && !types.get(types.size() - 1).isAssignableTo(Throwable.class)) {
+            return "its last parameter is not a Throwable";
+        }
+        if (method.isStatic() && !candidate.isStatic()) {
+            return "it must be static";
+        }
+        TypeDefinition expected = method.getReturnType().asErasure();
+        TypeDescription actual = candidate.getReturnType().asErasure();
+        boolean assignable = expected.represents(void.class) ? actual.represents(void.class)
+                : actual.isAssignableTo(expected.asErasure());
+        return assignable ? null : "it returns " + actual.getName();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.bulwark.agent.weave;
+
+import dev.bulwark.agent.chain.CallSites;
+import dev.bulwark.agent.chain.SiteDefinition;
+import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.PolicyKind;
+import dev.bulwark.agent.runtime.BulwarkLog;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.HashMap;
+import java.util.Map;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+/**
+ * Installs the class file transformer: a class is woven when one of its methods, or the class itself, carries
+ * a Bulwark annotation, or the config selects it. Each protected method gets the inline {@link BulwarkAdvice}
+ * with its own call-site id as a constant.
+ */
+public final class Weaver {
+    private final BulwarkConfig config;
+    private final CallSites sites;
+    private final SitePlanner planner;
+
+    public Weaver(BulwarkConfig config, CallSites sites) {
+        this.config = config;
+        this.sites = sites;
+        this.planner = new SitePlanner(config);
+    }
+
+    public void install(Instrumentation instrumentation) {
+        ElementMatcher.Junction<TypeDescription> bulwarkAnnotation = ElementMatchers.none();
+        for (PolicyKind kind : PolicyKind.values()) {
+            bulwarkAnnotation = bulwarkAnnotation.or(ElementMatchers.named(kind.annotationType()));
+        }
+        ElementMatcher<TypeDescription> selected = isAnnotatedWith(bulwarkAnnotation)
+                .or(ElementMatchers.declaresMethod(isAnnotatedWith(bulwarkAnnotation)))
+                .or(type -> config.selectsClass(type.getName()));
+        new AgentBuilder.Default(new ByteBuddy())
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(new FailureListener())
+                .ignore(nameStartsWith("dev.bulwark.agent.").or(nameStartsWith("dev.bulwark.shaded."))
+                        .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+                        .or(nameStartsWith("com.sun.")).or(ElementMatchers.isSynthetic()))
+                .type(selected)
+                .transform(this::transform)
+                .installOn(instrumentation);
+    }
+
+    private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
+                                             JavaModule module, ProtectionDomain domain) {
+        Map<String, Integer> siteIds = new HashMap<>();
+        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+            if (!SitePlanner.isCandidate(method)) {
+                continue;
+            }
+            SiteDefinition site = planner.plan(type, method);
+            if (site != null) {
+                int id = sites.register(site);
+                siteIds.put(key(method), id);
+                BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
+            }
+        }
+        if (siteIds.isEmpty()) {
+            return builder;
+        }
+        AsmVisitorWrapper advice = Advice.withCustomMapping()
+                .bind(SiteId.class, (Advice.OffsetMapping) (instrumentedType, instrumentedMethod, assigner, arguments, sort) ->
+                        new Advice.OffsetMapping.Target.ForStackManipulation(IntegerConstant.forValue(siteIds.get(key(instrumentedMethod)))))
+                .to(BulwarkAdvice.class)
+                .on(method -> siteIds.containsKey(key(method)));
+        return builder.visit(advice);
+    }
+
+    private static String key(MethodDescription method) {
+        return method.getInternalName() + method.getDescriptor();
+    }
+
+    /** Reports classes that could not be woven; they run unprotected. */
+    private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+            BulwarkLog.errorOnce("weave " + typeName, "could not weave " + typeName + "; it runs unprotected: " + throwable, throwable);
+        }
+    }
+}
