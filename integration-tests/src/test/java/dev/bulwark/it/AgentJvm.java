@@ -1,0 +1,207 @@
+package dev.bulwark.it;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Launches a scenario in a fresh JVM, by default with {@code -javaagent:agent/target/bulwark-agent.jar}.
+ * The JDK is the one running the tests, or {@code -Dbulwark.it.java.home}; a configured JDK that is not on
+ * this machine skips the test with a message rather than failing it.
+ */
+final class AgentJvm {
+    static final Path AGENT_JAR = Paths.get(System.getProperty("bulwark.agent.jar", "../agent/target/bulwark-agent.jar")).toAbsolutePath().normalize();
+    private static final long TIMEOUT_SECONDS = 120;
+
+    private final List<String> jvmOptions = new ArrayList<>();
+    private boolean withAgent = true;
+    private String agentArguments;
+
+    static AgentJvm withAgent() {
+        return new AgentJvm();
+    }
+
+    static AgentJvm withoutAgent() {
+        AgentJvm jvm = new AgentJvm();
+        jvm.withAgent = false;
+        return jvm;
+    }
+
+    AgentJvm option(String... options) {
+        jvmOptions.addAll(Arrays.asList(options));
+        return this;
+    }
+
+    AgentJvm agentArguments(String arguments) {
+        this.agentArguments = arguments;
+        return this;
+    }
+
+    static Path javaHome() {
+        String configured = System.getProperty("bulwark.it.java.home");
+        Path home = Paths.get(configured == null || configured.isBlank() ? System.getProperty("java.home") : configured);
+        assumeTrue(Files.isExecutable(home.resolve("bin/java")),
+                "no JDK at " + home + " (bulwark.it.java.home): skipping the tests on that JDK");
+        return home;
+    }
+
+    static int javaFeatureVersion() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(javaHome().resolve("bin/java").toString(), "-XshowSettings:properties", "-version")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        for (String line : out.split("\n")) {
+            String trimmed = line.trim();
+            if (trimmed.startsWith("java.specification.version = ")) {
+                return Integer.parseInt(trimmed.substring("java.specification.version = ".length()).trim());
+            }
+        }
+        throw new IllegalStateException("cannot read the Java version of " + javaHome() + ":\n" + out);
+    }
+
+    List<String> command(Class<?> scenarioClass, String scenario) {
+        List<String> command = new ArrayList<>();
+        command.add(javaHome().resolve("bin/java").toString());
+        if (withAgent) {
+            command.add("-javaagent:" + AGENT_JAR + (agentArguments == null ? "" : "=" + agentArguments));
+        }
+        command.add("-Xshare:auto");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add(scenarioClass.getName());
+        command.add(scenario);
+        return command;
+    }
+
+    static String classPath() {
+        return testClasses() + File.pathSeparator + annotationsLocation();
+    }
+
+    static Path testClasses() {
+        return location(AgentJvm.class);
+    }
+
+    static Path annotationsLocation() {
+        return location(dev.bulwark.annotations.Retry.class);
+    }
+
+    private static Path location(Class<?> type) {
+        try {
+            return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ScenarioResult run(Class<?> scenarioClass, String scenario) throws IOException, InterruptedException {
+        return start(scenarioClass, scenario).finish();
+    }
+
+    Running start(Class<?> scenarioClass, String scenario) throws IOException {
+        if (withAgent) {
+            assumeTrue(Files.isRegularFile(AGENT_JAR), "the agent jar is not built: " + AGENT_JAR + " (run mvn verify)");
+        }
+        return new Running(new ProcessBuilder(command(scenarioClass, scenario)).start());
+    }
+
+    /** A scenario JVM still running: its output is collected as it comes. */
+    static final class Running {
+        private final Process process;
+        private final StreamCollector out;
+        private final StreamCollector err;
+
+        Running(Process process) {
+            this.process = process;
+            this.out = new StreamCollector(process.getInputStream());
+            this.err = new StreamCollector(process.getErrorStream());
+            out.start();
+            err.start();
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        void awaitOutput(String line) throws InterruptedException {
+            if (!out.awaitLine(line, TIMEOUT_SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("the scenario did not print " + line + ":\n" + out.text() + err.text());
+            }
+        }
+
+        void send(String line) throws IOException {
+            OutputStream in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        }
+
+        ScenarioResult finish() throws InterruptedException {
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError("scenario JVM did not finish in " + TIMEOUT_SECONDS + "s; output so far:\n" + out.text() + err.text());
+            }
+            out.join();
+            err.join();
+            return new ScenarioResult(process.exitValue(), out.text(), err.text());
+        }
+    }
+
+    private static final class StreamCollector extends Thread {
+        private final InputStream in;
+        private final StringBuilder text = new StringBuilder();
+
+        StreamCollector(InputStream in) {
+            this.in = in;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    synchronized (text) {
+                        text.append(line).append('\n');
+                        text.notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // The process went away; what was read is all there is.
+            }
+        }
+
+        boolean awaitLine(String line, long timeoutSeconds) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            synchronized (text) {
+                while (!("\n" + text).contains("\n" + line + "\n")) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0 || !isAlive() && !("\n" + text).contains("\n" + line + "\n")) {
+                        return false;
+                    }
+                    text.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                }
+                return true;
+            }
+        }
+
+        String text() {
+            synchronized (text) {
+                return text.toString();
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.bulwark.it;
+
+import dev.bulwark.it.app.RetryScenarios;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RetryIT {
+    private static ScenarioResult run(String scenario) throws Exception {
+        return AgentJvm.withAgent().run(RetryScenarios.class, scenario);
+    }
+
+    @Test
+    void retriesUntilTheBodySucceeds() throws Exception {
+        ScenarioResult result = run("retriesUntilSuccess");
+        assertThat(result.get("outcome")).isEqualTo("returned:ok after 3");
+        assertThat(result.getInt("calls")).isEqualTo(3);
+    }
+
+    @Test
+    void withoutTheAgentTheAnnotationIsInert() throws Exception {
+        ScenarioResult result = AgentJvm.withoutAgent().run(RetryScenarios.class, "retriesUntilSuccess");
+        assertThat(result.get("outcome")).isEqualTo("threw:IllegalStateException:attempt 1");
+        assertThat(result.getInt("calls")).isEqualTo(1);
+    }
+
+    @Test
+    void disabledAgentIsInert() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().option("-Dbulwark.enabled=false").run(RetryScenarios.class, "retriesUntilSuccess");
+        assertThat(result.get("outcome")).isEqualTo("threw:IllegalStateException:attempt 1");
+        assertThat(result.getInt("calls")).isEqualTo(1);
+        assertThat(result.stderr()).contains("disabled");
+    }
+
+    @Test
+    void exhaustedRetryRethrowsTheLastAttemptsException() throws Exception {
+        ScenarioResult result = run("exhaustsAndRethrowsTheLastException");
+        assertThat(result.get("outcome")).isEqualTo("threw:IllegalStateException:attempt 3");
+        assertThat(result.getInt("calls")).isEqualTo(3);
+    }
+
+    @Test
+    void abortOnEndsTheLoopAtOnce() throws Exception {
+        ScenarioResult result = run("abortOnEndsTheLoop");
+        assertThat(result.get("outcome")).isEqualTo("threw:IllegalArgumentException:bad input");
+        assertThat(result.getInt("calls")).isEqualTo(1);
+    }
+
+    @Test
+    void retryOnChoosesWhatIsRetriedIncludingSubclasses() throws Exception {
+        ScenarioResult result = run("retryOnSelectsExceptions");
+        assertThat(result.get("notRetryable")).isEqualTo("threw:IllegalStateException:not an IOException");
+        assertThat(result.getInt("notRetryableCalls")).isEqualTo(1);
+        assertThat(result.get("subclass")).isEqualTo("returned:found");
+        assertThat(result.getInt("subclassCalls")).isEqualTo(4);
+        assertThat(result.getInt("errorCalls")).isEqualTo(1);
+    }
+
+    @Test
+    void theCallerWaitsTheBackoffBetweenAttempts() throws Exception {
+        ScenarioResult result = run("waitsTheBackoffDelay");
+        assertThat(result.getInt("calls")).isEqualTo(4);
+        // Three fixed delays of 120ms: a lower bound only, which no slow machine can break.
+        assertThat(result.getLong("elapsedMillis")).isGreaterThanOrEqualTo(360);
+    }
+
+    @Test
+    void maxDurationEndsTheLoopLongBeforeMaxAttempts() throws Exception {
+        ScenarioResult result = run("maxDurationBoundsTheLoop");
+        assertThat(result.get("outcome")).startsWith("threw:IllegalStateException");
+        // 100ms apart within 1s: at most 11 attempts fit, against 1000 allowed.
+        assertThat(result.getInt("calls")).isBetween(1, 11);
+    }
+
+    @Test
+    void anInterruptEndsTheLoopAndStaysSet() throws Exception {
+        ScenarioResult result = run("interruptEndsTheLoop");
+        assertThat(result.getBoolean("finished")).isTrue();
+        assertThat(result.get("outcome")).isEqualTo("threw:UncheckedIOException:java.io.IOException: down");
+        assertThat(result.getInt("calls")).isEqualTo(1);
+        assertThat(result.getBoolean("interruptFlagKept")).isTrue();
+    }
+
+    @Test
+    void aFirstAttemptThatSucceedsAllocatesNothing() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().option("-Xmx256m").run(RetryScenarios.class, "successAllocatesNothing");
+        assertThat(Double.parseDouble(result.get("bytesPerCall"))).isLessThan(1.0);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.bulwark.it.app;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/** Runs in the scenario JVM: calls the named scenario method and prints what it reports as {@code @@ key=value}. */
+public final class Report {
+    private Report() {
+    }
+
+    public static void put(String key, Object value) {
+        System.out.println("@@ " + key + "=" + value);
+    }
+
+    /** Runs {@code args[0]}, a public static no-argument method of {@code scenarios}. */
+    public static void run(Class<?> scenarios, String[] args) throws Throwable {
+        Method scenario = scenarios.getMethod(args[0]);
+        try {
+            scenario.invoke(null);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+        System.out.flush();
+    }
+
+    /** What a call ended with: its result, or the simple name of its exception and the message. */
+    public static String outcome(java.util.concurrent.Callable<?> call) {
+        try {
+            return "returned:" + call.call();
+        } catch (Exception e) {
+            return "threw:" + e.getClass().getSimpleName() + ":" + e.getMessage();
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.bulwark.it.app;
+
+import dev.bulwark.annotations.Backoff;
+import dev.bulwark.annotations.Jitter;
+import dev.bulwark.annotations.Retry;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+public final class RetryScenarios {
+    private static final AtomicInteger CALLS = new AtomicInteger();
+
+    public static void main(String[] args) throws Throwable {
+        Report.run(RetryScenarios.class, args);
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", jitter = Jitter.NONE)
+    static String succeedsOnThirdAttempt() {
+        int call = CALLS.incrementAndGet();
+        if (call < 3) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static String alwaysFails() {
+        throw new IllegalStateException("attempt " + CALLS.incrementAndGet());
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", abortOn = IllegalArgumentException.class)
+    static String aborts() {
+        CALLS.incrementAndGet();
+        throw new IllegalArgumentException("bad input");
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
+    static String notRetryable() {
+        CALLS.incrementAndGet();
+        throw new IllegalStateException("not an IOException");
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
+    static String retryableSubclass() throws IOException {
+        if (CALLS.incrementAndGet() < 4) {
+            throw new java.io.FileNotFoundException("missing");
+        }
+        return "found";
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static void errorsAreNotRetriedByDefault() {
+        CALLS.incrementAndGet();
+        throw new AssertionError("an Error is not an Exception");
+    }
+
+    @Retry(maxAttempts = 4, delay = "120ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
+    static void fixedDelay() {
+        CALLS.incrementAndGet();
+        throw new IllegalStateException("fails");
+    }
+
+    @Retry(maxAttempts = 1000, delay = "100ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, maxDuration = "1s")
+    static void boundedByMaxDuration() {
+        CALLS.incrementAndGet();
+        throw new IllegalStateException("fails");
+    }
+
+    static final CountDownLatch FIRST_ATTEMPT_FAILED = new CountDownLatch(1);
+
+    @Retry(maxAttempts = 10, delay = "30s", backoff = Backoff.FIXED, jitter = Jitter.NONE)
+    static void waitsLongBetweenAttempts() {
+        CALLS.incrementAndGet();
+        FIRST_ATTEMPT_FAILED.countDown();
+        throw new UncheckedIOException(new IOException("down"));
+    }
+
+    @Retry
+    static int cheap(int x) {
+        return x + 1;
+    }
+
+    public static void retriesUntilSuccess() {
+        Report.put("outcome", Report.outcome(RetryScenarios::succeedsOnThirdAttempt));
+        Report.put("calls", CALLS.get());
+    }
+
+    public static void exhaustsAndRethrowsTheLastException() {
+        Report.put("outcome", Report.outcome(RetryScenarios::alwaysFails));
+        Report.put("calls", CALLS.get());
+    }
+
+    public static void abortOnEndsTheLoop() {
+        Report.put("outcome", Report.outcome(RetryScenarios::aborts));
+        Report.put("calls", CALLS.get());
+    }
+
+    public static void retryOnSelectsExceptions() {
+        Report.put("notRetryable", Report.outcome(RetryScenarios::notRetryable));
+        Report.put("notRetryableCalls", CALLS.getAndSet(0));
+        Report.put("subclass", Report.outcome(RetryScenarios::retryableSubclass));
+        Report.put("subclassCalls", CALLS.getAndSet(0));
+        try {
+            errorsAreNotRetriedByDefault();
+        } catch (AssertionError expected) {
+            Report.put("errorCalls", CALLS.get());
+        }
+    }
+
+    public static void waitsTheBackoffDelay() {
+        long start = System.nanoTime();
+        Report.put("outcome", Report.outcome(() -> {
+            fixedDelay();
+            return null;
+        }));
+        Report.put("calls", CALLS.get());
+        Report.put("elapsedMillis", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    public static void maxDurationBoundsTheLoop() {
+        Report.put("outcome", Report.outcome(() -> {
+            boundedByMaxDuration();
+            return null;
+        }));
+        Report.put("calls", CALLS.get());
+    }
+
+    public static void interruptEndsTheLoop() throws InterruptedException {
+        String[] outcome = new String[1];
+        boolean[] interruptedAfter = new boolean[1];
+        Thread caller = new Thread(() -> {
+            outcome[0] = Report.outcome(() -> {
+                waitsLongBetweenAttempts();
+                return null;
+            });
+            interruptedAfter[0] = Thread.currentThread().isInterrupted();
+        });
+        caller.start();
+        FIRST_ATTEMPT_FAILED.await();
+        caller.interrupt();
+        caller.join(60_000);
+        Report.put("finished", !caller.isAlive());
+        Report.put("outcome", outcome[0]);
+        Report.put("calls", CALLS.get());
+        Report.put("interruptFlagKept", interruptedAfter[0]);
+    }
+
+    public static void successAllocatesNothing() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sum += cheap(i);
+        }
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        int calls = 1_000_000;
+        for (int i = 0; i < calls; i++) {
+            sum += cheap(i);
+        }
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        Report.put("sum", sum);
+        Report.put("bytesPerCall", (double) allocated / calls);
+    }
+}
