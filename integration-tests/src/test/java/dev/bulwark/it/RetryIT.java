@@ -15,6 +15,8 @@ class RetryIT {
         ScenarioResult result = run("retriesUntilSuccess");
         assertThat(result.get("outcome")).isEqualTo("returned:ok after 3");
         assertThat(result.getInt("calls")).isEqualTo(3);
+        assertThat(result.stderr()).contains("[bulwark] INFO Bulwark 0.1.0-SNAPSHOT started, config: built-in defaults")
+                .doesNotContain("WARNING");
     }
 
     @Test

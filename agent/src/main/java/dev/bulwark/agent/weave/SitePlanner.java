@@ -128,7 +128,7 @@ final class SitePlanner {
             rejected.add(candidate.toGenericString() + " (" + mismatch + ")");
         }
         BulwarkLog.error("fallback of " + type.getName() + "#" + method.getName() + " ignored: expected a method '" + name
-                + "(" + String.join(", ", parameters) + "[, Throwable])' returning "
+                + "(" + String.join(", ", parameters) + (parameters.isEmpty() ? "[Throwable]" : "[, Throwable]") + ")' returning "
                 + method.getReturnType().asErasure().getName() + " in " + type.getName()
                 + (method.isStatic() ? ", static" : "")
                 + (rejected.isEmpty() ? ", found none" : ", found " + String.join("; ", rejected))

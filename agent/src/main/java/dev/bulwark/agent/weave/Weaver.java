@@ -12,6 +12,7 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
@@ -42,6 +43,10 @@ public final class Weaver {
     }
 
     public void install(Instrumentation instrumentation) {
+        // Byte Buddy's Nexus, which this agent never uses, is set up eagerly with sun.misc.Unsafe, and that
+        // prints a deprecation warning in the application's output on Java 24+. The property is the relocated
+        // Byte Buddy's own, so an application's Byte Buddy is not affected.
+        System.setProperty(Nexus.PROPERTY, "true");
         ElementMatcher.Junction<TypeDescription> bulwarkAnnotation = ElementMatchers.none();
         for (PolicyKind kind : PolicyKind.values()) {
             bulwarkAnnotation = bulwarkAnnotation.or(ElementMatchers.named(kind.annotationType()));

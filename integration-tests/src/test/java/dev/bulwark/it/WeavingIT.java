@@ -1,0 +1,73 @@
+package dev.bulwark.it;
+
+import dev.bulwark.it.app.WeavingScenarios;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WeavingIT {
+    private static ScenarioResult run(String scenario) throws Exception {
+        return AgentJvm.withAgent().run(WeavingScenarios.class, scenario);
+    }
+
+    @Test
+    void publicPrivateStaticFinalSynchronizedVoidAndPrimitiveMethodsAreWovenIncludingSelfCalls() throws Exception {
+        ScenarioResult result = run("everyKindOfMethod");
+        assertThat(result.get("public")).isEqualTo("returned:rescued");
+        assertThat(result.get("static")).isEqualTo("returned:rescued");
+        assertThat(result.get("fromInside")).isEqualTo("returned:rescued,rescued,rescued,rescued,42,3");
+    }
+
+    @Test
+    void aClassAnnotationCoversItsPublicMethodsAndAMethodsOwnAnnotationWins() throws Exception {
+        ScenarioResult result = run("classLevelAnnotations");
+        assertThat(result.getInt("publicInherits")).isEqualTo(3);
+        assertThat(result.getInt("ownAnnotationWins")).isEqualTo(5);
+        assertThat(result.getInt("packagePrivate")).isEqualTo(1);
+    }
+
+    @Test
+    void aClassInAnIsolatedLoaderIsWovenAndCatchesBulwarkExceptionsByType() throws Exception {
+        ScenarioResult result = run("isolatedClassLoader");
+        assertThat(result.getBoolean("loader")).isTrue();
+        assertThat(result.get("outcome")).startsWith("caught dev.bulwark.TimeoutExceededException");
+    }
+
+    @Test
+    void aDynamicAttachProtectsAnAlreadyLoadedClass() throws Exception {
+        AgentJvm jvm = AgentJvm.withoutAgent();
+        if (AgentJvm.javaFeatureVersion() >= 21) {
+            jvm.option("-XX:+EnableDynamicAgentLoading");
+        }
+        AgentJvm.Running running = jvm.start(WeavingScenarios.class, "dynamicAttach");
+        running.awaitOutput("READY");
+        ByteBuddyAgent.attach(AgentJvm.AGENT_JAR.toFile(), String.valueOf(running.pid()));
+        running.send("GO");
+        ScenarioResult result = running.finish();
+        assertThat(result.get("before")).isEqualTo("threw:IllegalStateException:attempt 1");
+        assertThat(result.getInt("callsBefore")).isEqualTo(1);
+        assertThat(result.get("after")).isEqualTo("returned:ok after 3");
+        assertThat(result.getInt("callsAfter")).isEqualTo(3);
+        assertThat(result.stderr()).contains("attached to a running JVM").doesNotContain("WARNING");
+    }
+
+    @Test
+    void aFailureInsideBulwarkOnEnterLeavesTheMethodRunningUnprotected() throws Exception {
+        ScenarioResult result = run("internalFailureInEnter");
+        assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
+        assertThat(result.get("second")).isEqualTo("threw:IllegalStateException:attempt 2");
+        assertThat(result.get("third")).isEqualTo("returned:ok after 3");
+        assertThat(result.getInt("calls")).isEqualTo(3);
+        assertThat(result.stderr()).containsOnlyOnce("internal error; the call runs unprotected");
+    }
+
+    @Test
+    void aFailureInsideBulwarkOnExitPassesTheBodysOutcomeUnchanged() throws Exception {
+        ScenarioResult result = run("internalFailureInExit");
+        assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
+        assertThat(result.get("third")).isEqualTo("returned:ok after 3");
+        assertThat(result.getInt("calls")).isEqualTo(3);
+        assertThat(result.stderr()).containsOnlyOnce("internal error; the call runs unprotected");
+    }
+}

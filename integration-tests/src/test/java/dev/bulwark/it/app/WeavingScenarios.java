@@ -1,0 +1,154 @@
+package dev.bulwark.it.app;
+
+import dev.bulwark.agent.bootstrap.Dispatcher;
+import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.annotations.Retry;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.reflect.Field;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+public final class WeavingScenarios {
+    private static final AtomicInteger CALLS = new AtomicInteger();
+
+    public static void main(String[] args) throws Throwable {
+        Report.run(WeavingScenarios.class, args);
+    }
+
+    public static void everyKindOfMethod() {
+        MethodKinds kinds = new MethodKinds();
+        Report.put("public", Report.outcome(kinds::publicMethod));
+        Report.put("static", Report.outcome(MethodKinds::staticMethod));
+        Report.put("fromInside", Report.outcome(kinds::callsFromInside));
+    }
+
+    public static void classLevelAnnotations() {
+        ClassLevel target = new ClassLevel();
+        Report.outcome(() -> {
+            target.publicInherits();
+            return null;
+        });
+        Report.put("publicInherits", target.calls.getAndSet(0));
+        Report.outcome(() -> {
+            target.ownAnnotationWins();
+            return null;
+        });
+        Report.put("ownAnnotationWins", target.calls.getAndSet(0));
+        Report.outcome(() -> {
+            target.packagePrivateIsNotCovered();
+            return null;
+        });
+        Report.put("packagePrivate", target.calls.getAndSet(0));
+    }
+
+    /** A loader that does not delegate to the application loader, with its own annotations jar. */
+    @SuppressWarnings("unchecked")
+    public static void isolatedClassLoader() throws Exception {
+        String[] entries = System.getProperty("java.class.path").split(File.pathSeparator);
+        URL[] urls = new URL[entries.length];
+        for (int i = 0; i < entries.length; i++) {
+            urls[i] = new File(entries[i]).toURI().toURL();
+        }
+        try (URLClassLoader isolated = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
+            Class<?> service = isolated.loadClass("dev.bulwark.it.app.isolated.IsolatedService");
+            Report.put("loader", service.getClassLoader() == isolated);
+            Report.put("outcome", ((Supplier<String>) service.getDeclaredConstructor().newInstance()).get());
+        }
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static String protectedAfterAttach() {
+        int call = CALLS.incrementAndGet();
+        if (call % 3 != 0) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    /** Loads and runs the class, waits for the test to attach the agent, then runs it again. */
+    public static void dynamicAttach() throws Exception {
+        Report.put("before", Report.outcome(WeavingScenarios::protectedAfterAttach));
+        Report.put("callsBefore", CALLS.getAndSet(0));
+        System.out.println("READY");
+        System.out.flush();
+        new BufferedReader(new InputStreamReader(System.in)).readLine();
+        Report.put("after", Report.outcome(WeavingScenarios::protectedAfterAttach));
+        Report.put("callsAfter", CALLS.get());
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static String flaky() {
+        int call = CALLS.incrementAndGet();
+        if (call < 3) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    /** Replaces the bridge's runtime with one that fails inside Bulwark at the given step. */
+    private static void breakBulwark(String step) throws Exception {
+        Field field = Class.forName("dev.bulwark.agent.bootstrap.BulwarkBridge").getDeclaredField("dispatcher");
+        field.setAccessible(true);
+        Dispatcher real = (Dispatcher) field.get(null);
+        field.set(null, new Dispatcher() {
+            @Override
+            public Invocation enter(int site) {
+                Invocation invocation = real.enter(site);
+                if (step.equals("enter")) {
+                    throw new IllegalStateException("forced failure in enter");
+                }
+                return invocation;
+            }
+
+            @Override
+            public void admit(Invocation invocation, Object[] arguments) {
+                real.admit(invocation, arguments);
+            }
+
+            @Override
+            public int exit(Invocation invocation, Throwable thrown) {
+                if (step.equals("exit")) {
+                    throw new IllegalStateException("forced failure in exit");
+                }
+                return real.exit(invocation, thrown);
+            }
+
+            @Override
+            public Object fallback(Invocation invocation, Class<?> type, Object self, Object[] args, Throwable failure) throws Throwable {
+                return real.fallback(invocation, type, self, args, failure);
+            }
+
+            @Override
+            public void finish(Invocation invocation) {
+                real.finish(invocation);
+            }
+
+            @Override
+            public void internalError(Invocation invocation, Throwable error) {
+                real.internalError(invocation, error);
+            }
+        });
+    }
+
+    public static void internalFailureInEnter() throws Exception {
+        breakBulwark("enter");
+        runFlakyTwice();
+    }
+
+    public static void internalFailureInExit() throws Exception {
+        breakBulwark("exit");
+        runFlakyTwice();
+    }
+
+    private static void runFlakyTwice() {
+        Report.put("first", Report.outcome(WeavingScenarios::flaky));
+        Report.put("second", Report.outcome(WeavingScenarios::flaky));
+        Report.put("third", Report.outcome(WeavingScenarios::flaky));
+        Report.put("calls", CALLS.get());
+    }
+}
