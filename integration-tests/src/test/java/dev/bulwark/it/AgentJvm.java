@@ -79,7 +79,6 @@ final class AgentJvm {
         if (withAgent) {
             command.add("-javaagent:" + AGENT_JAR + (agentArguments == null ? "" : "=" + agentArguments));
         }
-        command.add("-Xshare:auto");
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());

@@ -1,0 +1,127 @@
+package dev.bulwark.sample;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+
+/**
+ * A small stock service over a flaky inventory dependency. Run it with the agent and every request shows
+ * what Bulwark did; run it without, and the same requests fail. It replays a short demo against itself and
+ * exits; with {@code --serve} it keeps serving on port 8080 ({@code -Dsample.port}).
+ */
+public final class SampleApp {
+    private SampleApp() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Downstream.Mood> moods = new LinkedHashMap<>();
+        moods.put("apple", Downstream.Mood.HEALTHY);
+        moods.put("pear", Downstream.Mood.FLAKY);
+        moods.put("plum", Downstream.Mood.SLOW);
+        moods.put("fig", Downstream.Mood.DOWN);
+        Downstream inventory = new Downstream(moods);
+        StockService stock = new StockService(inventory);
+
+        int port = Integer.getInteger("sample.port", 8080);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext("/stock", exchange -> respond(exchange, () -> stock.stock(query(exchange, "sku"))));
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+        int boundPort = server.getAddress().getPort();
+        System.out.println("Stock service on http://127.0.0.1:" + boundPort + "/stock?sku=apple");
+
+        boolean serve = Arrays.asList(args).contains("--serve");
+        try {
+            demo(boundPort, inventory, List.copyOf(moods.keySet()));
+            if (serve) {
+                System.out.println("Serving until stopped (Ctrl-C).");
+                Thread.currentThread().join();
+            }
+        } finally {
+            if (!serve) {
+                server.stop(0);
+                System.exit(0);
+            }
+        }
+    }
+
+    private static void demo(int port, Downstream inventory, List<String> skus) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        System.out.println();
+        System.out.println("sku    mood     inventory calls  time    response");
+        for (String sku : skus) {
+            int before = inventory.callsFor(sku);
+            long start = System.nanoTime();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/stock?sku=" + sku)).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            System.out.printf("%-6s %-8s %16d  %5dms  %d %s%n", sku, mood(sku), inventory.callsFor(sku) - before, millis,
+                    response.statusCode(), response.body());
+        }
+        System.out.println();
+        System.out.println("With the agent: pear is retried until it answers, plum is cut off by @Timeout, fig falls back.");
+        System.out.println("Without the agent, pear, plum and fig would have failed or hung the request.");
+    }
+
+    private static String mood(String sku) {
+        switch (sku) {
+            case "pear":
+                return "flaky";
+            case "plum":
+                return "slow";
+            case "fig":
+                return "down";
+            default:
+                return "healthy";
+        }
+    }
+
+    private static String query(HttpExchange exchange, String name) {
+        String query = exchange.getRequestURI().getQuery();
+        if (query != null) {
+            for (String pair : query.split("&")) {
+                if (pair.startsWith(name + "=")) {
+                    return pair.substring(name.length() + 1);
+                }
+            }
+        }
+        return "";
+    }
+
+    interface Handler {
+        String handle() throws Exception;
+    }
+
+    private static void respond(HttpExchange exchange, Handler handler) throws IOException {
+        int status;
+        String body;
+        try {
+            body = handler.handle();
+            status = 200;
+        } catch (Exception e) {
+            status = 503;
+            body = "{\"error\":\"" + e.getClass().getSimpleName() + ": " + e.getMessage() + "\"}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
