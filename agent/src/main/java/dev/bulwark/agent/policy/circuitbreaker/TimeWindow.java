@@ -61,6 +61,8 @@ final class TimeWindow implements OutcomeWindow {
         int index = indexOf(second);
         while (true) {
             SecondBucket existing = ring.get(index);
+            // A later second's bucket here means time jumped a whole lap past this second while we
+            // were computing: share that bucket rather than roll the ring back.
             if (existing != null && existing.second >= second) {
                 return existing;
             }
