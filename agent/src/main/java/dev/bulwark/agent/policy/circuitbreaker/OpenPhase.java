@@ -21,6 +21,6 @@ final class OpenPhase extends Phase {
 
     @Override
     WindowCounts counts(long nowNanos) {
-        return cause == null ? WindowCounts.EMPTY : cause.counts(nowNanos);
+        return cause.counts(nowNanos);
     }
 }

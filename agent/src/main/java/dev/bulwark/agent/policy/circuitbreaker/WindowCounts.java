@@ -2,8 +2,6 @@ package dev.bulwark.agent.policy.circuitbreaker;
 
 /** A read-side snapshot of one window's counters; built only for metrics, never on the call path. */
 final class WindowCounts {
-    static final WindowCounts EMPTY = new WindowCounts(0, 0, 0, 1);
-
     final long calls;
     final long failed;
     final long slow;
