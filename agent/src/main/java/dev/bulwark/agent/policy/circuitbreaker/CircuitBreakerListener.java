@@ -1,0 +1,18 @@
+package dev.bulwark.agent.policy.circuitbreaker;
+
+/**
+ * Telemetry hooks. Called on the caller's thread after the breaker's state is already updated, so a
+ * listener observes decisions and cannot change them; it must be cheap and allocation-free on
+ * {@link #onOutcome}, which runs on every protected call.
+ */
+public interface CircuitBreakerListener {
+    CircuitBreakerListener NOOP = new CircuitBreakerListener() {
+    };
+
+    /** Told exactly once per transition, by the thread whose CAS won it. */
+    default void onTransition(String name, CircuitState from, CircuitState to) {
+    }
+
+    default void onOutcome(String name, CallOutcome outcome) {
+    }
+}

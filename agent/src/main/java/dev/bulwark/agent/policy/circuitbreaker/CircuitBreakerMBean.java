@@ -1,0 +1,30 @@
+package dev.bulwark.agent.policy.circuitbreaker;
+
+/**
+ * The JMX view of one breaker ({@code dev.bulwark:type=CircuitBreaker,name="..."}). Only JDK types, so
+ * any JMX console can read it without Bulwark's classes.
+ */
+public interface CircuitBreakerMBean {
+    /** {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+    String getState();
+
+    /** Percent, or -1 while the window holds fewer than {@code minimumCalls} calls. */
+    float getFailureRate();
+
+    /** Percent, or -1 while the window holds fewer than {@code minimumCalls} calls. */
+    float getSlowCallRate();
+
+    long getBufferedCalls();
+
+    long getFailedCalls();
+
+    long getSlowCalls();
+
+    long getNotPermittedCalls();
+
+    /** Holds the breaker open until {@link #reset()}. */
+    void forceOpen();
+
+    /** Closes the breaker with an empty window. */
+    void reset();
+}
