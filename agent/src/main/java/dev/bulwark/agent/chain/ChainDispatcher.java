@@ -27,12 +27,14 @@ public final class ChainDispatcher extends Dispatcher {
     private static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
 
     private final CallSites sites;
+    private final PolicyRegistry registry;
     private final NanoClock clock;
     private final Watchdog watchdog;
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
 
-    public ChainDispatcher(CallSites sites, NanoClock clock, Watchdog watchdog) {
+    public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, Watchdog watchdog) {
         this.sites = sites;
+        this.registry = registry;
         this.clock = clock;
         this.watchdog = watchdog;
     }
@@ -64,6 +66,10 @@ public final class ChainDispatcher extends Dispatcher {
         call.skipBody = false;
         call.rejection = 0;
         if (chain.breaker != null) {
+            if (!chain.breakerExposed) {
+                chain.breakerExposed = true;
+                registry.exposeOverJmx(chain.breaker);
+            }
             call.breakerPermit = chain.breaker.tryAcquirePermission(now);
             if (call.breakerPermit < 0) {
                 call.breakerPermit = Call.NO_PERMIT;

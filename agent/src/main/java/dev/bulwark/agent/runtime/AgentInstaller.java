@@ -29,7 +29,8 @@ public final class AgentInstaller {
         }
         PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM);
         CallSites sites = new CallSites(registry);
-        BulwarkBridge.install(new ChainDispatcher(sites, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM)));
+        OperatorRegistry.install(registry);
+        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM)));
         new Weaver(config, sites).install(instrumentation);
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + config.source());
