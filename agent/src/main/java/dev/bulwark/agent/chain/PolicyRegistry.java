@@ -23,16 +23,18 @@ import java.util.function.Function;
  */
 public final class PolicyRegistry {
     private final NanoClock clock;
+    private final CircuitBreakerListener breakerListener;
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
 
-    public PolicyRegistry(NanoClock clock) {
+    public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
         this.clock = clock;
+        this.breakerListener = breakerListener;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec) {
-        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, clock, CircuitBreakerListener.NOOP),
+        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, clock, breakerListener),
                 "circuit breaker");
     }
 
