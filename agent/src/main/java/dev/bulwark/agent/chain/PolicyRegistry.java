@@ -59,6 +59,16 @@ public final class PolicyRegistry {
         return breakers.keySet();
     }
 
+    public Iterable<String> bulkheadNames() {
+        return bulkheads.keySet();
+    }
+
+    /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
+    public int bulkheadActive(String name) {
+        Shared<SemaphoreBulkhead, BulkheadSpec> shared = bulkheads.get(name);
+        return shared == null ? -1 : shared.policy.active();
+    }
+
     SemaphoreBulkhead bulkhead(BulkheadSpec spec) {
         return shared(bulkheads, spec.name(), spec, SemaphoreBulkhead::new, "bulkhead");
     }

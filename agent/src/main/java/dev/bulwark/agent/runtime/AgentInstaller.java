@@ -8,6 +8,7 @@ import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
+import dev.bulwark.agent.telemetry.TelemetryObserver;
 import dev.bulwark.agent.weave.Weaver;
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class AgentInstaller {
             BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + config.source() + ")");
             return;
         }
-        CallObserver observer = CallObserver.NONE;
+        CallObserver observer = TelemetryObserver.create(config.metricsEnabled(), config.spansEnabled(), version);
         PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
