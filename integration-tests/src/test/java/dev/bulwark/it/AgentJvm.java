@@ -28,7 +28,9 @@ final class AgentJvm {
     private static final long TIMEOUT_SECONDS = 120;
 
     private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> optionsBeforeAgent = new ArrayList<>();
     private boolean withAgent = true;
+    private boolean testClassPath;
     private String agentArguments;
 
     static AgentJvm withAgent() {
@@ -43,6 +45,18 @@ final class AgentJvm {
 
     AgentJvm option(String... options) {
         jvmOptions.addAll(Arrays.asList(options));
+        return this;
+    }
+
+    /** Options placed before Bulwark's {@code -javaagent}, such as another agent that must start first. */
+    AgentJvm optionBeforeAgent(String... options) {
+        optionsBeforeAgent.addAll(Arrays.asList(options));
+        return this;
+    }
+
+    /** Runs the scenario with the tests' whole class path (an OpenTelemetry SDK, say), less the agent's classes. */
+    AgentJvm withTestClassPath() {
+        testClassPath = true;
         return this;
     }
 
@@ -76,12 +90,13 @@ final class AgentJvm {
     List<String> command(Class<?> scenarioClass, String scenario) {
         List<String> command = new ArrayList<>();
         command.add(javaHome().resolve("bin/java").toString());
+        command.addAll(optionsBeforeAgent);
         if (withAgent) {
             command.add("-javaagent:" + AGENT_JAR + (agentArguments == null ? "" : "=" + agentArguments));
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classPath());
+        command.add(testClassPath ? fullTestClassPath() : classPath());
         command.add(scenarioClass.getName());
         command.add(scenario);
         return command;
@@ -89,6 +104,15 @@ final class AgentJvm {
 
     static String classPath() {
         return testClasses() + File.pathSeparator + annotationsLocation();
+    }
+
+    /** Surefire's test class path: an application that ships its own libraries, but never Bulwark's agent. */
+    static String fullTestClassPath() {
+        String all = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path agentClasses = location(dev.bulwark.agent.BulwarkAgent.class);
+        return Arrays.stream(all.split(File.pathSeparator))
+                .filter(entry -> !Paths.get(entry).toAbsolutePath().normalize().equals(agentClasses))
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     static Path testClasses() {
