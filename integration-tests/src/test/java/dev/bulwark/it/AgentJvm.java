@@ -167,6 +167,19 @@ final class AgentJvm {
             }
         }
 
+        /** Everything the scenario printed to standard output so far. */
+        String output() {
+            return out.text();
+        }
+
+        /** Ends a scenario that serves until stopped. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+
         void send(String line) throws IOException {
             OutputStream in = process.getOutputStream();
             in.write((line + "\n").getBytes(StandardCharsets.UTF_8));

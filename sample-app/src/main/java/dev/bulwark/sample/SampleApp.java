@@ -28,6 +28,7 @@ public final class SampleApp {
     }
 
     public static void main(String[] args) throws Exception {
+        Telemetry.start();
         Map<String, Downstream.Mood> moods = new LinkedHashMap<>();
         moods.put("apple", Downstream.Mood.HEALTHY);
         moods.put("pear", Downstream.Mood.FLAKY);
