@@ -91,10 +91,11 @@ class RetryDecisionTest {
     }
 
     @Test
-    void aMaxDurationReachingPastTheLargestNanosMeansNoLimit() {
+    void aMaxDurationReachingPastTheLargestNanosLeavesOnlyTheEnclosingDeadline() {
         RetryPolicy policy = new RetryPolicy(RetrySpec.builder().maxDurationNanos(Long.MAX_VALUE).build());
 
-        assertThat(policy.nextAttemptFits(Long.MAX_VALUE / 2, 10, 10, Long.MAX_VALUE)).isTrue();
+        assertThat(policy.nextAttemptFits(500 * MS, 10, 10, 1000 * MS)).isTrue();
+        assertThat(policy.nextAttemptFits(1000 * MS, 10, 10, 1000 * MS)).isFalse();
     }
 
     @Test
