@@ -117,12 +117,12 @@ public final class ThreadPoolBulkhead {
                     return;
                 }
                 running.incrementAndGet();
+                // an interrupt meant for the previous body (a timeout, say) must not reach this one
+                Thread.interrupted();
                 try {
                     task.run();
                 } finally {
                     running.decrementAndGet();
-                    // a body may leave its worker interrupted (a timeout); the next body must not inherit that
-                    Thread.interrupted();
                     finished();
                 }
             }

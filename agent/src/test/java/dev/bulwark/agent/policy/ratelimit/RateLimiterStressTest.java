@@ -55,6 +55,37 @@ class RateLimiterStressTest {
         assertWithinEnvelope(algorithm, proceedTimes, PERMITS, PERIOD);
     }
 
+    /**
+     * With one permit every grant depends on the one just claimed, so callers constantly read a slot whose
+     * claimant may not have published it yet: a limiter that read such a slot too early would over-grant here.
+     */
+    @ParameterizedTest
+    @EnumSource(RateAlgorithm.class)
+    void aSinglePermitIsNeverGrantedTwiceInOnePeriod(RateAlgorithm algorithm) throws Exception {
+        long period = 64;
+        RateLimiter limiter = Limiters.create(algorithm, 1, period);
+        AtomicLong clock = new AtomicLong(START);
+        long end = START + 400_000;
+
+        long[] proceedTimes = hammer(THREADS, thread -> {
+            List<Long> granted = new ArrayList<>();
+            for (long now = clock.incrementAndGet(); now < end; now = clock.incrementAndGet()) {
+                long wait = limiter.reserve(now, period);
+                if (wait >= 0) {
+                    granted.add(now + wait);
+                }
+            }
+            return granted;
+        });
+
+        assertThat(proceedTimes).hasSizeGreaterThan(1_000);
+        if (algorithm == RateAlgorithm.FIXED_WINDOW) {
+            GrantLog.assertAtMostPermitsPerAlignedWindow(proceedTimes, 1, period);
+        } else {
+            GrantLog.assertAtMostPermitsInAnyWindow(proceedTimes, 1, period);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(RateAlgorithm.class)
     void afterABurstGrantsAtTheConfiguredRate(RateAlgorithm algorithm) throws Exception {
