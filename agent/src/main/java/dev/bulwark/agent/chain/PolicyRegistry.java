@@ -3,6 +3,7 @@ package dev.bulwark.agent.chain;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -15,6 +16,8 @@ import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -27,6 +30,7 @@ public final class PolicyRegistry {
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
 
     public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
         this.clock = clock;
@@ -63,6 +67,12 @@ public final class PolicyRegistry {
         return shared(bulkheads, spec.name(), spec, SemaphoreBulkhead::new, "bulkhead");
     }
 
+    /** A bulkhead running asynchronous bodies on its own daemon threads, named after it. */
+    ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
+        return shared(threadPools, spec.name(), spec, s -> new ThreadPoolBulkhead(s, new NamedDaemonThreads("bulwark-bulkhead-" + s.name())),
+                "bulkhead");
+    }
+
     /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
     Object rateLimiter(RateLimiterSpec spec) {
         return shared(limiters, spec.name(), spec,
@@ -85,6 +95,22 @@ public final class PolicyRegistry {
         Shared(P policy, S spec) {
             this.policy = policy;
             this.spec = spec;
+        }
+    }
+
+    private static final class NamedDaemonThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        NamedDaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         }
     }
 }

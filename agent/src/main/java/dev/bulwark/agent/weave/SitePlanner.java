@@ -1,7 +1,7 @@
 package dev.bulwark.agent.weave;
 
 import com.typesafe.config.Config;
-import dev.bulwark.agent.chain.FallbackMethod;
+import dev.bulwark.agent.chain.SiblingMethod;
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.InstrumentRule;
@@ -20,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,7 +59,7 @@ final class SitePlanner {
         if (policies.isEmpty()) {
             return null;
         }
-        FallbackMethod fallback = null;
+        SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
             if (fallback == null) {
@@ -68,8 +69,21 @@ final class SitePlanner {
                 }
             }
         }
-        boolean asynchronous = method.getReturnType().asErasure().isAssignableTo(CompletionStage.class);
-        return new SiteDefinition(policies, fallback, asynchronous);
+        return new SiteDefinition(policies, fallback, isAsynchronous(method) ? selfReference(method) : null);
+    }
+
+    /** Exactly CompletionStage or CompletableFuture: the runtime's own stage can stand in for either. */
+    static boolean isAsynchronous(MethodDescription method) {
+        TypeDescription returned = method.getReturnType().asErasure();
+        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class);
+    }
+
+    private static SiblingMethod selfReference(MethodDescription method) {
+        List<String> parameters = new ArrayList<>();
+        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
+            parameters.add(parameter.getName());
+        }
+        return new SiblingMethod(method.getName(), parameters, null, method.isStatic());
     }
 
     private Map<PolicyKind, Config> declaredBlocks(TypeDescription type, MethodDescription method) {
@@ -109,7 +123,7 @@ final class SitePlanner {
      * Throwable, a return type the caller can take, static if the protected method is. Reports what it
      * expected when there is no such method.
      */
-    private static FallbackMethod findFallback(TypeDescription type, MethodDescription method, String name) {
+    private static SiblingMethod findFallback(TypeDescription type, MethodDescription method, String name) {
         List<String> parameters = new ArrayList<>();
         for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
             parameters.add(parameter.getName());
@@ -123,7 +137,7 @@ final class SitePlanner {
             if (mismatch == null) {
                 List<TypeDescription> types = candidate.getParameters().asTypeList().asErasures();
                 String failureType = types.size() > parameters.size() ? types.get(types.size() - 1).getName() : null;
-                return new FallbackMethod(name, parameters, failureType, candidate.isStatic());
+                return new SiblingMethod(name, parameters, failureType, candidate.isStatic());
             }
             rejected.add(candidate.toGenericString() + " (" + mismatch + ")");
         }
@@ -155,7 +169,9 @@ final class SitePlanner {
         }
         TypeDefinition expected = method.getReturnType().asErasure();
         TypeDescription actual = candidate.getReturnType().asErasure();
-        boolean assignable = expected.represents(void.class) ? actual.represents(void.class)
+        // An asynchronous method's fallback may return the stage's value instead of a stage.
+        boolean assignable = isAsynchronous(method) ? !actual.represents(void.class)
+                : expected.represents(void.class) ? actual.represents(void.class)
                 : actual.isAssignableTo(expected.asErasure());
         return assignable ? null : "it returns " + actual.getName();
     }

@@ -124,6 +124,11 @@ public final class WeavingScenarios {
             }
 
             @Override
+            public Object async(Invocation invocation, Class<?> type, Object self, Object[] args) {
+                return real.async(invocation, type, self, args);
+            }
+
+            @Override
             public void finish(Invocation invocation) {
                 real.finish(invocation);
             }
