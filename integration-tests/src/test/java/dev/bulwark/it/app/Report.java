@@ -31,4 +31,29 @@ public final class Report {
             return "threw:" + e.getClass().getSimpleName() + ":" + e.getMessage();
         }
     }
+
+    /**
+     * Starts {@code body} on a new platform thread, or on a virtual thread when the scenario runs with
+     * {@code -Dscenario.virtual=true} (Java 21+; reflective because these fixtures compile for Java 11).
+     */
+    public static Thread startThread(Runnable body) {
+        if (Boolean.getBoolean("scenario.virtual")) {
+            try {
+                return (Thread) Thread.class.getMethod("startVirtualThread", Runnable.class).invoke(null, body);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("no virtual threads on this JDK", e);
+            }
+        }
+        Thread thread = new Thread(body);
+        thread.start();
+        return thread;
+    }
+
+    public static boolean isVirtual(Thread thread) {
+        try {
+            return (Boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
+    }
 }

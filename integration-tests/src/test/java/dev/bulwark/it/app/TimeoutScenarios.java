@@ -88,6 +88,23 @@ public final class TimeoutScenarios {
         Report.put("interruptedAfter", Thread.currentThread().isInterrupted());
     }
 
+    /** The same deadline interrupt for a caller on its own (possibly virtual) thread. */
+    public static void interruptsACallerThread() throws InterruptedException {
+        String[] outcome = new String[1];
+        boolean[] virtual = new boolean[1];
+        boolean[] interruptedAfter = new boolean[1];
+        Thread caller = Report.startThread(() -> {
+            virtual[0] = Report.isVirtual(Thread.currentThread());
+            outcome[0] = Report.outcome(TimeoutScenarios::blocksForAMinute);
+            interruptedAfter[0] = Thread.currentThread().isInterrupted();
+        });
+        caller.join();
+        Report.put("outcome", outcome[0]);
+        Report.put("virtual", virtual[0]);
+        Report.put("bodySawInterrupt", bodySawInterrupt);
+        Report.put("interruptedAfter", interruptedAfter[0]);
+    }
+
     public static void aLateReturnStillTimesOut() {
         Report.put("outcome", Report.outcome(TimeoutScenarios::ignoresTheDeadline));
         Report.put("interruptedAfter", Thread.currentThread().isInterrupted());
