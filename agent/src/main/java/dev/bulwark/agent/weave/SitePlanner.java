@@ -8,6 +8,8 @@ import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.policy.ratelimit.RateKey;
+import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
@@ -59,6 +61,12 @@ final class SitePlanner {
         if (policies.isEmpty()) {
             return null;
         }
+        if (policies.has(PolicyKind.RATE_LIMITER) && !keyFits(policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class), method)) {
+            policies = policies.without(PolicyKind.RATE_LIMITER);
+            if (policies.isEmpty()) {
+                return null;
+            }
+        }
         SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
@@ -70,6 +78,21 @@ final class SitePlanner {
             }
         }
         return new SiteDefinition(policies, fallback, isAsynchronous(method) ? selfReference(method) : null);
+    }
+
+    /** A key must name one of the method's arguments; the getter, if any, is checked at the first call. */
+    private static boolean keyFits(RateLimiterSpec spec, MethodDescription method) {
+        if (spec.key().isEmpty()) {
+            return true;
+        }
+        int argument = RateKey.parse(spec.key()).argumentIndex();
+        if (argument < method.getParameters().size()) {
+            return true;
+        }
+        BulwarkLog.error("rate limiter of " + method.getDeclaringType().asErasure().getName() + "#" + method.getName()
+                + " ignored: key '" + spec.key() + "' names argument " + argument + " (counted from 0), but the method takes "
+                + method.getParameters().size() + ". The method runs without that rate limiter.");
+        return false;
     }
 
     /** Exactly CompletionStage or CompletableFuture: the runtime's own stage can stand in for either. */

@@ -56,4 +56,23 @@ public final class Report {
             return false;
         }
     }
+
+    /** Heap bytes per call of {@code call}, measured on this thread after a warm-up long enough for the JIT. */
+    public static double bytesPerCall(java.util.function.IntUnaryOperator call) {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sum += call.applyAsInt(i);
+        }
+        long thread = Thread.currentThread().getId();
+        long before = threads.getThreadAllocatedBytes(thread);
+        int calls = 1_000_000;
+        for (int i = 0; i < calls; i++) {
+            sum += call.applyAsInt(i);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        put("checksum", sum);
+        return (double) allocated / calls;
+    }
 }

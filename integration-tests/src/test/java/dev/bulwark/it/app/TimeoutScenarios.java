@@ -4,7 +4,6 @@ import dev.bulwark.TimeoutExceededException;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.annotations.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -176,18 +175,6 @@ public final class TimeoutScenarios {
     }
 
     public static void timeoutAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (int i = 0; i < 200_000; i++) {
-            sum += cheap(i);
-        }
-        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        int calls = 1_000_000;
-        for (int i = 0; i < calls; i++) {
-            sum += cheap(i);
-        }
-        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        Report.put("sum", sum);
-        Report.put("bytesPerCall", (double) allocated / calls);
+        Report.put("bytesPerCall", Report.bytesPerCall(TimeoutScenarios::cheap));
     }
 }
