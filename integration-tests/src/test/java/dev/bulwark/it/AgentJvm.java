@@ -30,7 +30,6 @@ final class AgentJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> optionsBeforeAgent = new ArrayList<>();
     private boolean withAgent = true;
-    private boolean testClassPath;
     private String agentArguments;
 
     static AgentJvm withAgent() {
@@ -56,8 +55,7 @@ final class AgentJvm {
 
     /** Runs the scenario with the tests' whole class path (an OpenTelemetry SDK, say), less the agent's classes. */
     AgentJvm withTestClassPath() {
-        testClassPath = true;
-        return this;
+        return classPath(fullTestClassPath());
     }
 
     AgentJvm agentArguments(String arguments) {
@@ -87,6 +85,14 @@ final class AgentJvm {
         throw new IllegalStateException("cannot read the Java version of " + javaHome() + ":\n" + out);
     }
 
+    private String classPath = classPath();
+
+    /** Runs the scenario on this class path instead of the fixtures'. */
+    AgentJvm classPath(String classPath) {
+        this.classPath = classPath;
+        return this;
+    }
+
     List<String> command(Class<?> scenarioClass, String scenario) {
         List<String> command = new ArrayList<>();
         command.add(javaHome().resolve("bin/java").toString());
@@ -96,7 +102,7 @@ final class AgentJvm {
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(testClassPath ? fullTestClassPath() : classPath());
+        command.add(classPath);
         command.add(scenarioClass.getName());
         command.add(scenario);
         return command;
@@ -123,7 +129,7 @@ final class AgentJvm {
         return location(dev.bulwark.annotations.Retry.class);
     }
 
-    private static Path location(Class<?> type) {
+    static Path location(Class<?> type) {
         try {
             return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {

@@ -8,13 +8,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The sample app with the agent, serving on free ports after its demo has run, with every stateful policy
- * added by config so that each of Bulwark's instruments has recorded once its demo is over.
+ * The sample app as the README runs it (the agent with the sample's own config), serving on free ports after
+ * its demo has run; the demo uses every policy, so each of Bulwark's instruments has recorded by then.
  */
 final class SampleAppJvm implements AutoCloseable {
     private static final Pattern METRICS_URL = Pattern.compile("Metrics on (http://127\\.0\\.0\\.1:(\\d+)/metrics)");
@@ -34,7 +35,7 @@ final class SampleAppJvm implements AutoCloseable {
     }
 
     static SampleAppJvm start() throws IOException, InterruptedException {
-        Path config = AgentJvm.testClasses().resolve("telemetry/sample-all-policies.conf");
+        Path config = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
         AgentJvm.Running running = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
                 .option("-Dsample.port=0", "-Dsample.metrics.port=0").start(SampleApp.class, "--serve");
         try {

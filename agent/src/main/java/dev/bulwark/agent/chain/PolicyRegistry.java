@@ -3,6 +3,7 @@ package dev.bulwark.agent.chain;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -14,7 +15,11 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -27,6 +32,7 @@ public final class PolicyRegistry {
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
 
     public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
         this.clock = clock;
@@ -59,18 +65,31 @@ public final class PolicyRegistry {
         return breakers.keySet();
     }
 
-    public Iterable<String> bulkheadNames() {
-        return bulkheads.keySet();
+    /** The names of every bulkhead, semaphore or thread pool. */
+    public Set<String> bulkheadNames() {
+        Set<String> names = new TreeSet<>(bulkheads.keySet());
+        names.addAll(threadPools.keySet());
+        return names;
     }
 
     /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
     public int bulkheadActive(String name) {
-        Shared<SemaphoreBulkhead, BulkheadSpec> shared = bulkheads.get(name);
-        return shared == null ? -1 : shared.policy.active();
+        Shared<SemaphoreBulkhead, BulkheadSpec> semaphore = bulkheads.get(name);
+        if (semaphore != null) {
+            return semaphore.policy.active();
+        }
+        Shared<ThreadPoolBulkhead, BulkheadSpec> pool = threadPools.get(name);
+        return pool == null ? -1 : pool.policy.active();
     }
 
     SemaphoreBulkhead bulkhead(BulkheadSpec spec) {
         return shared(bulkheads, spec.name(), spec, SemaphoreBulkhead::new, "bulkhead");
+    }
+
+    /** A bulkhead running asynchronous bodies on its own daemon threads, named after it. */
+    ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
+        return shared(threadPools, spec.name(), spec, s -> new ThreadPoolBulkhead(s, new NamedDaemonThreads("bulwark-bulkhead-" + s.name())),
+                "bulkhead");
     }
 
     /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
@@ -95,6 +114,22 @@ public final class PolicyRegistry {
         Shared(P policy, S spec) {
             this.policy = policy;
             this.spec = spec;
+        }
+    }
+
+    private static final class NamedDaemonThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        NamedDaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         }
     }
 }

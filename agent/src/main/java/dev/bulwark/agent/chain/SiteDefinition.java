@@ -5,25 +5,26 @@ import dev.bulwark.agent.config.SitePolicies;
 /** What the weaver learned about one protected method: its policies and, if it has one, its fallback. */
 public final class SiteDefinition {
     private final SitePolicies policies;
-    private final FallbackMethod fallback;
-    private final boolean asynchronous;
+    private final SiblingMethod fallback;
+    private final SiblingMethod asyncBody;
 
-    public SiteDefinition(SitePolicies policies, FallbackMethod fallback, boolean asynchronous) {
+    /** @param asyncBody the protected method itself when it returns a CompletionStage, else null */
+    public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody) {
         this.policies = policies;
         this.fallback = fallback;
-        this.asynchronous = asynchronous;
+        this.asyncBody = asyncBody;
     }
 
     public SitePolicies policies() {
         return policies;
     }
 
-    public FallbackMethod fallback() {
+    public SiblingMethod fallback() {
         return fallback;
     }
 
-    /** The method returns a CompletionStage. */
-    public boolean asynchronous() {
-        return asynchronous;
+    /** The protected method, when it returns a CompletionStage and runs asynchronously; else null. */
+    public SiblingMethod asyncBody() {
+        return asyncBody;
     }
 }

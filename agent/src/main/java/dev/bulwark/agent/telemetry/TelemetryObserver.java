@@ -106,6 +106,14 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
+    public void invocationDetached(Object invocation) {
+        Recorder r = recorder;
+        if (r != null) {
+            r.invocationDetached(invocation);
+        }
+    }
+
+    @Override
     public void retryAttempt(Object invocation, String retryName, int attempt) {
         Recorder r = recorder;
         if (r != null) {

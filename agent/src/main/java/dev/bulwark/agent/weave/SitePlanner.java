@@ -1,13 +1,15 @@
 package dev.bulwark.agent.weave;
 
 import com.typesafe.config.Config;
-import dev.bulwark.agent.chain.FallbackMethod;
+import dev.bulwark.agent.chain.SiblingMethod;
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.policy.ratelimit.RateKey;
+import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
@@ -20,6 +22,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,7 +61,13 @@ final class SitePlanner {
         if (policies.isEmpty()) {
             return null;
         }
-        FallbackMethod fallback = null;
+        if (policies.has(PolicyKind.RATE_LIMITER) && !keyFits(policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class), method)) {
+            policies = policies.without(PolicyKind.RATE_LIMITER);
+            if (policies.isEmpty()) {
+                return null;
+            }
+        }
+        SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
             if (fallback == null) {
@@ -68,8 +77,36 @@ final class SitePlanner {
                 }
             }
         }
-        boolean asynchronous = method.getReturnType().asErasure().isAssignableTo(CompletionStage.class);
-        return new SiteDefinition(policies, fallback, asynchronous);
+        return new SiteDefinition(policies, fallback, isAsynchronous(method) ? selfReference(method) : null);
+    }
+
+    /** A key must name one of the method's arguments; the getter, if any, is checked at the first call. */
+    private static boolean keyFits(RateLimiterSpec spec, MethodDescription method) {
+        if (spec.key().isEmpty()) {
+            return true;
+        }
+        int argument = RateKey.parse(spec.key()).argumentIndex();
+        if (argument < method.getParameters().size()) {
+            return true;
+        }
+        BulwarkLog.error("rate limiter of " + method.getDeclaringType().asErasure().getName() + "#" + method.getName()
+                + " ignored: key '" + spec.key() + "' names argument " + argument + " (counted from 0), but the method takes "
+                + method.getParameters().size() + ". The method runs without that rate limiter.");
+        return false;
+    }
+
+    /** Exactly CompletionStage or CompletableFuture: the runtime's own stage can stand in for either. */
+    static boolean isAsynchronous(MethodDescription method) {
+        TypeDescription returned = method.getReturnType().asErasure();
+        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class);
+    }
+
+    private static SiblingMethod selfReference(MethodDescription method) {
+        List<String> parameters = new ArrayList<>();
+        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
+            parameters.add(parameter.getName());
+        }
+        return new SiblingMethod(method.getName(), parameters, null, method.isStatic());
     }
 
     private Map<PolicyKind, Config> declaredBlocks(TypeDescription type, MethodDescription method) {
@@ -109,7 +146,7 @@ final class SitePlanner {
      * Throwable, a return type the caller can take, static if the protected method is. Reports what it
      * expected when there is no such method.
      */
-    private static FallbackMethod findFallback(TypeDescription type, MethodDescription method, String name) {
+    private static SiblingMethod findFallback(TypeDescription type, MethodDescription method, String name) {
         List<String> parameters = new ArrayList<>();
         for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
             parameters.add(parameter.getName());
@@ -123,7 +160,7 @@ final class SitePlanner {
             if (mismatch == null) {
                 List<TypeDescription> types = candidate.getParameters().asTypeList().asErasures();
                 String failureType = types.size() > parameters.size() ? types.get(types.size() - 1).getName() : null;
-                return new FallbackMethod(name, parameters, failureType, candidate.isStatic());
+                return new SiblingMethod(name, parameters, failureType, candidate.isStatic());
             }
             rejected.add(candidate.toGenericString() + " (" + mismatch + ")");
         }
@@ -155,7 +192,9 @@ final class SitePlanner {
         }
         TypeDefinition expected = method.getReturnType().asErasure();
         TypeDescription actual = candidate.getReturnType().asErasure();
-        boolean assignable = expected.represents(void.class) ? actual.represents(void.class)
+        // An asynchronous method's fallback may return the stage's value instead of a stage.
+        boolean assignable = isAsynchronous(method) ? !actual.represents(void.class)
+                : expected.represents(void.class) ? actual.represents(void.class)
                 : actual.isAssignableTo(expected.asErasure());
         return assignable ? null : "it returns " + actual.getName();
     }

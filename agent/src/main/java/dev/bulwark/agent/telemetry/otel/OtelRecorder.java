@@ -32,6 +32,11 @@ final class OtelRecorder implements Recorder {
     }
 
     @Override
+    public void invocationDetached(Object invocation) {
+        OtelSpans.detach(invocation);
+    }
+
+    @Override
     public void retryAttempt(Object invocation, String retryName, int attempt) {
         if (metrics != null) {
             metrics.retryAttempt(retryName);

@@ -31,14 +31,25 @@ final class OtelSpans {
         this.tracer = tracer;
     }
 
-    /** The span of one invocation and the scope that makes it current on the caller's thread. */
+    /**
+     * The span of one invocation and the scope that makes it current on the caller's thread. The scope is
+     * closed once, on that thread: when the invocation ends there, or when an asynchronous one leaves it (its
+     * end then comes from another thread, which must not touch the caller's context).
+     */
     static final class Active {
         final Span span;
-        final Scope scope;
+        private Scope scope;
 
         Active(Span span, Scope scope) {
             this.span = span;
             this.scope = scope;
+        }
+
+        void leaveThread() {
+            if (scope != null) {
+                scope.close();
+                scope = null;
+            }
         }
     }
 
@@ -63,6 +74,12 @@ final class OtelSpans {
         Span span = tracer.spanBuilder(known.spanName).setSpanKind(SpanKind.INTERNAL)
                 .setAllAttributes(known.attributes).startSpan();
         return new Active(span, span.makeCurrent());
+    }
+
+    static void detach(Object invocation) {
+        if (invocation instanceof Active) {
+            ((Active) invocation).leaveThread();
+        }
     }
 
     static void retry(Object invocation, int attempt) {
@@ -94,7 +111,7 @@ final class OtelSpans {
                     active.span.recordException(thrown);
                 }
             }
-            active.scope.close();
+            active.leaveThread();
             active.span.end();
         }
     }
