@@ -24,19 +24,35 @@ final class Telemetry {
     }
 
     static void start() {
-        int port = Integer.getInteger("sample.metrics.port", 9464);
         try {
-            port = port == 0 ? freePort() : port;
-            PrometheusHttpServer prometheus = PrometheusHttpServer.builder().setHost(HOST).setPort(port).build();
-            Resource service = Resource.getDefault().merge(Resource.create(
-                    Attributes.of(AttributeKey.stringKey("service.name"), "bulwark-sample")));
-            OpenTelemetrySdk.builder()
-                    .setMeterProvider(SdkMeterProvider.builder().setResource(service).registerMetricReader(prometheus).build())
-                    .buildAndRegisterGlobal();
-            System.out.println("Metrics on http://" + HOST + ":" + port + "/metrics");
-        } catch (RuntimeException e) {
-            // The demo matters more than its metrics: a taken port should not stop it.
-            System.out.println("No metrics endpoint (port " + port + "): " + e);
+            Class.forName("io.opentelemetry.sdk.OpenTelemetrySdk", false, Telemetry.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            System.out.println("No metrics endpoint: the OpenTelemetry SDK is not on the class path");
+            return;
+        }
+        PrometheusEndpoint.start();
+    }
+
+    /** Apart from {@link Telemetry}, so that the sample still runs on a class path without the SDK. */
+    private static final class PrometheusEndpoint {
+        private PrometheusEndpoint() {
+        }
+
+        static void start() {
+            int port = Integer.getInteger("sample.metrics.port", 9464);
+            try {
+                port = port == 0 ? freePort() : port;
+                PrometheusHttpServer prometheus = PrometheusHttpServer.builder().setHost(HOST).setPort(port).build();
+                Resource service = Resource.getDefault().merge(Resource.create(
+                        Attributes.of(AttributeKey.stringKey("service.name"), "bulwark-sample")));
+                OpenTelemetrySdk.builder()
+                        .setMeterProvider(SdkMeterProvider.builder().setResource(service).registerMetricReader(prometheus).build())
+                        .buildAndRegisterGlobal();
+                System.out.println("Metrics on http://" + HOST + ":" + port + "/metrics");
+            } catch (RuntimeException e) {
+                // The demo matters more than its metrics: a taken port should not stop it.
+                System.out.println("No metrics endpoint (port " + port + "): " + e);
+            }
         }
     }
 
