@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.bulwark.agent.chain.FallbackMethod;
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.InstrumentMatches;
 import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
@@ -19,9 +20,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, from a method's annotations, its class's annotations and the config, which policies protect it,
@@ -30,11 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SitePlanner {
     private static final String KOTLIN_CONTINUATION = "kotlin.coroutines.Continuation";
 
-    private final BulwarkConfig config;
-    private final Set<InstrumentRule> matchedRules = ConcurrentHashMap.newKeySet();
+    private final InstrumentMatches matches;
 
-    SitePlanner(BulwarkConfig config) {
-        this.config = config;
+    SitePlanner(InstrumentMatches matches) {
+        this.matches = matches;
     }
 
     static boolean isCandidate(MethodDescription method) {
@@ -49,8 +47,9 @@ final class SitePlanner {
     }
 
     /** The site of a protected method, or null when nothing protects it. */
-    SiteDefinition plan(TypeDescription type, MethodDescription method) {
-        Map<PolicyKind, Config> declared = declaredBlocks(type, method);
+    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config) {
+        Map<PolicyKind, Config> annotations = annotationBlocks(type, method);
+        Map<PolicyKind, Config> declared = withInstrumentBlocks(annotations, type.getName(), method.getName(), config);
         if (declared.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
             return null;
         }
@@ -69,10 +68,36 @@ final class SitePlanner {
             }
         }
         boolean asynchronous = method.getReturnType().asErasure().isAssignableTo(CompletionStage.class);
-        return new SiteDefinition(policies, fallback, asynchronous);
+        return new SiteDefinition(policies, fallback, asynchronous, annotations);
     }
 
-    private Map<PolicyKind, Config> declaredBlocks(TypeDescription type, MethodDescription method) {
+    /**
+     * The same site resolved against a reloaded config, or {@code site} itself when its policies did not change.
+     * The fallback method was looked up when the class was woven, so a reload can keep, drop or re-tune it,
+     * but not point it at another method.
+     */
+    SiteDefinition replan(SiteDefinition site, BulwarkConfig config) {
+        SitePolicies current = site.policies();
+        String className = current.className();
+        String methodName = current.methodName();
+        Map<PolicyKind, Config> declared = withInstrumentBlocks(site.annotationBlocks(), className, methodName, config);
+        SitePolicies policies = config.resolve(className, methodName, declared);
+        if (policies.has(PolicyKind.FALLBACK)) {
+            String wanted = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method();
+            FallbackMethod woven = site.fallback();
+            if (woven == null || !woven.name().equals(wanted)) {
+                BulwarkLog.warn("config reload: the fallback '" + wanted + "' of " + current.ownName()
+                        + " takes effect when the class is loaded again; until then it "
+                        + (current.has(PolicyKind.FALLBACK) ? "keeps its fallback '" + woven.name() + "'" : "has no fallback"));
+                policies = current.has(PolicyKind.FALLBACK)
+                        ? policies.with(PolicyKind.FALLBACK, current.spec(PolicyKind.FALLBACK, FallbackSpec.class))
+                        : policies.without(PolicyKind.FALLBACK);
+            }
+        }
+        return policies.equals(current) ? site : site.with(policies, site.fallback());
+    }
+
+    private Map<PolicyKind, Config> annotationBlocks(TypeDescription type, MethodDescription method) {
         Map<PolicyKind, Config> declared = new EnumMap<>(PolicyKind.class);
         String where = type.getName() + "#" + method.getName();
         for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
@@ -90,18 +115,24 @@ final class SitePlanner {
                 }
             }
         }
-        for (InstrumentRule rule : config.instrumentRules()) {
-            if (rule.matchesClass(type.getName()) && rule.matchesMethod(method.getName())) {
-                matchedRules.add(rule);
-                rule.blocks().forEach((kind, block) -> declared.merge(kind, block, Config::withFallback));
-            }
-        }
         return declared;
     }
 
-    /** Instrument rules that have matched a method so far. */
-    Set<InstrumentRule> matchedRules() {
-        return matchedRules;
+    /** The annotations' blocks, with those of every matching {@code instrument} entry below them. */
+    private Map<PolicyKind, Config> withInstrumentBlocks(Map<PolicyKind, Config> annotations, String className,
+                                                         String methodName, BulwarkConfig config) {
+        Map<PolicyKind, Config> declared = new EnumMap<>(PolicyKind.class);
+        declared.putAll(annotations);
+        for (InstrumentRule rule : config.instrumentRules()) {
+            if (rule.matchesClass(className)) {
+                matches.classMatched(rule);
+                if (rule.matchesMethod(methodName)) {
+                    matches.methodMatched(rule);
+                    rule.blocks().forEach((kind, block) -> declared.merge(kind, block, Config::withFallback));
+                }
+            }
+        }
+        return declared;
     }
 
     /**
