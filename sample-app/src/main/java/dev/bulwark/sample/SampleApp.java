@@ -2,6 +2,7 @@ package dev.bulwark.sample;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.sample.legacy.LegacyDemo;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -76,6 +77,7 @@ public final class SampleApp {
         System.out.println();
         System.out.println("With the agent: pear is retried until it answers, plum is cut off by @Timeout, fig falls back.");
         System.out.println("Without the agent, pear, plum and fig would have failed or hung the request.");
+        LegacyDemo.print();
     }
 
     private static String mood(String sku) {
