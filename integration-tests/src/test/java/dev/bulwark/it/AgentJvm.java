@@ -73,6 +73,14 @@ final class AgentJvm {
         throw new IllegalStateException("cannot read the Java version of " + javaHome() + ":\n" + out);
     }
 
+    private String classPath = classPath();
+
+    /** Runs the scenario on this class path instead of the fixtures'. */
+    AgentJvm classPath(String classPath) {
+        this.classPath = classPath;
+        return this;
+    }
+
     List<String> command(Class<?> scenarioClass, String scenario) {
         List<String> command = new ArrayList<>();
         command.add(javaHome().resolve("bin/java").toString());
@@ -81,7 +89,7 @@ final class AgentJvm {
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classPath());
+        command.add(classPath);
         command.add(scenarioClass.getName());
         command.add(scenario);
         return command;
@@ -99,7 +107,7 @@ final class AgentJvm {
         return location(dev.bulwark.annotations.Retry.class);
     }
 
-    private static Path location(Class<?> type) {
+    static Path location(Class<?> type) {
         try {
             return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {

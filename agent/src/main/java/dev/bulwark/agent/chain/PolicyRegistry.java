@@ -3,6 +3,7 @@ package dev.bulwark.agent.chain;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -15,6 +16,8 @@ import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -25,17 +28,20 @@ import java.util.function.Function;
  */
 public final class PolicyRegistry {
     private final NanoClock clock;
+    private final CircuitBreakerListener breakerListener;
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     private volatile int epoch;
 
-    public PolicyRegistry(NanoClock clock) {
+    public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
         this.clock = clock;
+        this.breakerListener = breakerListener;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec) {
-        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, clock, CircuitBreakerListener.NOOP),
+        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, clock, breakerListener),
                 "circuit breaker");
     }
 
@@ -62,6 +68,20 @@ public final class PolicyRegistry {
 
     SemaphoreBulkhead bulkhead(BulkheadSpec spec) {
         return shared(bulkheads, spec.name(), spec, SemaphoreBulkhead::new, "bulkhead");
+    }
+
+    /**
+     * A bulkhead running asynchronous bodies on its own daemon threads, named after it. One that a reload
+     * replaced is shut down: it still runs the bodies it accepted, then its threads end.
+     */
+    ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
+        Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(spec.name());
+        ThreadPoolBulkhead pool = shared(threadPools, spec.name(), spec,
+                s -> new ThreadPoolBulkhead(s, new NamedDaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
+        if (before != null && before.policy != pool) {
+            before.policy.shutdown();
+        }
+        return pool;
     }
 
     /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
@@ -100,6 +120,22 @@ public final class PolicyRegistry {
             this.policy = policy;
             this.spec = spec;
             this.epoch = epoch;
+        }
+    }
+
+    private static final class NamedDaemonThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        NamedDaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.runtime;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.chain.ChainDispatcher;
 import dev.bulwark.agent.chain.PolicyRegistry;
@@ -32,10 +33,12 @@ public final class AgentInstaller {
             BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + config.source() + ")");
             return;
         }
-        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM);
+        CallObserver observer = CallObserver.NONE;
+        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, observer.circuitBreakerListener());
+        observer.observe(registry);
         CallSites sites = new CallSites(registry);
         OperatorRegistry.install(registry);
-        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM)));
+        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM), observer));
         Weaver weaver = new Weaver(config, sites);
         weaver.install(instrumentation);
         ConfigWatcher.start(config, loader, weaver);

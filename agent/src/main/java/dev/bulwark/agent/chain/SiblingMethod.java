@@ -1,7 +1,6 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.ExceptionMatcher;
-import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -11,11 +10,12 @@ import java.lang.reflect.Modifier;
 import java.util.List;
 
 /**
- * The fallback method of one call site, as found when the class was woven: its name and parameter types,
- * and whether it takes the failure as a trailing parameter. The method handle is resolved at the first
- * fallback, from the woven class itself, because the class is not yet loaded when it is woven.
+ * A method of a woven class that Bulwark calls itself: a fallback, or an asynchronous method re-invoked for
+ * a retry. Named by its name and parameter types, as found when the class was woven, plus for a fallback
+ * whether it takes the failure as a trailing parameter. The method handle is resolved at the first call,
+ * from the woven class itself, because the class is not yet loaded when it is woven.
  */
-public final class FallbackMethod {
+public final class SiblingMethod {
     private final String name;
     private final List<String> parameterTypes;
     private final String failureParameterType;
@@ -27,7 +27,7 @@ public final class FallbackMethod {
      * @param parameterTypes       the protected method's parameter types (binary names)
      * @param failureParameterType the type of the trailing failure parameter, or null when it has none
      */
-    public FallbackMethod(String name, List<String> parameterTypes, String failureParameterType, boolean isStatic) {
+    public SiblingMethod(String name, List<String> parameterTypes, String failureParameterType, boolean isStatic) {
         this.name = name;
         this.parameterTypes = List.copyOf(parameterTypes);
         this.failureParameterType = failureParameterType;
@@ -45,17 +45,15 @@ public final class FallbackMethod {
     }
 
     /**
-     * Calls the fallback; its result or exception is the caller's. If the fallback cannot be resolved (a
-     * fault of ours: it was checked when the class was woven), the caller gets the original failure.
+     * Calls the method; its result or exception is the caller's. A method that cannot be resolved (a fault of
+     * ours: it was checked when the class was woven) throws {@link Unresolvable} instead.
      */
-    Object invoke(Class<?> declaringType, Object self, Object[] arguments, Throwable failure, String site) throws Throwable {
+    Object invoke(Class<?> declaringType, Object self, Object[] arguments, Throwable failure) throws Throwable {
         MethodHandle target;
         try {
             target = resolve(declaringType);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            BulwarkLog.errorOnce("fallback " + site, "cannot call fallback " + this + " of " + site
-                    + "; the failure goes to the caller: " + e, e);
-            throw failure;
+            throw new Unresolvable(this + " in " + declaringType.getName(), e);
         }
         int extra = failureParameterType == null ? 0 : 1;
         Object[] all = new Object[arguments.length + extra + (isStatic ? 0 : 1)];
@@ -111,5 +109,14 @@ public final class FallbackMethod {
         return name + "(" + String.join(", ", parameterTypes)
                 + (failureParameterType == null ? "" : (parameterTypes.isEmpty() ? "" : ", ") + failureParameterType) + ")"
                 + (isStatic ? " static" : "");
+    }
+
+    /** The method could not be found or accessed at run time. */
+    static final class Unresolvable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unresolvable(String method, Throwable cause) {
+            super("cannot call " + method + ": " + cause, cause);
+        }
     }
 }
