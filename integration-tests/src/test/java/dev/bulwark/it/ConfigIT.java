@@ -125,6 +125,21 @@ class ConfigIT {
         assertThat(launched.stderr()).contains("config: " + fixture("methods.conf") + " (from environment variable BULWARK_CONFIG)");
     }
 
+    @Test
+    void theSampleAppsConfigAloneProtectsItsLegacyClient() throws Exception {
+        Path sampleConfig = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
+        String classPath = AgentJvm.location(dev.bulwark.sample.SampleApp.class) + java.io.File.pathSeparator
+                + AgentJvm.annotationsLocation();
+
+        ScenarioResult result = AgentJvm.withAgent().agentArguments("config=" + sampleConfig).classPath(classPath)
+                .option("-Dsample.port=0").run(dev.bulwark.sample.SampleApp.class, "--demo");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout()).containsPattern("pear +backend calls 3 +pear costs \\d+ cents \\(backend, call 3\\)")
+                .containsPattern("fig +backend calls 4 +fig costs unknown \\(cached: ");
+        assertThat(result.stderr()).doesNotContain("ERROR");
+    }
+
     // ---- bad input: one clear error each; the policy falls back to its defaults; the application runs
 
     /**
