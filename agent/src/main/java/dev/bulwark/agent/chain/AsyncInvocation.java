@@ -147,20 +147,25 @@ final class AsyncInvocation {
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            attemptEnded(number, breakerPermit, holdsBulkhead, attemptStart, value, unwrap(error), false);
+            if (settledAttempt.compareAndSet(number - 1, number)) {
+                attemptEnded(breakerPermit, holdsBulkhead, attemptStart, value, unwrap(error), false);
+            }
         });
         return body;
     }
 
     private void timedOut(int number, long breakerPermit, boolean holdsBulkhead, long attemptStart) {
+        if (!settledAttempt.compareAndSet(number - 1, number)) {
+            return;
+        }
         runtime.observer.timeout(observation, chain.name, true);
         runtime.observer.rejected(observation, chain.name, CallObserver.Rejection.TIMEOUT);
-        if (attemptEnded(number, breakerPermit, holdsBulkhead, attemptStart, null, new TimeoutExceededException(chain.name), true)) {
-            CompletionStage<Object> body = pendingBody;
-            if (body != null) {
-                body.toCompletableFuture().cancel(true);
-            }
+        // Cancelled before the caller's stage completes, so whoever sees the timeout also sees the cancellation.
+        CompletionStage<Object> body = pendingBody;
+        if (body != null) {
+            body.toCompletableFuture().cancel(true);
         }
+        attemptEnded(breakerPermit, holdsBulkhead, attemptStart, null, new TimeoutExceededException(chain.name), true);
     }
 
     private void reject(Class<? extends Throwable> type, Throwable failure, String policy, long breakerPermit, long now,
@@ -174,12 +179,9 @@ final class AsyncInvocation {
         }
     }
 
-    /** Ends attempt {@code number} once; returns whether this call was the one that ended it. */
-    private boolean attemptEnded(int number, long breakerPermit, boolean holdsBulkhead, long attemptStart, Object value,
-                                 Throwable failure, boolean byTimeout) {
-        if (!settledAttempt.compareAndSet(number - 1, number)) {
-            return false;
-        }
+    /** Ends an attempt; the caller has claimed it, so this runs once per attempt. */
+    private void attemptEnded(long breakerPermit, boolean holdsBulkhead, long attemptStart, Object value,
+                              Throwable failure, boolean byTimeout) {
         long now = runtime.clock.nanoTime();
         if (holdsBulkhead) {
             chain.bulkhead.release();
@@ -191,7 +193,6 @@ final class AsyncInvocation {
             chain.breaker.onComplete(breakerPermit, failure == null ? null : failure.getClass(), now - attemptStart, now);
         }
         decide(value, failure, false);
-        return true;
     }
 
     /** After an attempt: retry it later, or complete the caller's stage (through the fallback if it applies). */
