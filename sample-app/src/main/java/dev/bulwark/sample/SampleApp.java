@@ -2,6 +2,7 @@ package dev.bulwark.sample;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.sample.legacy.LegacyDemo;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,6 +53,7 @@ public final class SampleApp {
             demo.circuitBreaker(pricing);
             demo.rateLimit();
             demo.bulkhead();
+            LegacyDemo.print();
             if (serve) {
                 System.out.println("Serving until stopped (Ctrl-C).");
                 Thread.currentThread().join();

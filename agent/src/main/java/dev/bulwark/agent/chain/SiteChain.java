@@ -43,8 +43,10 @@ final class SiteChain {
     SiteChain(SiteDefinition definition, PolicyRegistry registry) {
         SitePolicies policies = definition.policies();
         this.name = policies.ownName();
-        this.fallback = definition.fallback();
-        this.fallbackSpec = fallback == null ? null : policies.spec(PolicyKind.FALLBACK, FallbackSpec.class);
+        // A reload may drop the fallback policy of a site woven with a fallback method.
+        FallbackSpec anyFallbackSpec = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class);
+        this.fallback = anyFallbackSpec == null ? null : definition.fallback();
+        this.fallbackSpec = fallback == null ? null : anyFallbackSpec;
         RetrySpec retrySpec = policies.spec(PolicyKind.RETRY, RetrySpec.class);
         this.retry = retrySpec == null ? null : new RetryPolicy(retrySpec);
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
