@@ -58,6 +58,13 @@ public interface CallObserver {
     default void invocationDetached(Object invocation) {
     }
 
+    /**
+     * A failure of Bulwark's own code ended the invocation early; its body goes on unprotected and no other
+     * callback follows. Whatever {@link #invocationStarted} opened must be closed now.
+     */
+    default void invocationAbandoned(Object invocation) {
+    }
+
     /** Attempt {@code attempt} (2 for the first retry) is about to run. */
     default void retryAttempt(Object invocation, String retryName, int attempt) {
     }

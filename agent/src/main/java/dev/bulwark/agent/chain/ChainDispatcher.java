@@ -117,6 +117,7 @@ public final class ChainDispatcher extends Dispatcher {
             observer.bulkhead(chain.bulkheadSpec.name(), permitted);
             if (!permitted) {
                 if (call.timed && closeTimeout(call, clock.nanoTime())) {
+                    observer.timeout(call.observation, chain.name, true);
                     rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name, now);
                 } else {
                     rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name(), now);
@@ -371,6 +372,7 @@ public final class ChainDispatcher extends Dispatcher {
                 chain.breaker.releasePermission(call.breakerPermit);
                 call.breakerPermit = Call.NO_PERMIT;
             }
+            observer.invocationAbandoned(call.observation);
         } finally {
             call.stack.pop(call);
         }

@@ -114,6 +114,14 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
+    public void invocationAbandoned(Object invocation) {
+        Recorder r = recorder;
+        if (r != null) {
+            r.invocationAbandoned(invocation);
+        }
+    }
+
+    @Override
     public void retryAttempt(Object invocation, String retryName, int attempt) {
         Recorder r = recorder;
         if (r != null) {

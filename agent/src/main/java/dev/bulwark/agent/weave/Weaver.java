@@ -92,7 +92,8 @@ public final class Weaver {
                 .with(new FailureListener())
                 .ignore(nameStartsWith("dev.bulwark.agent.").or(nameStartsWith("dev.bulwark.shaded."))
                         .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-                        .or(nameStartsWith("com.sun.")).or(ElementMatchers.isSynthetic()))
+                        .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.opentelemetry.javaagent."))
+                        .or(ElementMatchers.isSynthetic()))
                 .type(selected)
                 .transform(this::transform)
                 .installOn(instrumentation);

@@ -37,6 +37,11 @@ final class OtelRecorder implements Recorder {
     }
 
     @Override
+    public void invocationAbandoned(Object invocation) {
+        OtelSpans.abandon(invocation);
+    }
+
+    @Override
     public void retryAttempt(Object invocation, String retryName, int attempt) {
         if (metrics != null) {
             metrics.retryAttempt(retryName);

@@ -82,6 +82,14 @@ final class OtelSpans {
         }
     }
 
+    /** Ends the span of an invocation Bulwark gave up on; its outcome is unknown, so no status is set. */
+    static void abandon(Object invocation) {
+        if (invocation instanceof Active) {
+            ((Active) invocation).leaveThread();
+            ((Active) invocation).span.end();
+        }
+    }
+
     static void retry(Object invocation, int attempt) {
         if (invocation instanceof Active) {
             ((Active) invocation).span.addEvent("bulwark.retry", Attributes.of(ATTEMPT, (long) attempt));
