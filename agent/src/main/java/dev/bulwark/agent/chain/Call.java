@@ -18,6 +18,8 @@ final class Call extends Invocation {
     boolean timed;
     long deadlineNanos;
     Object rateKey;
+    /** Whether this invocation reads the clock on its success path. */
+    boolean clocked;
     /** The observer's handle on this invocation (a span, say). */
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */

@@ -33,6 +33,15 @@ public interface CallObserver {
         CIRCUIT_BREAKER, BULKHEAD, RATE_LIMITER, TIMEOUT
     }
 
+    /**
+     * Whether {@link #invocationFinished} needs real durations now. Asked once per invocation, after
+     * {@link #invocationStarted}: a chain without time-based policies reads the clock only for an observer
+     * that records durations, since one clock read costs more than the rest of such a call.
+     */
+    default boolean timesCalls() {
+        return false;
+    }
+
     /** Told of each breaker's outcomes and transitions; called once per breaker, when it is created. */
     default CircuitBreakerListener circuitBreakerListener() {
         return CircuitBreakerListener.NOOP;
@@ -88,7 +97,8 @@ public interface CallObserver {
     }
 
     /**
-     * The invocation ends. {@code failure} is the type of the exception its caller receives, or null;
+     * The invocation ends, after {@code durationNanos} (negative when it was not timed: see {@link #timesCalls}).
+     * {@code failure} is the type of the exception its caller receives, or null;
      * {@code thrown} is that exception when it already exists (Bulwark's own rejections are created by the
      * woven code afterwards, so for them it is null).
      */

@@ -59,9 +59,15 @@ public final class ChainDispatcher extends Dispatcher {
             stack.bypass = null;
             return null;
         }
-        long now = clock.nanoTime();
-        Call call = stack.push(chain, now);
+        Call call = stack.push(chain, 0L);
         call.observation = observer.invocationStarted(chain.name);
+        call.clocked = chain.clocked || observer.timesCalls();
+        long now = 0L;
+        if (call.clocked) {
+            now = clock.nanoTime();
+            call.invocationStartNanos = now;
+            call.attemptStartNanos = now;
+        }
         if (call.asynchronous) {
             call.skipBody = true;
         } else if (!call.wantsArguments) {
@@ -179,7 +185,8 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public int exit(Invocation invocation, Throwable thrown) {
         Call call = (Call) invocation;
-        long now = clock.nanoTime();
+        // A failure needs the time for its retry decision; a success needs it only for timed policies.
+        long now = call.clocked || thrown != null || call.skipBody ? clock.nanoTime() : 0L;
         int rejection = call.skipBody ? call.rejection : completeAttempt(call, thrown, now);
         Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
         CallObserver.RetryOutcome retryOutcome;
@@ -200,7 +207,8 @@ public final class ChainDispatcher extends Dispatcher {
         }
         boolean fallback = failure != null && chain.fallbackApplies(failure);
         if (!fallback) {
-            observer.invocationFinished(call.observation, chain.name, now - call.invocationStartNanos, failure, thrown);
+            observer.invocationFinished(call.observation, chain.name, call.clocked ? now - call.invocationStartNanos : -1,
+                    failure, thrown);
         }
         if (failure == null || (rejection == 0 && !fallback)) {
             call.stack.pop(call);
@@ -306,15 +314,15 @@ public final class ChainDispatcher extends Dispatcher {
         SiblingMethod fallback = call.site.fallback;
         String site = call.site.name;
         Object observation = call.observation;
-        long start = call.invocationStartNanos;
+        long start = call.clocked ? call.invocationStartNanos : Long.MIN_VALUE;
         call.stack.pop(call);
         observer.fallback(observation, site);
         try {
             Object result = invokeFallback(fallback, declaringType, self, arguments, failure, site);
-            observer.invocationFinished(observation, site, clock.nanoTime() - start, null, null);
+            observer.invocationFinished(observation, site, durationSince(start), null, null);
             return result;
         } catch (Throwable fallbackFailure) {
-            observer.invocationFinished(observation, site, clock.nanoTime() - start, fallbackFailure.getClass(), fallbackFailure);
+            observer.invocationFinished(observation, site, durationSince(start), fallbackFailure.getClass(), fallbackFailure);
             throw fallbackFailure;
         }
     }
@@ -328,6 +336,10 @@ public final class ChainDispatcher extends Dispatcher {
         call.stack.pop(call);
         observer.invocationDetached(observation);
         return new AsyncInvocation(async, chain, declaringType, self, arguments, observation, start).start();
+    }
+
+    private long durationSince(long start) {
+        return start == Long.MIN_VALUE ? -1 : clock.nanoTime() - start;
     }
 
     private static Object invokeFallback(SiblingMethod fallback, Class<?> declaringType, Object self, Object[] arguments,

@@ -37,6 +37,8 @@ final class SiteChain {
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
     final SiblingMethod asyncBody;
+    /** Whether an attempt needs the time: every policy but retry (without maxDuration), bulkhead and fallback. */
+    final boolean clocked;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
@@ -62,6 +64,8 @@ final class SiteChain {
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec) : null;
         this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec);
+        this.clocked = breaker != null || limiterSpec != null || timeout != null
+                || (retry != null && retry.spec().maxDurationNanos() > 0);
     }
 
     boolean fallbackApplies(Class<?> failureType) {

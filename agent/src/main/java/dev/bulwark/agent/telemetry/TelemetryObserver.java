@@ -65,6 +65,11 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
         return r.invocationStarted(site);
     }
 
+    @Override
+    public boolean timesCalls() {
+        return recorder != null;
+    }
+
     private synchronized Recorder lookUp() {
         if (recorder != null || !lookupDue) {
             return recorder;

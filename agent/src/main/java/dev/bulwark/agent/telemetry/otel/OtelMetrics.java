@@ -140,8 +140,11 @@ final class OtelMetrics {
         fallbackCalls.add(1, names.of(site)[0]);
     }
 
+    /** A negative duration marks an invocation that began before the SDK was found, and was not timed. */
     void finished(String site, long durationNanos, boolean failed) {
-        callDuration.record(durationNanos / 1e9, durations.of(site)[failed ? FAILURE : SUCCESS]);
+        if (durationNanos >= 0) {
+            callDuration.record(durationNanos / 1e9, durations.of(site)[failed ? FAILURE : SUCCESS]);
+        }
     }
 
     static String stateValue(CircuitState state) {
