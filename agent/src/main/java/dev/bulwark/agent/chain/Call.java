@@ -18,6 +18,8 @@ final class Call extends Invocation {
     boolean timed;
     long deadlineNanos;
     Object rateKey;
+    /** The observer's handle on this invocation (a span, say). */
+    Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
 
@@ -36,6 +38,7 @@ final class Call extends Invocation {
         holdsBulkhead = false;
         timed = false;
         rateKey = null;
+        observation = null;
         rejection = 0;
         skipBody = false;
         rejectingPolicy = null;

@@ -32,6 +32,7 @@ final class CallStack {
     void pop(Call call) {
         call.site = null;
         call.rateKey = null;
+        call.observation = null;
         depth = call.depth;
     }
 

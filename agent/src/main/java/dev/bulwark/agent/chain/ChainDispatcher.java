@@ -27,14 +27,19 @@ public final class ChainDispatcher extends Dispatcher {
     private static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
 
     private final CallSites sites;
+    private final PolicyRegistry registry;
     private final NanoClock clock;
     private final Watchdog watchdog;
+    private final CallObserver observer;
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
 
-    public ChainDispatcher(CallSites sites, NanoClock clock, Watchdog watchdog) {
+    public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, Watchdog watchdog,
+                           CallObserver observer) {
         this.sites = sites;
+        this.registry = registry;
         this.clock = clock;
         this.watchdog = watchdog;
+        this.observer = observer;
     }
 
     @Override
@@ -45,6 +50,7 @@ public final class ChainDispatcher extends Dispatcher {
         }
         long now = clock.nanoTime();
         Call call = stacks.get().push(chain, now);
+        call.observation = observer.invocationStarted(chain.name);
         if (!call.wantsArguments) {
             admit(call, now);
         }
@@ -64,6 +70,10 @@ public final class ChainDispatcher extends Dispatcher {
         call.skipBody = false;
         call.rejection = 0;
         if (chain.breaker != null) {
+            if (!chain.breakerExposed) {
+                chain.breakerExposed = true;
+                registry.exposeOverJmx(chain.breaker);
+            }
             call.breakerPermit = chain.breaker.tryAcquirePermission(now);
             if (call.breakerPermit < 0) {
                 call.breakerPermit = Call.NO_PERMIT;
@@ -75,7 +85,9 @@ public final class ChainDispatcher extends Dispatcher {
             long wait = chain.keyedLimiter != null
                     ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
                     : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
-            if (wait < 0 || (wait > 0 && !pause(wait))) {
+            boolean permitted = wait == 0 || (wait > 0 && pause(wait));
+            observer.rateLimiter(chain.limiterSpec.name(), permitted);
+            if (!permitted) {
                 rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name(), now);
                 return;
             }
@@ -87,13 +99,17 @@ public final class ChainDispatcher extends Dispatcher {
             call.deadlineNanos = call.stack.deadlines(watchdog).enter(now, chain.timeout.timeoutNanos(), chain.timeout.interrupt());
             call.timed = true;
         }
-        if (chain.bulkhead != null && !acquireBulkhead(call)) {
-            if (call.timed && closeTimeout(call, clock.nanoTime())) {
-                rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name, now);
-            } else {
-                rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name(), now);
+        if (chain.bulkhead != null) {
+            boolean permitted = acquireBulkhead(call);
+            observer.bulkhead(chain.bulkheadSpec.name(), permitted);
+            if (!permitted) {
+                if (call.timed && closeTimeout(call, clock.nanoTime())) {
+                    rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name, now);
+                } else {
+                    rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name(), now);
+                }
+                return;
             }
-            return;
         }
         call.attemptStartNanos = now;
     }
@@ -126,10 +142,24 @@ public final class ChainDispatcher extends Dispatcher {
         reject(call, kind, policy);
     }
 
-    private static void reject(Call call, int kind, String policy) {
+    private void reject(Call call, int kind, String policy) {
         call.skipBody = true;
         call.rejection = kind;
         call.rejectingPolicy = policy;
+        observer.rejected(call.observation, policy, rejectionOf(kind));
+    }
+
+    private static CallObserver.Rejection rejectionOf(int kind) {
+        switch (kind) {
+            case BulwarkBridge.CIRCUIT_OPEN:
+                return CallObserver.Rejection.CIRCUIT_BREAKER;
+            case BulwarkBridge.BULKHEAD_FULL:
+                return CallObserver.Rejection.BULKHEAD;
+            case BulwarkBridge.RATE_LIMITED:
+                return CallObserver.Rejection.RATE_LIMITER;
+            default:
+                return CallObserver.Rejection.TIMEOUT;
+        }
     }
 
     @Override
@@ -138,8 +168,10 @@ public final class ChainDispatcher extends Dispatcher {
         long now = clock.nanoTime();
         int rejection = call.skipBody ? call.rejection : completeAttempt(call, thrown, now);
         Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
-        while (failure != null && retryAfter(call, failure, rejection, now)) {
+        CallObserver.RetryOutcome retryOutcome;
+        while ((retryOutcome = retryOutcome(call, failure, rejection, now)) == null) {
             call.attempt++;
+            observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
             now = clock.nanoTime();
             admit(call, now);
             if (!call.skipBody) {
@@ -148,14 +180,22 @@ public final class ChainDispatcher extends Dispatcher {
             rejection = call.rejection;
             failure = typeOf(rejection);
         }
-        if (failure == null || (rejection == 0 && !call.site.fallbackApplies(failure))) {
+        SiteChain chain = call.site;
+        if (chain.retry != null) {
+            observer.retryFinished(chain.retry.spec().name(), retryOutcome);
+        }
+        boolean fallback = failure != null && chain.fallbackApplies(failure);
+        if (!fallback) {
+            observer.invocationFinished(call.observation, chain.name, now - call.invocationStartNanos, failure, thrown);
+        }
+        if (failure == null || (rejection == 0 && !fallback)) {
             call.stack.pop(call);
             return BulwarkBridge.PROCEED;
         }
         if (rejection == BulwarkBridge.TIMED_OUT) {
-            call.rejectingPolicy = call.site.name;
+            call.rejectingPolicy = chain.name;
         }
-        return (call.site.fallbackApplies(failure) ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection;
+        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection;
     }
 
     /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
@@ -166,8 +206,13 @@ public final class ChainDispatcher extends Dispatcher {
             chain.bulkhead.release();
         }
         int rejection = 0;
-        if (call.timed && closeTimeout(call, now)) {
-            rejection = BulwarkBridge.TIMED_OUT;
+        if (call.timed) {
+            boolean timedOut = closeTimeout(call, now);
+            observer.timeout(call.observation, chain.name, timedOut);
+            if (timedOut) {
+                rejection = BulwarkBridge.TIMED_OUT;
+                observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
+            }
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
             Class<? extends Throwable> outcome = rejection != 0 ? TimeoutExceededException.class
@@ -185,25 +230,34 @@ public final class ChainDispatcher extends Dispatcher {
         return interrupted || now - call.deadlineNanos >= 0;
     }
 
-    private boolean retryAfter(Call call, Class<? extends Throwable> failure, int rejection, long now) {
+    /**
+     * Null when the failed attempt is to be retried, after waiting its backoff; otherwise how the retry loop
+     * ends (reported even for a site without retry, where it is simply ignored).
+     */
+    private CallObserver.RetryOutcome retryOutcome(Call call, Class<? extends Throwable> failure, int rejection, long now) {
         SiteChain chain = call.site;
-        if (chain.retry == null || call.attempt >= chain.retry.spec().maxAttempts()) {
-            return false;
+        if (failure == null) {
+            return call.attempt == 1 ? CallObserver.RetryOutcome.SUCCESS : CallObserver.RetryOutcome.SUCCESS_AFTER_RETRY;
+        }
+        if (chain.retry == null) {
+            return CallObserver.RetryOutcome.FAILURE;
         }
         boolean ownBreakerOpen = rejection == BulwarkBridge.CIRCUIT_OPEN;
         if (ownBreakerOpen ? !chain.retry.shouldRetryOpenCircuit() : !chain.retry.shouldRetry(failure)) {
-            return false;
+            return chain.retry.spec().abortOn().matches(failure) ? CallObserver.RetryOutcome.ABORTED
+                    : CallObserver.RetryOutcome.FAILURE;
+        }
+        if (call.attempt >= chain.retry.spec().maxAttempts()) {
+            return CallObserver.RetryOutcome.EXHAUSTED;
         }
         long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
         long maxDuration = chain.retry.spec().maxDurationNanos();
-        if (maxDuration > 0 && now + delay - call.invocationStartNanos > maxDuration) {
-            return false;
-        }
-        if (now + delay - call.stack.enclosingDeadline() >= 0) {
-            return false;
+        if ((maxDuration > 0 && now + delay - call.invocationStartNanos > maxDuration)
+                || now + delay - call.stack.enclosingDeadline() >= 0) {
+            return CallObserver.RetryOutcome.EXHAUSTED;
         }
         call.previousDelayNanos = delay;
-        return delay == 0 || pause(delay);
+        return delay == 0 || pause(delay) ? null : CallObserver.RetryOutcome.ABORTED;
     }
 
     /** Waits on the calling thread; false when interrupted, with the interrupt left set for the caller. */
@@ -239,8 +293,18 @@ public final class ChainDispatcher extends Dispatcher {
         Call call = (Call) invocation;
         FallbackMethod fallback = call.site.fallback;
         String site = call.site.name;
+        Object observation = call.observation;
+        long start = call.invocationStartNanos;
         call.stack.pop(call);
-        return fallback.invoke(declaringType, self, arguments, failure, site);
+        observer.fallback(observation, site);
+        try {
+            Object result = fallback.invoke(declaringType, self, arguments, failure, site);
+            observer.invocationFinished(observation, site, clock.nanoTime() - start, null, null);
+            return result;
+        } catch (Throwable fallbackFailure) {
+            observer.invocationFinished(observation, site, clock.nanoTime() - start, fallbackFailure.getClass(), fallbackFailure);
+            throw fallbackFailure;
+        }
     }
 
     @Override

@@ -23,20 +23,31 @@ import java.util.function.Function;
  */
 public final class PolicyRegistry {
     private final NanoClock clock;
+    private final CircuitBreakerListener breakerListener;
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
 
-    public PolicyRegistry(NanoClock clock) {
+    public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
         this.clock = clock;
+        this.breakerListener = breakerListener;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec) {
-        return shared(breakers, spec.name(), spec, s -> {
-            CircuitBreaker breaker = new CircuitBreaker(s, clock, CircuitBreakerListener.NOOP);
+        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, clock, breakerListener),
+                "circuit breaker");
+    }
+
+    /**
+     * Registers the breaker's MBean. Called at its first call rather than when its class is woven: touching
+     * the platform MBean server during start-up breaks servers that install their own MBean server builder.
+     */
+    void exposeOverJmx(CircuitBreaker breaker) {
+        try {
             CircuitBreakerJmx.register(breaker);
-            return breaker;
-        }, "circuit breaker");
+        } catch (RuntimeException e) {
+            BulwarkLog.errorOnce("jmx " + breaker.name(), "circuit breaker '" + breaker.name() + "' is not in JMX: " + e, e);
+        }
     }
 
     public CircuitBreaker circuitBreaker(String name) {

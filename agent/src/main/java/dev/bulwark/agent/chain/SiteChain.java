@@ -32,6 +32,8 @@ final class SiteChain {
     final TimeoutSpec timeout;
     final SemaphoreBulkhead bulkhead;
     final BulkheadSpec bulkheadSpec;
+    /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
+    boolean breakerExposed;
 
     SiteChain(SiteDefinition definition, PolicyRegistry registry) {
         SitePolicies policies = definition.policies();

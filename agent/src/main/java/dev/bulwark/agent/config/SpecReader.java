@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 final class SpecReader {
     static final Pattern RATE_KEY = Pattern.compile("|#\\d+(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)?");
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final String TIMEOUT_EXCEPTION = "dev.bulwark.TimeoutExceededException";
 
     private SpecReader() {
     }
@@ -87,7 +88,7 @@ final class SpecReader {
                 .consecutiveFailures(r.integer("consecutive-failures", 0, Integer.MAX_VALUE, d.consecutiveFailures()))
                 .waitInOpenNanos(r.durationNanos("wait-in-open", NANOS_PER_MILLI, d.waitInOpenNanos()))
                 .halfOpenCalls(r.integer("half-open-calls", 1, 10_000, d.halfOpenCalls()))
-                .recordOn(matcher(r, "record-on", d.recordOn()))
+                .recordOn(withTimeouts(matcher(r, "record-on", d.recordOn())))
                 .ignoreOn(matcher(r, "ignore-on", d.ignoreOn()))
                 .build();
     }
@@ -156,6 +157,15 @@ final class SpecReader {
                 .applyOn(matcher(r, "apply-on", d.applyOn()))
                 .skipOn(matcher(r, "skip-on", d.skipOn()))
                 .build();
+    }
+
+    /** SPEC §4: a timeout inside the breaker always counts as a failure, whatever else record-on names. */
+    private static ExceptionMatcher withTimeouts(ExceptionMatcher recordOn) {
+        List<String> names = new java.util.ArrayList<>(recordOn.typeNames());
+        if (!names.contains(TIMEOUT_EXCEPTION)) {
+            names.add(TIMEOUT_EXCEPTION);
+        }
+        return ExceptionMatcher.of(names);
     }
 
     private static ExceptionMatcher matcher(BlockReader r, String key, ExceptionMatcher fallback) {

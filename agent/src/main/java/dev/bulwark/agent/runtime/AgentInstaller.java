@@ -1,6 +1,7 @@
 package dev.bulwark.agent.runtime;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.chain.ChainDispatcher;
 import dev.bulwark.agent.chain.PolicyRegistry;
@@ -27,9 +28,12 @@ public final class AgentInstaller {
             BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + config.source() + ")");
             return;
         }
-        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM);
+        CallObserver observer = CallObserver.NONE;
+        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, observer.circuitBreakerListener());
+        observer.observe(registry);
         CallSites sites = new CallSites(registry);
-        BulwarkBridge.install(new ChainDispatcher(sites, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM)));
+        OperatorRegistry.install(registry);
+        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM), observer));
         new Weaver(config, sites).install(instrumentation);
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + config.source());

@@ -139,10 +139,28 @@ class DeadlineSlotTest {
     }
 
     @Test
+    void anEnclosingFrameReportsTheTimeoutThatAnInnerFrameAbsorbed() {
+        slot.enter(0, 10 * MS, true);
+        slot.enter(0, 5 * MS, false);
+        clock.advanceTo(10 * MS);
+        Waiting.untilInterrupted();
+        // Without a watchdog the re-armed enclosing deadline cannot fire again: only the record of the first one is left.
+        watchdog.shutdown();
+        Waiting.untilState(watchdog.thread(), Thread.State.TERMINATED);
+
+        assertThat(slot.exit()).as("inner frame").isTrue();
+        assertThat(slot.exit()).as("outer frame").isTrue();
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    @Test
     void aFrameOpenedAfterTheEnclosingDeadlineFiredInheritsThatInterrupt() {
         slot.enter(0, 5 * MS, true);
         clock.advanceTo(5 * MS);
         Waiting.untilInterrupted();
+        // From here on only the record of that one interrupt can make the frames report it.
+        watchdog.shutdown();
+        Waiting.untilState(watchdog.thread(), Thread.State.TERMINATED);
 
         // Its own deadline (1 ms, from a stale reading of the clock) differs from the one that fired.
         assertThat(slot.enter(0, MS, true)).isEqualTo(MS);

@@ -27,6 +27,9 @@ class WatchdogHandshakeStressTest {
     private static final long MIN_TIMEOUT_NANOS = 50_000L;
     private static final int TIMEOUT_SPREAD_NANOS = 150_000;
     private static final int JITTER_NANOS = 30_000;
+    private static final int DUE_CALLS_PER_THREAD = 100_000;
+    private static final long DUE_CALLS_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final int DUE_SPREAD_NANOS = 2_000;
     private static final long POLL_NANOS = 100_000L;
 
     private final Watchdog watchdog = new Watchdog(NanoClock.SYSTEM);
@@ -68,6 +71,58 @@ class WatchdogHandshakeStressTest {
         assertThat(reportedTimeouts.get()).as("exit() == true").isPositive();
         assertThat(reportedCompletions.get()).as("exit() == false").isPositive();
         assertThat(reportedTimeouts.get() + reportedCompletions.get()).isEqualTo((long) THREADS * CALLS_PER_THREAD);
+    }
+
+    /**
+     * Calls that are due the moment they start keep the watchdog firing without pause, so its decisions
+     * land at every point of enter() and exit(), including between any read and write a broken handshake
+     * would make.
+     */
+    @Test
+    void noInterruptOutlivesCallsThatAreDueAtOnce() throws InterruptedException {
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            long seed = i;
+            Thread caller = new Thread(() -> runDueCalls(new SplittableRandom(seed)), "storm-caller-" + i);
+            callers.add(caller);
+            caller.start();
+        }
+        start.countDown();
+        callsDone.await();
+        Waiting.untilState(watchdog.thread(), Thread.State.WAITING);
+        watchdogIdle.countDown();
+        for (Thread caller : callers) {
+            caller.join();
+        }
+
+        assertThat(interruptedAfterExit).as("calls that returned with the thread interrupted").hasValue(0);
+        assertThat(interruptedLater).as("threads interrupted after their last call").hasValue(0);
+        assertThat(reportedTimeouts.get()).as("exit() == true").isPositive();
+        assertThat(reportedCompletions.get()).as("exit() == false").isPositive();
+    }
+
+    private void runDueCalls(SplittableRandom random) {
+        DeadlineSlot slot = watchdog.newSlot(Thread.currentThread());
+        awaitUninterruptibly(start);
+        // A busy machine gets fewer calls, not a slower test: every call checks the same invariant.
+        long stopAt = System.nanoTime() + DUE_CALLS_BUDGET_NANOS;
+        for (int call = 0; call < DUE_CALLS_PER_THREAD && System.nanoTime() < stopAt; call++) {
+            long calledAt = System.nanoTime();
+            slot.enter(calledAt, random.nextInt(DUE_SPREAD_NANOS), true);
+            busyWaitUntil(calledAt + random.nextInt(DUE_SPREAD_NANOS));
+            boolean timedOut = slot.exit();
+            // Give an interrupt decided too late the time to land where it must not: after the call.
+            busyWaitUntil(System.nanoTime() + random.nextInt(DUE_SPREAD_NANOS));
+            if (Thread.interrupted()) {
+                interruptedAfterExit.incrementAndGet();
+            }
+            (timedOut ? reportedTimeouts : reportedCompletions).incrementAndGet();
+        }
+        callsDone.countDown();
+        awaitUninterruptibly(watchdogIdle);
+        if (Thread.currentThread().isInterrupted()) {
+            interruptedLater.incrementAndGet();
+        }
     }
 
     private void runCalls(SplittableRandom random) {

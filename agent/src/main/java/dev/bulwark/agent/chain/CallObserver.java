@@ -1,0 +1,83 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
+
+/**
+ * What the chain tells telemetry about its decisions. Telemetry observes; it never changes a decision.
+ * Implementations must not throw: an exception here counts as a failure of Bulwark's own code, and the call
+ * it happened in goes on unprotected. Every method is called on the caller's thread, on the hot path, so
+ * implementations must be cheap and should not allocate when nothing is recorded.
+ */
+public interface CallObserver {
+    CallObserver NONE = new CallObserver() {
+    };
+
+    /** How a retry loop ended, SPEC §6 {@code bulwark.retry.calls}. */
+    enum RetryOutcome {
+        SUCCESS("success"), SUCCESS_AFTER_RETRY("success_after_retry"), FAILURE("failure"), EXHAUSTED("exhausted"),
+        ABORTED("aborted");
+
+        private final String attributeValue;
+
+        RetryOutcome(String attributeValue) {
+            this.attributeValue = attributeValue;
+        }
+
+        public String attributeValue() {
+            return attributeValue;
+        }
+    }
+
+    /** Which policy rejected a call. */
+    enum Rejection {
+        CIRCUIT_BREAKER, BULKHEAD, RATE_LIMITER, TIMEOUT
+    }
+
+    /** Told of each breaker's outcomes and transitions; called once per breaker, when it is created. */
+    default CircuitBreakerListener circuitBreakerListener() {
+        return CircuitBreakerListener.NOOP;
+    }
+
+    /** Gives telemetry the registry, for gauges that read current states. */
+    default void observe(PolicyRegistry registry) {
+    }
+
+    /**
+     * A protected invocation of {@code site} ({@code com.acme.Foo#bar}) starts on this thread. The returned
+     * handle (a span, say) comes back to every later callback of the same invocation; null is fine.
+     */
+    default Object invocationStarted(String site) {
+        return null;
+    }
+
+    /** Attempt {@code attempt} (2 for the first retry) is about to run. */
+    default void retryAttempt(Object invocation, String retryName, int attempt) {
+    }
+
+    default void retryFinished(String retryName, RetryOutcome outcome) {
+    }
+
+    default void rejected(Object invocation, String policyName, Rejection rejection) {
+    }
+
+    default void bulkhead(String bulkheadName, boolean permitted) {
+    }
+
+    default void rateLimiter(String limiterName, boolean permitted) {
+    }
+
+    default void timeout(Object invocation, String site, boolean timedOut) {
+    }
+
+    default void fallback(Object invocation, String site) {
+    }
+
+    /**
+     * The invocation ends. {@code failure} is the type of the exception its caller receives, or null;
+     * {@code thrown} is that exception when it already exists (Bulwark's own rejections are created by the
+     * woven code afterwards, so for them it is null).
+     */
+    default void invocationFinished(Object invocation, String site, long durationNanos,
+                                    Class<? extends Throwable> failure, Throwable thrown) {
+    }
+}

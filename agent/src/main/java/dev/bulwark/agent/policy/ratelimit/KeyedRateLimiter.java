@@ -1,0 +1,145 @@
+package dev.bulwark.agent.policy.ratelimit;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One limiter per key value, created on first use, at most {@code spec.maxKeys()} retained.
+ *
+ * <p>Memory: a new key takes room only while fewer than {@code maxKeys} limiters are retained. Once half the
+ * room is used, arriving new keys trigger a sweep (at most one at a time, at most once per quarter period, at
+ * least a millisecond apart) that drops every idle limiter, one back at full capacity and so indistinguishable
+ * from a fresh one. A new key that still finds no room is rejected: serving it from some shared or reset limiter
+ * could grant that key more than its rate, and the spec forbids that more firmly than it asks for availability.
+ *
+ * <p>Two races are closed. A caller may still hold a limiter the sweep drops; dropping retires the limiter in the
+ * same atomic step its grants use, and a retired limiter sends the caller back to the map (see {@link Retirable}).
+ * A caller may also bring a clock reading older than the sweep's: the sweep found the limiter idle at its own
+ * time, not at that earlier one, so a fresh limiter must not grant before the latest sweep time ({@code
+ * retiredUpTo}); such a caller waits the difference too, or is rejected when that exceeds its maximum wait.
+ */
+public final class KeyedRateLimiter {
+    private static final Object NULL_KEY = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+    private static final long NONE = Long.MIN_VALUE;
+    private static final long MIN_SWEEP_INTERVAL_NANOS = 1_000_000L;
+
+    private final RateLimiterSpec spec;
+    private final int maxKeys;
+    private final int sweepThreshold;
+    private final long sweepIntervalNanos;
+    private final ConcurrentHashMap<Object, Retirable> limiters = new ConcurrentHashMap<>();
+    /** Room taken by limiters in, or about to enter, the map; never above maxKeys. */
+    private final AtomicInteger roomTaken = new AtomicInteger();
+    private final AtomicBoolean sweeping = new AtomicBoolean();
+    private final AtomicLong nextSweepAt = new AtomicLong(NONE);
+    private final AtomicLong retiredUpTo = new AtomicLong(NONE);
+
+    public KeyedRateLimiter(RateLimiterSpec spec) {
+        if (spec.maxKeys() < 1) {
+            throw new IllegalArgumentException(
+                    "rate limiter '" + spec.name() + "': maxKeys must be at least 1, was " + spec.maxKeys());
+        }
+        RateLimiters.validate(spec);
+        this.spec = spec;
+        this.maxKeys = spec.maxKeys();
+        this.sweepThreshold = maxKeys / 2;
+        this.sweepIntervalNanos = Math.max(spec.periodNanos() / 4, MIN_SWEEP_INTERVAL_NANOS);
+    }
+
+    /** Like {@link RateLimiter#reserve}, against the limiter of {@code key} ({@code null} is a key too). */
+    public long reserve(Object key, long nowNanos, long maxWaitNanos) {
+        Object mapKey = key == null ? NULL_KEY : key;
+        for (;;) {
+            Retirable limiter = limiters.get(mapKey);
+            if (limiter == null) {
+                limiter = admit(mapKey, nowNanos);
+                if (limiter == null) {
+                    return RateLimiter.REJECTED;
+                }
+            }
+            long result = reserveNoEarlierThanLastSweep(limiter, nowNanos, maxWaitNanos);
+            if (result != Retirable.RETIRED) {
+                return result;
+            }
+            if (limiters.remove(mapKey, limiter)) {
+                roomTaken.decrementAndGet();
+            }
+        }
+    }
+
+    /** Limiters retained now; at most {@code spec.maxKeys()}. */
+    public int retainedKeys() {
+        return limiters.size();
+    }
+
+    private long reserveNoEarlierThanLastSweep(Retirable limiter, long nowNanos, long maxWaitNanos) {
+        long sweptAt = retiredUpTo.get();
+        long lag = sweptAt == NONE ? 0 : sweptAt - nowNanos;
+        if (lag <= 0) {
+            return limiter.reserve(nowNanos, maxWaitNanos);
+        }
+        if (lag > maxWaitNanos) {
+            return RateLimiter.REJECTED;
+        }
+        long wait = limiter.reserve(sweptAt, maxWaitNanos - lag);
+        return wait < 0 ? wait : wait + lag;
+    }
+
+    private Retirable admit(Object key, long nowNanos) {
+        if (!takeRoom(nowNanos)) {
+            return null;
+        }
+        Retirable fresh = RateLimiters.createRetirable(spec);
+        Retirable raced = limiters.putIfAbsent(key, fresh);
+        if (raced != null) {
+            roomTaken.decrementAndGet();
+            return raced;
+        }
+        return fresh;
+    }
+
+    private boolean takeRoom(long nowNanos) {
+        if (roomTaken.get() >= sweepThreshold) {
+            sweepIfDue(nowNanos);
+        }
+        for (;;) {
+            int taken = roomTaken.get();
+            if (taken >= maxKeys) {
+                return false;
+            }
+            if (roomTaken.compareAndSet(taken, taken + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void sweepIfDue(long nowNanos) {
+        long due = nextSweepAt.get();
+        if ((due != NONE && nowNanos - due < 0) || !sweeping.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (nextSweepAt.compareAndSet(due, nowNanos + sweepIntervalNanos)) {
+                retiredUpTo.accumulateAndGet(nowNanos, KeyedRateLimiter::later);
+                limiters.forEach((key, limiter) -> {
+                    if (limiter.tryRetire(nowNanos) && limiters.remove(key, limiter)) {
+                        roomTaken.decrementAndGet();
+                    }
+                });
+            }
+        } finally {
+            sweeping.set(false);
+        }
+    }
+
+    private static long later(long a, long b) {
+        return a == NONE || b - a > 0 ? b : a;
+    }
+}
