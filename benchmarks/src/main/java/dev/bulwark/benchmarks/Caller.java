@@ -23,6 +23,7 @@ public class Caller {
     Supplier<String> r4jLimiter;
     Supplier<String> r4jBulkhead;
     Callable<String> r4jTimeLimiter;
+    Callable<String> r4jTimeLimiterOnExecutor;
     Supplier<String> r4jChain4;
     CheckedSupplier<String> failsafeWork;
 
@@ -44,6 +45,11 @@ public class Caller {
         // Resilience4j has no synchronous timeout: the TimeLimiter guards a Future. This is its cheapest use
         // (an already completed future, nothing scheduled), a lower bound of its cost.
         r4jTimeLimiter = p.r4jTimeLimiter.decorateFutureSupplier(() -> CompletableFuture.completedFuture(work()));
+        // What a synchronous call needs to be guarded (interruptible at the deadline) with Resilience4j: the body
+        // runs on another thread while the caller waits on the future, as Bulwark's @Timeout guards it in place.
+        Supplier<String> asyncWork = () -> Work.work(next());
+        r4jTimeLimiterOnExecutor = p.r4jTimeLimiter.decorateFutureSupplier(
+                () -> CompletableFuture.supplyAsync(asyncWork, p.r4jTimeoutExecutor));
         r4jChain4 = io.github.resilience4j.retry.Retry.decorateSupplier(p.r4jChainRetry,
                 io.github.resilience4j.circuitbreaker.CircuitBreaker.decorateSupplier(p.r4jChainBreaker,
                         io.github.resilience4j.ratelimiter.RateLimiter.decorateSupplier(p.r4jChainLimiter,

@@ -11,8 +11,11 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The shared policy instances of the Resilience4j and Failsafe side, configured like {@link WovenService}'s
@@ -27,6 +30,8 @@ public class Policies {
     io.github.resilience4j.ratelimiter.RateLimiter r4jLimiter;
     io.github.resilience4j.bulkhead.Bulkhead r4jBulkhead;
     io.github.resilience4j.timelimiter.TimeLimiter r4jTimeLimiter;
+    /** Runs the body of the Resilience4j timeout that really guards a running call (see {@link Caller}). */
+    ExecutorService r4jTimeoutExecutor;
     /** The chain's own instances, so its state is not shared with the single-policy benchmarks. */
     io.github.resilience4j.retry.Retry r4jChainRetry;
     io.github.resilience4j.circuitbreaker.CircuitBreaker r4jChainBreaker;
@@ -72,6 +77,11 @@ public class Policies {
         r4jLimiter = io.github.resilience4j.ratelimiter.RateLimiter.of("limiter", limiter);
         r4jBulkhead = io.github.resilience4j.bulkhead.Bulkhead.of("bulkhead", bulkhead);
         r4jTimeLimiter = io.github.resilience4j.timelimiter.TimeLimiter.of("timeLimiter", timeLimiter);
+        r4jTimeoutExecutor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "r4j-timeout-body");
+            t.setDaemon(true);
+            return t;
+        });
         r4jChainRetry = io.github.resilience4j.retry.Retry.of("chain", retry);
         r4jChainBreaker = io.github.resilience4j.circuitbreaker.CircuitBreaker.of("chain", breaker);
         r4jChainLimiter = io.github.resilience4j.ratelimiter.RateLimiter.of("chain", limiter);
@@ -86,6 +96,11 @@ public class Policies {
         failsafeChain4 = Failsafe.with(failsafeRetry(), failsafeBreaker(), failsafeLimiter(), failsafeBulkhead());
         failsafeAll = Failsafe.with(failsafeRetry(), failsafeBreaker(), failsafeLimiter(), failsafeTimeout(),
                 failsafeBulkhead());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        r4jTimeoutExecutor.shutdownNow();
     }
 
     private static dev.failsafe.CircuitBreaker<String> failsafeBreaker() {

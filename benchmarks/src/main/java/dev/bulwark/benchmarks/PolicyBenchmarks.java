@@ -28,6 +28,12 @@ public class PolicyBenchmarks {
         return p.service.bare(c.next());
     }
 
+    /** Reference: one {@code System.nanoTime()}, which a woven call reads at least twice (enter and exit). */
+    @Benchmark
+    public long ref_nanoTime() {
+        return System.nanoTime();
+    }
+
     // --- Bulwark, woven by the agent ---
 
     @Benchmark
@@ -90,6 +96,11 @@ public class PolicyBenchmarks {
     @Benchmark
     public String r4j_timeout(Caller c) throws Exception {
         return c.r4jTimeLimiter.call();
+    }
+
+    @Benchmark
+    public String r4j_timeoutOnExecutor(Caller c) throws Exception {
+        return c.r4jTimeLimiterOnExecutor.call();
     }
 
     @Benchmark

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  *
  * <pre>
  * java -jar benchmarks.jar --agent /abs/agent/target/bulwark-agent.jar [--threads 1,2] [--include REGEX]
- *      [--warmup 3] [--iterations 5] [--time 1] [--forks 1] [--prof jfr] [--out DIR]
+ *      [--warmup 3] [--iterations 5] [--time 1] [--forks 1] [--prof jfr] [--profargs ARGS]
+ *      [--jvmargs "MORE JVM ARGS"] [--out DIR]
  * </pre>
  */
 public final class RunBenchmarks {
@@ -42,8 +43,20 @@ public final class RunBenchmarks {
             {"rateLimiter", "bulwark_rateLimiter", "r4j_rateLimiter", "failsafe_rateLimiter"},
             {"bulkhead", "bulwark_bulkhead", "r4j_bulkhead", "failsafe_bulkhead"},
             {"timeout", "bulwark_timeout", "r4j_timeout", "failsafe_timeout"},
+            {"timeout (R4j on an executor)", null, "r4j_timeoutOnExecutor", null},
             {"chain4 (Retry+CB+RL+BH)", "bulwark_chain4", "r4j_chain4", "failsafe_chain4"},
             {"all five", "bulwark_all", null, "failsafe_all"},
+    };
+    /** Issue 5 targets: what, Bulwark benchmark, Resilience4j benchmark (null: absolute), factor or limit in ns. */
+    private static final Object[][] TARGETS = {
+            {"circuitBreaker <= 1/3 of R4j", "bulwark_circuitBreaker", "r4j_circuitBreaker", 1 / 3.0},
+            {"retry <= 1/3 of R4j", "bulwark_retry", "r4j_retry", 1 / 3.0},
+            {"rateLimiter <= 1/3 of R4j", "bulwark_rateLimiter", "r4j_rateLimiter", 1 / 3.0},
+            {"bulkhead <= R4j", "bulwark_bulkhead", "r4j_bulkhead", 1.0},
+            {"timeout <= 1/3 of R4j TimeLimiter (completed future)", "bulwark_timeout", "r4j_timeout", 1 / 3.0},
+            {"timeout <= 1/3 of R4j TimeLimiter (body on an executor)", "bulwark_timeout", "r4j_timeoutOnExecutor", 1 / 3.0},
+            {"timeout <= 50 ns over bare", "bulwark_timeout", null, 50.0},
+            {"whole chain (all five) <= 1/3 of R4j Retry+CB+RL+BH", "bulwark_all", "r4j_chain4", 1 / 3.0},
     };
     private static final double ZERO_BYTES = 0.5;
 
@@ -75,7 +88,7 @@ public final class RunBenchmarks {
                     .measurementIterations(Integer.parseInt(options.getOrDefault("iterations", "5")))
                     .measurementTime(TimeValue.seconds(Integer.parseInt(options.getOrDefault("time", "1"))))
                     .addProfiler(GCProfiler.class)
-                    .jvmArgsAppend("-javaagent:" + Paths.get(agent).toAbsolutePath())
+                    .jvmArgsAppend(jvmArgs(agent, options.get("jvmargs")))
                     .resultFormat(ResultFormatType.JSON)
                     .result(out.resolve("jmh-threads-" + t + ".json").toString());
             if (options.containsKey("prof")) {
@@ -97,6 +110,16 @@ public final class RunBenchmarks {
         System.out.println(report);
         Files.write(out.resolve("policies.md"), report.getBytes(StandardCharsets.UTF_8));
         System.out.println("written to " + out.resolve("policies.md"));
+    }
+
+    /** The agent, plus any extra JVM arguments (one call: JMH keeps only the last jvmArgsAppend). */
+    private static String[] jvmArgs(String agent, String extra) {
+        List<String> args = new ArrayList<>();
+        args.add("-javaagent:" + Paths.get(agent).toAbsolutePath());
+        if (extra != null && !extra.isBlank()) {
+            args.addAll(Arrays.asList(extra.trim().split("\\s+")));
+        }
+        return args.toArray(new String[0]);
     }
 
     static String report(Map<Integer, Map<String, Score>> results) {
@@ -141,7 +164,7 @@ public final class RunBenchmarks {
                 }
                 s.append(fmt(" %.1f ± %.1f |", score.nsPerOp, score.nsError));
                 s.append(fmt(" %.1f |", score.bytesPerOp));
-                s.append(bare == null || name.equals("bare") ? " – |"
+                s.append(bare == null || name.equals("bare") || name.startsWith("ref_") ? " – |"
                         : fmt(" %.1f ± %.1f |", score.nsPerOp - bare.nsPerOp, Math.hypot(score.nsError, bare.nsError)));
             }
             s.append("\n");
@@ -156,37 +179,22 @@ public final class RunBenchmarks {
             if (bare == null) {
                 continue;
             }
-            for (String[] row : ROWS) {
-                if (row[2] == null && !row[0].equals("all five")) {
-                    continue;
-                }
-                String bulwarkName = row[1];
-                String r4jName = row[0].equals("all five") ? "r4j_chain4" : row[2];
-                if (row[0].startsWith("chain4")) {
-                    continue; // informative only; the issue's chain target is "all five" against R4j's chain4
-                }
-                Score b = r.get(bulwarkName);
-                Score j = r.get(r4jName);
-                if (b == null || j == null) {
+            for (Object[] target : TARGETS) {
+                Score b = r.get((String) target[1]);
+                Score j = target[2] == null ? null : r.get((String) target[2]);
+                if (b == null || (target[2] != null && j == null)) {
                     continue;
                 }
                 double ob = b.nsPerOp - bare.nsPerOp;
-                double oj = j.nsPerOp - bare.nsPerOp;
-                boolean bulkhead = row[0].equals("bulkhead");
-                double limit = bulkhead ? oj : oj / 3;
-                String what = row[0].equals("all five") ? "whole chain <= 1/3 of R4j Retry+CB+RL+BH"
-                        : row[0] + (bulkhead ? " <= R4j" : " <= 1/3 of R4j");
-                s.append(fmt("| %s | %d | %.1f | %.1f | %.1f | %s |\n", what, t, ob, oj, limit,
-                        verdict(ob, limit, Math.hypot(b.nsError, bare.nsError))));
-                if (row[0].equals("timeout")) {
-                    s.append(fmt("| timeout <= 50 ns over bare | %d | %.1f | – | 50.0 | %s |\n", t, ob,
-                            verdict(ob, 50, Math.hypot(b.nsError, bare.nsError))));
-                }
+                double oj = j == null ? Double.NaN : j.nsPerOp - bare.nsPerOp;
+                double limit = j == null ? (Double) target[3] : oj * (Double) target[3];
+                s.append(fmt("| %s | %d | %.1f | %s | %.1f | %s |\n", target[0], t, ob,
+                        j == null ? "–" : fmt("%.1f", oj), limit, verdict(ob, limit, Math.hypot(b.nsError, bare.nsError))));
             }
-            for (String[] row : ROWS) {
-                Score b = r.get(row[1]);
-                if (b != null) {
-                    s.append(fmt("| %s: 0 B/op | %d | %.2f B/op | – | 0 | %s |\n", row[1], t, b.bytesPerOp,
+            for (String name : names) {
+                Score b = r.get(name);
+                if (b != null && name.startsWith("bulwark_")) {
+                    s.append(fmt("| %s: 0 B/op | %d | %.2f B/op | – | 0 | %s |\n", name, t, b.bytesPerOp,
                             b.bytesPerOp < ZERO_BYTES ? "met" : "MISSED"));
                 }
             }
@@ -195,6 +203,9 @@ public final class RunBenchmarks {
     }
 
     private static String verdict(double value, double limit, double error) {
+        if (Double.isNaN(error)) {
+            error = 0;
+        }
         if (value <= limit) {
             return value + error <= limit ? "met" : "met (within error)";
         }
