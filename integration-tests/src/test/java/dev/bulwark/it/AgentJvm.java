@@ -28,6 +28,7 @@ final class AgentJvm {
     private static final long TIMEOUT_SECONDS = 120;
 
     private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> optionsBeforeAgent = new ArrayList<>();
     private boolean withAgent = true;
     private String agentArguments;
 
@@ -44,6 +45,17 @@ final class AgentJvm {
     AgentJvm option(String... options) {
         jvmOptions.addAll(Arrays.asList(options));
         return this;
+    }
+
+    /** Options placed before Bulwark's {@code -javaagent}, such as another agent that must start first. */
+    AgentJvm optionBeforeAgent(String... options) {
+        optionsBeforeAgent.addAll(Arrays.asList(options));
+        return this;
+    }
+
+    /** Runs the scenario with the tests' whole class path (an OpenTelemetry SDK, say), less the agent's classes. */
+    AgentJvm withTestClassPath() {
+        return classPath(fullTestClassPath());
     }
 
     AgentJvm agentArguments(String arguments) {
@@ -73,15 +85,24 @@ final class AgentJvm {
         throw new IllegalStateException("cannot read the Java version of " + javaHome() + ":\n" + out);
     }
 
+    private String classPath = classPath();
+
+    /** Runs the scenario on this class path instead of the fixtures'. */
+    AgentJvm classPath(String classPath) {
+        this.classPath = classPath;
+        return this;
+    }
+
     List<String> command(Class<?> scenarioClass, String scenario) {
         List<String> command = new ArrayList<>();
         command.add(javaHome().resolve("bin/java").toString());
+        command.addAll(optionsBeforeAgent);
         if (withAgent) {
             command.add("-javaagent:" + AGENT_JAR + (agentArguments == null ? "" : "=" + agentArguments));
         }
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(classPath());
+        command.add(classPath);
         command.add(scenarioClass.getName());
         command.add(scenario);
         return command;
@@ -89,6 +110,15 @@ final class AgentJvm {
 
     static String classPath() {
         return testClasses() + File.pathSeparator + annotationsLocation();
+    }
+
+    /** Surefire's test class path: an application that ships its own libraries, but never Bulwark's agent. */
+    static String fullTestClassPath() {
+        String all = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path agentClasses = location(dev.bulwark.agent.BulwarkAgent.class);
+        return Arrays.stream(all.split(File.pathSeparator))
+                .filter(entry -> !Paths.get(entry).toAbsolutePath().normalize().equals(agentClasses))
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     static Path testClasses() {
@@ -99,7 +129,7 @@ final class AgentJvm {
         return location(dev.bulwark.annotations.Retry.class);
     }
 
-    private static Path location(Class<?> type) {
+    static Path location(Class<?> type) {
         try {
             return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
@@ -140,6 +170,19 @@ final class AgentJvm {
             if (!out.awaitLine(line, TIMEOUT_SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("the scenario did not print " + line + ":\n" + out.text() + err.text());
+            }
+        }
+
+        /** Everything the scenario printed to standard output so far. */
+        String output() {
+            return out.text();
+        }
+
+        /** Ends a scenario that serves until stopped. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
             }
         }
 

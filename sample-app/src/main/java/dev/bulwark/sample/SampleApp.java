@@ -2,16 +2,12 @@ package dev.bulwark.sample;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.sample.legacy.LegacyDemo;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +24,7 @@ public final class SampleApp {
     }
 
     public static void main(String[] args) throws Exception {
+        Telemetry.start();
         Map<String, Downstream.Mood> moods = new LinkedHashMap<>();
         moods.put("apple", Downstream.Mood.HEALTHY);
         moods.put("pear", Downstream.Mood.FLAKY);
@@ -35,10 +32,15 @@ public final class SampleApp {
         moods.put("fig", Downstream.Mood.DOWN);
         Downstream inventory = new Downstream(moods);
         StockService stock = new StockService(inventory);
+        PricingService pricing = new PricingService();
+        OrderService orders = new OrderService();
 
         int port = Integer.getInteger("sample.port", 8080);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/stock", exchange -> respond(exchange, () -> stock.stock(query(exchange, "sku"))));
+        server.createContext("/price", exchange -> respond(exchange, () -> pricing.price(query(exchange, "sku"))));
+        server.createContext("/orders", exchange -> respond(exchange, () -> orders.place(query(exchange, "user"))));
+        server.createContext("/fulfil", exchange -> respond(exchange, () -> orders.fulfil(query(exchange, "order"))));
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
         int boundPort = server.getAddress().getPort();
@@ -46,7 +48,12 @@ public final class SampleApp {
 
         boolean serve = Arrays.asList(args).contains("--serve");
         try {
-            demo(boundPort, inventory, List.copyOf(moods.keySet()));
+            Demo demo = new Demo(boundPort);
+            demo.stock(inventory, List.copyOf(moods.keySet()));
+            demo.circuitBreaker(pricing);
+            demo.rateLimit();
+            demo.bulkhead();
+            LegacyDemo.print();
             if (serve) {
                 System.out.println("Serving until stopped (Ctrl-C).");
                 Thread.currentThread().join();
@@ -56,38 +63,6 @@ public final class SampleApp {
                 server.stop(0);
                 System.exit(0);
             }
-        }
-    }
-
-    private static void demo(int port, Downstream inventory, List<String> skus) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        System.out.println();
-        System.out.println("sku    mood     inventory calls  time    response");
-        for (String sku : skus) {
-            int before = inventory.callsFor(sku);
-            long start = System.nanoTime();
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/stock?sku=" + sku)).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            long millis = (System.nanoTime() - start) / 1_000_000;
-            System.out.printf("%-6s %-8s %16d  %5dms  %d %s%n", sku, mood(sku), inventory.callsFor(sku) - before, millis,
-                    response.statusCode(), response.body());
-        }
-        System.out.println();
-        System.out.println("With the agent: pear is retried until it answers, plum is cut off by @Timeout, fig falls back.");
-        System.out.println("Without the agent, pear, plum and fig would have failed or hung the request.");
-    }
-
-    private static String mood(String sku) {
-        switch (sku) {
-            case "pear":
-                return "flaky";
-            case "plum":
-                return "slow";
-            case "fig":
-                return "down";
-            default:
-                return "healthy";
         }
     }
 
@@ -114,7 +89,7 @@ public final class SampleApp {
             body = handler.handle();
             status = 200;
         } catch (Exception e) {
-            status = 503;
+            status = e instanceof dev.bulwark.RateLimitedException ? 429 : 503;
             body = "{\"error\":\"" + e.getClass().getSimpleName() + ": " + e.getMessage() + "\"}";
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);

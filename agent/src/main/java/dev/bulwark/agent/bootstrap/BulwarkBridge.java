@@ -73,6 +73,16 @@ public final class BulwarkBridge {
         return dispatcher.fallback(invocation, declaringType, self, arguments, failure);
     }
 
+    public static Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {
+        Dispatcher d = dispatcher;
+        try {
+            return d.async(invocation, declaringType, self, arguments);
+        } catch (Throwable t) {
+            report(d, invocation, t);
+            return null;
+        }
+    }
+
     public static void finish(Invocation invocation) {
         Dispatcher d = dispatcher;
         try {

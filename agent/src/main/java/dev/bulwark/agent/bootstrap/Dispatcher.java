@@ -15,6 +15,12 @@ public abstract class Dispatcher {
     public abstract Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
                                     Throwable failure) throws Throwable;
 
+    /**
+     * Runs an asynchronous invocation without blocking the caller and returns the stage its caller gets;
+     * null when it cannot, and the woven code then runs the body unprotected.
+     */
+    public abstract Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments);
+
     /** Ends an invocation whose failure goes to the caller. */
     public abstract void finish(Invocation invocation);
 

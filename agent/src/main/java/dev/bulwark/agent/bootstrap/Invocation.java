@@ -9,6 +9,8 @@ public abstract class Invocation {
     public boolean skipBody;
     /** The site needs the arguments (a keyed rate limiter) before it can admit the first attempt. */
     public boolean wantsArguments;
+    /** The method returns a CompletionStage: the runtime runs the whole invocation, the body is skipped. */
+    public boolean asynchronous;
     /** Name of the policy that rejected the call, for the exception the advice creates. */
     public String rejectingPolicy;
 }

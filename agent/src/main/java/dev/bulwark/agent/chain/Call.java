@@ -42,6 +42,7 @@ final class Call extends Invocation {
         rejection = 0;
         skipBody = false;
         rejectingPolicy = null;
-        wantsArguments = chain.keyedLimiter != null;
+        asynchronous = chain.asyncBody != null;
+        wantsArguments = chain.keyedLimiter != null && !asynchronous;
     }
 }

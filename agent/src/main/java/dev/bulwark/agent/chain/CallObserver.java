@@ -50,6 +50,21 @@ public interface CallObserver {
         return null;
     }
 
+    /**
+     * An asynchronous invocation leaves the thread that started it: whatever {@link #invocationStarted} made
+     * current on that thread must be undone now; the invocation itself goes on, and its later callbacks,
+     * {@link #invocationFinished} included, may come from other threads.
+     */
+    default void invocationDetached(Object invocation) {
+    }
+
+    /**
+     * A failure of Bulwark's own code ended the invocation early; its body goes on unprotected and no other
+     * callback follows. Whatever {@link #invocationStarted} opened must be closed now.
+     */
+    default void invocationAbandoned(Object invocation) {
+    }
+
     /** Attempt {@code attempt} (2 for the first retry) is about to run. */
     default void retryAttempt(Object invocation, String retryName, int attempt) {
     }

@@ -1,14 +1,17 @@
 package dev.bulwark.agent.chain;
 
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 
 /**
  * Call-site id to chain. Woven code carries its site id as a constant, so the hot path is one volatile
- * array read and an index, never a map look-up. Sites are added at weave time only, under a lock.
+ * array read and an index, never a map look-up. Sites are added at weave time and replaced by a config
+ * reload, both under this object's lock.
  */
 public final class CallSites {
     private final PolicyRegistry registry;
     private volatile SiteChain[] chains = new SiteChain[64];
+    private SiteDefinition[] definitions = new SiteDefinition[64];
     private int count;
 
     public CallSites(PolicyRegistry registry) {
@@ -20,11 +23,44 @@ public final class CallSites {
         SiteChain[] current = chains;
         if (count == current.length) {
             current = Arrays.copyOf(current, current.length * 2);
+            definitions = Arrays.copyOf(definitions, current.length);
         }
         current[count] = chain;
+        definitions[count] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
         return count++;
+    }
+
+    /**
+     * Resolves every site again with {@code resolver} (which returns its argument when nothing changed).
+     * When any site changed, every chain is rebuilt, so that sites sharing a named policy keep sharing one
+     * instance (the registry keeps the instance whose settings did not change, and its state with it), and all
+     * new chains are published by one volatile write: no call sees half a reload, and calls in flight finish
+     * with the chain they started with.
+     *
+     * @return how many sites changed
+     */
+    public synchronized int reconfigure(UnaryOperator<SiteDefinition> resolver) {
+        SiteDefinition[] next = new SiteDefinition[count];
+        int changed = 0;
+        for (int site = 0; site < count; site++) {
+            next[site] = resolver.apply(definitions[site]);
+            if (next[site] != definitions[site]) {
+                changed++;
+            }
+        }
+        if (changed == 0) {
+            return 0;
+        }
+        registry.beginReload();
+        SiteChain[] rebuilt = new SiteChain[chains.length];
+        for (int site = 0; site < count; site++) {
+            rebuilt[site] = new SiteChain(next[site], registry);
+        }
+        System.arraycopy(next, 0, definitions, 0, count);
+        chains = rebuilt;
+        return changed;
     }
 
     SiteChain get(int site) {

@@ -13,6 +13,8 @@ final class CallStack {
     private Call[] frames = new Call[4];
     private int depth;
     private DeadlineSlot deadlines;
+    /** The asynchronous site whose next woven call on this thread is Bulwark's own re-invocation of its body. */
+    SiteChain bypass;
 
     Call push(SiteChain chain, long now) {
         if (depth == frames.length) {

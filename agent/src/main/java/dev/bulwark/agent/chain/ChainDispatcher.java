@@ -24,7 +24,7 @@ import java.util.function.DoubleSupplier;
  * breaker records a {@code BulkheadFullException} from an inner bulkhead, and the retry may retry it.
  */
 public final class ChainDispatcher extends Dispatcher {
-    private static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
+    static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
 
     private final CallSites sites;
     private final PolicyRegistry registry;
@@ -32,6 +32,7 @@ public final class ChainDispatcher extends Dispatcher {
     private final Watchdog watchdog;
     private final CallObserver observer;
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
+    private final AsyncRuntime async;
 
     public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, Watchdog watchdog,
                            CallObserver observer) {
@@ -40,6 +41,11 @@ public final class ChainDispatcher extends Dispatcher {
         this.clock = clock;
         this.watchdog = watchdog;
         this.observer = observer;
+        this.async = new AsyncRuntime(clock, observer, chain -> {
+            CallStack stack = stacks.get();
+            stack.bypass = chain;
+            return stack;
+        });
     }
 
     @Override
@@ -48,10 +54,17 @@ public final class ChainDispatcher extends Dispatcher {
         if (chain == null) {
             return null;
         }
+        CallStack stack = stacks.get();
+        if (stack.bypass == chain) {
+            stack.bypass = null;
+            return null;
+        }
         long now = clock.nanoTime();
-        Call call = stacks.get().push(chain, now);
+        Call call = stack.push(chain, now);
         call.observation = observer.invocationStarted(chain.name);
-        if (!call.wantsArguments) {
+        if (call.asynchronous) {
+            call.skipBody = true;
+        } else if (!call.wantsArguments) {
             admit(call, now);
         }
         return call;
@@ -104,6 +117,7 @@ public final class ChainDispatcher extends Dispatcher {
             observer.bulkhead(chain.bulkheadSpec.name(), permitted);
             if (!permitted) {
                 if (call.timed && closeTimeout(call, clock.nanoTime())) {
+                    observer.timeout(call.observation, chain.name, true);
                     rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name, now);
                 } else {
                     rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name(), now);
@@ -251,9 +265,7 @@ public final class ChainDispatcher extends Dispatcher {
             return CallObserver.RetryOutcome.EXHAUSTED;
         }
         long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
-        long maxDuration = chain.retry.spec().maxDurationNanos();
-        if ((maxDuration > 0 && now + delay - call.invocationStartNanos > maxDuration)
-                || now + delay - call.stack.enclosingDeadline() >= 0) {
+        if (!chain.retry.nextAttemptFits(delay, now, call.invocationStartNanos, call.stack.enclosingDeadline())) {
             return CallObserver.RetryOutcome.EXHAUSTED;
         }
         call.previousDelayNanos = delay;
@@ -291,19 +303,40 @@ public final class ChainDispatcher extends Dispatcher {
     public Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
                            Throwable failure) throws Throwable {
         Call call = (Call) invocation;
-        FallbackMethod fallback = call.site.fallback;
+        SiblingMethod fallback = call.site.fallback;
         String site = call.site.name;
         Object observation = call.observation;
         long start = call.invocationStartNanos;
         call.stack.pop(call);
         observer.fallback(observation, site);
         try {
-            Object result = fallback.invoke(declaringType, self, arguments, failure, site);
+            Object result = invokeFallback(fallback, declaringType, self, arguments, failure, site);
             observer.invocationFinished(observation, site, clock.nanoTime() - start, null, null);
             return result;
         } catch (Throwable fallbackFailure) {
             observer.invocationFinished(observation, site, clock.nanoTime() - start, fallbackFailure.getClass(), fallbackFailure);
             throw fallbackFailure;
+        }
+    }
+
+    @Override
+    public Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {
+        Call call = (Call) invocation;
+        SiteChain chain = call.site;
+        Object observation = call.observation;
+        long start = call.invocationStartNanos;
+        call.stack.pop(call);
+        observer.invocationDetached(observation);
+        return new AsyncInvocation(async, chain, declaringType, self, arguments, observation, start).start();
+    }
+
+    private static Object invokeFallback(SiblingMethod fallback, Class<?> declaringType, Object self, Object[] arguments,
+                                         Throwable failure, String site) throws Throwable {
+        try {
+            return fallback.invoke(declaringType, self, arguments, failure);
+        } catch (SiblingMethod.Unresolvable e) {
+            BulwarkLog.errorOnce("fallback " + site, e.getMessage() + "; the failure of " + site + " goes to the caller", e);
+            throw failure;
         }
     }
 
@@ -339,6 +372,7 @@ public final class ChainDispatcher extends Dispatcher {
                 chain.breaker.releasePermission(call.breakerPermit);
                 call.breakerPermit = Call.NO_PERMIT;
             }
+            observer.invocationAbandoned(call.observation);
         } finally {
             call.stack.pop(call);
         }

@@ -3,6 +3,7 @@ package dev.bulwark.agent.chain;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -14,12 +15,18 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
  * The stateful policies, one per name: every method that names the same breaker, bulkhead or limiter shares
  * its state. The first spec registered under a name wins; a different spec under the same name is reported.
+ * A config reload starts a new epoch: the first spec registered under a name in it keeps the existing
+ * instance, and its state, when the settings are unchanged, and replaces it when they changed.
  */
 public final class PolicyRegistry {
     private final NanoClock clock;
@@ -27,6 +34,8 @@ public final class PolicyRegistry {
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
+    private volatile int epoch;
 
     public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
         this.clock = clock;
@@ -59,8 +68,39 @@ public final class PolicyRegistry {
         return breakers.keySet();
     }
 
+    /** The names of every bulkhead, semaphore or thread pool. */
+    public Set<String> bulkheadNames() {
+        Set<String> names = new TreeSet<>(bulkheads.keySet());
+        names.addAll(threadPools.keySet());
+        return names;
+    }
+
+    /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
+    public int bulkheadActive(String name) {
+        Shared<SemaphoreBulkhead, BulkheadSpec> semaphore = bulkheads.get(name);
+        if (semaphore != null) {
+            return semaphore.policy.active();
+        }
+        Shared<ThreadPoolBulkhead, BulkheadSpec> pool = threadPools.get(name);
+        return pool == null ? -1 : pool.policy.active();
+    }
+
     SemaphoreBulkhead bulkhead(BulkheadSpec spec) {
         return shared(bulkheads, spec.name(), spec, SemaphoreBulkhead::new, "bulkhead");
+    }
+
+    /**
+     * A bulkhead running asynchronous bodies on its own daemon threads, named after it. One that a reload
+     * replaced is shut down: it still runs the bodies it accepted, then its threads end.
+     */
+    ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
+        Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(spec.name());
+        ThreadPoolBulkhead pool = shared(threadPools, spec.name(), spec,
+                s -> new ThreadPoolBulkhead(s, new NamedDaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
+        if (before != null && before.policy != pool) {
+            before.policy.shutdown();
+        }
+        return pool;
     }
 
     /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
@@ -69,8 +109,19 @@ public final class PolicyRegistry {
                 s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
     }
 
-    private static <P, S> P shared(Map<String, Shared<P, S>> byName, String name, S spec, Function<S, P> create, String what) {
-        Shared<P, S> existing = byName.computeIfAbsent(name, n -> new Shared<>(create.apply(spec), spec));
+    /** Called by a config reload, under the {@link CallSites} lock, before it rebuilds the chains. */
+    void beginReload() {
+        epoch++;
+    }
+
+    private <P, S> P shared(Map<String, Shared<P, S>> byName, String name, S spec, Function<S, P> create, String what) {
+        int now = epoch;
+        Shared<P, S> existing = byName.compute(name, (n, found) -> {
+            if (found == null || found.epoch != now && !found.spec.equals(spec)) {
+                return new Shared<>(create.apply(spec), spec, now);
+            }
+            return found.epoch == now ? found : new Shared<>(found.policy, found.spec, now);
+        });
         if (!existing.spec.equals(spec)) {
             BulwarkLog.warn(what + " '" + name + "' is declared with different settings in several places; "
                     + "the first wins: " + existing.spec + " (ignored: " + spec + ")");
@@ -81,10 +132,29 @@ public final class PolicyRegistry {
     private static final class Shared<P, S> {
         final P policy;
         final S spec;
+        /** The reload epoch that last registered this name. */
+        final int epoch;
 
-        Shared(P policy, S spec) {
+        Shared(P policy, S spec, int epoch) {
             this.policy = policy;
             this.spec = spec;
+            this.epoch = epoch;
+        }
+    }
+
+    private static final class NamedDaemonThreads implements ThreadFactory {
+        private final String prefix;
+        private final AtomicInteger count = new AtomicInteger();
+
+        NamedDaemonThreads(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
         }
     }
 }

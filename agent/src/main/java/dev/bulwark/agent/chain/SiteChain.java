@@ -4,6 +4,8 @@ import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
+import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
@@ -22,7 +24,7 @@ import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 final class SiteChain {
     final String name;
     final FallbackSpec fallbackSpec;
-    final FallbackMethod fallback;
+    final SiblingMethod fallback;
     final RetryPolicy retry;
     final CircuitBreaker breaker;
     final RateLimiter limiter;
@@ -31,15 +33,20 @@ final class SiteChain {
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
     final SemaphoreBulkhead bulkhead;
+    final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
+    /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
+    final SiblingMethod asyncBody;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
     SiteChain(SiteDefinition definition, PolicyRegistry registry) {
         SitePolicies policies = definition.policies();
         this.name = policies.ownName();
-        this.fallback = definition.fallback();
-        this.fallbackSpec = fallback == null ? null : policies.spec(PolicyKind.FALLBACK, FallbackSpec.class);
+        // A reload may drop the fallback policy of a site woven with a fallback method.
+        FallbackSpec anyFallbackSpec = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class);
+        this.fallback = anyFallbackSpec == null ? null : definition.fallback();
+        this.fallbackSpec = fallback == null ? null : anyFallbackSpec;
         RetrySpec retrySpec = policies.spec(PolicyKind.RETRY, RetrySpec.class);
         this.retry = retrySpec == null ? null : new RetryPolicy(retrySpec);
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
@@ -50,8 +57,11 @@ final class SiteChain {
         this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
+        this.asyncBody = definition.asyncBody();
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
-        this.bulkhead = bulkheadSpec == null ? null : registry.bulkhead(bulkheadSpec);
+        boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
+        this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec) : null;
+        this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec);
     }
 
     boolean fallbackApplies(Class<?> failureType) {

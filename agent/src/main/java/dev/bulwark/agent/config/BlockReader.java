@@ -36,6 +36,10 @@ final class BlockReader {
         }
     }
 
+    boolean has(String key) {
+        return block.hasPath(key);
+    }
+
     String string(String key, String fallback) {
         try {
             return block.getString(key);
@@ -131,6 +135,16 @@ final class BlockReader {
         }
     }
 
+    /** A block merged from several sources says "merge of a,b"; the first is where the user wrote it. */
+    private static String firstOrigin(String description) {
+        String merged = "merge of ";
+        if (!description.startsWith(merged)) {
+            return description;
+        }
+        int comma = description.indexOf(',');
+        return description.substring(merged.length(), comma < 0 ? description.length() : comma);
+    }
+
     private static String rangeText(String what, int min, int max) {
         return max == Integer.MAX_VALUE ? what + " >= " + min : what + " from " + min + " to " + max;
     }
@@ -145,7 +159,7 @@ final class BlockReader {
 
     void problem(String key, String expected, String found) {
         ConfigValue value = block.root().get(key);
-        String origin = (value != null ? value.origin() : block.origin()).description();
+        String origin = value != null ? value.origin().description() : firstOrigin(block.origin().description());
         problems.add(new ConfigProblem(path + "." + key, origin, expected, found));
     }
 }

@@ -4,14 +4,14 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 
 import java.io.File;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,111 +20,94 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Bulwark's configuration, from its sources in SPEC §2 order (later wins): the agent's {@code reference.conf},
- * the user's file, then {@code -Dbulwark.*} system properties. Never {@code ConfigFactory.load()}, which would
- * read the application's own {@code application.conf} through the context class loader.
+ * Bulwark's configuration (SPEC §2 and §5), validated as a whole when it is loaded: every problem is reported
+ * once, with its key and origin, and the block it was written in is set aside, so that policy falls back to
+ * its defaults. Problems only an annotation can cause are reported when its class is woven.
  */
 public final class BulwarkConfig {
-    private static final String ROOT = "bulwark";
+    private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
+            "reload-interval", "unmatched-instrument-report");
+    private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
 
     private final Config root;
-    private final String source;
-    private final List<InstrumentRule> instrumentRules;
-    private final Set<String> classesWithMethodEntries;
+    private final ConfigSources sources;
     private final Consumer<ConfigProblem> problems;
+    private final boolean enabled;
+    private final boolean metricsEnabled;
+    private final boolean spansEnabled;
+    private final long reloadIntervalNanos;
+    private final long unmatchedReportNanos;
+    private final Map<PolicyKind, Config> defaults;
+    private final Map<String, Map<PolicyKind, Config>> policies;
+    private final Map<String, Map<PolicyKind, Config>> methods;
+    private final Set<String> classesWithMethodEntries = new HashSet<>();
+    private final List<InstrumentRule> instrumentRules;
 
-    private BulwarkConfig(Config root, String source, Consumer<ConfigProblem> problems) {
-        this.root = root;
-        this.source = source;
+    private BulwarkConfig(ConfigSources sources, Consumer<ConfigProblem> problems) {
+        this.sources = sources;
+        this.root = sources.merged;
         this.problems = problems;
+        BlockReader top = new BlockReader(root, ConfigSources.ROOT);
+        top.rejectUnknownKeys(ROOT_KEYS);
+        this.enabled = top.bool("enabled", true);
+        this.reloadIntervalNanos = top.durationNanos("reload-interval", 0, 1_000 * NANOS_PER_MILLI);
+        this.unmatchedReportNanos = top.durationNanos("unmatched-instrument-report", 0, 60_000 * NANOS_PER_MILLI);
+        top.problems().forEach(problems);
+        BlockReader otel = new BlockReader(object("otel"), ConfigSources.ROOT + ".otel");
+        otel.rejectUnknownKeys(OTEL_KEYS);
+        this.metricsEnabled = otel.bool("metrics", true);
+        this.spansEnabled = otel.bool("spans", true);
+        otel.problems().forEach(problems);
+        this.defaults = readDefaults();
+        this.policies = readEntries("policies");
+        this.methods = readEntries("methods");
+        for (String method : methods.keySet()) {
+            classesWithMethodEntries.add(method.substring(0, method.indexOf('#')));
+        }
         this.instrumentRules = readInstrumentRules();
-        this.classesWithMethodEntries = readMethodEntryClasses();
     }
 
     /**
      * Loads the configuration; every problem (a missing or unparsable file, a bad value) goes to
-     * {@code problems} and leaves the built-in defaults in its place.
+     * {@code problems}, and what it concerns keeps its defaults.
      */
     public static BulwarkConfig load(String agentArguments, ClassLoader agentResources, Properties systemProperties,
                                      Map<String, String> environment, Consumer<ConfigProblem> problems) {
-        Config reference = ConfigFactory.parseResources(agentResources, "reference.conf");
-        String file = AgentArguments.parse(agentArguments).get("config");
-        String fileSource = "agent argument config=";
-        if (file == null) {
-            file = systemProperties.getProperty("bulwark.config");
-            fileSource = "system property bulwark.config";
-        }
-        if (file == null) {
-            file = environment.get("BULWARK_CONFIG");
-            fileSource = "environment variable BULWARK_CONFIG";
-        }
-        Config user = ConfigFactory.empty();
-        String source = "built-in defaults";
-        if (file != null && !file.isBlank()) {
-            File path = new File(file);
-            source = path.getAbsolutePath() + " (from " + fileSource + ")";
-            try {
-                user = ConfigFactory.parseFile(path, ConfigParseOptions.defaults().setAllowMissing(false));
-            } catch (ConfigException.IO e) {
-                problems.accept(new ConfigProblem(fileSource, path.getAbsolutePath(), "a readable HOCON file", "no such file"));
-                source = "built-in defaults (" + path.getAbsolutePath() + " could not be read)";
-            } catch (ConfigException e) {
-                problems.accept(new ConfigProblem(ROOT, e.origin() == null ? path.getAbsolutePath() : e.origin().description(),
-                        "valid HOCON", e.getMessage()));
-                source = "built-in defaults (" + path.getAbsolutePath() + " does not parse)";
-            }
-        }
-        Config overrides = ConfigFactory.parseProperties(onlyBulwark(systemProperties), ConfigParseOptions.defaults()
-                .setOriginDescription("system properties"));
-        Config merged;
-        try {
-            merged = overrides.withFallback(user).withFallback(reference).resolve().getConfig(ROOT);
-        } catch (ConfigException e) {
-            problems.accept(new ConfigProblem(ROOT, e.origin() == null ? source : e.origin().description(),
-                    "a config that resolves", e.getMessage()));
-            merged = reference.resolve().getConfig(ROOT);
-        }
-        return new BulwarkConfig(merged, source, problems);
+        return new BulwarkConfig(ConfigSources.read(agentArguments, agentResources, systemProperties, environment, problems),
+                problems);
     }
 
-    private static Properties onlyBulwark(Properties systemProperties) {
-        Properties bulwark = new Properties();
-        for (String name : systemProperties.stringPropertyNames()) {
-            if (name.startsWith(ROOT + ".") && !name.equals("bulwark.config") && !name.equals("bulwark.log")
-                    && !name.equals("bulwark.debug")) {
-                bulwark.setProperty(name, systemProperties.getProperty(name));
-            }
-        }
-        return bulwark;
-    }
-
+    /** Where the configuration came from, for the start-up line. */
     public String source() {
-        return source;
+        return sources.source;
+    }
+
+    /** The user's config file, watched for hot reload; null when there is none. */
+    public File file() {
+        return sources.file;
     }
 
     public boolean enabled() {
-        return flag("enabled", true);
+        return enabled;
     }
 
     public boolean metricsEnabled() {
-        return flag("otel.metrics", true);
+        return metricsEnabled;
     }
 
     public boolean spansEnabled() {
-        return flag("otel.spans", true);
+        return spansEnabled;
     }
 
-    private boolean flag(String key, boolean fallback) {
-        try {
-            return root.getBoolean(key);
-        } catch (ConfigException e) {
-            problems.accept(new ConfigProblem("bulwark." + key, origin(key), "true or false", e.getMessage()));
-            return fallback;
-        }
+    /** How often the config file is checked for changes; 0 turns hot reload off. */
+    public long reloadIntervalNanos() {
+        return reloadIntervalNanos;
     }
 
-    private String origin(String key) {
-        return root.hasPathOrNull(key) ? root.getValue(key).origin().description() : source;
+    /** How long after start (or a reload) an {@code instrument} entry that matched nothing is reported; 0 never. */
+    public long unmatchedReportNanos() {
+        return unmatchedReportNanos;
     }
 
     public List<InstrumentRule> instrumentRules() {
@@ -152,22 +135,30 @@ public final class BulwarkConfig {
     /**
      * Resolves the policies of one method from its declared blocks (annotations or an {@code instrument}
      * entry), with the precedence of SPEC §5: {@code methods} entry, declared values, {@code policies} entry
-     * of the same name, {@code defaults}.
+     * of the same name, {@code defaults}, built-in defaults. A declared block with a bad value is reported and
+     * set aside.
      */
     public SitePolicies resolve(String className, String methodName, Map<PolicyKind, Config> declared) {
         String ownName = className + "#" + methodName;
-        Config methodEntry = methodEntry(ownName);
+        Map<PolicyKind, Config> overrides = methods.getOrDefault(ownName, Collections.emptyMap());
         Map<PolicyKind, Object> specs = new EnumMap<>(PolicyKind.class);
         for (PolicyKind kind : PolicyKind.values()) {
-            boolean fromMethods = methodEntry.hasPath(kind.configKey());
-            if (!declared.containsKey(kind) && !fromMethods) {
+            Config override = overrides.get(kind);
+            Config own = declared.get(kind);
+            if (override == null && own == null) {
                 continue;
             }
-            Config top = (fromMethods ? methodEntry.getConfig(kind.configKey()) : ConfigFactory.empty())
-                    .withFallback(declared.getOrDefault(kind, ConfigFactory.empty()));
+            Config top = orEmpty(override).withFallback(orEmpty(own));
             String name = policyName(kind, top, ownName);
-            Config merged = top.withFallback(namedPolicy(name, kind)).withFallback(defaults(kind));
-            Object spec = read(kind, name, merged, kind.configKey() + " of " + ownName);
+            Config base = named(name, kind).withFallback(defaults.get(kind));
+            BlockReader reader = new BlockReader(top.withFallback(base), kind.configKey());
+            Object spec = SpecReader.read(kind, name, reader);
+            if (!reader.problems().isEmpty()) {
+                reader.problems().forEach(problems);
+                BlockReader withoutDeclared = new BlockReader(orEmpty(override).withFallback(base), kind.configKey());
+                spec = SpecReader.read(kind, name, withoutDeclared);
+                spec = withoutDeclared.problems().isEmpty() ? spec : null;
+            }
             if (spec != null) {
                 specs.put(kind, spec);
             }
@@ -175,19 +166,8 @@ public final class BulwarkConfig {
         return new SitePolicies(className, methodName, specs);
     }
 
-    private Object read(PolicyKind kind, String name, Config merged, String path) {
-        BlockReader reader = new BlockReader(merged, kind.configKey());
-        Object spec = SpecReader.read(kind, name, reader);
-        if (reader.problems().isEmpty()) {
-            return spec;
-        }
-        reader.problems().forEach(problems);
-        if (kind == PolicyKind.FALLBACK) {
-            return null;
-        }
-        BlockReader defaults = new BlockReader(defaults(kind), kind.configKey());
-        Object fallback = SpecReader.read(kind, name, defaults);
-        return defaults.problems().isEmpty() ? fallback : null;
+    private static Config orEmpty(Config block) {
+        return block == null ? ConfigFactory.empty() : block;
     }
 
     private static String policyName(PolicyKind kind, Config top, String ownName) {
@@ -200,75 +180,147 @@ public final class BulwarkConfig {
         return ownName;
     }
 
-    private Config methodEntry(String ownName) {
-        ConfigValue entry = root.hasPath("methods") ? root.getObject("methods").get(ownName) : null;
-        return entry instanceof ConfigObject ? ((ConfigObject) entry).toConfig() : ConfigFactory.empty();
+    private Config named(String name, PolicyKind kind) {
+        return orEmpty(policies.getOrDefault(name, Collections.emptyMap()).get(kind));
     }
 
-    private Config namedPolicy(String name, PolicyKind kind) {
-        ConfigValue entry = root.hasPath("policies") ? root.getObject("policies").get(name) : null;
-        if (entry instanceof ConfigObject) {
-            Config policy = ((ConfigObject) entry).toConfig();
-            if (policy.hasPath(kind.configKey())) {
-                return policy.getConfig(kind.configKey());
+    private Config object(String key) {
+        try {
+            return root.hasPath(key) ? root.getConfig(key) : ConfigFactory.empty();
+        } catch (ConfigException.WrongType e) {
+            problems.accept(new ConfigProblem(path(key), root.getValue(key).origin().description(), "an object { ... }",
+                    root.getValue(key).render()));
+            return ConfigFactory.empty();
+        }
+    }
+
+    private static String path(String... segments) {
+        return ConfigSources.ROOT + "." + ConfigUtil.joinPath(segments);
+    }
+
+    /** The {@code defaults} block; a block with a bad value is replaced by the built-in one. */
+    private Map<PolicyKind, Config> readDefaults() {
+        Map<PolicyKind, Config> blocks = new EnumMap<>(PolicyKind.class);
+        Map<PolicyKind, Config> written = policyBlocks(object("defaults"), path("defaults"));
+        for (PolicyKind kind : PolicyKind.values()) {
+            Config builtIn = sources.reference.getConfig("defaults." + kind.configKey());
+            Config block = written.getOrDefault(kind, builtIn);
+            boolean valid = isValid(kind, block.withFallback(builtIn), builtIn, false, path("defaults", kind.configKey()));
+            blocks.put(kind, valid ? block.withFallback(builtIn) : builtIn);
+        }
+        return blocks;
+    }
+
+    /** {@code policies} or {@code methods}: named entries of policy blocks, each block validated on its own. */
+    private Map<String, Map<PolicyKind, Config>> readEntries(String section) {
+        Map<String, Map<PolicyKind, Config>> entries = new HashMap<>();
+        ConfigObject all = object(section).root();
+        for (Map.Entry<String, ConfigValue> entry : all.entrySet()) {
+            String key = entry.getKey();
+            if (section.equals("methods") && key.indexOf('#') <= 0) {
+                problems.accept(new ConfigProblem(path(section, key), entry.getValue().origin().description(),
+                        "a key of the form \"com.acme.Class#method\"", "\"" + key + "\""));
+                continue;
+            }
+            if (!(entry.getValue() instanceof ConfigObject)) {
+                problems.accept(new ConfigProblem(path(section, key), entry.getValue().origin().description(),
+                        "an object of policy blocks", entry.getValue().render()));
+                continue;
+            }
+            Map<PolicyKind, Config> blocks = policyBlocks(((ConfigObject) entry.getValue()).toConfig(), path(section, key));
+            blocks.replaceAll((kind, block) -> isValid(kind, block, defaults.get(kind), false, path(section, key, kind.configKey()))
+                    ? block : ConfigFactory.empty());
+            entries.put(key, blocks);
+        }
+        return entries;
+    }
+
+    /** The policy blocks of one object; any other key is reported. */
+    private Map<PolicyKind, Config> policyBlocks(Config object, String at) {
+        Map<PolicyKind, Config> blocks = new EnumMap<>(PolicyKind.class);
+        for (Map.Entry<String, ConfigValue> entry : object.root().entrySet()) {
+            PolicyKind kind = PolicyKind.ofConfigKey(entry.getKey());
+            String where = at + "." + ConfigUtil.joinPath(entry.getKey());
+            if (kind == null) {
+                problems.accept(new ConfigProblem(where, entry.getValue().origin().description(),
+                        "a policy block: one of " + PolicyKind.configKeys(), "unknown key '" + entry.getKey() + "'"));
+            } else if (entry.getValue() instanceof ConfigObject) {
+                blocks.put(kind, ((ConfigObject) entry.getValue()).toConfig());
+            } else {
+                problems.accept(new ConfigProblem(where, entry.getValue().origin().description(), "an object { ... }",
+                        entry.getValue().render()));
             }
         }
-        return ConfigFactory.empty();
+        return blocks;
     }
 
-    private Config defaults(PolicyKind kind) {
-        String path = "defaults." + kind.configKey();
-        return root.hasPath(path) ? root.getConfig(path) : ConfigFactory.empty();
+    /**
+     * Checks one block on its own, over the defaults, and reports its problems. A {@code fallback} block that
+     * only adjusts {@code apply-on} is complete once merged with an annotation's {@code method}, so only a
+     * {@code complete} block must name the method itself.
+     */
+    private boolean isValid(PolicyKind kind, Config block, Config base, boolean complete, String path) {
+        Config checked = block;
+        if (kind == PolicyKind.FALLBACK && !complete && !block.hasPath("method")) {
+            checked = block.withFallback(ConfigFactory.parseMap(Map.of("method", "declaredElsewhere")));
+        }
+        BlockReader reader = new BlockReader(checked.withFallback(base), path);
+        SpecReader.read(kind, "", reader);
+        reader.problems().forEach(problems);
+        return reader.problems().isEmpty();
     }
 
     private List<InstrumentRule> readInstrumentRules() {
         if (!root.hasPath("instrument")) {
             return Collections.emptyList();
         }
-        List<InstrumentRule> rules = new ArrayList<>();
+        List<? extends ConfigObject> entries;
         try {
-            for (ConfigObject entry : root.getObjectList("instrument")) {
-                Config rule = entry.toConfig();
-                BlockReader reader = new BlockReader(rule, "instrument[" + rules.size() + "]");
-                Set<String> known = new HashSet<>(List.of("class", "method"));
-                Map<PolicyKind, Config> blocks = new EnumMap<>(PolicyKind.class);
-                for (PolicyKind kind : PolicyKind.values()) {
-                    known.add(kind.configKey());
-                    if (rule.hasPath(kind.configKey()) && rule.getValue(kind.configKey()).valueType() == ConfigValueType.OBJECT) {
-                        blocks.put(kind, rule.getConfig(kind.configKey()));
-                    }
-                }
-                reader.rejectUnknownKeys(known);
-                String classGlob = reader.string("class", "");
-                String methodGlob = rule.hasPath("method") ? reader.string("method", "*") : "*";
-                if (classGlob.isEmpty()) {
-                    reader.problem("class", "a class name pattern such as \"com.acme.legacy.*Client\"", null);
-                }
-                reader.problems().forEach(problems);
-                if (!classGlob.isEmpty() && !blocks.isEmpty()) {
-                    rules.add(new InstrumentRule(classGlob, methodGlob, blocks, entry.origin().description()));
-                }
+            entries = root.getObjectList("instrument");
+        } catch (ConfigException.WrongType e) {
+            problems.accept(new ConfigProblem(path("instrument"), root.getValue("instrument").origin().description(),
+                    "a list of objects [{ class = \"...\", method = \"...\", <policy blocks> }]", e.getMessage()));
+            return Collections.emptyList();
+        }
+        List<InstrumentRule> rules = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            InstrumentRule rule = instrumentRule(entries.get(i), ConfigSources.ROOT + ".instrument[" + i + "]");
+            if (rule != null) {
+                rules.add(rule);
             }
-        } catch (ConfigException e) {
-            problems.accept(new ConfigProblem("bulwark.instrument", origin("instrument"), "a list of objects", e.getMessage()));
         }
         return Collections.unmodifiableList(rules);
     }
 
-    private Set<String> readMethodEntryClasses() {
-        Set<String> classes = new HashSet<>();
-        if (root.hasPath("methods")) {
-            for (String key : root.getObject("methods").keySet()) {
-                int hash = key.indexOf('#');
-                if (hash > 0) {
-                    classes.add(key.substring(0, hash));
-                } else {
-                    problems.accept(new ConfigProblem("bulwark.methods." + key,
-                            root.getObject("methods").get(key).origin().description(),
-                            "a key of the form \"com.acme.Class#method\"", "\"" + key + "\""));
-                }
-            }
+    private InstrumentRule instrumentRule(ConfigObject entry, String at) {
+        Config rule = entry.toConfig();
+        BlockReader reader = new BlockReader(rule, at);
+        String classGlob = reader.string("class", "");
+        String methodGlob = rule.hasPath("method") ? reader.string("method", "*") : "*";
+        if (!InstrumentRule.isClassGlob(classGlob)) {
+            reader.problem("class", "a class name pattern such as \"com.acme.legacy.*Client\" or \"com.acme.**\"",
+                    "\"" + classGlob + "\"");
         }
-        return classes;
+        if (!InstrumentRule.isMethodGlob(methodGlob)) {
+            reader.problem("method", "a method name pattern such as \"fetch*\"", "\"" + methodGlob + "\"");
+        }
+        reader.problems().forEach(problems);
+        Map<PolicyKind, Config> written = policyBlocks(rule.withoutPath("class").withoutPath("method"), at);
+        if (written.isEmpty() && reader.problems().isEmpty()) {
+            problems.accept(new ConfigProblem(at, entry.origin().description(),
+                    "at least one policy block: " + PolicyKind.configKeys(), "none"));
+        }
+        Map<PolicyKind, Config> blocks = new EnumMap<>(PolicyKind.class);
+        written.forEach((kind, block) -> {
+            if (isValid(kind, block, defaults.get(kind), true, at + "." + kind.configKey())) {
+                blocks.put(kind, block);
+            } else if (kind != PolicyKind.FALLBACK) {
+                blocks.put(kind, ConfigFactory.empty());
+            }
+        });
+        if (!reader.problems().isEmpty() || blocks.isEmpty()) {
+            return null;
+        }
+        return new InstrumentRule(classGlob, methodGlob, blocks, entry.origin().description());
     }
 }

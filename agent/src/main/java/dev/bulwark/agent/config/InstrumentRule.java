@@ -24,6 +24,14 @@ public final class InstrumentRule {
         this.origin = origin;
     }
 
+    static boolean isClassGlob(String glob) {
+        return glob.matches("[\\p{L}\\p{N}_$.*?]+");
+    }
+
+    static boolean isMethodGlob(String glob) {
+        return glob.matches("[\\p{L}\\p{N}_$*?<>]+");
+    }
+
     /** {@code **} crosses package segments, {@code *} stays within one. */
     static String classRegex(String glob) {
         StringBuilder regex = new StringBuilder();
@@ -63,6 +71,14 @@ public final class InstrumentRule {
 
     public boolean matchesMethod(String methodName) {
         return methodPattern.matcher(methodName).matches();
+    }
+
+    public String classGlob() {
+        return classGlob;
+    }
+
+    public String methodGlob() {
+        return methodGlob;
     }
 
     public Map<PolicyKind, Config> blocks() {

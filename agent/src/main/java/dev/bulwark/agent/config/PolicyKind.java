@@ -33,6 +33,25 @@ public enum PolicyKind {
         return named;
     }
 
+    /** The kind whose HOCON block is named {@code key}, or null. */
+    public static PolicyKind ofConfigKey(String key) {
+        for (PolicyKind kind : values()) {
+            if (kind.configKey.equals(key)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    /** The block names, for messages. */
+    static String configKeys() {
+        StringBuilder keys = new StringBuilder();
+        for (PolicyKind kind : values()) {
+            keys.append(keys.length() == 0 ? "" : ", ").append(kind.configKey);
+        }
+        return keys.toString();
+    }
+
     public static PolicyKind ofAnnotation(String annotationTypeName) {
         for (PolicyKind kind : values()) {
             if (kind.annotationType.equals(annotationTypeName)) {

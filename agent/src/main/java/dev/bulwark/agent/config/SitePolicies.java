@@ -45,11 +45,32 @@ public final class SitePolicies {
         return specs;
     }
 
+    public SitePolicies with(PolicyKind kind, Object spec) {
+        Map<PolicyKind, Object> more = new EnumMap<>(PolicyKind.class);
+        more.putAll(specs);
+        more.put(kind, spec);
+        return new SitePolicies(className, methodName, more);
+    }
+
     public SitePolicies without(PolicyKind kind) {
         Map<PolicyKind, Object> rest = new EnumMap<>(PolicyKind.class);
         rest.putAll(specs);
         rest.remove(kind);
         return new SitePolicies(className, methodName, rest);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof SitePolicies)) {
+            return false;
+        }
+        SitePolicies that = (SitePolicies) o;
+        return className.equals(that.className) && methodName.equals(that.methodName) && specs.equals(that.specs);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(className, methodName, specs);
     }
 
     @Override

@@ -148,9 +148,9 @@ final class SpecReader {
 
     private static FallbackSpec fallback(BlockReader r) {
         FallbackSpec d = FallbackSpec.builder().build();
-        String method = r.string("method", "");
+        String method = r.has("method") ? r.string("method", "") : "";
         if (method.isEmpty() || !Character.isJavaIdentifierStart(method.charAt(0))) {
-            r.problem("method", "the name of a method of the same class", "\"" + method + "\"");
+            r.problem("method", "the name of a method of the same class", r.has("method") ? "\"" + method + "\"" : "nothing");
         }
         return FallbackSpec.builder()
                 .method(method)

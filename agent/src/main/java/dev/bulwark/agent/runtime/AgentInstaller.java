@@ -6,14 +6,19 @@ import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.chain.ChainDispatcher;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.ConfigProblem;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
+import dev.bulwark.agent.reload.ConfigWatcher;
+import dev.bulwark.agent.telemetry.TelemetryObserver;
 import dev.bulwark.agent.weave.Weaver;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** Starts Bulwark inside its own class loader: reads the config, installs the runtime and the weaver. */
 public final class AgentInstaller {
@@ -21,20 +26,23 @@ public final class AgentInstaller {
     }
 
     public static void install(String arguments, Instrumentation instrumentation, boolean attached) {
-        BulwarkConfig config = BulwarkConfig.load(arguments, AgentInstaller.class.getClassLoader(), System.getProperties(),
-                System.getenv(), problem -> BulwarkLog.error("config: " + problem + "; that policy uses its defaults"));
+        Function<Consumer<ConfigProblem>, BulwarkConfig> loader = problems -> BulwarkConfig.load(arguments,
+                AgentInstaller.class.getClassLoader(), System.getProperties(), System.getenv(), problems);
+        BulwarkConfig config = loader.apply(problem -> BulwarkLog.error("config: " + problem + "; ignored, the defaults apply in its place"));
         String version = version();
         if (!config.enabled()) {
             BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + config.source() + ")");
             return;
         }
-        CallObserver observer = CallObserver.NONE;
+        CallObserver observer = TelemetryObserver.create(config.metricsEnabled(), config.spansEnabled(), version);
         PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
         OperatorRegistry.install(registry);
         BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM), observer));
-        new Weaver(config, sites).install(instrumentation);
+        Weaver weaver = new Weaver(config, sites);
+        weaver.install(instrumentation);
+        ConfigWatcher.start(config, loader, weaver);
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + config.source());
     }

@@ -14,8 +14,10 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * is on the bootstrap path (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
  * resolves, and the exceptions are created here so the application catches its own view of them.
  *
- * <p>The arguments array and the boxed return value are only read on the rejection and fallback paths, and
- * Byte Buddy creates them where they are read, so a call that succeeds allocates nothing.
+ * <p>The arguments array and the boxed return value are only read on the rejection, fallback and asynchronous
+ * paths, and Byte Buddy creates them where they are read, so a synchronous call that succeeds allocates
+ * nothing. An asynchronous method's body is always skipped here: the runtime invokes it itself, as often
+ * and on whichever thread its policies need.
  */
 final class BulwarkAdvice {
     private BulwarkAdvice() {
@@ -43,6 +45,16 @@ final class BulwarkAdvice {
                         @Advice.This(optional = true) Object self,
                         @Advice.Origin Class<?> declaringType) {
         if (invocation == null) {
+            return false;
+        }
+        if (invocation.asynchronous) {
+            Object stage = BulwarkBridge.async(invocation, declaringType, self, arguments);
+            if (stage == null) {
+                // Bulwark could not take the call: run the skipped body once more, now unprotected.
+                invocation = null;
+                return true;
+            }
+            returned = stage;
             return false;
         }
         int verdict = BulwarkBridge.exit(invocation, thrown);

@@ -1,13 +1,16 @@
 package dev.bulwark.agent.weave;
 
 import com.typesafe.config.Config;
-import dev.bulwark.agent.chain.FallbackMethod;
+import dev.bulwark.agent.chain.SiblingMethod;
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.InstrumentMatches;
 import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.policy.ratelimit.RateKey;
+import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
@@ -19,9 +22,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides, from a method's annotations, its class's annotations and the config, which policies protect it,
@@ -30,11 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SitePlanner {
     private static final String KOTLIN_CONTINUATION = "kotlin.coroutines.Continuation";
 
-    private final BulwarkConfig config;
-    private final Set<InstrumentRule> matchedRules = ConcurrentHashMap.newKeySet();
+    private final InstrumentMatches matches;
 
-    SitePlanner(BulwarkConfig config) {
-        this.config = config;
+    SitePlanner(InstrumentMatches matches) {
+        this.matches = matches;
     }
 
     static boolean isCandidate(MethodDescription method) {
@@ -49,8 +50,9 @@ final class SitePlanner {
     }
 
     /** The site of a protected method, or null when nothing protects it. */
-    SiteDefinition plan(TypeDescription type, MethodDescription method) {
-        Map<PolicyKind, Config> declared = declaredBlocks(type, method);
+    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config) {
+        Map<PolicyKind, Config> annotations = annotationBlocks(type, method);
+        Map<PolicyKind, Config> declared = withInstrumentBlocks(annotations, type.getName(), method.getName(), config);
         if (declared.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
             return null;
         }
@@ -58,7 +60,11 @@ final class SitePlanner {
         if (policies.isEmpty()) {
             return null;
         }
-        FallbackMethod fallback = null;
+        policies = withoutMisfitKey(policies, method.getParameters().size());
+        if (policies.isEmpty()) {
+            return null;
+        }
+        SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
             if (fallback == null) {
@@ -68,11 +74,70 @@ final class SitePlanner {
                 }
             }
         }
-        boolean asynchronous = method.getReturnType().asErasure().isAssignableTo(CompletionStage.class);
-        return new SiteDefinition(policies, fallback, asynchronous);
+        return new SiteDefinition(policies, fallback, isAsynchronous(method) ? selfReference(method) : null, annotations,
+                method.getParameters().size());
     }
 
-    private Map<PolicyKind, Config> declaredBlocks(TypeDescription type, MethodDescription method) {
+    /** A key must name one of the method's arguments; the getter, if any, is checked at the first call. */
+    private static SitePolicies withoutMisfitKey(SitePolicies policies, int parameterCount) {
+        RateLimiterSpec spec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
+        if (spec == null || spec.key().isEmpty()) {
+            return policies;
+        }
+        int argument = RateKey.parse(spec.key()).argumentIndex();
+        if (argument < parameterCount) {
+            return policies;
+        }
+        BulwarkLog.error("rate limiter of " + policies.ownName() + " ignored: key '" + spec.key() + "' names argument "
+                + argument + " (counted from 0), but the method takes " + parameterCount
+                + ". The method runs without that rate limiter.");
+        return policies.without(PolicyKind.RATE_LIMITER);
+    }
+
+    /** Exactly CompletionStage or CompletableFuture: the runtime's own stage can stand in for either. */
+    static boolean isAsynchronous(MethodDescription method) {
+        TypeDescription returned = method.getReturnType().asErasure();
+        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class);
+    }
+
+    private static SiblingMethod selfReference(MethodDescription method) {
+        List<String> parameters = new ArrayList<>();
+        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
+            parameters.add(parameter.getName());
+        }
+        return new SiblingMethod(method.getName(), parameters, null, method.isStatic());
+    }
+
+    /**
+     * The same site resolved against a reloaded config, or {@code site} itself when its policies did not change.
+     * The fallback method was looked up when the class was woven, so a reload can keep, drop or re-tune it,
+     * but not point it at another method.
+     */
+    SiteDefinition replan(SiteDefinition site, BulwarkConfig config) {
+        SitePolicies current = site.policies();
+        String className = current.className();
+        String methodName = current.methodName();
+        Map<PolicyKind, Config> declared = withInstrumentBlocks(site.annotationBlocks(), className, methodName, config);
+        SitePolicies policies = config.resolve(className, methodName, declared);
+        if (site.parameterCount() >= 0) {
+            policies = withoutMisfitKey(policies, site.parameterCount());
+        }
+        if (policies.has(PolicyKind.FALLBACK)) {
+            String wanted = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method();
+            SiblingMethod woven = site.fallback();
+            if (woven == null || !woven.name().equals(wanted)) {
+                BulwarkLog.warn("config reload: the fallback '" + wanted + "' of " + current.ownName()
+                        + " takes effect when the class is loaded again; until then it "
+                        + (current.has(PolicyKind.FALLBACK) ? "keeps its fallback '" + woven.name() + "'" : "has no fallback"));
+                policies = current.has(PolicyKind.FALLBACK)
+                        ? policies.with(PolicyKind.FALLBACK, current.spec(PolicyKind.FALLBACK, FallbackSpec.class))
+                        : policies.without(PolicyKind.FALLBACK);
+            }
+        }
+        return policies.equals(current) ? site : site.with(policies);
+    }
+
+    private Map<PolicyKind, Config> annotationBlocks(TypeDescription type, MethodDescription method) {
         Map<PolicyKind, Config> declared = new EnumMap<>(PolicyKind.class);
         String where = type.getName() + "#" + method.getName();
         for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
@@ -90,18 +155,24 @@ final class SitePlanner {
                 }
             }
         }
-        for (InstrumentRule rule : config.instrumentRules()) {
-            if (rule.matchesClass(type.getName()) && rule.matchesMethod(method.getName())) {
-                matchedRules.add(rule);
-                rule.blocks().forEach((kind, block) -> declared.merge(kind, block, Config::withFallback));
-            }
-        }
         return declared;
     }
 
-    /** Instrument rules that have matched a method so far. */
-    Set<InstrumentRule> matchedRules() {
-        return matchedRules;
+    /** The annotations' blocks, with those of every matching {@code instrument} entry below them. */
+    private Map<PolicyKind, Config> withInstrumentBlocks(Map<PolicyKind, Config> annotations, String className,
+                                                         String methodName, BulwarkConfig config) {
+        Map<PolicyKind, Config> declared = new EnumMap<>(PolicyKind.class);
+        declared.putAll(annotations);
+        for (InstrumentRule rule : config.instrumentRules()) {
+            if (rule.matchesClass(className)) {
+                matches.classMatched(rule);
+                if (rule.matchesMethod(methodName)) {
+                    matches.methodMatched(rule);
+                    rule.blocks().forEach((kind, block) -> declared.merge(kind, block, Config::withFallback));
+                }
+            }
+        }
+        return declared;
     }
 
     /**
@@ -109,7 +180,7 @@ final class SitePlanner {
      * Throwable, a return type the caller can take, static if the protected method is. Reports what it
      * expected when there is no such method.
      */
-    private static FallbackMethod findFallback(TypeDescription type, MethodDescription method, String name) {
+    private static SiblingMethod findFallback(TypeDescription type, MethodDescription method, String name) {
         List<String> parameters = new ArrayList<>();
         for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
             parameters.add(parameter.getName());
@@ -123,7 +194,7 @@ final class SitePlanner {
             if (mismatch == null) {
                 List<TypeDescription> types = candidate.getParameters().asTypeList().asErasures();
                 String failureType = types.size() > parameters.size() ? types.get(types.size() - 1).getName() : null;
-                return new FallbackMethod(name, parameters, failureType, candidate.isStatic());
+                return new SiblingMethod(name, parameters, failureType, candidate.isStatic());
             }
             rejected.add(candidate.toGenericString() + " (" + mismatch + ")");
         }
@@ -155,7 +226,9 @@ final class SitePlanner {
         }
         TypeDefinition expected = method.getReturnType().asErasure();
         TypeDescription actual = candidate.getReturnType().asErasure();
-        boolean assignable = expected.represents(void.class) ? actual.represents(void.class)
+        // An asynchronous method's fallback may return the stage's value instead of a stage.
+        boolean assignable = isAsynchronous(method) ? !actual.represents(void.class)
+                : expected.represents(void.class) ? actual.represents(void.class)
                 : actual.isAssignableTo(expected.asErasure());
         return assignable ? null : "it returns " + actual.getName();
     }

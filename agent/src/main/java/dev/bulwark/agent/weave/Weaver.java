@@ -3,6 +3,7 @@ package dev.bulwark.agent.weave;
 import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.InstrumentMatches;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.ByteBuddy;
@@ -22,6 +23,8 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -32,14 +35,41 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
  * with its own call-site id as a constant.
  */
 public final class Weaver {
-    private final BulwarkConfig config;
     private final CallSites sites;
-    private final SitePlanner planner;
+    private final InstrumentMatches matches = new InstrumentMatches();
+    private final SitePlanner planner = new SitePlanner(matches);
+    /**
+     * Weaving holds the read side while it plans and registers a class's sites; a reload holds the write side
+     * while it swaps the config and re-resolves every site, so no class is woven with the old config and then
+     * missed by the reload. Read locks are re-entrant, so a class loaded while another is woven cannot block.
+     */
+    private final ReadWriteLock reloadLock = new ReentrantReadWriteLock();
+    private volatile BulwarkConfig config;
 
     public Weaver(BulwarkConfig config, CallSites sites) {
         this.config = config;
         this.sites = sites;
-        this.planner = new SitePlanner(config);
+    }
+
+    /** Which {@code instrument} entries have matched so far. */
+    public InstrumentMatches instrumentMatches() {
+        return matches;
+    }
+
+    /**
+     * Makes {@code next} the config of every class woven from now on, and re-resolves every woven method
+     * against it. New {@code instrument} entries reach classes loaded after this call.
+     *
+     * @return how many call sites changed
+     */
+    public int reconfigure(BulwarkConfig next) {
+        reloadLock.writeLock().lock();
+        try {
+            config = next;
+            return sites.reconfigure(site -> planner.replan(site, next));
+        } finally {
+            reloadLock.writeLock().unlock();
+        }
     }
 
     public void install(Instrumentation instrumentation) {
@@ -62,7 +92,8 @@ public final class Weaver {
                 .with(new FailureListener())
                 .ignore(nameStartsWith("dev.bulwark.agent.").or(nameStartsWith("dev.bulwark.shaded."))
                         .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-                        .or(nameStartsWith("com.sun.")).or(ElementMatchers.isSynthetic()))
+                        .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.opentelemetry.javaagent."))
+                        .or(ElementMatchers.isSynthetic()))
                 .type(selected)
                 .transform(this::transform)
                 .installOn(instrumentation);
@@ -71,16 +102,22 @@ public final class Weaver {
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, ProtectionDomain domain) {
         Map<String, Integer> siteIds = new HashMap<>();
-        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            if (!SitePlanner.isCandidate(method)) {
-                continue;
+        reloadLock.readLock().lock();
+        try {
+            BulwarkConfig current = config;
+            for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+                if (!SitePlanner.isCandidate(method)) {
+                    continue;
+                }
+                SiteDefinition site = planner.plan(type, method, current);
+                if (site != null) {
+                    int id = sites.register(site);
+                    siteIds.put(key(method), id);
+                    BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
+                }
             }
-            SiteDefinition site = planner.plan(type, method);
-            if (site != null) {
-                int id = sites.register(site);
-                siteIds.put(key(method), id);
-                BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
-            }
+        } finally {
+            reloadLock.readLock().unlock();
         }
         if (siteIds.isEmpty()) {
             return builder;

@@ -6,7 +6,6 @@ import dev.bulwark.annotations.Retry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -149,18 +148,6 @@ public final class RetryScenarios {
     }
 
     public static void successAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (int i = 0; i < 200_000; i++) {
-            sum += cheap(i);
-        }
-        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        int calls = 1_000_000;
-        for (int i = 0; i < calls; i++) {
-            sum += cheap(i);
-        }
-        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        Report.put("sum", sum);
-        Report.put("bytesPerCall", (double) allocated / calls);
+        Report.put("bytesPerCall", Report.bytesPerCall(RetryScenarios::cheap));
     }
 }

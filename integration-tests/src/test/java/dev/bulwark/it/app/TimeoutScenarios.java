@@ -4,7 +4,6 @@ import dev.bulwark.TimeoutExceededException;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.annotations.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -88,6 +87,23 @@ public final class TimeoutScenarios {
         Report.put("interruptedAfter", Thread.currentThread().isInterrupted());
     }
 
+    /** The same deadline interrupt for a caller on its own (possibly virtual) thread. */
+    public static void interruptsACallerThread() throws InterruptedException {
+        String[] outcome = new String[1];
+        boolean[] virtual = new boolean[1];
+        boolean[] interruptedAfter = new boolean[1];
+        Thread caller = Report.startThread(() -> {
+            virtual[0] = Report.isVirtual(Thread.currentThread());
+            outcome[0] = Report.outcome(TimeoutScenarios::blocksForAMinute);
+            interruptedAfter[0] = Thread.currentThread().isInterrupted();
+        });
+        caller.join();
+        Report.put("outcome", outcome[0]);
+        Report.put("virtual", virtual[0]);
+        Report.put("bodySawInterrupt", bodySawInterrupt);
+        Report.put("interruptedAfter", interruptedAfter[0]);
+    }
+
     public static void aLateReturnStillTimesOut() {
         Report.put("outcome", Report.outcome(TimeoutScenarios::ignoresTheDeadline));
         Report.put("interruptedAfter", Thread.currentThread().isInterrupted());
@@ -159,18 +175,6 @@ public final class TimeoutScenarios {
     }
 
     public static void timeoutAllocatesNothing() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (int i = 0; i < 200_000; i++) {
-            sum += cheap(i);
-        }
-        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        int calls = 1_000_000;
-        for (int i = 0; i < calls; i++) {
-            sum += cheap(i);
-        }
-        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        Report.put("sum", sum);
-        Report.put("bytesPerCall", (double) allocated / calls);
+        Report.put("bytesPerCall", Report.bytesPerCall(TimeoutScenarios::cheap));
     }
 }

@@ -124,6 +124,14 @@ public final class WeavingScenarios {
             }
 
             @Override
+            public Object async(Invocation invocation, Class<?> type, Object self, Object[] args) {
+                if (step.equals("async")) {
+                    throw new IllegalStateException("forced failure in async");
+                }
+                return real.async(invocation, type, self, args);
+            }
+
+            @Override
             public void finish(Invocation invocation) {
                 real.finish(invocation);
             }
@@ -143,6 +151,27 @@ public final class WeavingScenarios {
     public static void internalFailureInExit() throws Exception {
         breakBulwark("exit");
         runFlakyTwice();
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static java.util.concurrent.CompletableFuture<String> flakyAsync() {
+        int call = CALLS.incrementAndGet();
+        return call < 3 ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("attempt " + call))
+                : java.util.concurrent.CompletableFuture.completedFuture("ok after " + call);
+    }
+
+    public static void internalFailureInAsync() throws Exception {
+        breakBulwark("async");
+        for (String key : new String[] {"first", "second", "third"}) {
+            Report.put(key, Report.outcome(() -> {
+                try {
+                    return flakyAsync().join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw (Exception) e.getCause();
+                }
+            }));
+        }
+        Report.put("calls", CALLS.get());
     }
 
     private static void runFlakyTwice() {

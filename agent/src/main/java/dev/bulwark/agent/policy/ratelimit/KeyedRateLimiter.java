@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Two races are closed. A caller may still hold a limiter the sweep drops; dropping retires the limiter in the
  * same atomic step its grants use, and a retired limiter sends the caller back to the map (see {@link Retirable}).
  * A caller may also bring a clock reading older than the sweep's: the sweep found the limiter idle at its own
- * time, not at that earlier one, so a fresh limiter must not grant before the latest sweep time ({@code
- * retiredUpTo}); such a caller waits the difference too, or is rejected when that exceeds its maximum wait.
+ * time, not at that earlier one, so a limiter created after a sweep grants nothing before that sweep's time; a
+ * caller with an older reading waits the difference too, or is rejected when that exceeds its maximum wait.
+ * Limiters that survived the sweep judge old readings themselves, as any limiter does.
  */
 public final class KeyedRateLimiter {
     private static final Object NULL_KEY = new Object() {
@@ -34,11 +35,12 @@ public final class KeyedRateLimiter {
     private final int maxKeys;
     private final int sweepThreshold;
     private final long sweepIntervalNanos;
-    private final ConcurrentHashMap<Object, Retirable> limiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Object, KeyLimiter> limiters = new ConcurrentHashMap<>();
     /** Room taken by limiters in, or about to enter, the map; never above maxKeys. */
     private final AtomicInteger roomTaken = new AtomicInteger();
     private final AtomicBoolean sweeping = new AtomicBoolean();
     private final AtomicLong nextSweepAt = new AtomicLong(NONE);
+    /** The latest time a sweep found limiters idle at; limiters created since must not grant before it. */
     private final AtomicLong retiredUpTo = new AtomicLong(NONE);
 
     public KeyedRateLimiter(RateLimiterSpec spec) {
@@ -57,18 +59,18 @@ public final class KeyedRateLimiter {
     public long reserve(Object key, long nowNanos, long maxWaitNanos) {
         Object mapKey = key == null ? NULL_KEY : key;
         for (;;) {
-            Retirable limiter = limiters.get(mapKey);
-            if (limiter == null) {
-                limiter = admit(mapKey, nowNanos);
-                if (limiter == null) {
+            KeyLimiter entry = limiters.get(mapKey);
+            if (entry == null) {
+                entry = admit(mapKey, nowNanos);
+                if (entry == null) {
                     return RateLimiter.REJECTED;
                 }
             }
-            long result = reserveNoEarlierThanLastSweep(limiter, nowNanos, maxWaitNanos);
+            long result = entry.reserve(nowNanos, maxWaitNanos);
             if (result != Retirable.RETIRED) {
                 return result;
             }
-            if (limiters.remove(mapKey, limiter)) {
+            if (limiters.remove(mapKey, entry)) {
                 roomTaken.decrementAndGet();
             }
         }
@@ -79,25 +81,14 @@ public final class KeyedRateLimiter {
         return limiters.size();
     }
 
-    private long reserveNoEarlierThanLastSweep(Retirable limiter, long nowNanos, long maxWaitNanos) {
-        long sweptAt = retiredUpTo.get();
-        long lag = sweptAt == NONE ? 0 : sweptAt - nowNanos;
-        if (lag <= 0) {
-            return limiter.reserve(nowNanos, maxWaitNanos);
-        }
-        if (lag > maxWaitNanos) {
-            return RateLimiter.REJECTED;
-        }
-        long wait = limiter.reserve(sweptAt, maxWaitNanos - lag);
-        return wait < 0 ? wait : wait + lag;
-    }
-
-    private Retirable admit(Object key, long nowNanos) {
+    private KeyLimiter admit(Object key, long nowNanos) {
         if (!takeRoom(nowNanos)) {
             return null;
         }
-        Retirable fresh = RateLimiters.createRetirable(spec);
-        Retirable raced = limiters.putIfAbsent(key, fresh);
+        // read after the miss, so it covers every sweep that could have retired this key's previous limiter
+        long notBefore = retiredUpTo.get();
+        KeyLimiter fresh = new KeyLimiter(RateLimiters.createRetirable(spec), notBefore);
+        KeyLimiter raced = limiters.putIfAbsent(key, fresh);
         if (raced != null) {
             roomTaken.decrementAndGet();
             return raced;
@@ -128,8 +119,8 @@ public final class KeyedRateLimiter {
         try {
             if (nextSweepAt.compareAndSet(due, nowNanos + sweepIntervalNanos)) {
                 retiredUpTo.accumulateAndGet(nowNanos, KeyedRateLimiter::later);
-                limiters.forEach((key, limiter) -> {
-                    if (limiter.tryRetire(nowNanos) && limiters.remove(key, limiter)) {
+                limiters.forEach((key, entry) -> {
+                    if (entry.limiter.tryRetire(nowNanos) && limiters.remove(key, entry)) {
                         roomTaken.decrementAndGet();
                     }
                 });
@@ -141,5 +132,28 @@ public final class KeyedRateLimiter {
 
     private static long later(long a, long b) {
         return a == NONE || b - a > 0 ? b : a;
+    }
+
+    /** A key's limiter and the earliest time it may grant: the sweep that may have retired its predecessor. */
+    private static final class KeyLimiter {
+        private final Retirable limiter;
+        private final long notBefore;
+
+        KeyLimiter(Retirable limiter, long notBefore) {
+            this.limiter = limiter;
+            this.notBefore = notBefore;
+        }
+
+        long reserve(long nowNanos, long maxWaitNanos) {
+            long lag = notBefore == NONE ? 0 : notBefore - nowNanos;
+            if (lag <= 0) {
+                return limiter.reserve(nowNanos, maxWaitNanos);
+            }
+            if (lag > maxWaitNanos) {
+                return RateLimiter.REJECTED;
+            }
+            long wait = limiter.reserve(notBefore, maxWaitNanos - lag);
+            return wait < 0 ? wait : wait + lag;
+        }
     }
 }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SemaphoreBulkheadStressTest {
     private static final int THREADS = 8;
-    private static final int CALLS_PER_THREAD = 20_000;
+    private static final int CALLS_PER_THREAD = 2_000;
     private static final int MAX_CONCURRENT = 3;
 
     @Test

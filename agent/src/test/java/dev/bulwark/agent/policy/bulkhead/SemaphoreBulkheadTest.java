@@ -1,5 +1,7 @@
 package dev.bulwark.agent.policy.bulkhead;
 
+import dev.bulwark.agent.policy.Allocations;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class ThreadPoolBulkheadStressTest {
     private static final int SUBMITTERS = 8;
-    private static final int SUBMISSIONS_EACH = 5_000;
+    private static final int SUBMISSIONS_EACH = 1_500;
     private static final int MAX_CONCURRENT = 3;
 
     @Test

@@ -1,14 +1,14 @@
 package dev.bulwark.agent.policy.circuitbreaker;
 
+import dev.bulwark.agent.policy.Allocations;
+
 import static dev.bulwark.agent.policy.circuitbreaker.BreakerDriver.FAILURE;
 import static dev.bulwark.agent.policy.circuitbreaker.BreakerDriver.FAST;
 import static dev.bulwark.agent.policy.circuitbreaker.BreakerDriver.spec;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.annotations.WindowType;
-import java.lang.management.ManagementFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,14 +52,9 @@ class AllocationFreeTest {
     }
 
     private static long allocatedBytesDuring(Runnable calls) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        long thread = Thread.currentThread().getId();
         for (int i = 0; i < WARM_UP_CALLS / MEASURED_CALLS; i++) {
             calls.run();
         }
-        long before = threads.getThreadAllocatedBytes(thread);
-        calls.run();
-        return threads.getThreadAllocatedBytes(thread) - before;
+        return Allocations.bytesAllocatedBy(calls);
     }
 }

@@ -76,6 +76,18 @@ class KeyedRateLimiterTest {
     }
 
     @Test
+    void aLimiterThatSurvivedASweepStillJudgesOlderReadingsItself() {
+        KeyedRateLimiter limiter = keyed(2, 2);
+        limiter.reserve("busy", 0, 0);
+        limiter.reserve("quiet", 0, 0);
+        limiter.reserve("busy", SECOND * 19 / 10, 0);
+        limiter.reserve("new", 2 * SECOND, 0);
+
+        assertThat(limiter.retainedKeys()).isEqualTo(2);
+        assertThat(limiter.reserve("busy", SECOND * 195 / 100, 0)).isZero();
+    }
+
+    @Test
     void aFloodOfDistinctKeysAtOneInstantKeepsExistingKeysServed() {
         KeyedRateLimiter limiter = keyed(10, 1_000);
 

@@ -1,10 +1,10 @@
 package dev.bulwark.agent.policy.timeout;
 
+import dev.bulwark.agent.policy.Allocations;
+
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bulwark.agent.policy.NanoClock;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,15 +23,10 @@ class DeadlineSlotAllocationTest {
 
     @Test
     void enterAndExitAllocateNothingAfterWarmUp() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         DeadlineSlot slot = watchdog.newSlot(Thread.currentThread());
-        long threadId = Thread.currentThread().getId();
 
         runNestedCalls(slot);
-        long before = threads.getThreadAllocatedBytes(threadId);
-        runNestedCalls(slot);
-        long allocated = threads.getThreadAllocatedBytes(threadId) - before;
+        long allocated = Allocations.bytesAllocatedBy(() -> runNestedCalls(slot));
 
         assertThat((double) allocated / CALLS).as("bytes per call").isLessThan(1.0);
     }

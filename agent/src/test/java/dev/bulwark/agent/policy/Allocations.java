@@ -1,14 +1,14 @@
-package dev.bulwark.agent.policy.bulkhead;
+package dev.bulwark.agent.policy;
 
 import java.lang.management.ManagementFactory;
 import org.junit.jupiter.api.Assumptions;
 
 /** Heap bytes the current thread allocates while running a piece of code. */
-final class Allocations {
+public final class Allocations {
     private Allocations() {
     }
 
-    static long bytesAllocatedBy(Runnable code) {
+    public static long bytesAllocatedBy(Runnable code) {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());

@@ -1,0 +1,215 @@
+package dev.bulwark.agent.config;
+
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.retry.RetrySpec;
+import dev.bulwark.annotations.Backoff;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static dev.bulwark.agent.config.ConfigFixture.declared;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * SPEC §4 and issue 6 item 4: each kind of bad input gives one problem naming the key, the file and line, and
+ * what was expected; the block it is in is set aside, so that policy falls back to its defaults.
+ */
+class ConfigProblemsTest {
+    @TempDir
+    Path dir;
+    ConfigFixture fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new ConfigFixture(dir);
+    }
+
+    private String file() {
+        return dir.resolve("bulwark.conf").toString();
+    }
+
+    private RetrySpec retryOfCharge(BulwarkConfig config) {
+        return config.resolve("com.acme.Billing", "charge", declared(PolicyKind.RETRY, ""))
+                .spec(PolicyKind.RETRY, RetrySpec.class);
+    }
+
+    private ConfigProblem onlyProblem() {
+        assertThat(fixture.problems).as("%s", fixture.problems).hasSize(1);
+        return fixture.problems.get(0);
+    }
+
+    @Test
+    void anUnknownKeyInAPolicyBlock() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.defaults.retry {",
+                "  max-attempts = 5",
+                "  max-atempts = 6",
+                "}");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.defaults.retry.max-atempts");
+        assertThat(problem.origin()).isEqualTo(file() + ": 3");
+        assertThat(problem.toString()).contains("expected one of [", "max-attempts", "found unknown key 'max-atempts'");
+        assertThat(retryOfCharge(config).maxAttempts()).as("the whole block is set aside").isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownTopLevelKeyAndAnUnknownOtelKey() {
+        BulwarkConfig config = fixture.load(
+                "bulwark {",
+                "  enable = false",
+                "  otel { metric = false }",
+                "}");
+
+        assertThat(fixture.problems).as("%s", fixture.problems).extracting(ConfigProblem::key)
+                .containsExactlyInAnyOrder("bulwark.enable", "bulwark.otel.metric");
+        assertThat(fixture.problems).extracting(ConfigProblem::origin).containsExactlyInAnyOrder(file() + ": 2", file() + ": 3");
+        assertThat(config.enabled()).isTrue();
+        assertThat(config.metricsEnabled()).isTrue();
+    }
+
+    @Test
+    void anUnknownPolicyBlockNameInMethodsPoliciesInstrumentAndDefaults() {
+        fixture.load(
+                "bulwark {",
+                "  defaults { retries { max-attempts = 2 } }",
+                "  policies { payments { breaker { failure-rate-threshold = 10 } } }",
+                "  methods { \"com.acme.Billing#charge\" { time-out { value = 1s } } }",
+                "  instrument = [ { class = \"com.acme.*\", rate-limit { permits = 1 }, retry {} } ]",
+                "}");
+
+        assertThat(fixture.problems).as("%s", fixture.problems).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
+                "bulwark.defaults.retries", "bulwark.policies.payments.breaker",
+                "bulwark.methods.\"com.acme.Billing#charge\".time-out", "bulwark.instrument[0].rate-limit");
+        assertThat(fixture.problems).extracting(ConfigProblem::origin).containsExactlyInAnyOrder(
+                file() + ": 2", file() + ": 3", file() + ": 4", file() + ": 5");
+        assertThat(fixture.problems.get(0).toString()).contains("expected a policy block: one of fallback, retry, circuit-breaker");
+    }
+
+    @Test
+    void aWrongType() {
+        BulwarkConfig config = fixture.load("bulwark.defaults.retry { max-attempts = many, delay = 10ms }");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.defaults.retry.max-attempts");
+        assertThat(problem.origin()).isEqualTo(file() + ": 1");
+        assertThat(problem.toString()).contains("expected an integer from 1 to 10000, found string \"many\"");
+        assertThat(retryOfCharge(config).delayNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    @Test
+    void anOutOfRangeValue() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.policies.payments.circuit-breaker {",
+                "  wait-in-open = 5s",
+                "  failure-rate-threshold = 150",
+                "}");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.policies.payments.circuit-breaker.failure-rate-threshold");
+        assertThat(problem.origin()).isEqualTo(file() + ": 3");
+        assertThat(problem.toString()).contains("expected an integer from 1 to 100, found 150");
+        CircuitBreakerSpec spec = config.resolve("com.acme.Billing", "charge", declared(PolicyKind.CIRCUIT_BREAKER, "name = payments"))
+                .spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
+        assertThat(spec.failureRateThreshold()).isEqualTo(50);
+        assertThat(spec.waitInOpenNanos()).as("the named policy's block is set aside").isEqualTo(TimeUnit.SECONDS.toNanos(30));
+    }
+
+    @Test
+    void anUnknownEnumName() {
+        BulwarkConfig config = fixture.load("bulwark.methods { \"com.acme.Billing#charge\" { retry { backoff = quadratic } } }");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.methods.\"com.acme.Billing#charge\".retry.backoff");
+        assertThat(problem.origin()).isEqualTo(file() + ": 1");
+        assertThat(problem.toString()).contains("expected one of [FIXED, LINEAR, EXPONENTIAL, FIBONACCI], found \"quadratic\"");
+        RetrySpec retry = config.resolve("com.acme.Billing", "charge", declared(PolicyKind.RETRY, "backoff = LINEAR"))
+                .spec(PolicyKind.RETRY, RetrySpec.class);
+        assertThat(retry.backoff()).as("the annotation's value stays").isEqualTo(Backoff.LINEAR);
+    }
+
+    @Test
+    void aDurationThatDoesNotParse() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.instrument = [",
+                "  { class = \"com.acme.Billing\", method = charge,",
+                "    retry { delay = soon } }",
+                "]");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.instrument[0].retry.delay");
+        assertThat(problem.origin()).isEqualTo(file() + ": 3");
+        assertThat(problem.toString()).contains("expected a duration such as 250ms, 2s or 1m, found string \"soon\"");
+        assertThat(config.instrumentRules()).hasSize(1);
+        RetrySpec retry = config.resolve("com.acme.Billing", "charge", config.instrumentRules().get(0).blocks())
+                .spec(PolicyKind.RETRY, RetrySpec.class);
+        assertThat(retry.delayNanos()).as("the entry still protects the method, with defaults").isEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+
+    @Test
+    void aMissingFile() {
+        fixture.agentArguments = "config=" + dir.resolve("absent.conf");
+        BulwarkConfig config = fixture.load();
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("config");
+        assertThat(problem.toString()).isEqualTo(dir.resolve("absent.conf") + " (from agent argument config=): 'config' expected "
+                + "a readable HOCON file, found no such file");
+        assertThat(config.source()).contains("built-in defaults");
+        assertThat(retryOfCharge(config).maxAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void aFileThatDoesNotParse() {
+        BulwarkConfig config = fixture.load(
+                "bulwark {",
+                "  defaults.retry { max-attempts = 5 ",
+                "}}}");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("config");
+        assertThat(problem.origin()).isEqualTo(file() + ": 3");
+        assertThat(retryOfCharge(config).maxAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void aBadSystemPropertyNamesTheProperty() {
+        fixture.properties.setProperty("bulwark.defaults.timeout.value", "whenever");
+        fixture.load();
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.defaults.timeout.value");
+        assertThat(problem.origin()).isEqualTo("system property bulwark.defaults.timeout.value");
+    }
+
+    @Test
+    void aBadAnnotationValueIsReportedWhenResolvedAndSetAside() {
+        BulwarkConfig config = fixture.load("bulwark.defaults.retry.max-attempts = 6");
+
+        RetrySpec retry = config.resolve("com.acme.Billing", "charge", declared(PolicyKind.RETRY, "delay = \"1 fortnight\", name = billing"))
+                .spec(PolicyKind.RETRY, RetrySpec.class);
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("retry.delay");
+        assertThat(problem.origin()).isEqualTo("@retry annotation: 1");
+        assertThat(retry.maxAttempts()).isEqualTo(6);
+        assertThat(retry.name()).isEqualTo("billing");
+    }
+
+    @Test
+    void aBadInstrumentEntryIsReportedAndDropped() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.instrument = [",
+                "  { class = \"com/acme/Billing\", retry {} }",
+                "  { class = \"com.acme.Billing\" }",
+                "  { class = \"com.acme.Billing\", fallback { apply-on = [java.io.IOException] } }",
+                "]");
+
+        assertThat(fixture.problems).as("%s", fixture.problems).extracting(ConfigProblem::key).containsExactly(
+                "bulwark.instrument[0].class", "bulwark.instrument[1]", "bulwark.instrument[2].fallback.method");
+        assertThat(config.instrumentRules()).isEmpty();
+    }
+}

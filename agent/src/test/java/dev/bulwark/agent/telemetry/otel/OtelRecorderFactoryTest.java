@@ -1,0 +1,63 @@
+package dev.bulwark.agent.telemetry.otel;
+
+import dev.bulwark.agent.chain.CallObserver;
+import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
+import dev.bulwark.agent.telemetry.Recorder;
+import dev.bulwark.agent.telemetry.TelemetrySettings;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Collection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OtelRecorderFactoryTest {
+    private final TelemetrySettings settings = new TelemetrySettings(true, true, "test",
+            new PolicyRegistry(NanoClock.SYSTEM, CircuitBreakerListener.NOOP));
+
+    @AfterEach
+    void forgetTheGlobal() {
+        GlobalOpenTelemetry.resetForTest();
+    }
+
+    @Test
+    void withoutARegisteredSdkThereIsNoRecorderAndTheGlobalStaysOpenForTheApplication() {
+        GlobalOpenTelemetry.resetForTest();
+        assertThat(new OtelRecorderFactory().create(settings, false)).isNull();
+
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        // Throws if the look-up above had fixed the global to a no-op.
+        OpenTelemetrySdk.builder().setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build())
+                .buildAndRegisterGlobal();
+
+        Recorder recorder = new OtelRecorderFactory().create(settings, false);
+        assertThat(recorder).isNotNull();
+        recorder.retryFinished("payments", CallObserver.RetryOutcome.EXHAUSTED);
+        Collection<MetricData> metrics = reader.collectAllMetrics();
+        assertThat(metrics).singleElement().satisfies(metric -> {
+            assertThat(metric.getName()).isEqualTo("bulwark.retry.calls");
+            assertThat(metric.getInstrumentationScopeInfo().getName()).isEqualTo("dev.bulwark");
+            assertThat(metric.getInstrumentationScopeInfo().getVersion()).isEqualTo("test");
+            assertThat(metric.getLongSumData().getPoints()).singleElement().satisfies(point -> {
+                assertThat(point.getValue()).isEqualTo(1);
+                assertThat(point.getAttributes().get(OtelMetrics.NAME)).isEqualTo("payments");
+                assertThat(point.getAttributes().get(OtelMetrics.OUTCOME)).isEqualTo("exhausted");
+            });
+        });
+    }
+
+    @Test
+    void attributesAreBuiltOncePerName() {
+        NamedAttributes byName = new NamedAttributes(name -> new Attributes[]{
+                Attributes.of(OtelMetrics.NAME, name)});
+        assertThat(byName.of("payments")).isSameAs(byName.of(new String("payments")));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.bulwark.it;
+
+import dev.bulwark.sample.SampleApp;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's first command runs this demo; here it runs the same way and its story is checked. */
+class SampleAppIT {
+    @Test
+    void theDemoShowsEveryPolicyAtWork() throws Exception {
+        String classPath = AgentJvm.location(SampleApp.class) + File.pathSeparator + AgentJvm.annotationsLocation();
+        ScenarioResult result = AgentJvm.withAgent().classPath(classPath).option("-Dsample.port=0")
+                .run(SampleApp.class, "--demo");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .containsPattern("pear +3 .*\"source\":\"inventory\"")
+                .containsPattern("plum +4 .*\"reason\":\"TimeoutExceededException\"")
+                .containsPattern("fig +4 .*\"source\":\"fallback\"")
+                .contains("call 5: pricing called 0 time(s), breaker OPEN")
+                .contains("call 8: pricing called 1 time(s), breaker CLOSED")
+                .contains("alice -> 429")
+                .contains("bob   -> 200")
+                .contains("2 shipped, 3 turned away at once");
+    }
+
+    @Test
+    void withoutTheAgentTheSameDemoFails() throws Exception {
+        String classPath = AgentJvm.location(SampleApp.class) + File.pathSeparator + AgentJvm.annotationsLocation();
+        ScenarioResult result = AgentJvm.withoutAgent().classPath(classPath).option("-Dsample.port=0")
+                .run(SampleApp.class, "--demo");
+        assertThat(result.stdout()).containsPattern("fig +1 .*503").contains("breaker (no agent)").contains("5 shipped, 0 turned away");
+    }
+}
