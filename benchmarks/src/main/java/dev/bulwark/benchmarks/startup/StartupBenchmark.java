@@ -93,6 +93,9 @@ public final class StartupBenchmark {
             System.out.println(round == 0 ? "warm-up round done" : "round " + round + "/" + runs + " done");
         }
 
+        for (Path generated : List.of(plainJar, annotatedJar, dir.resolve("last-run.log"), dir)) {
+            Files.deleteIfExists(generated);
+        }
         String report = report(java, times, scenarios, classes, annotated, runs);
         System.out.println();
         System.out.println(report);
