@@ -1,0 +1,147 @@
+package dev.bulwark.benchmarks;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cost of one protected call of a no-op method (see {@link Work}): bare, woven by Bulwark, decorated by
+ * Resilience4j, executed by Failsafe. Every benchmark returns the body's result, which JMH sinks in a
+ * Blackhole. All of them run in one forked JVM per benchmark with the agent attached (benchmarks/run passes
+ * {@code -javaagent}); only {@link WovenService} is annotated, so only it is woven.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class PolicyBenchmarks {
+
+    @Benchmark
+    public String bare(Policies p, Caller c) {
+        return p.service.bare(c.next());
+    }
+
+    /** Reference: one {@code System.nanoTime()}, which a woven call reads at least twice (enter and exit). */
+    @Benchmark
+    public long ref_nanoTime() {
+        return System.nanoTime();
+    }
+
+    // --- Bulwark, woven by the agent ---
+
+    @Benchmark
+    public String bulwark_circuitBreaker(Policies p, Caller c) {
+        return p.service.circuitBreaker(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_retry(Policies p, Caller c) {
+        return p.service.retry(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_rateLimiter(Policies p, Caller c) {
+        return p.service.rateLimiter(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_bulkhead(Policies p, Caller c) {
+        return p.service.bulkhead(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_timeout(Policies p, Caller c) {
+        return p.service.timeout(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_chain4(Policies p, Caller c) {
+        return p.service.chain4(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_all(Policies p, Caller c) {
+        return p.service.all(c.next());
+    }
+
+    // --- Resilience4j decorators ---
+
+    @Benchmark
+    public String r4j_circuitBreaker(Caller c) {
+        return c.r4jBreaker.get();
+    }
+
+    @Benchmark
+    public String r4j_retry(Caller c) {
+        return c.r4jRetry.get();
+    }
+
+    @Benchmark
+    public String r4j_rateLimiter(Caller c) {
+        return c.r4jLimiter.get();
+    }
+
+    @Benchmark
+    public String r4j_bulkhead(Caller c) {
+        return c.r4jBulkhead.get();
+    }
+
+    @Benchmark
+    public String r4j_timeout(Caller c) throws Exception {
+        return c.r4jTimeLimiter.call();
+    }
+
+    @Benchmark
+    public String r4j_timeoutOnExecutor(Caller c) throws Exception {
+        return c.r4jTimeLimiterOnExecutor.call();
+    }
+
+    @Benchmark
+    public String r4j_chain4(Caller c) {
+        return c.r4jChain4.get();
+    }
+
+    // --- Failsafe executors ---
+
+    @Benchmark
+    public String failsafe_circuitBreaker(Policies p, Caller c) {
+        return p.failsafeBreaker.get(c.failsafeWork);
+    }
+
+    @Benchmark
+    public String failsafe_retry(Policies p, Caller c) {
+        return p.failsafeRetry.get(c.failsafeWork);
+    }
+
+    @Benchmark
+    public String failsafe_rateLimiter(Policies p, Caller c) {
+        return p.failsafeLimiter.get(c.failsafeWork);
+    }
+
+    @Benchmark
+    public String failsafe_bulkhead(Policies p, Caller c) {
+        return p.failsafeBulkhead.get(c.failsafeWork);
+    }
+
+    @Benchmark
+    public String failsafe_timeout(Policies p, Caller c) {
+        return p.failsafeTimeout.get(c.failsafeWork);
+    }
+
+    @Benchmark
+    public String failsafe_chain4(Policies p, Caller c) {
+        return p.failsafeChain4.get(c.failsafeWork);
+    }
+
+    @Benchmark
+    public String failsafe_all(Policies p, Caller c) {
+        return p.failsafeAll.get(c.failsafeWork);
+    }
+}

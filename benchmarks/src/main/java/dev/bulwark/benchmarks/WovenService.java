@@ -1,0 +1,88 @@
+package dev.bulwark.benchmarks;
+
+import dev.bulwark.TimeoutExceededException;
+import dev.bulwark.annotations.Bulkhead;
+import dev.bulwark.annotations.CircuitBreaker;
+import dev.bulwark.annotations.RateLimited;
+import dev.bulwark.annotations.Retry;
+import dev.bulwark.annotations.Timeout;
+
+/**
+ * The methods the agent weaves, one call site each (so each has its own policy state), with the settings of
+ * the Resilience4j and Failsafe side in {@link Policies}: a breaker with a large window that stays CLOSED, a
+ * retry of 3 attempts that never fails, a limiter that never runs out, a bulkhead with plenty of slots and a
+ * 10 s timeout.
+ */
+public class WovenService {
+    static final int WINDOW = 10_000;
+    static final int PERMITS = 1_000_000_000;
+    static final int SLOTS = 100;
+
+    public String bare(int i) {
+        return Work.work(i);
+    }
+
+    @CircuitBreaker(windowSize = WINDOW, minimumCalls = WINDOW)
+    public String circuitBreaker(int i) {
+        return Work.work(i);
+    }
+
+    @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE)
+    public String retry(int i) {
+        return Work.work(i);
+    }
+
+    @RateLimited(permits = PERMITS, period = "1s")
+    public String rateLimiter(int i) {
+        return Work.work(i);
+    }
+
+    @Bulkhead(maxConcurrent = SLOTS)
+    public String bulkhead(int i) {
+        return Work.work(i);
+    }
+
+    @Timeout("10s")
+    public String timeout(int i) {
+        return Work.work(i);
+    }
+
+    /** The Resilience4j chain's four policies: Retry → CircuitBreaker → RateLimiter → Bulkhead. */
+    @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE)
+    @CircuitBreaker(windowSize = WINDOW, minimumCalls = WINDOW)
+    @RateLimited(permits = PERMITS, period = "1s")
+    @Bulkhead(maxConcurrent = SLOTS)
+    public String chain4(int i) {
+        return Work.work(i);
+    }
+
+    /** Every policy: Retry → CircuitBreaker → RateLimiter → Timeout → Bulkhead. */
+    @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE)
+    @CircuitBreaker(windowSize = WINDOW, minimumCalls = WINDOW)
+    @RateLimited(permits = PERMITS, period = "1s")
+    @Timeout("10s")
+    @Bulkhead(maxConcurrent = SLOTS)
+    public String all(int i) {
+        return Work.work(i);
+    }
+
+    /** Proof that the agent wove this class: a woven call that outlives its 1 ms timeout fails. */
+    @Timeout("1ms")
+    public void probe() throws InterruptedException {
+        Thread.sleep(200);
+    }
+
+    /** Throws when the agent is not attached, so a run never reports unwoven numbers as Bulwark's. */
+    public static void requireWoven() {
+        try {
+            new WovenService().probe();
+        } catch (TimeoutExceededException expected) {
+            Thread.interrupted();
+            return;
+        } catch (InterruptedException interrupted) {
+            throw new IllegalStateException("the probe was interrupted but not converted: is the agent current?", interrupted);
+        }
+        throw new IllegalStateException("WovenService is not woven: run the benchmarks with "
+                + "-javaagent:agent/target/bulwark-agent.jar (benchmarks/run does)");
+    }
+}
