@@ -26,6 +26,11 @@ public final class AgentInstaller {
     }
 
     public static void install(String arguments, Instrumentation instrumentation, boolean attached) {
+        // The switch most often flipped in an emergency is honoured before Typesafe Config is even loaded.
+        if ("false".equalsIgnoreCase(System.getProperty("bulwark.enabled", "").trim())) {
+            BulwarkLog.info("Bulwark " + version() + " is disabled (-Dbulwark.enabled=false)");
+            return;
+        }
         Function<Consumer<ConfigProblem>, BulwarkConfig> loader = problems -> BulwarkConfig.load(arguments,
                 AgentInstaller.class.getClassLoader(), System.getProperties(), System.getenv(), problems);
         BulwarkConfig config = loader.apply(problem -> BulwarkLog.error("config: " + problem + "; ignored, the defaults apply in its place"));
