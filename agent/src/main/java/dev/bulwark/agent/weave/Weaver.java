@@ -8,6 +8,7 @@ import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
@@ -19,7 +20,9 @@ import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
+import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
+import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.Map;
@@ -90,6 +93,7 @@ public final class Weaver {
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new FailureListener())
+                .with((AgentBuilder.TransformerDecorator) Prefilter::new)
                 .ignore(nameStartsWith("dev.bulwark.agent.").or(nameStartsWith("dev.bulwark.shaded."))
                         .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
                         .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.opentelemetry.javaagent."))
@@ -128,6 +132,59 @@ public final class Weaver {
                 .to(BulwarkAdvice.class)
                 .on(method -> siteIds.containsKey(key(method)));
         return builder.visit(advice);
+    }
+
+    /**
+     * Whether a class may need weaving, judged from its raw bytes: only a class whose constant pool names a
+     * Bulwark annotation, or that the config selects by name, is handed to Byte Buddy. Parsing every class the
+     * application loads to look for annotations cost tens of microseconds per class at start-up.
+     */
+    private boolean mayProtect(String internalName, byte[] classFile) {
+        return internalName != null
+                && (contains(classFile, ANNOTATION_PACKAGE) || config.selectsClass(internalName.replace('/', '.')));
+    }
+
+    private static final byte[] ANNOTATION_PACKAGE = "Ldev/bulwark/annotations/".getBytes(StandardCharsets.US_ASCII);
+
+    static boolean contains(byte[] haystack, byte[] needle) {
+        byte first = needle[0];
+        int last = haystack.length - needle.length;
+        for (int i = 0; i <= last; i++) {
+            if (haystack[i] == first && matchesAt(haystack, i, needle)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matchesAt(byte[] haystack, int offset, byte[] needle) {
+        for (int j = 1; j < needle.length; j++) {
+            if (haystack[offset + j] != needle[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Hands Byte Buddy only the classes {@link #mayProtect} lets through. */
+    private final class Prefilter extends ResettableClassFileTransformer.WithDelegation {
+        Prefilter(ResettableClassFileTransformer transformer) {
+            super(transformer);
+        }
+
+        @Override
+        public byte[] transform(ClassLoader loader, String internalName, Class<?> redefined, ProtectionDomain domain,
+                                byte[] classFile) throws IllegalClassFormatException {
+            return mayProtect(internalName, classFile)
+                    ? classFileTransformer.transform(loader, internalName, redefined, domain, classFile) : null;
+        }
+
+        @Override
+        public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                                ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+            return mayProtect(internalName, classFile)
+                    ? classFileTransformer.transform(module, loader, internalName, redefined, domain, classFile) : null;
+        }
     }
 
     private static String key(MethodDescription method) {
