@@ -216,18 +216,9 @@ final class AsyncInvocation {
 
     /** Null when a retry has been scheduled; otherwise how the retry loop ended. */
     private CallObserver.RetryOutcome retryOutcome(Throwable failure, boolean ownBreakerOpen) {
-        if (failure == null) {
-            return attempt == 1 ? CallObserver.RetryOutcome.SUCCESS : CallObserver.RetryOutcome.SUCCESS_AFTER_RETRY;
-        }
-        if (chain.retry == null) {
-            return CallObserver.RetryOutcome.FAILURE;
-        }
-        Class<? extends Throwable> type = failure.getClass();
-        if (ownBreakerOpen ? !chain.retry.shouldRetryOpenCircuit() : !chain.retry.shouldRetry(type)) {
-            return chain.retry.spec().abortOn().matches(type) ? CallObserver.RetryOutcome.ABORTED : CallObserver.RetryOutcome.FAILURE;
-        }
-        if (attempt >= chain.retry.spec().maxAttempts()) {
-            return CallObserver.RetryOutcome.EXHAUSTED;
+        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure == null ? null : failure.getClass(), ownBreakerOpen, attempt);
+        if (verdict != null) {
+            return verdict;
         }
         long delay = chain.retry.delayNanos(attempt, previousDelayNanos, ChainDispatcher.RANDOM);
         if (!chain.retry.nextAttemptFits(delay, runtime.clock.nanoTime(), startNanos, Long.MAX_VALUE)) {

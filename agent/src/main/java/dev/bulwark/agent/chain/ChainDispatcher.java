@@ -258,19 +258,9 @@ public final class ChainDispatcher extends Dispatcher {
      */
     private CallObserver.RetryOutcome retryOutcome(Call call, Class<? extends Throwable> failure, int rejection, long now) {
         SiteChain chain = call.site;
-        if (failure == null) {
-            return call.attempt == 1 ? CallObserver.RetryOutcome.SUCCESS : CallObserver.RetryOutcome.SUCCESS_AFTER_RETRY;
-        }
-        if (chain.retry == null) {
-            return CallObserver.RetryOutcome.FAILURE;
-        }
-        boolean ownBreakerOpen = rejection == BulwarkBridge.CIRCUIT_OPEN;
-        if (ownBreakerOpen ? !chain.retry.shouldRetryOpenCircuit() : !chain.retry.shouldRetry(failure)) {
-            return chain.retry.spec().abortOn().matches(failure) ? CallObserver.RetryOutcome.ABORTED
-                    : CallObserver.RetryOutcome.FAILURE;
-        }
-        if (call.attempt >= chain.retry.spec().maxAttempts()) {
-            return CallObserver.RetryOutcome.EXHAUSTED;
+        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
+        if (verdict != null) {
+            return verdict;
         }
         long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
         if (!chain.retry.nextAttemptFits(delay, now, call.invocationStartNanos, call.stack.enclosingDeadline())) {

@@ -68,6 +68,23 @@ final class SiteChain {
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
     }
 
+    /**
+     * How the retry loop ends after attempt {@code attempt} ended with {@code failure} (null: it succeeded), or
+     * null when the failure is worth another attempt; the caller then checks the delay against its time limits.
+     */
+    CallObserver.RetryOutcome retryVerdict(Class<? extends Throwable> failure, boolean ownBreakerOpen, int attempt) {
+        if (failure == null) {
+            return attempt == 1 ? CallObserver.RetryOutcome.SUCCESS : CallObserver.RetryOutcome.SUCCESS_AFTER_RETRY;
+        }
+        if (retry == null) {
+            return CallObserver.RetryOutcome.FAILURE;
+        }
+        if (ownBreakerOpen ? !retry.shouldRetryOpenCircuit() : !retry.shouldRetry(failure)) {
+            return retry.spec().abortOn().matches(failure) ? CallObserver.RetryOutcome.ABORTED : CallObserver.RetryOutcome.FAILURE;
+        }
+        return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
+    }
+
     boolean fallbackApplies(Class<?> failureType) {
         return fallback != null && fallbackSpec.applyOn().matches(failureType) && !fallbackSpec.skipOn().matches(failureType)
                 && fallback.accepts(failureType);
