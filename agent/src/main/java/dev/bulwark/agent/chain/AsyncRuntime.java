@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.Consumer;
 
 /**
  * What asynchronous invocations share: one scheduler thread for retries, waits and timeouts, started at the
@@ -16,10 +16,10 @@ import java.util.function.Function;
 final class AsyncRuntime {
     final NanoClock clock;
     final CallObserver observer;
-    private final Function<SiteChain, CallStack> bypass;
+    private final Consumer<SiteChain> bypass;
     private volatile ScheduledThreadPoolExecutor scheduler;
 
-    AsyncRuntime(NanoClock clock, CallObserver observer, Function<SiteChain, CallStack> bypass) {
+    AsyncRuntime(NanoClock clock, CallObserver observer, Consumer<SiteChain> bypass) {
         this.clock = clock;
         this.observer = observer;
         this.bypass = bypass;
@@ -35,11 +35,7 @@ final class AsyncRuntime {
             synchronized (this) {
                 current = scheduler;
                 if (current == null) {
-                    current = new ScheduledThreadPoolExecutor(1, task -> {
-                        Thread thread = new Thread(task, "bulwark-async");
-                        thread.setDaemon(true);
-                        return thread;
-                    });
+                    current = new ScheduledThreadPoolExecutor(1, new DaemonThreads("bulwark-async"));
                     current.setRemoveOnCancelPolicy(true);
                     scheduler = current;
                 }
@@ -55,7 +51,7 @@ final class AsyncRuntime {
     @SuppressWarnings("unchecked")
     CompletionStage<Object> invokeBypassingAdvice(SiteChain chain, Class<?> declaringType, Object self, Object[] arguments)
             throws Throwable {
-        bypass.apply(chain);
+        bypass.accept(chain);
         return (CompletionStage<Object>) chain.asyncBody.invoke(declaringType, self, arguments, null);
     }
 

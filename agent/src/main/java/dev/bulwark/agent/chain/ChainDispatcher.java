@@ -41,11 +41,7 @@ public final class ChainDispatcher extends Dispatcher {
         this.clock = clock;
         this.watchdog = watchdog;
         this.observer = observer;
-        this.async = new AsyncRuntime(clock, observer, chain -> {
-            CallStack stack = stacks.get();
-            stack.bypass = chain;
-            return stack;
-        });
+        this.async = new AsyncRuntime(clock, observer, chain -> stacks.get().bypass = chain);
     }
 
     @Override

@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -96,7 +94,7 @@ public final class PolicyRegistry {
     ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
         Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(spec.name());
         ThreadPoolBulkhead pool = shared(threadPools, spec.name(), spec,
-                s -> new ThreadPoolBulkhead(s, new NamedDaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
+                s -> new ThreadPoolBulkhead(s, new DaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
         if (before != null && before.policy != pool) {
             before.policy.shutdown();
         }
@@ -139,22 +137,6 @@ public final class PolicyRegistry {
             this.policy = policy;
             this.spec = spec;
             this.epoch = epoch;
-        }
-    }
-
-    private static final class NamedDaemonThreads implements ThreadFactory {
-        private final String prefix;
-        private final AtomicInteger count = new AtomicInteger();
-
-        NamedDaemonThreads(String prefix) {
-            this.prefix = prefix;
-        }
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
         }
     }
 }

@@ -51,10 +51,6 @@ public final class ExceptionMatcher {
         return matchesEverything || cache.get(thrownType);
     }
 
-    public boolean matches(Throwable thrown) {
-        return thrown != null && matches(thrown.getClass());
-    }
-
     public boolean isEmpty() {
         return typeNames.isEmpty();
     }

@@ -101,11 +101,15 @@ final class SitePlanner {
     }
 
     private static SiblingMethod selfReference(MethodDescription method) {
-        List<String> parameters = new ArrayList<>();
+        return new SiblingMethod(method.getName(), parameterTypeNames(method), null, method.isStatic());
+    }
+
+    private static List<String> parameterTypeNames(MethodDescription method) {
+        List<String> names = new ArrayList<>();
         for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
-            parameters.add(parameter.getName());
+            names.add(parameter.getName());
         }
-        return new SiblingMethod(method.getName(), parameters, null, method.isStatic());
+        return names;
     }
 
     /**
@@ -181,10 +185,7 @@ final class SitePlanner {
      * expected when there is no such method.
      */
     private static SiblingMethod findFallback(TypeDescription type, MethodDescription method, String name) {
-        List<String> parameters = new ArrayList<>();
-        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
-            parameters.add(parameter.getName());
-        }
+        List<String> parameters = parameterTypeNames(method);
         List<String> rejected = new ArrayList<>();
         for (MethodDescription candidate : type.getDeclaredMethods()) {
             if (!candidate.isMethod() || !candidate.getName().equals(name)) {
