@@ -1,7 +1,6 @@
 package dev.bulwark.agent.policy.ratelimit;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One limiter per key value, created on first use, at most {@code spec.maxKeys()} retained.
  *
  * <p>Memory: a new key takes room only while fewer than {@code maxKeys} limiters are retained. Once half the
- * room is used, arriving new keys trigger a sweep (at most one at a time, at most once per quarter period, at
+ * room is used, arriving new keys trigger a sweep (at most one started per quarter period, at
  * least a millisecond apart) that drops every idle limiter, one back at full capacity and so indistinguishable
  * from a fresh one. A new key that still finds no room is rejected: serving it from some shared or reset limiter
  * could grant that key more than its rate, and the spec forbids that more firmly than it asks for availability.
@@ -38,7 +37,6 @@ public final class KeyedRateLimiter {
     private final ConcurrentHashMap<Object, KeyLimiter> limiters = new ConcurrentHashMap<>();
     /** Room taken by limiters in, or about to enter, the map; never above maxKeys. */
     private final AtomicInteger roomTaken = new AtomicInteger();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
     private final AtomicLong nextSweepAt = new AtomicLong(NONE);
     /** The latest time a sweep found limiters idle at; limiters created since must not grant before it. */
     private final AtomicLong retiredUpTo = new AtomicLong(NONE);
@@ -81,25 +79,20 @@ public final class KeyedRateLimiter {
         return limiters.size();
     }
 
+    /**
+     * Room is taken and the limiter's bound read under the map's lock for this key. So callers racing to admit one
+     * key hold no room while they wait for each other, and the bound covers every predecessor, even one another
+     * caller created and a sweep retired after this caller's miss: it was retired before it left the map.
+     */
     private KeyLimiter admit(Object key, long nowNanos) {
-        if (!takeRoom(nowNanos)) {
-            return null;
-        }
-        // read after the miss, so it covers every sweep that could have retired this key's previous limiter
-        long notBefore = retiredUpTo.get();
-        KeyLimiter fresh = new KeyLimiter(RateLimiters.createRetirable(spec), notBefore);
-        KeyLimiter raced = limiters.putIfAbsent(key, fresh);
-        if (raced != null) {
-            roomTaken.decrementAndGet();
-            return raced;
-        }
-        return fresh;
-    }
-
-    private boolean takeRoom(long nowNanos) {
         if (roomTaken.get() >= sweepThreshold) {
             sweepIfDue(nowNanos);
         }
+        return limiters.computeIfAbsent(key,
+                k -> takeRoom() ? new KeyLimiter(RateLimiters.createRetirable(spec), retiredUpTo.get()) : null);
+    }
+
+    private boolean takeRoom() {
         for (;;) {
             int taken = roomTaken.get();
             if (taken >= maxKeys) {
@@ -111,23 +104,22 @@ public final class KeyedRateLimiter {
         }
     }
 
+    /**
+     * Claiming the due time is the only coordination: a flag held for the whole sweep would let one preempted
+     * sweeper stop all eviction, and two sweeps overlapping are harmless because each retirement and removal is
+     * atomic on its own.
+     */
     private void sweepIfDue(long nowNanos) {
         long due = nextSweepAt.get();
-        if ((due != NONE && nowNanos - due < 0) || !sweeping.compareAndSet(false, true)) {
+        if ((due != NONE && nowNanos - due < 0) || !nextSweepAt.compareAndSet(due, nowNanos + sweepIntervalNanos)) {
             return;
         }
-        try {
-            if (nextSweepAt.compareAndSet(due, nowNanos + sweepIntervalNanos)) {
-                retiredUpTo.accumulateAndGet(nowNanos, KeyedRateLimiter::later);
-                limiters.forEach((key, entry) -> {
-                    if (entry.limiter.tryRetire(nowNanos) && limiters.remove(key, entry)) {
-                        roomTaken.decrementAndGet();
-                    }
-                });
+        retiredUpTo.accumulateAndGet(nowNanos, KeyedRateLimiter::later);
+        limiters.forEach((key, entry) -> {
+            if (entry.limiter.tryRetire(nowNanos) && limiters.remove(key, entry)) {
+                roomTaken.decrementAndGet();
             }
-        } finally {
-            sweeping.set(false);
-        }
+        });
     }
 
     private static long later(long a, long b) {
