@@ -19,6 +19,15 @@ class LimitsIT {
     }
 
     @Test
+    void failedAttemptsGiveTheirSlotBack() throws Exception {
+        ScenarioResult result = run("failedAttemptsGiveTheirSlotBack");
+        assertThat(result.get("retried")).isEqualTo("returned:ok after 3");
+        assertThat(result.get("again")).isEqualTo("returned:ok after 4");
+        assertThat(result.get("threw")).isEqualTo("threw:IllegalStateException:boom");
+        assertThat(result.get("threwAgain")).isEqualTo("threw:IllegalStateException:boom");
+    }
+
+    @Test
     void manyThreadsNeverRunMoreThanMaxConcurrentBodies() throws Exception {
         ScenarioResult result = run("neverMoreThanMaxConcurrent");
         assertThat(result.getInt("highWater")).isBetween(1, 3);

@@ -35,6 +35,15 @@ class RetryIT {
     }
 
     @Test
+    void nestedRetriesKeepTheirOwnAttempts() throws Exception {
+        ScenarioResult result = run("nestedRetriesKeepTheirOwnAttempts");
+        assertThat(result.get("outcome")).isEqualTo("returned:inner 4, outer 3");
+        assertThat(result.getInt("outerCalls")).isEqualTo(3);
+        assertThat(result.getInt("innerCalls")).isEqualTo(4);
+        assertThat(result.get("again")).isEqualTo("returned:inner 5");
+    }
+
+    @Test
     void exhaustedRetryRethrowsTheLastAttemptsException() throws Exception {
         ScenarioResult result = run("exhaustsAndRethrowsTheLastException");
         assertThat(result.get("outcome")).isEqualTo("threw:IllegalStateException:attempt 3");

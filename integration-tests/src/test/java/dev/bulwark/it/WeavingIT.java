@@ -72,6 +72,16 @@ class WeavingIT {
     }
 
     @Test
+    void aFailureInsideBulwarkEndingASharedInvocationPassesTheBodysOutcomeUnchanged() throws Exception {
+        ScenarioResult result = run("internalFailureInEndStateless");
+        assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
+        assertThat(result.get("second")).isEqualTo("threw:IllegalStateException:attempt 2");
+        assertThat(result.get("third")).isEqualTo("returned:ok after 3");
+        assertThat(result.getInt("calls")).isEqualTo(3);
+        assertThat(result.stderr()).containsOnlyOnce("internal error; the call runs unprotected");
+    }
+
+    @Test
     void aFailureInsideBulwarkOnAnAsynchronousCallRunsTheBodyUnprotected() throws Exception {
         ScenarioResult result = run("internalFailureInAsync");
         assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");

@@ -58,6 +58,16 @@ public final class BulwarkBridge {
         }
     }
 
+    public static Invocation endStateless(Invocation invocation, Throwable thrown) {
+        Dispatcher d = dispatcher;
+        try {
+            return d.endStateless(invocation, thrown);
+        } catch (Throwable t) {
+            report(d, invocation, t);
+            return null;
+        }
+    }
+
     public static int exit(Invocation invocation, Throwable thrown) {
         Dispatcher d = dispatcher;
         try {

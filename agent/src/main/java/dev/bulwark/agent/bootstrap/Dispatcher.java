@@ -8,6 +8,12 @@ public abstract class Dispatcher {
     /** Admits the first attempt of a site that needed its arguments; sets {@link Invocation#skipBody}. */
     public abstract void admit(Invocation invocation, Object[] arguments);
 
+    /**
+     * Ends the only attempt of a {@link Invocation#stateless} invocation: null when that is the whole of it,
+     * otherwise the stateful invocation whose first attempt ended with {@code thrown}, to go on with.
+     */
+    public abstract Invocation endStateless(Invocation invocation, Throwable thrown);
+
     /** Decides what follows an attempt: one of the verdicts of {@link BulwarkBridge}. */
     public abstract int exit(Invocation invocation, Throwable thrown);
 

@@ -11,6 +11,11 @@ public abstract class Invocation {
     public boolean wantsArguments;
     /** The method returns a CompletionStage: the runtime runs the whole invocation, the body is skipped. */
     public boolean asynchronous;
+    /**
+     * Shared by every invocation of its site that nothing watches and that holds no per-call state until it
+     * fails; the advice then asks {@link BulwarkBridge#endStateless} for the invocation that takes it on.
+     */
+    public boolean stateless;
     /** Name of the policy that rejected the call, for the exception the advice creates. */
     public String rejectingPolicy;
 }

@@ -62,10 +62,10 @@ final class AsyncInvocation {
         long now = runtime.clock.nanoTime();
         long permit = Call.NO_PERMIT;
         if (chain.breaker != null) {
-            permit = chain.breaker.tryAcquirePermission(now);
+            permit = chain.breaker.tryAcquirePermission(chain.breaker.nanoTime());
             if (permit < 0) {
                 reject(CircuitOpenException.class, new CircuitOpenException(chain.breaker.name()), chain.breaker.name(),
-                        Call.NO_PERMIT, now, CallObserver.Rejection.CIRCUIT_BREAKER);
+                        Call.NO_PERMIT, CallObserver.Rejection.CIRCUIT_BREAKER);
                 return;
             }
         }
@@ -77,7 +77,7 @@ final class AsyncInvocation {
             runtime.observer.rateLimiter(chain.limiterSpec.name(), wait >= 0);
             if (wait < 0) {
                 reject(RateLimitedException.class, new RateLimitedException(chain.limiterSpec.name()), chain.limiterSpec.name(),
-                        breakerPermit, now, CallObserver.Rejection.RATE_LIMITER);
+                        breakerPermit, CallObserver.Rejection.RATE_LIMITER);
                 return;
             }
             if (wait > 0) {
@@ -101,7 +101,7 @@ final class AsyncInvocation {
                 if (failure instanceof BulkheadFullException && !started[0]) {
                     runtime.observer.bulkhead(chain.bulkheadSpec.name(), false);
                     reject(BulkheadFullException.class, failure, chain.bulkheadSpec.name(), breakerPermit,
-                            runtime.clock.nanoTime(), CallObserver.Rejection.BULKHEAD);
+                            CallObserver.Rejection.BULKHEAD);
                 }
             });
             return;
@@ -120,7 +120,7 @@ final class AsyncInvocation {
         }
         runtime.observer.bulkhead(chain.bulkheadSpec.name(), false);
         reject(BulkheadFullException.class, new BulkheadFullException(chain.bulkheadSpec.name()), chain.bulkheadSpec.name(),
-                breakerPermit, now, CallObserver.Rejection.BULKHEAD);
+                breakerPermit, CallObserver.Rejection.BULKHEAD);
     }
 
     /**
@@ -168,11 +168,11 @@ final class AsyncInvocation {
         attemptEnded(breakerPermit, holdsBulkhead, attemptStart, null, new TimeoutExceededException(chain.name), true);
     }
 
-    private void reject(Class<? extends Throwable> type, Throwable failure, String policy, long breakerPermit, long now,
+    private void reject(Class<? extends Throwable> type, Throwable failure, String policy, long breakerPermit,
                         CallObserver.Rejection rejection) {
         runtime.observer.rejected(observation, policy, rejection);
         if (breakerPermit != Call.NO_PERMIT) {
-            chain.breaker.onComplete(breakerPermit, type, 0, now);
+            chain.breaker.onComplete(breakerPermit, type, 0, chain.breaker.nanoTime());
         }
         if (settledAttempt.compareAndSet(attempt - 1, attempt)) {
             decide(null, failure, type == CircuitOpenException.class);
@@ -190,7 +190,9 @@ final class AsyncInvocation {
             runtime.observer.timeout(observation, chain.name, false);
         }
         if (breakerPermit != Call.NO_PERMIT) {
-            chain.breaker.onComplete(breakerPermit, failure == null ? null : failure.getClass(), now - attemptStart, now);
+            // the duration is exact; the moment it ended is on the breaker's clock, like every time the breaker sees
+            chain.breaker.onComplete(breakerPermit, failure == null ? null : failure.getClass(), now - attemptStart,
+                    chain.breaker.nanoTime());
         }
         decide(value, failure, false);
     }

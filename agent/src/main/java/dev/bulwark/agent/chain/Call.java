@@ -11,15 +11,16 @@ final class Call extends Invocation {
     SiteChain site;
     int attempt;
     long invocationStartNanos;
-    long attemptStartNanos;
+    /** When the attempt's breaker permit was taken, on the breaker's clock. */
+    long breakerStartNanos;
     long previousDelayNanos;
     long breakerPermit = NO_PERMIT;
     boolean holdsBulkhead;
     boolean timed;
     long deadlineNanos;
     Object rateKey;
-    /** Whether this invocation reads the clock on its success path. */
-    boolean clocked;
+    /** Whether the observer measures this invocation's duration, which then needs the exact clock at both ends. */
+    boolean timesInvocation;
     /** The observer's handle on this invocation (a span, say). */
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
@@ -34,7 +35,6 @@ final class Call extends Invocation {
         site = chain;
         attempt = 1;
         invocationStartNanos = now;
-        attemptStartNanos = now;
         previousDelayNanos = 0;
         breakerPermit = NO_PERMIT;
         holdsBulkhead = false;

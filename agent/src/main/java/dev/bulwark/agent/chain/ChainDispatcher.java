@@ -8,6 +8,7 @@ import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Dispatcher;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -50,19 +51,38 @@ public final class ChainDispatcher extends Dispatcher {
         if (chain == null) {
             return null;
         }
+        if (chain.statelessEntry != null) {
+            Object observation = observer.invocationStarted(chain.name);
+            if (observation == null && !observer.timesCalls() && (chain.bulkhead == null || acquireStateless(chain))) {
+                return chain.statelessEntry;
+            }
+            return begin(chain, stacks.get(), observation);
+        }
         CallStack stack = stacks.get();
         if (stack.bypass == chain) {
             stack.bypass = null;
             return null;
         }
+        return begin(chain, stack, observer.invocationStarted(chain.name));
+    }
+
+    /** Without waiting: a full bulkhead, or one to wait for, takes the stateful path, which decides. */
+    private boolean acquireStateless(SiteChain chain) {
+        if (!chain.bulkhead.tryAcquire()) {
+            return false;
+        }
+        observer.bulkhead(chain.bulkheadSpec.name(), true);
+        return true;
+    }
+
+    private Call begin(SiteChain chain, CallStack stack, Object observation) {
         Call call = stack.push(chain, 0L);
-        call.observation = observer.invocationStarted(chain.name);
-        call.clocked = chain.clocked || observer.timesCalls();
+        call.observation = observation;
+        call.timesInvocation = observer.timesCalls();
         long now = 0L;
-        if (call.clocked) {
+        if (chain.readsClockOnEntry || call.timesInvocation) {
             now = clock.nanoTime();
             call.invocationStartNanos = now;
-            call.attemptStartNanos = now;
         }
         if (call.asynchronous) {
             call.skipBody = true;
@@ -89,7 +109,8 @@ public final class ChainDispatcher extends Dispatcher {
                 chain.breakerExposed = true;
                 registry.exposeOverJmx(chain.breaker);
             }
-            call.breakerPermit = chain.breaker.tryAcquirePermission(now);
+            call.breakerStartNanos = chain.breaker.nanoTime();
+            call.breakerPermit = chain.breaker.tryAcquirePermission(call.breakerStartNanos);
             if (call.breakerPermit < 0) {
                 call.breakerPermit = Call.NO_PERMIT;
                 reject(call, BulwarkBridge.CIRCUIT_OPEN, chain.breaker.name());
@@ -103,7 +124,7 @@ public final class ChainDispatcher extends Dispatcher {
             boolean permitted = wait == 0 || (wait > 0 && pause(wait));
             observer.rateLimiter(chain.limiterSpec.name(), permitted);
             if (!permitted) {
-                rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name(), now);
+                rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name());
                 return;
             }
             if (wait > 0) {
@@ -120,14 +141,13 @@ public final class ChainDispatcher extends Dispatcher {
             if (!permitted) {
                 if (call.timed && closeTimeout(call, clock.nanoTime())) {
                     observer.timeout(call.observation, chain.name, true);
-                    rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name, now);
+                    rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name);
                 } else {
-                    rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name(), now);
+                    rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name());
                 }
                 return;
             }
         }
-        call.attemptStartNanos = now;
     }
 
     private boolean acquireBulkhead(Call call) {
@@ -150,9 +170,10 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
-    private void rejectInside(Call call, int kind, Class<? extends Throwable> type, String policy, long now) {
+    private void rejectInside(Call call, int kind, Class<? extends Throwable> type, String policy) {
         if (call.breakerPermit != Call.NO_PERMIT) {
-            call.site.breaker.onComplete(call.breakerPermit, type, 0, now);
+            CircuitBreaker breaker = call.site.breaker;
+            breaker.onComplete(call.breakerPermit, type, 0, breaker.nanoTime());
             call.breakerPermit = Call.NO_PERMIT;
         }
         reject(call, kind, policy);
@@ -179,10 +200,28 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     @Override
+    public Invocation endStateless(Invocation invocation, Throwable thrown) {
+        SiteChain chain = ((StatelessEntry) invocation).chain;
+        if (thrown != null) {
+            Call call = stacks.get().push(chain, 0L);
+            call.holdsBulkhead = chain.bulkhead != null;
+            return call;
+        }
+        if (chain.bulkhead != null) {
+            chain.bulkhead.release();
+        }
+        if (chain.retry != null) {
+            observer.retryFinished(chain.retry.spec().name(), CallObserver.RetryOutcome.SUCCESS);
+        }
+        observer.invocationFinished(null, chain.name, -1, null, null);
+        return null;
+    }
+
+    @Override
     public int exit(Invocation invocation, Throwable thrown) {
         Call call = (Call) invocation;
-        // A failure needs the time for its retry decision; a success needs it only for timed policies.
-        long now = call.clocked || thrown != null || call.skipBody ? clock.nanoTime() : 0L;
+        // A failure needs the time for its retry decision; a success only for a timeout or the observer.
+        long now = call.timed || call.timesInvocation || thrown != null || call.skipBody ? clock.nanoTime() : 0L;
         int rejection = call.skipBody ? call.rejection : completeAttempt(call, thrown, now);
         Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
         CallObserver.RetryOutcome retryOutcome;
@@ -203,7 +242,7 @@ public final class ChainDispatcher extends Dispatcher {
         }
         boolean fallback = failure != null && chain.fallbackApplies(failure);
         if (!fallback) {
-            observer.invocationFinished(call.observation, chain.name, call.clocked ? now - call.invocationStartNanos : -1,
+            observer.invocationFinished(call.observation, chain.name, call.timesInvocation ? now - call.invocationStartNanos : -1,
                     failure, thrown);
         }
         if (failure == null || (rejection == 0 && !fallback)) {
@@ -235,7 +274,8 @@ public final class ChainDispatcher extends Dispatcher {
         if (call.breakerPermit != Call.NO_PERMIT) {
             Class<? extends Throwable> outcome = rejection != 0 ? TimeoutExceededException.class
                     : thrown == null ? null : thrown.getClass();
-            chain.breaker.onComplete(call.breakerPermit, outcome, now - call.attemptStartNanos, now);
+            long end = chain.breaker.nanoTime();
+            chain.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
             call.breakerPermit = Call.NO_PERMIT;
         }
         return rejection;
@@ -300,7 +340,7 @@ public final class ChainDispatcher extends Dispatcher {
         SiblingMethod fallback = call.site.fallback;
         String site = call.site.name;
         Object observation = call.observation;
-        long start = call.clocked ? call.invocationStartNanos : Long.MIN_VALUE;
+        long start = call.timesInvocation ? call.invocationStartNanos : Long.MIN_VALUE;
         call.stack.pop(call);
         observer.fallback(observation, site);
         try {

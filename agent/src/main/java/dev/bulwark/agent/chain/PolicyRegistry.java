@@ -27,7 +27,7 @@ import java.util.function.Function;
  * instance, and its state, when the settings are unchanged, and replaces it when they changed.
  */
 public final class PolicyRegistry {
-    private final NanoClock clock;
+    private final NanoClock breakerClock;
     private final CircuitBreakerListener breakerListener;
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
@@ -35,13 +35,14 @@ public final class PolicyRegistry {
     private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     private volatile int epoch;
 
-    public PolicyRegistry(NanoClock clock, CircuitBreakerListener breakerListener) {
-        this.clock = clock;
+    /** @param breakerClock the time every circuit breaker reads; see {@link CircuitBreaker#nanoTime()} */
+    public PolicyRegistry(NanoClock breakerClock, CircuitBreakerListener breakerListener) {
+        this.breakerClock = breakerClock;
         this.breakerListener = breakerListener;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec) {
-        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, clock, breakerListener),
+        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, breakerClock, breakerListener),
                 "circuit breaker");
     }
 

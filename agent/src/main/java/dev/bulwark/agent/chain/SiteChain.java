@@ -37,8 +37,16 @@ final class SiteChain {
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
     final SiblingMethod asyncBody;
-    /** Whether an attempt needs the time: every policy but retry (without maxDuration), bulkhead and fallback. */
-    final boolean clocked;
+    /**
+     * Whether admitting an invocation needs the exact time: a rate limiter, a timeout or a retry's maxDuration.
+     * Breakers read their own, cheaper clock; retry without maxDuration, bulkhead and fallback need none.
+     */
+    final boolean readsClockOnEntry;
+    /**
+     * The invocation every call of this site shares while nothing watches it, when its policies keep no state
+     * across a successful call (retry without maxDuration, a semaphore bulkhead, fallback); null otherwise.
+     */
+    final StatelessEntry statelessEntry;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
@@ -64,8 +72,11 @@ final class SiteChain {
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec) : null;
         this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec);
-        this.clocked = breaker != null || limiterSpec != null || timeout != null
+        this.readsClockOnEntry = limiterSpec != null || timeout != null
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
+        boolean stateless = breaker == null && limiterSpec == null && timeout == null && threadPool == null
+                && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
+        this.statelessEntry = stateless ? new StatelessEntry(this) : null;
     }
 
     /**

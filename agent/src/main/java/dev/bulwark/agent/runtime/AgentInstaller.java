@@ -7,6 +7,7 @@ import dev.bulwark.agent.chain.ChainDispatcher;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.ConfigProblem;
+import dev.bulwark.agent.policy.MillisecondClock;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.reload.ConfigWatcher;
@@ -40,7 +41,7 @@ public final class AgentInstaller {
             return;
         }
         CallObserver observer = TelemetryObserver.create(config.metricsEnabled(), config.spansEnabled(), version);
-        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, observer.circuitBreakerListener());
+        PolicyRegistry registry = new PolicyRegistry(new MillisecondClock("bulwark-clock"), observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
         OperatorRegistry.install(registry);

@@ -47,6 +47,12 @@ final class BulwarkAdvice {
         if (invocation == null) {
             return false;
         }
+        if (invocation.stateless) {
+            invocation = BulwarkBridge.endStateless(invocation, thrown);
+            if (invocation == null) {
+                return false;
+            }
+        }
         if (invocation.asynchronous) {
             Object stage = BulwarkBridge.async(invocation, declaringType, self, arguments);
             if (stage == null) {

@@ -5,6 +5,8 @@ import dev.bulwark.RateLimitedException;
 import dev.bulwark.annotations.Bulkhead;
 import dev.bulwark.annotations.RateAlgorithm;
 import dev.bulwark.annotations.RateLimited;
+import dev.bulwark.annotations.Jitter;
+import dev.bulwark.annotations.Retry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,33 @@ public final class LimitsScenarios {
     private static final AtomicInteger ACTIVE = new AtomicInteger();
     private static final AtomicInteger HIGH_WATER = new AtomicInteger();
     private static volatile boolean bodiesOnVirtualThreads;
+    private static final AtomicInteger SOLE_SLOT_CALLS = new AtomicInteger();
 
     public static void main(String[] args) throws Throwable {
         Report.run(LimitsScenarios.class, args);
+    }
+
+    @Bulkhead(maxConcurrent = 1)
+    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE)
+    static String soleSlotFailsTwice() {
+        int call = SOLE_SLOT_CALLS.incrementAndGet();
+        if (call < 3) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    @Bulkhead(maxConcurrent = 1)
+    static String soleSlotThrows() {
+        throw new IllegalStateException("boom");
+    }
+
+    /** Every attempt, failed or not, gives its slot back; with one slot, a leaked permit rejects the next call. */
+    public static void failedAttemptsGiveTheirSlotBack() {
+        Report.put("retried", Report.outcome(LimitsScenarios::soleSlotFailsTwice));
+        Report.put("again", Report.outcome(LimitsScenarios::soleSlotFailsTwice));
+        Report.put("threw", Report.outcome(LimitsScenarios::soleSlotThrows));
+        Report.put("threwAgain", Report.outcome(LimitsScenarios::soleSlotThrows));
     }
 
     @Bulkhead(maxConcurrent = 2)

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 public final class RetryScenarios {
     private static final AtomicInteger CALLS = new AtomicInteger();
+    private static final AtomicInteger INNER_CALLS = new AtomicInteger();
 
     public static void main(String[] args) throws Throwable {
         Report.run(RetryScenarios.class, args);
@@ -145,6 +146,33 @@ public final class RetryScenarios {
         Report.put("outcome", outcome[0]);
         Report.put("calls", CALLS.get());
         Report.put("interruptFlagKept", interruptedAfter[0]);
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE)
+    static String innerFailsOnce() {
+        int call = INNER_CALLS.incrementAndGet();
+        if (call == 1) {
+            throw new IllegalStateException("inner attempt 1");
+        }
+        return "inner " + call;
+    }
+
+    @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE)
+    static String outerFailsTwiceAroundInner() {
+        String inner = innerFailsOnce();
+        int call = CALLS.incrementAndGet();
+        if (call < 3) {
+            throw new IllegalStateException("outer attempt " + call);
+        }
+        return inner + ", outer " + call;
+    }
+
+    /** Both sites share one invocation object until they fail; each failure must take on its own attempts. */
+    public static void nestedRetriesKeepTheirOwnAttempts() {
+        Report.put("outcome", Report.outcome(RetryScenarios::outerFailsTwiceAroundInner));
+        Report.put("outerCalls", CALLS.get());
+        Report.put("innerCalls", INNER_CALLS.get());
+        Report.put("again", Report.outcome(RetryScenarios::innerFailsOnce));
     }
 
     public static void successAllocatesNothing() {

@@ -111,6 +111,14 @@ public final class WeavingScenarios {
             }
 
             @Override
+            public Invocation endStateless(Invocation invocation, Throwable thrown) {
+                if (step.equals("endStateless")) {
+                    throw new IllegalStateException("forced failure in endStateless");
+                }
+                return real.endStateless(invocation, thrown);
+            }
+
+            @Override
             public int exit(Invocation invocation, Throwable thrown) {
                 if (step.equals("exit")) {
                     throw new IllegalStateException("forced failure in exit");
@@ -150,6 +158,11 @@ public final class WeavingScenarios {
 
     public static void internalFailureInExit() throws Exception {
         breakBulwark("exit");
+        runFlakyTwice();
+    }
+
+    public static void internalFailureInEndStateless() throws Exception {
+        breakBulwark("endStateless");
         runFlakyTwice();
     }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  * from an earlier HALF_OPEN, is reported to the listener but changes no state.
  *
  * <p>Callers pass exactly one of {@link #onComplete} or {@link #releasePermission} for every permit
- * {@code >= 0}, with {@code nowNanos} read when the call ended.
+ * {@code >= 0}, with {@code nowNanos} read from {@link #nanoTime()} when the call ended.
  */
 public final class CircuitBreaker {
     /** Returned by {@link #tryAcquirePermission} when the call must not run. */
@@ -108,6 +108,14 @@ public final class CircuitBreaker {
         if (permit >= 0 && current.generation == permit) {
             freeTrialSlot(current);
         }
+    }
+
+    /**
+     * The breaker's own clock, which every time passed to it must come from: the agent gives breakers a
+     * millisecond clock that is far cheaper to read than the exact one, and one breaker may serve many sites.
+     */
+    public long nanoTime() {
+        return clock.nanoTime();
     }
 
     public CircuitState state() {
