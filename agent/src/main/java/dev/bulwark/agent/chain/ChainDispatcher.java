@@ -26,20 +26,34 @@ import java.util.function.DoubleSupplier;
  */
 public final class ChainDispatcher extends Dispatcher {
     static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
+    /** A {@code now} the exit path did not read. */
+    private static final long NOT_READ = Long.MIN_VALUE;
+    /**
+     * How far from its deadline an attempt must end for the millisecond clock alone to clear it of a timeout.
+     * That clock trails the exact one by a tick, by more only while its thread gets no CPU for this long.
+     */
+    private static final long NEAR_DEADLINE_NANOS = 100_000_000L;
 
     private final CallSites sites;
     private final PolicyRegistry registry;
     private final NanoClock clock;
+    private final NanoClock millisecondClock;
     private final Watchdog watchdog;
     private final CallObserver observer;
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
     private final AsyncRuntime async;
 
-    public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, Watchdog watchdog,
-                           CallObserver observer) {
+    /**
+     * @param clock            the exact clock, for rate limiters, deadlines, retry delays and telemetry
+     * @param millisecondClock a cheaper clock trailing it by about a millisecond, that only tells an attempt which
+     *                         ended far before its deadline from one that may not have
+     */
+    public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, NanoClock millisecondClock,
+                           Watchdog watchdog, CallObserver observer) {
         this.sites = sites;
         this.registry = registry;
         this.clock = clock;
+        this.millisecondClock = millisecondClock;
         this.watchdog = watchdog;
         this.observer = observer;
         this.async = new AsyncRuntime(clock, observer, chain -> stacks.get().bypass = chain);
@@ -220,9 +234,12 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public int exit(Invocation invocation, Throwable thrown) {
         Call call = (Call) invocation;
-        // A failure needs the time for its retry decision; a success only for a timeout or the observer.
-        long now = call.timed || call.timesInvocation || thrown != null || call.skipBody ? clock.nanoTime() : 0L;
+        // A failure needs the time for its retry decision; a success only for the observer.
+        long now = call.timesInvocation || thrown != null || call.skipBody ? clock.nanoTime() : NOT_READ;
         int rejection = call.skipBody ? call.rejection : completeAttempt(call, thrown, now);
+        if (rejection != 0 && now == NOT_READ) {
+            now = clock.nanoTime(); // a success that timed out after all: its retry decision needs the time
+        }
         Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
         CallObserver.RetryOutcome retryOutcome;
         while ((retryOutcome = retryOutcome(call, failure, rejection, now)) == null) {
@@ -285,7 +302,19 @@ public final class ChainDispatcher extends Dispatcher {
     private boolean closeTimeout(Call call, long now) {
         call.timed = false;
         boolean interrupted = call.stack.deadlines(watchdog).exit();
-        return interrupted || now - call.deadlineNanos >= 0;
+        return interrupted || pastDeadline(call.deadlineNanos, now);
+    }
+
+    /** With {@code now} not read, the exact clock is read only when the cheap one puts the deadline near. */
+    private boolean pastDeadline(long deadline, long now) {
+        if (now != NOT_READ) {
+            return now - deadline >= 0;
+        }
+        long roughly = millisecondClock.nanoTime();
+        if (roughly - deadline >= 0) {
+            return true;
+        }
+        return deadline - roughly <= NEAR_DEADLINE_NANOS && clock.nanoTime() - deadline >= 0;
     }
 
     /**

@@ -7,8 +7,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@link System#nanoTime()} as last read by a daemon thread that reads it once per tick: reading this clock is
  * one volatile load instead of a clock read that costs tens of nanoseconds on virtual machines, paid twice on
  * every protected call. Policies whose time scales are milliseconds and up (a breaker's slow-call threshold,
- * its wait in OPEN, its one-second buckets) use it; policies that promise exact bounds (rate limiters,
- * timeouts) do not.
+ * its wait in OPEN, its one-second buckets) use it, and a timeout uses it to clear an attempt that ended far
+ * from its deadline; what promises exact bounds (rate limiters, deadlines themselves) reads the exact clock.
  *
  * <p>The value never decreases and trails the exact clock by about a tick, more while the ticking thread is
  * not scheduled. The thread starts at the first read, so a JVM without breakers runs none.

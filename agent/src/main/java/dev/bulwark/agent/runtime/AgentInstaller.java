@@ -41,11 +41,13 @@ public final class AgentInstaller {
             return;
         }
         CallObserver observer = TelemetryObserver.create(config.metricsEnabled(), config.spansEnabled(), version);
-        PolicyRegistry registry = new PolicyRegistry(new MillisecondClock("bulwark-clock"), observer.circuitBreakerListener());
+        MillisecondClock millisecondClock = new MillisecondClock("bulwark-clock");
+        PolicyRegistry registry = new PolicyRegistry(millisecondClock, observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
         OperatorRegistry.install(registry);
-        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM), observer));
+        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
+                new Watchdog(NanoClock.SYSTEM), observer));
         Weaver weaver = new Weaver(config, sites);
         weaver.install(instrumentation);
         ConfigWatcher.start(config, loader, weaver);
