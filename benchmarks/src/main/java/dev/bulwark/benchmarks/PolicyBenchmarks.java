@@ -71,6 +71,37 @@ public class PolicyBenchmarks {
         return p.service.all(c.next());
     }
 
+    // --- Bulwark recording into an OpenTelemetry SDK the application registered (see OpenTelemetrySdks);
+    //     otel_metrics_* switch Bulwark's spans off (bulwark.otel.spans=false), otel_spans_* keep both on ---
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=false")
+    public String otel_metrics_bulwark_retry(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.retry(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=false")
+    public String otel_metrics_bulwark_circuitBreaker(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.circuitBreaker(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=false")
+    public String otel_metrics_bulwark_all(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.all(c.next());
+    }
+
+    @Benchmark
+    public String otel_spans_bulwark_retry(Policies p, Caller c, OpenTelemetrySdks.MetricsAndSpans sdk) {
+        return p.service.retry(c.next());
+    }
+
+    @Benchmark
+    public String otel_spans_bulwark_all(Policies p, Caller c, OpenTelemetrySdks.MetricsAndSpans sdk) {
+        return p.service.all(c.next());
+    }
+
     // --- Resilience4j decorators ---
 
     @Benchmark
