@@ -3,6 +3,8 @@ package dev.bulwark.it;
 import dev.bulwark.it.app.WeavingScenarios;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,9 +54,14 @@ class WeavingIT {
         assertThat(result.stderr()).contains("attached to a running JVM").doesNotContain("WARNING");
     }
 
-    @Test
-    void aFailureInsideBulwarkOnEnterLeavesTheMethodRunningUnprotected() throws Exception {
-        ScenarioResult result = run("internalFailureInEnter");
+    /**
+     * Bulwark fails inside the step the scenario names: on entering, on ending a shared invocation, or on taking
+     * an asynchronous call. Each call then runs as if unprotected: no retry, the body's own outcome.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"internalFailureInEnter", "internalFailureInEndStateless", "internalFailureInAsync"})
+    void aFailureInsideBulwarkLeavesTheMethodRunningUnprotected(String scenario) throws Exception {
+        ScenarioResult result = run(scenario);
         assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
         assertThat(result.get("second")).isEqualTo("threw:IllegalStateException:attempt 2");
         assertThat(result.get("third")).isEqualTo("returned:ok after 3");
@@ -66,26 +73,6 @@ class WeavingIT {
     void aFailureInsideBulwarkOnExitPassesTheBodysOutcomeUnchanged() throws Exception {
         ScenarioResult result = run("internalFailureInExit");
         assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
-        assertThat(result.get("third")).isEqualTo("returned:ok after 3");
-        assertThat(result.getInt("calls")).isEqualTo(3);
-        assertThat(result.stderr()).containsOnlyOnce("internal error; the call runs unprotected");
-    }
-
-    @Test
-    void aFailureInsideBulwarkEndingASharedInvocationPassesTheBodysOutcomeUnchanged() throws Exception {
-        ScenarioResult result = run("internalFailureInEndStateless");
-        assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
-        assertThat(result.get("second")).isEqualTo("threw:IllegalStateException:attempt 2");
-        assertThat(result.get("third")).isEqualTo("returned:ok after 3");
-        assertThat(result.getInt("calls")).isEqualTo(3);
-        assertThat(result.stderr()).containsOnlyOnce("internal error; the call runs unprotected");
-    }
-
-    @Test
-    void aFailureInsideBulwarkOnAnAsynchronousCallRunsTheBodyUnprotected() throws Exception {
-        ScenarioResult result = run("internalFailureInAsync");
-        assertThat(result.get("first")).isEqualTo("threw:IllegalStateException:attempt 1");
-        assertThat(result.get("second")).isEqualTo("threw:IllegalStateException:attempt 2");
         assertThat(result.get("third")).isEqualTo("returned:ok after 3");
         assertThat(result.getInt("calls")).isEqualTo(3);
         assertThat(result.stderr()).containsOnlyOnce("internal error; the call runs unprotected");
