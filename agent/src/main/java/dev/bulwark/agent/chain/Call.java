@@ -31,16 +31,17 @@ final class Call extends Invocation {
         this.depth = depth;
     }
 
-    void begin(SiteChain chain, long now) {
+    void begin(SiteChain chain) {
         site = chain;
         attempt = 1;
-        invocationStartNanos = now;
+        invocationStartNanos = 0L;
         previousDelayNanos = 0;
         breakerPermit = NO_PERMIT;
         holdsBulkhead = false;
         timed = false;
         rateKey = null;
         observation = null;
+        timesInvocation = false;
         rejection = 0;
         skipBody = false;
         rejectingPolicy = null;

@@ -16,7 +16,7 @@ final class CallStack {
     /** The asynchronous site whose next woven call on this thread is Bulwark's own re-invocation of its body. */
     SiteChain bypass;
 
-    Call push(SiteChain chain, long now) {
+    Call push(SiteChain chain) {
         if (depth == frames.length) {
             frames = Arrays.copyOf(frames, depth * 2);
         }
@@ -26,7 +26,7 @@ final class CallStack {
             frames[depth] = call;
         }
         depth++;
-        call.begin(chain, now);
+        call.begin(chain);
         return call;
     }
 

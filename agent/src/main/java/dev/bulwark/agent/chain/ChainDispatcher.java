@@ -90,7 +90,7 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     private Call begin(SiteChain chain, CallStack stack, Object observation) {
-        Call call = stack.push(chain, 0L);
+        Call call = stack.push(chain);
         call.observation = observation;
         call.timesInvocation = observer.timesCalls();
         long now = 0L;
@@ -217,7 +217,7 @@ public final class ChainDispatcher extends Dispatcher {
     public Invocation endStateless(Invocation invocation, Throwable thrown) {
         SiteChain chain = ((StatelessEntry) invocation).chain;
         if (thrown != null) {
-            Call call = stacks.get().push(chain, 0L);
+            Call call = stacks.get().push(chain);
             call.holdsBulkhead = chain.bulkhead != null;
             return call;
         }
