@@ -34,11 +34,13 @@ public interface CallObserver {
     }
 
     /**
-     * Whether {@link #invocationFinished} needs real durations now. Asked once per invocation, after
-     * {@link #invocationStarted}: a chain without time-based policies reads the clock only for an observer
-     * that records durations, since one clock read costs more than the rest of such a call.
+     * Whether this observer records anything now. Asked once per invocation, after {@link #invocationStarted}.
+     * While it records, {@link #invocationFinished} gets real durations: a chain without time-based policies
+     * reads the clock only then, since one clock read costs more than the rest of such a call. While it does
+     * not, a site whose policies keep no state across a success skips the callbacks of an invocation that
+     * succeeds (they would record nothing).
      */
-    default boolean timesCalls() {
+    default boolean records() {
         return false;
     }
 
@@ -97,7 +99,7 @@ public interface CallObserver {
     }
 
     /**
-     * The invocation ends, after {@code durationNanos} (negative when it was not timed: see {@link #timesCalls}).
+     * The invocation ends, after {@code durationNanos} (negative when it was not timed: see {@link #records}).
      * {@code failure} is the type of the exception its caller receives, or null;
      * {@code thrown} is that exception when it already exists (Bulwark's own rejections are created by the
      * woven code afterwards, so for them it is null).

@@ -67,7 +67,7 @@ public final class ChainDispatcher extends Dispatcher {
         }
         if (chain.statelessEntry != null) {
             Object observation = observer.invocationStarted(chain.name);
-            if (observation == null && !observer.timesCalls() && (chain.bulkhead == null || acquireStateless(chain))) {
+            if (observation == null && !observer.records() && (chain.bulkhead == null || chain.bulkhead.tryAcquire())) {
                 return chain.statelessEntry;
             }
             return begin(chain, stacks.get(), observation);
@@ -80,19 +80,10 @@ public final class ChainDispatcher extends Dispatcher {
         return begin(chain, stack, observer.invocationStarted(chain.name));
     }
 
-    /** Without waiting: a full bulkhead, or one to wait for, takes the stateful path, which decides. */
-    private boolean acquireStateless(SiteChain chain) {
-        if (!chain.bulkhead.tryAcquire()) {
-            return false;
-        }
-        observer.bulkhead(chain.bulkheadSpec.name(), true);
-        return true;
-    }
-
     private Call begin(SiteChain chain, CallStack stack, Object observation) {
         Call call = stack.push(chain);
         call.observation = observation;
-        call.timesInvocation = observer.timesCalls();
+        call.timesInvocation = observer.records();
         long now = 0L;
         if (chain.readsClockOnEntry || call.timesInvocation) {
             now = clock.nanoTime();
@@ -224,10 +215,6 @@ public final class ChainDispatcher extends Dispatcher {
         if (chain.bulkhead != null) {
             chain.bulkhead.release();
         }
-        if (chain.retry != null) {
-            observer.retryFinished(chain.retry.spec().name(), CallObserver.RetryOutcome.SUCCESS);
-        }
-        observer.invocationFinished(null, chain.name, -1, null, null);
         return null;
     }
 

@@ -66,7 +66,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
-    public boolean timesCalls() {
+    public boolean records() {
         return recorder != null;
     }
 
