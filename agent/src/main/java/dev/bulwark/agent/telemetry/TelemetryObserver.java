@@ -26,8 +26,11 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     private final String version;
     private final OtelLocator locator;
     private volatile TelemetrySettings settings;
-    /** Null until a real OpenTelemetry is found; never changes afterwards. */
-    private volatile Recorder recorder;
+    /** Records nothing: the recorder until a real OpenTelemetry is found. */
+    private static final Recorder NOT_FOUND = () -> "nowhere";
+
+    /** {@link #NOT_FOUND} until a real OpenTelemetry is found; never changes afterwards. */
+    private volatile Recorder recorder = NOT_FOUND;
     private volatile boolean lookupDue = true;
     private Thread ticker;
 
@@ -57,21 +60,19 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     @Override
     public Object invocationStarted(String site) {
         Recorder r = recorder;
-        if (r == null) {
-            if (!lookupDue || (r = lookUp()) == null) {
-                return null;
-            }
+        if (r == NOT_FOUND && lookupDue) {
+            r = lookUp();
         }
         return r.invocationStarted(site);
     }
 
     @Override
     public boolean records() {
-        return recorder != null;
+        return recorder != NOT_FOUND;
     }
 
     private synchronized Recorder lookUp() {
-        if (recorder != null || !lookupDue) {
+        if (recorder != NOT_FOUND || !lookupDue) {
             return recorder;
         }
         lookupDue = false;
@@ -88,7 +89,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
                     "telemetry: cannot bridge to OpenTelemetry, nothing is recorded for now: " + t, t);
         }
         startTicker();
-        return null;
+        return NOT_FOUND;
     }
 
     private void startTicker() {
@@ -101,7 +102,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
 
     private void tick() {
         try {
-            for (long lookups = 0; recorder == null; lookups++) {
+            for (long lookups = 0; recorder == NOT_FOUND; lookups++) {
                 Thread.sleep(lookups < FAST_LOOKUPS ? FAST_INTERVAL_MILLIS : SLOW_INTERVAL_MILLIS);
                 lookupDue = true;
             }
@@ -112,98 +113,62 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
 
     @Override
     public void invocationDetached(Object invocation) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.invocationDetached(invocation);
-        }
+        recorder.invocationDetached(invocation);
     }
 
     @Override
     public void invocationAbandoned(Object invocation) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.invocationAbandoned(invocation);
-        }
+        recorder.invocationAbandoned(invocation);
     }
 
     @Override
     public void retryAttempt(Object invocation, String retryName, int attempt) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.retryAttempt(invocation, retryName, attempt);
-        }
+        recorder.retryAttempt(invocation, retryName, attempt);
     }
 
     @Override
     public void retryFinished(String retryName, RetryOutcome outcome) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.retryFinished(retryName, outcome);
-        }
+        recorder.retryFinished(retryName, outcome);
     }
 
     @Override
     public void rejected(Object invocation, String policyName, Rejection rejection) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.rejected(invocation, policyName, rejection);
-        }
+        recorder.rejected(invocation, policyName, rejection);
     }
 
     @Override
     public void bulkhead(String bulkheadName, boolean permitted) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.bulkhead(bulkheadName, permitted);
-        }
+        recorder.bulkhead(bulkheadName, permitted);
     }
 
     @Override
     public void rateLimiter(String limiterName, boolean permitted) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.rateLimiter(limiterName, permitted);
-        }
+        recorder.rateLimiter(limiterName, permitted);
     }
 
     @Override
     public void timeout(Object invocation, String site, boolean timedOut) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.timeout(invocation, site, timedOut);
-        }
+        recorder.timeout(invocation, site, timedOut);
     }
 
     @Override
     public void fallback(Object invocation, String site) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.fallback(invocation, site);
-        }
+        recorder.fallback(invocation, site);
     }
 
     @Override
     public void invocationFinished(Object invocation, String site, long durationNanos, Class<? extends Throwable> failure,
                                    Throwable thrown) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.invocationFinished(invocation, site, durationNanos, failure, thrown);
-        }
+        recorder.invocationFinished(invocation, site, durationNanos, failure, thrown);
     }
 
     @Override
     public void onTransition(String name, CircuitState from, CircuitState to) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.onTransition(name, from, to);
-        }
+        recorder.onTransition(name, from, to);
     }
 
     @Override
     public void onOutcome(String name, CallOutcome outcome) {
-        Recorder r = recorder;
-        if (r != null) {
-            r.onOutcome(name, outcome);
-        }
+        recorder.onOutcome(name, outcome);
     }
 }
