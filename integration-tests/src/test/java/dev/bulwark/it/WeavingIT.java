@@ -1,5 +1,6 @@
 package dev.bulwark.it;
 
+import dev.bulwark.it.app.StartupScenarios;
 import dev.bulwark.it.app.WeavingScenarios;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,22 @@ class WeavingIT {
         ScenarioResult result = run("isolatedClassLoader");
         assertThat(result.getBoolean("loader")).isTrue();
         assertThat(result.get("outcome")).startsWith("caught dev.bulwark.TimeoutExceededException");
+    }
+
+    /**
+     * Byte Buddy (some 800 classes, loaded and run cold) is only built when the first class that may need
+     * weaving loads: an application with nothing to protect, or the part of its start-up before the first
+     * protected class, never pays for it.
+     */
+    @Test
+    void byteBuddyLoadsOnlyWhenTheFirstProtectedClassDoes() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().option("-Xlog:class+load=info:stdout")
+                .run(StartupScenarios.class, "firstProtectedClassLoadsLate");
+        assertThat(result.get("outcome")).isEqualTo("returned:ok after 3");
+        String out = result.stdout();
+        int unprotectedPhase = out.indexOf("@@ phase=nothing protected loaded yet");
+        assertThat(out.indexOf("dev.bulwark.agent.weave.Weaver ")).isBetween(0, unprotectedPhase);
+        assertThat(out.indexOf("dev.bulwark.shaded.bytebuddy.")).isGreaterThan(unprotectedPhase);
     }
 
     @Test

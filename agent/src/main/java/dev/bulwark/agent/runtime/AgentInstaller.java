@@ -49,7 +49,7 @@ public final class AgentInstaller {
         BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
                 new Watchdog(NanoClock.SYSTEM), observer));
         Weaver weaver = new Weaver(config, sites);
-        weaver.install(instrumentation);
+        weaver.install(instrumentation, attached);
         ConfigWatcher.start(config, loader, weaver);
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + config.source());

@@ -1,0 +1,54 @@
+package dev.bulwark.agent.weave;
+
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * Byte Buddy's type pools, with the types every woven class refers to — {@code java.*} and Bulwark's
+ * annotations — described once for the whole JVM instead of once per woven class. Re-reading and re-parsing
+ * the annotation types and their enums from each class's loader was about a millisecond per woven class at
+ * start-up.
+ *
+ * <p>Sharing them is exact: no application loader can define a {@code java.*} class, and the agent jar puts
+ * {@code dev.bulwark.annotations} on the bootstrap path, which every parent-first loader asks first. Their
+ * class files are read from the bootstrap loader, or else from the system class path, which holds the agent
+ * jar (the bootstrap loader does not serve the class files of a jar appended at run time). A name they do
+ * not have falls through to the woven class's own loader, as before.
+ */
+final class BootTypesFirst implements AgentBuilder.PoolStrategy {
+    private static final String ANNOTATIONS = "dev.bulwark.annotations.";
+
+    private final TypePool sharedTypes = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
+            new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.ofBootLoader(),
+                    ClassFileLocator.ForClassLoader.ofSystemLoader()),
+            TypePool.Default.ReaderMode.FAST);
+    private final TypePool parent = new TypePool() {
+        @Override
+        public Resolution describe(String name) {
+            if (name.startsWith("java.") || name.startsWith(ANNOTATIONS)) {
+                Resolution resolution = sharedTypes.describe(name);
+                if (resolution.isResolved()) {
+                    return resolution;
+                }
+            }
+            return new Resolution.Illegal(name);
+        }
+
+        @Override
+        public void clear() {
+            // The shared types never change.
+        }
+    };
+
+    @Override
+    public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {
+        return new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(), classFileLocator,
+                TypePool.Default.ReaderMode.FAST, parent);
+    }
+
+    @Override
+    public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader, String name) {
+        return typePool(classFileLocator, classLoader);
+    }
+}
