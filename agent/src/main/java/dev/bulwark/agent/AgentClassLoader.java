@@ -34,12 +34,52 @@ final class AgentClassLoader extends ClassLoader {
         this.jarUrl = "jar:" + agentJar.toURI() + "!/";
     }
 
+    /**
+     * The runtime's own classes are looked up in the jar first: asking the JDK's loaders first, as a class
+     * loader does by default, had each of them answer the ~1,000 classes of the runtime and Byte Buddy with a
+     * ClassNotFoundException, stack trace included, at start-up.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (!isRuntimeClass(name)) {
+            return super.loadClass(name, resolve);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> loaded = findLoadedClass(name);
+            if (loaded == null) {
+                JarEntry entry = jar.getJarEntry(classEntryName(name));
+                if (entry == null) {
+                    return super.loadClass(name, resolve);
+                }
+                loaded = define(name, entry);
+            }
+            if (resolve) {
+                resolveClass(loaded);
+            }
+            return loaded;
+        }
+    }
+
+    /** Under {@code inst/}: the runtime and its relocated dependencies, never the bridge on the bootstrap path. */
+    private static boolean isRuntimeClass(String name) {
+        return name.startsWith("dev.bulwark.shaded.")
+                || name.startsWith("dev.bulwark.agent.") && !name.startsWith("dev.bulwark.agent.bootstrap.");
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        JarEntry entry = jar.getJarEntry(PREFIX + name.replace('.', '/') + ".classdata");
+        JarEntry entry = jar.getJarEntry(classEntryName(name));
         if (entry == null) {
             throw new ClassNotFoundException(name);
         }
+        return define(name, entry);
+    }
+
+    private static String classEntryName(String className) {
+        return PREFIX + className.replace('.', '/') + ".classdata";
+    }
+
+    private Class<?> define(String name, JarEntry entry) {
         byte[] bytes = read(entry);
         definePackageOf(name);
         return defineClass(name, bytes, 0, bytes.length);

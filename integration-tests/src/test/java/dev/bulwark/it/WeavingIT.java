@@ -40,17 +40,22 @@ class WeavingIT {
     /**
      * Byte Buddy (some 800 classes, loaded and run cold) is only built when the first class that may need
      * weaving loads: an application with nothing to protect, or the part of its start-up before the first
-     * protected class, never pays for it.
+     * protected class, never pays for it. And the agent's class loader finds its own classes without first
+     * having the JDK's loaders fail on each of them with an exception.
      */
     @Test
     void byteBuddyLoadsOnlyWhenTheFirstProtectedClassDoes() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent().option("-Xlog:class+load=info:stdout")
+        ScenarioResult result = AgentJvm.withAgent().option("-Xlog:class+load=info:stdout", "-Xlog:exceptions=info:stdout")
                 .run(StartupScenarios.class, "firstProtectedClassLoadsLate");
         assertThat(result.get("outcome")).isEqualTo("returned:ok after 3");
         String out = result.stdout();
         int unprotectedPhase = out.indexOf("@@ phase=nothing protected loaded yet");
         assertThat(out.indexOf("dev.bulwark.agent.weave.Weaver ")).isBetween(0, unprotectedPhase);
         assertThat(out.indexOf("dev.bulwark.shaded.bytebuddy.")).isGreaterThan(unprotectedPhase);
+        // Byte Buddy itself probes for two classes that are not in the jar: one it generates (ModuleSupport),
+        // and an optional bridge to the JDK's class-file API (JdkClassReader, on Java 24+).
+        assertThat(out).contains("[exceptions]").doesNotContainPattern(
+                "ClassNotFoundException'\\{[^}]*\\}: dev\\.bulwark\\.(?!.*(\\$ModuleSupport|\\.JdkClassReader)>)");
     }
 
     @Test

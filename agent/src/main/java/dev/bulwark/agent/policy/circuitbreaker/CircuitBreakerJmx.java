@@ -86,8 +86,13 @@ public final class CircuitBreakerJmx {
     }
 
     private static void unregisterQuietly(ObjectName name) {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        // Asking first spares the usual case, a name never registered, an exception thrown through six frames.
+        if (!server.isRegistered(name)) {
+            return;
+        }
         try {
-            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+            server.unregisterMBean(name);
         } catch (InstanceNotFoundException e) {
             // Nothing registered under the name: the state we want.
         } catch (JMException e) {
