@@ -67,7 +67,7 @@ public final class ChainDispatcher extends Dispatcher {
         }
         if (chain.statelessEntry != null) {
             Object observation = observer.invocationStarted(chain.name);
-            if (observation == null && !observer.records() && (chain.bulkhead == null || chain.bulkhead.tryAcquire())) {
+            if (observation == null && !observer.records() && admitsShared(chain)) {
                 return chain.statelessEntry;
             }
             return begin(chain, stacks.get(), observation);
@@ -78,6 +78,18 @@ public final class ChainDispatcher extends Dispatcher {
             return null;
         }
         return begin(chain, stack, observer.invocationStarted(chain.name));
+    }
+
+    /**
+     * Admits a call that shares its site's invocation: a permit of its limiter or a slot of its bulkhead (a
+     * shared site has at most one of the two). A refusal takes nothing; the call is then admitted again in a
+     * frame of its own, which reports the rejection or waits for the slot.
+     */
+    private boolean admitsShared(SiteChain chain) {
+        if (chain.limiter != null) {
+            return chain.limiter.reserve(clock.nanoTime(), 0L) == 0;
+        }
+        return chain.bulkhead == null || chain.bulkhead.tryAcquire();
     }
 
     private Call begin(SiteChain chain, CallStack stack, Object observation) {

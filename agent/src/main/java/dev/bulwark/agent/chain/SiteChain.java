@@ -44,7 +44,8 @@ final class SiteChain {
     final boolean readsClockOnEntry;
     /**
      * The invocation every call of this site shares while nothing watches it, when its policies keep no state
-     * across a successful call (retry without maxDuration, a semaphore bulkhead, fallback); null otherwise.
+     * of a call across its success (retry without maxDuration, a semaphore bulkhead, fallback, a rate limiter
+     * that never waits); null otherwise.
      */
     final StatelessEntry statelessEntry;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
@@ -74,7 +75,11 @@ final class SiteChain {
         this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec);
         this.readsClockOnEntry = limiterSpec != null || timeout != null
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
-        boolean stateless = breaker == null && limiterSpec == null && timeout == null && threadPool == null
+        // A limiter that never waits admits a call in one step and keeps nothing of it. Not with a bulkhead:
+        // the slot is taken after the permit, and a refused slot would leave the shared entry holding a permit.
+        boolean limiterNeedsNoFrame = limiterSpec == null
+                || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
+        boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
     }
