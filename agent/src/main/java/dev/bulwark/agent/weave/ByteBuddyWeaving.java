@@ -76,6 +76,10 @@ final class ByteBuddyWeaving {
         ElementMatcher<TypeDescription> selected = isAnnotatedWith(bulwarkAnnotation)
                 .or(ElementMatchers.declaresMethod(isAnnotatedWith(bulwarkAnnotation)))
                 .or(type -> weaver.selectsClass(type.getName()));
+        ElementMatcher.Junction<TypeDescription> ignored = ElementMatchers.isSynthetic();
+        for (String prefix : Weaver.NEVER_WOVEN) {
+            ignored = ignored.or(nameStartsWith(prefix));
+        }
         // Advice rewrites declared methods only, so the full method graph (every inherited method, resolved
         // through the class hierarchy for each woven class) is never needed.
         return new AgentBuilder.Default(new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
@@ -84,10 +88,7 @@ final class ByteBuddyWeaving {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new BootTypesFirst())
                 .with(new Listener())
-                .ignore(nameStartsWith("dev.bulwark.agent.").or(nameStartsWith("dev.bulwark.shaded."))
-                        .or(nameStartsWith("java.")).or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-                        .or(nameStartsWith("com.sun.")).or(nameStartsWith("io.opentelemetry.javaagent."))
-                        .or(ElementMatchers.isSynthetic()))
+                .ignore(ignored)
                 .type(selected)
                 .transform(this::transform);
     }

@@ -9,7 +9,9 @@ import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -24,6 +26,14 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class Weaver {
     private static final byte[] ANNOTATION_PACKAGE = "Ldev/bulwark/annotations/".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Never woven, whatever the config selects: the agent itself (the classes Byte Buddy is built from load
+     * through this transformer too), the JDK, and the OpenTelemetry agent.
+     */
+    static final List<String> NEVER_WOVEN = List.of("dev.bulwark.agent.", "dev.bulwark.shaded.", "java.", "jdk.", "sun.",
+            "com.sun.", "io.opentelemetry.javaagent.");
+    private static final List<String> NEVER_WOVEN_INTERNAL = NEVER_WOVEN.stream()
+            .map(prefix -> prefix.replace('.', '/')).collect(Collectors.toList());
 
     private final CallSites sites;
     private final InstrumentMatches matches = new InstrumentMatches();
@@ -107,9 +117,15 @@ public final class Weaver {
      * application loads to look for annotations cost tens of microseconds per class at start-up.
      */
     boolean mayProtect(String internalName, byte[] classFile) {
-        return internalName != null
-                && !internalName.startsWith("dev/bulwark/agent/") && !internalName.startsWith("dev/bulwark/shaded/")
-                && (contains(classFile, ANNOTATION_PACKAGE) || config.selectsClass(internalName.replace('/', '.')));
+        if (internalName == null) {
+            return false;
+        }
+        for (String prefix : NEVER_WOVEN_INTERNAL) {
+            if (internalName.startsWith(prefix)) {
+                return false;
+            }
+        }
+        return contains(classFile, ANNOTATION_PACKAGE) || config.selectsClass(internalName.replace('/', '.'));
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {

@@ -1,0 +1,58 @@
+package dev.bulwark.agent.weave;
+
+import dev.bulwark.agent.chain.CallObserver;
+import dev.bulwark.agent.chain.CallSites;
+import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.policy.NanoClock;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The raw-bytes prefilter: which classes are handed to Byte Buddy at all. */
+class WeaverTest {
+    private static final byte[] NAMES_AN_ANNOTATION =
+            "\u0001\u0000\u001fLdev/bulwark/annotations/Retry;\u0001".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] PLAIN = "\u0001\u0000\u0012Ljava/lang/String;\u0001".getBytes(StandardCharsets.ISO_8859_1);
+
+    @Test
+    void onlyClassesThatNameABulwarkAnnotationOrThatTheConfigSelectsGoToByteBuddy() {
+        Weaver weaver = weaver("[{ class = \"com.acme.legacy.*\", timeout { value = 3s } }]");
+
+        assertThat(weaver.mayProtect("com/acme/Service", NAMES_AN_ANNOTATION)).isTrue();
+        assertThat(weaver.mayProtect("com/acme/legacy/Client", PLAIN)).isTrue();
+        assertThat(weaver.mayProtect("com/acme/Service", PLAIN)).isFalse();
+        assertThat(weaver.mayProtect(null, NAMES_AN_ANNOTATION)).isFalse();
+    }
+
+    /**
+     * The agent's own classes load through the transformer while Byte Buddy is being built for the first
+     * protected class; handing one of them (or a JDK class) to the weaver then would build it again, inside itself.
+     */
+    @Test
+    void theAgentTheJdkAndTheOpenTelemetryAgentAreNeverWovenEvenWhenTheConfigSelectsEverything() {
+        Weaver weaver = weaver("[{ class = \"**\", timeout { value = 3s } }]");
+
+        assertThat(weaver.mayProtect("com/acme/Anything", PLAIN)).isTrue();
+        for (String name : List.of("java/util/ArrayList", "jdk/internal/misc/Unsafe", "sun/misc/Signal",
+                "com/sun/net/httpserver/HttpServer", "dev/bulwark/agent/weave/Weaver",
+                "dev/bulwark/shaded/bytebuddy/ByteBuddy", "io/opentelemetry/javaagent/OpenTelemetryAgent")) {
+            assertThat(weaver.mayProtect(name, NAMES_AN_ANNOTATION)).as(name).isFalse();
+        }
+    }
+
+    private static Weaver weaver(String instrument) {
+        Properties properties = new Properties();
+        properties.setProperty("bulwark.instrument", instrument);
+        BulwarkConfig config = BulwarkConfig.load(null, WeaverTest.class.getClassLoader(), properties, Map.of(),
+                problem -> {
+                    throw new AssertionError(problem.toString());
+                });
+        return new Weaver(config, new CallSites(new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener())));
+    }
+}
