@@ -3,6 +3,7 @@ package dev.bulwark.agent.weave;
 import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.InstrumentMatches;
+import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
@@ -46,10 +47,17 @@ public final class Weaver {
      */
     private final ReadWriteLock reloadLock = new ReentrantReadWriteLock();
     private volatile BulwarkConfig config;
+    private final Function<Weaver, ClassFileTransformer> byteBuddy;
 
     public Weaver(BulwarkConfig config, CallSites sites) {
+        this(config, sites, ByteBuddyWeaving::transformer);
+    }
+
+    /** @param byteBuddy builds the transformer the prefilter hands classes to, at the first that needs it */
+    Weaver(BulwarkConfig config, CallSites sites, Function<Weaver, ClassFileTransformer> byteBuddy) {
         this.config = config;
         this.sites = sites;
+        this.byteBuddy = byteBuddy;
     }
 
     /** Which {@code instrument} entries have matched so far. */
@@ -82,8 +90,13 @@ public final class Weaver {
         if (attached) {
             ByteBuddyWeaving.installRetransforming(this, instrumentation);
         } else {
-            instrumentation.addTransformer(new Prefilter());
+            instrumentation.addTransformer(prefilter());
         }
+    }
+
+    /** The transformer {@code premain} registers: the raw-bytes prefilter, with Byte Buddy built behind it when needed. */
+    ClassFileTransformer prefilter() {
+        return new Prefilter();
     }
 
     boolean selectsClass(String className) {
@@ -150,27 +163,38 @@ public final class Weaver {
 
     /** Hands Byte Buddy only the classes {@link #mayProtect} lets through, and builds it for the first of them. */
     private final class Prefilter implements ClassFileTransformer {
-        private volatile ClassFileTransformer byteBuddy;
+        private volatile ClassFileTransformer weaving;
 
         @Override
         public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                                 ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
             return mayProtect(internalName, classFile)
-                    ? byteBuddy().transform(module, loader, internalName, redefined, domain, classFile) : null;
+                    ? weaving().transform(module, loader, internalName, redefined, domain, classFile) : null;
         }
 
-        private ClassFileTransformer byteBuddy() {
-            ClassFileTransformer built = byteBuddy;
+        private ClassFileTransformer weaving() {
+            ClassFileTransformer built = weaving;
             if (built == null) {
                 synchronized (this) {
-                    built = byteBuddy;
+                    built = weaving;
                     if (built == null) {
-                        built = ByteBuddyWeaving.transformer(Weaver.this);
-                        byteBuddy = built;
+                        built = buildByteBuddy();
+                        weaving = built;
                     }
                 }
             }
             return built;
+        }
+
+        /** Byte Buddy, or, when it cannot be built, a transformer that leaves every class as it is. */
+        private ClassFileTransformer buildByteBuddy() {
+            try {
+                return byteBuddy.apply(Weaver.this);
+            } catch (RuntimeException | LinkageError e) {
+                BulwarkLog.error("cannot start weaving; every class loads unprotected: " + e, e);
+                return new ClassFileTransformer() {
+                };
+            }
         }
     }
 }

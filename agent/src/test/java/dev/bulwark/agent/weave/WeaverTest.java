@@ -7,10 +7,13 @@ import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.policy.NanoClock;
 import org.junit.jupiter.api.Test;
 
+import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,13 +49,57 @@ class WeaverTest {
         }
     }
 
+    @Test
+    void whenByteBuddyCannotBeBuiltClassesLoadUnprotectedAndItIsNotTriedAgain() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        Weaver weaver = new Weaver(config("[]"), sites(), w -> {
+            attempts.incrementAndGet();
+            throw new IllegalStateException("broken on purpose");
+        });
+        ClassFileTransformer prefilter = weaver.prefilter();
+
+        assertThat(prefilter.transform(null, null, "com/acme/First", null, null, NAMES_AN_ANNOTATION)).isNull();
+        assertThat(prefilter.transform(null, null, "com/acme/Second", null, null, NAMES_AN_ANNOTATION)).isNull();
+        assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void byteBuddyIsBuiltOnceAtTheFirstClassThatMayNeedWeaving() throws Exception {
+        AtomicInteger built = new AtomicInteger();
+        byte[] woven = {1, 2, 3};
+        Weaver weaver = new Weaver(config("[]"), sites(), w -> {
+            built.incrementAndGet();
+            return new ClassFileTransformer() {
+                @Override
+                public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+                                        ProtectionDomain domain, byte[] classFile) {
+                    return woven;
+                }
+            };
+        });
+        ClassFileTransformer prefilter = weaver.prefilter();
+
+        assertThat(prefilter.transform(null, null, "com/acme/Plain", null, null, PLAIN)).isNull();
+        assertThat(built).hasValue(0);
+        assertThat(prefilter.transform(null, null, "com/acme/First", null, null, NAMES_AN_ANNOTATION)).isSameAs(woven);
+        assertThat(prefilter.transform(null, null, "com/acme/Second", null, null, NAMES_AN_ANNOTATION)).isSameAs(woven);
+        assertThat(built).hasValue(1);
+    }
+
     private static Weaver weaver(String instrument) {
+        return new Weaver(config(instrument), sites());
+    }
+
+    private static CallSites sites() {
+        return new CallSites(new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener()));
+    }
+
+    private static BulwarkConfig config(String instrument) {
         Properties properties = new Properties();
         properties.setProperty("bulwark.instrument", instrument);
-        BulwarkConfig config = BulwarkConfig.load(null, WeaverTest.class.getClassLoader(), properties, Map.of(),
+        return BulwarkConfig.load(null, WeaverTest.class.getClassLoader(), properties, Map.of(),
                 problem -> {
                     throw new AssertionError(problem.toString());
                 });
-        return new Weaver(config, new CallSites(new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener())));
     }
 }
