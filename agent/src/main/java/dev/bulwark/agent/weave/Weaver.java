@@ -50,7 +50,9 @@ public final class Weaver {
     private final Function<Weaver, ClassFileTransformer> byteBuddy;
 
     public Weaver(BulwarkConfig config, CallSites sites) {
-        this(config, sites, ByteBuddyWeaving::transformer);
+        // A lambda, not a method reference: linking a method reference would load ByteBuddyWeaving, and with it
+        // Byte Buddy, right here at start-up.
+        this(config, sites, weaver -> ByteBuddyWeaving.transformer(weaver));
     }
 
     /** @param byteBuddy builds the transformer the prefilter hands classes to, at the first that needs it */
