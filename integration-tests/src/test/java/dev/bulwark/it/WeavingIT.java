@@ -3,6 +3,7 @@ package dev.bulwark.it;
 import dev.bulwark.it.app.StartupScenarios;
 import dev.bulwark.it.app.WeavingScenarios;
 import net.bytebuddy.agent.ByteBuddyAgent;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -56,6 +57,16 @@ class WeavingIT {
         // and an optional bridge to the JDK's class-file API (JdkClassReader, on Java 24+).
         assertThat(out).contains("[exceptions]").doesNotContainPattern(
                 "ClassNotFoundException'\\{[^}]*\\}: dev\\.bulwark\\.(?!.*(\\$ModuleSupport|\\.JdkClassReader)>)");
+    }
+
+    /** Byte Buddy is built once, by whichever thread loads a protected class first; the others wait for it. */
+    @RepeatedTest(3)
+    void protectedClassesLoadedAtOnceByManyThreadsAreAllWoven() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().run(StartupScenarios.class, "protectedClassesRaceToLoadFirst");
+        for (String name : new String[]{"First", "Second", "Third", "Fourth"}) {
+            assertThat(result.get(name)).as(name).isEqualTo("returned:ok after 3");
+        }
+        assertThat(result.stderr()).doesNotContain("ERROR");
     }
 
     @Test

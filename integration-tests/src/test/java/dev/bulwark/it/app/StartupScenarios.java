@@ -1,5 +1,7 @@
 package dev.bulwark.it.app;
 
+import java.util.concurrent.CountDownLatch;
+
 /** Scenarios about what the agent does before and when the first protected class loads. Itself unprotected. */
 public final class StartupScenarios {
     public static void main(String[] args) throws Throwable {
@@ -11,5 +13,31 @@ public final class StartupScenarios {
         Class<?> lazilyWoven = Class.forName("dev.bulwark.it.app.LazilyWoven");
         Report.put("phase", "protected class loaded");
         Report.put("outcome", Report.outcome(() -> lazilyWoven.getMethod("flaky").invoke(null)));
+    }
+
+    /** Four threads load a protected class each at the same moment: the first to arrive builds Byte Buddy. */
+    public static void protectedClassesRaceToLoadFirst() throws Exception {
+        String[] names = {"First", "Second", "Third", "Fourth"};
+        CountDownLatch ready = new CountDownLatch(names.length);
+        CountDownLatch go = new CountDownLatch(1);
+        String[] outcomes = new String[names.length];
+        Thread[] threads = new Thread[names.length];
+        for (int i = 0; i < names.length; i++) {
+            int index = i;
+            threads[i] = Report.startThread(() -> {
+                ready.countDown();
+                outcomes[index] = Report.outcome(() -> {
+                    go.await();
+                    Class<?> type = Class.forName(FirstProtectedClasses.class.getName() + "$" + names[index]);
+                    return type.getMethod("call").invoke(null);
+                });
+            });
+        }
+        ready.await();
+        go.countDown();
+        for (int i = 0; i < names.length; i++) {
+            threads[i].join();
+            Report.put(names[i], outcomes[i]);
+        }
     }
 }
