@@ -10,6 +10,7 @@ import dev.bulwark.annotations.Timeout;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 public final class BreakerScenarios {
@@ -173,6 +174,11 @@ public final class BreakerScenarios {
         Report.put("forced", call(() -> guarded(false)));
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName("dev.bulwark:type=CircuitBreaker,name=" + ObjectName.quote(GUARDED));
+        // The MBean is registered off the calling thread, shortly after the breaker's first call.
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!server.isRegistered(name) && System.nanoTime() - giveUp < 0) {
+            Thread.sleep(5);
+        }
         Report.put("jmxState", server.getAttribute(name, "State"));
         Report.put("jmxNotPermitted", server.getAttribute(name, "NotPermittedCalls"));
         server.invoke(name, "reset", new Object[0], new String[0]);

@@ -1,0 +1,34 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import org.junit.jupiter.api.Test;
+
+import javax.management.MBeanServer;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PolicyRegistryJmxTest {
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+
+    /** A woven method's first call only hands the registration over: it never waits for the MBean server. */
+    @Test
+    void aBreakersMBeanIsRegisteredByTheJmxExecutorNotByTheCallingThread() {
+        List<Runnable> handedOver = new ArrayList<>();
+        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener(), handedOver::add);
+        CircuitBreaker breaker = registry.circuitBreaker(CircuitBreakerSpec.builder().name("registered-off-thread").build());
+
+        registry.exposeOverJmx(breaker);
+        assertThat(server.isRegistered(CircuitBreakerJmx.objectName("registered-off-thread"))).isFalse();
+        assertThat(handedOver).hasSize(1);
+
+        handedOver.get(0).run();
+        assertThat(server.isRegistered(CircuitBreakerJmx.objectName("registered-off-thread"))).isTrue();
+        CircuitBreakerJmx.unregister(breaker);
+    }
+}
