@@ -114,7 +114,9 @@ final class ByteBuddyWeaving {
             if (site != null) {
                 int id = weaver.sites().register(site);
                 siteIds.put(key(method), id);
-                BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
+                if (BulwarkLog.isDebug()) {
+                    BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
+                }
             }
         }
         return siteIds;
