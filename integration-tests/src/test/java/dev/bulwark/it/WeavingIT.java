@@ -39,7 +39,7 @@ class WeavingIT {
     }
 
     /**
-     * Byte Buddy (some 800 classes, loaded and run cold) is only built when the first class that may need
+     * Byte Buddy (some 1,100 classes, loaded and run cold) is only built when the first class that may need
      * weaving loads: an application with nothing to protect, or the part of its start-up before the first
      * protected class, never pays for it. And the agent's class loader finds its own classes without first
      * having the JDK's loaders fail on each of them with an exception.

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * with its own call-site id as a constant.
  *
  * <p>Every class the JVM loads is first judged from its raw bytes here, with nothing but the JDK; Byte Buddy
- * ({@link ByteBuddyWeaving}, some 800 classes that load and run cold) is only built when a class may need
+ * ({@link ByteBuddyWeaving}, some 1,100 classes that load and run cold) is only built when a class may need
  * weaving, so an application with nothing to protect never pays for it.
  */
 public final class Weaver {
