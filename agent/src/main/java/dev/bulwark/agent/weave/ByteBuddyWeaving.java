@@ -95,7 +95,7 @@ final class ByteBuddyWeaving {
 
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, ProtectionDomain domain) {
-        Map<String, Integer> siteIds = weaver.registerSites(config -> registerSites(type, loader, config));
+        Map<String, Integer> siteIds = weaver.underCurrentConfig(config -> registerSites(type, loader, config));
         if (siteIds.isEmpty()) {
             return builder;
         }

@@ -11,6 +11,7 @@ import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -105,11 +106,14 @@ public final class Weaver {
         return config.selectsClass(className);
     }
 
-    /** Plans and registers the protected methods of a class, under the read side of {@link #reloadLock}. */
-    <T> T registerSites(Function<BulwarkConfig, T> registration) {
+    /**
+     * Runs {@code weaving} with the current config, under the read side of {@link #reloadLock}, so that a reload
+     * either sees the sites it registers or hands them the new config.
+     */
+    Map<String, Integer> underCurrentConfig(Function<BulwarkConfig, Map<String, Integer>> weaving) {
         reloadLock.readLock().lock();
         try {
-            return registration.apply(config);
+            return weaving.apply(config);
         } finally {
             reloadLock.readLock().unlock();
         }
