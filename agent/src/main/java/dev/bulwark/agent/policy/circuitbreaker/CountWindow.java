@@ -20,14 +20,14 @@ final class CountWindow implements OutcomeWindow {
     private static final int FLAG_BITS = 3;
     private static final long FLAG_MASK = (1 << FLAG_BITS) - 1;
 
-    private final int size;
+    private final RingIndex ring;
     private final TripCondition tripCondition;
     private final AtomicLongArray slots;
     private final AtomicLong nextSequence = new AtomicLong();
     private final AtomicLong totals = new AtomicLong();
 
     CountWindow(int size, TripCondition tripCondition) {
-        this.size = size;
+        this.ring = new RingIndex(size);
         this.tripCondition = tripCondition;
         this.slots = new AtomicLongArray(size);
     }
@@ -36,7 +36,7 @@ final class CountWindow implements OutcomeWindow {
     public boolean recordAndCheck(boolean failed, boolean slow, long nowNanos) {
         long sequence = nextSequence.getAndIncrement();
         long flags = PRESENT | (failed ? FAILED : 0) | (slow ? SLOW : 0);
-        long delta = replaceSlot((int) (sequence % size), sequence, flags);
+        long delta = replaceSlot(ring.of(sequence), sequence, flags);
         // An all-success steady state replaces a success with a success: skip the shared write.
         long counts = delta == 0 ? totals.get() : totals.addAndGet(delta);
         return tripCondition.isMet(PackedCounts.calls(counts), PackedCounts.failed(counts), PackedCounts.slow(counts));
