@@ -116,36 +116,21 @@ public final class ChainDispatcher extends Dispatcher {
         admit(call, clock.nanoTime());
     }
 
-    /** Takes the permits of one attempt, outermost first; on a rejection releases what it took. */
+    /**
+     * Takes the permits of one attempt, outermost first; on a rejection releases what it took. One small method
+     * per policy, so that the JIT inlines the whole admission into the woven call instead of calling it.
+     */
     private void admit(Call call, long now) {
         SiteChain chain = call.site;
         call.skipBody = false;
         call.rejection = 0;
-        if (chain.breaker != null) {
-            if (!chain.breakerExposed) {
-                chain.breakerExposed = true;
-                registry.exposeOverJmx(chain.breaker);
-            }
-            call.breakerStartNanos = chain.breaker.nanoTime();
-            call.breakerPermit = chain.breaker.tryAcquirePermission(call.breakerStartNanos);
-            if (call.breakerPermit < 0) {
-                call.breakerPermit = Call.NO_PERMIT;
-                reject(call, BulwarkBridge.CIRCUIT_OPEN, chain.breaker.name());
-                return;
-            }
+        if (chain.breaker != null && !takeBreakerPermit(call)) {
+            return;
         }
         if (chain.limiterSpec != null) {
-            long wait = chain.keyedLimiter != null
-                    ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
-                    : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
-            boolean permitted = wait == 0 || (wait > 0 && pause(wait));
-            observer.rateLimiter(chain.limiterSpec.name(), permitted);
-            if (!permitted) {
-                rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name());
+            now = takeRatePermit(call, now);
+            if (call.skipBody) {
                 return;
-            }
-            if (wait > 0) {
-                now = clock.nanoTime();
             }
         }
         if (chain.timeout != null) {
@@ -153,16 +138,51 @@ public final class ChainDispatcher extends Dispatcher {
             call.timed = true;
         }
         if (chain.bulkhead != null) {
-            boolean permitted = acquireBulkhead(call);
-            observer.bulkhead(chain.bulkheadSpec.name(), permitted);
-            if (!permitted) {
-                if (call.timed && closeTimeout(call, clock.nanoTime())) {
-                    observer.timeout(call.observation, chain.name, true);
-                    rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name);
-                } else {
-                    rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name());
-                }
-                return;
+            takeBulkheadSlot(call);
+        }
+    }
+
+    private boolean takeBreakerPermit(Call call) {
+        CircuitBreaker breaker = call.site.breaker;
+        if (!call.site.breakerExposed) {
+            call.site.breakerExposed = true;
+            registry.exposeOverJmx(breaker);
+        }
+        call.breakerStartNanos = breaker.nanoTime();
+        call.breakerPermit = breaker.tryAcquirePermission(call.breakerStartNanos);
+        if (call.breakerPermit >= 0) {
+            return true;
+        }
+        call.breakerPermit = Call.NO_PERMIT;
+        reject(call, BulwarkBridge.CIRCUIT_OPEN, breaker.name());
+        return false;
+    }
+
+    /** Returns the time after the permit came, which is later than {@code now} when the limiter made it wait. */
+    private long takeRatePermit(Call call, long now) {
+        SiteChain chain = call.site;
+        long wait = chain.keyedLimiter != null
+                ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
+                : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
+        boolean permitted = wait == 0 || (wait > 0 && pause(wait));
+        observer.rateLimiter(chain.limiterSpec.name(), permitted);
+        if (!permitted) {
+            rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name());
+            return now;
+        }
+        return wait > 0 ? clock.nanoTime() : now;
+    }
+
+    private void takeBulkheadSlot(Call call) {
+        SiteChain chain = call.site;
+        boolean permitted = acquireBulkhead(call);
+        observer.bulkhead(chain.bulkheadSpec.name(), permitted);
+        if (!permitted) {
+            if (call.timed && closeTimeout(call, clock.nanoTime())) {
+                observer.timeout(call.observation, chain.name, true);
+                rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name);
+            } else {
+                rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name());
             }
         }
     }
@@ -230,15 +250,35 @@ public final class ChainDispatcher extends Dispatcher {
         return null;
     }
 
+    /**
+     * The attempt that returned normally and ran in time is the common case: it is kept apart from the rest
+     * (retries, rejections, fallbacks) so that the JIT inlines it into the woven call.
+     */
     @Override
     public int exit(Invocation invocation, Throwable thrown) {
         Call call = (Call) invocation;
-        // A failure needs the time for its retry decision; a success only for the observer.
-        long now = call.timesInvocation || thrown != null || call.skipBody ? clock.nanoTime() : NOT_READ;
-        int rejection = call.skipBody ? call.rejection : completeAttempt(call, thrown, now);
-        if (rejection != 0 && now == NOT_READ) {
-            now = clock.nanoTime(); // a success that timed out after all: its retry decision needs the time
+        if (thrown != null || call.skipBody) {
+            long now = clock.nanoTime();
+            return conclude(call, thrown, call.skipBody ? call.rejection : completeAttempt(call, thrown, now), now);
         }
+        // A success needs the time only for the observer, or for its retry decision if it timed out after all.
+        long now = call.timesInvocation ? clock.nanoTime() : NOT_READ;
+        int rejection = completeAttempt(call, null, now);
+        if (rejection != 0) {
+            return conclude(call, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
+        }
+        SiteChain chain = call.site;
+        if (chain.retry != null) {
+            observer.retryFinished(chain.retry.spec().name(), chain.retryVerdict(null, false, call.attempt));
+        }
+        observer.invocationFinished(call.observation, chain.name, call.timesInvocation ? now - call.invocationStartNanos : -1,
+                null, null);
+        call.stack.pop(call);
+        return BulwarkBridge.PROCEED;
+    }
+
+    /** The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller. */
+    private int conclude(Call call, Throwable thrown, int rejection, long now) {
         Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
         CallObserver.RetryOutcome retryOutcome;
         while ((retryOutcome = retryOutcome(call, failure, rejection, now)) == null) {

@@ -89,12 +89,17 @@ public final class SemaphoreBulkhead {
             for (;;) {
                 int free = getState();
                 if (free == capacity) {
-                    throw new IllegalStateException("bulkhead released more often than acquired");
+                    throw releasedTooOften();
                 }
                 if (compareAndSetState(free, free + 1)) {
                     return true;
                 }
             }
+        }
+
+        // Built out of line so that the release stays small enough for the JIT to inline on every call path.
+        private static IllegalStateException releasedTooOften() {
+            return new IllegalStateException("bulkhead released more often than acquired");
         }
     }
 }

@@ -6,8 +6,8 @@ package dev.bulwark.agent.policy.circuitbreaker;
  */
 final class TripCondition {
     final int minimumCalls;
-    private final int failureRatePercent;
-    private final int slowCallRatePercent;
+    private final long failureRatePercent;
+    private final long slowCallRatePercent;
 
     TripCondition(int minimumCalls, int failureRatePercent, int slowCallRatePercent) {
         this.minimumCalls = Math.max(1, minimumCalls);
@@ -19,7 +19,17 @@ final class TripCondition {
         return calls >= minimumCalls && ratesReached(calls, failed, slow);
     }
 
+    // Three small methods rather than one expression: each stays under the JIT's limit for inlining a call
+    // site it has not yet seen hot, as the trip check is while a window fills up.
     boolean ratesReached(long calls, long failed, long slow) {
-        return failed * 100 >= (long) failureRatePercent * calls || slow * 100 >= (long) slowCallRatePercent * calls;
+        return failureRateReached(calls, failed) || slowRateReached(calls, slow);
+    }
+
+    private boolean failureRateReached(long calls, long failed) {
+        return failed * 100 >= failureRatePercent * calls;
+    }
+
+    private boolean slowRateReached(long calls, long slow) {
+        return slow * 100 >= slowCallRatePercent * calls;
     }
 }
