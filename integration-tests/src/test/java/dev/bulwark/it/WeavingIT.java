@@ -59,6 +59,21 @@ class WeavingIT {
                 "ClassNotFoundException'\\{[^}]*\\}: dev\\.bulwark\\.(?!.*(\\$ModuleSupport|\\.JdkClassReader)>)");
     }
 
+    /**
+     * With no config of the user's, the agent reads its built-in defaults on a thread of its own while the
+     * application starts. Neither that nor the application loading Bulwark's annotation types is a reason to
+     * build Byte Buddy: the annotation types are never woven.
+     */
+    @Test
+    void nothingProtectedMeansNoByteBuddyEvenWhenTheAnnotationTypesLoad() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().option("-Xlog:class+load=info:stdout")
+                .run(StartupScenarios.class, "annotationTypesLoadedButNothingProtected");
+        assertThat(result.get("phase")).isEqualTo("config read");
+        assertThat(result.stdout()).contains("dev.bulwark.annotations.Backoff ", "dev.bulwark.agent.config.SpecReader ")
+                .doesNotContain("dev.bulwark.shaded.bytebuddy.");
+        assertThat(result.stderr()).contains("config: built-in defaults").doesNotContain("ERROR");
+    }
+
     /** Byte Buddy is built once, by whichever thread loads a protected class first; the others wait for it. */
     @RepeatedTest(3)
     void protectedClassesLoadedAtOnceByManyThreadsAreAllWoven() throws Exception {

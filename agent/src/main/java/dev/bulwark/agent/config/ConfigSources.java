@@ -41,13 +41,13 @@ final class ConfigSources {
         Config reference = ConfigFactory.parseResources(agentResources, "reference.conf").resolve();
         FileChoice choice = FileChoice.of(agentArguments, systemProperties, environment);
         Config user = ConfigFactory.empty();
-        String source = "built-in defaults";
+        String source = BuiltInDefaults.SOURCE;
         if (choice != null) {
             source = choice.file.getAbsolutePath() + " (from " + choice.origin + ")";
             user = parseFile(choice, problems);
             if (user == null) {
                 user = ConfigFactory.empty();
-                source = "built-in defaults (" + choice.file.getAbsolutePath() + " could not be used)";
+                source = BuiltInDefaults.SOURCE + " (" + choice.file.getAbsolutePath() + " could not be used)";
             }
         }
         Config overrides = systemPropertyOverrides(systemProperties, problems);
@@ -89,7 +89,7 @@ final class ConfigSources {
     static Config systemPropertyOverrides(Properties systemProperties, Consumer<ConfigProblem> problems) {
         Config overrides = ConfigFactory.empty();
         for (String name : new TreeSet<>(systemProperties.stringPropertyNames())) {
-            if (!name.startsWith(ROOT + ".") || isNotConfig(name)) {
+            if (!isOverride(name)) {
                 continue;
             }
             String origin = "system property " + name;
@@ -109,6 +109,23 @@ final class ConfigSources {
                     .getValue("v");
         }
         return ConfigValueFactory.fromAnyRef(raw, origin);
+    }
+
+    static boolean namesAFile(String agentArguments, Properties systemProperties, Map<String, String> environment) {
+        return FileChoice.of(agentArguments, systemProperties, environment) != null;
+    }
+
+    static boolean hasOverrides(Properties systemProperties) {
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (isOverride(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isOverride(String name) {
+        return name.startsWith(ROOT + ".") && !isNotConfig(name);
     }
 
     private static boolean isNotConfig(String name) {

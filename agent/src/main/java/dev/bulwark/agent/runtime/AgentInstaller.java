@@ -5,6 +5,7 @@ import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.chain.ChainDispatcher;
 import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.config.BuiltInDefaults;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.ConfigProblem;
 import dev.bulwark.agent.policy.MillisecondClock;
@@ -19,7 +20,9 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Starts Bulwark inside its own class loader: reads the config, installs the runtime and the weaver. */
 public final class AgentInstaller {
@@ -34,13 +37,31 @@ public final class AgentInstaller {
         }
         Function<Consumer<ConfigProblem>, BulwarkConfig> loader = problems -> BulwarkConfig.load(arguments,
                 AgentInstaller.class.getClassLoader(), System.getProperties(), System.getenv(), problems);
-        BulwarkConfig config = loader.apply(problem -> BulwarkLog.error("config: " + problem + "; ignored, the defaults apply in its place"));
+        Consumer<ConfigProblem> report = problem -> BulwarkLog.error("config: " + problem + "; ignored, the defaults apply in its place");
         String version = version();
-        if (!config.enabled()) {
-            BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + config.source() + ")");
-            return;
+        CompletableFuture<BulwarkConfig> config;
+        boolean metrics;
+        boolean spans;
+        String source;
+        if (BuiltInDefaults.alone(arguments, System.getProperties(), System.getenv())) {
+            config = readBeside(() -> loader.apply(report));
+            metrics = BuiltInDefaults.METRICS;
+            spans = BuiltInDefaults.SPANS;
+            source = BuiltInDefaults.SOURCE;
+        } else {
+            // The user's config decides which classes are protected, and whether any is: it is read before the
+            // application's first class loads.
+            BulwarkConfig loaded = loader.apply(report);
+            if (!loaded.enabled()) {
+                BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + loaded.source() + ")");
+                return;
+            }
+            config = CompletableFuture.completedFuture(loaded);
+            metrics = loaded.metricsEnabled();
+            spans = loaded.spansEnabled();
+            source = loaded.source();
         }
-        CallObserver observer = TelemetryObserver.create(config.metricsEnabled(), config.spansEnabled(), version);
+        CallObserver observer = TelemetryObserver.create(metrics, spans, version);
         MillisecondClock millisecondClock = new MillisecondClock("bulwark-clock");
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, observer.circuitBreakerListener());
         observer.observe(registry);
@@ -50,9 +71,28 @@ public final class AgentInstaller {
                 new Watchdog(NanoClock.SYSTEM), observer));
         Weaver weaver = new Weaver(config, sites);
         weaver.install(instrumentation, attached);
-        ConfigWatcher.start(config, loader, weaver);
+        config.thenAccept(initial -> ConfigWatcher.start(initial, loader, weaver));
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
-                + ", config: " + config.source());
+                + ", config: " + source);
+    }
+
+    /**
+     * Reads the built-in defaults on a thread of their own, so that Typesafe Config loads and parses them on
+     * another core while the application starts; the first class to be woven waits for them.
+     */
+    private static CompletableFuture<BulwarkConfig> readBeside(Supplier<BulwarkConfig> read) {
+        CompletableFuture<BulwarkConfig> config = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                config.complete(read.get());
+            } catch (Throwable t) {
+                BulwarkLog.error("the built-in config could not be read; no class is protected: " + t, t);
+                config.completeExceptionally(t);
+            }
+        }, "bulwark-config-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return config;
     }
 
     static String version() {

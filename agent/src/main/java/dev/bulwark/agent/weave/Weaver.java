@@ -1,6 +1,7 @@
 package dev.bulwark.agent.weave;
 
 import dev.bulwark.agent.chain.CallSites;
+import dev.bulwark.agent.config.BuiltInDefaults;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.InstrumentMatches;
 import dev.bulwark.agent.runtime.BulwarkLog;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -30,10 +32,12 @@ public final class Weaver {
     private static final byte[] ANNOTATION_PACKAGE = "Ldev/bulwark/annotations/".getBytes(StandardCharsets.US_ASCII);
     /**
      * Never woven, whatever the config selects: the agent itself (the classes Byte Buddy is built from load
-     * through this transformer too), the JDK, and the OpenTelemetry agent.
+     * through this transformer too), Bulwark's annotation types (which name each other, and would otherwise
+     * build Byte Buddy for nothing when the config or the application loads one), the JDK, and the
+     * OpenTelemetry agent.
      */
-    static final List<String> NEVER_WOVEN = List.of("dev.bulwark.agent.", "dev.bulwark.shaded.", "java.", "jdk.", "sun.",
-            "com.sun.", "io.opentelemetry.javaagent.");
+    static final List<String> NEVER_WOVEN = List.of("dev.bulwark.agent.", "dev.bulwark.shaded.", "dev.bulwark.annotations.",
+            "java.", "jdk.", "sun.", "com.sun.", "io.opentelemetry.javaagent.");
     private static final List<String> NEVER_WOVEN_INTERNAL = NEVER_WOVEN.stream()
             .map(prefix -> prefix.replace('.', '/')).collect(Collectors.toList());
 
@@ -47,18 +51,26 @@ public final class Weaver {
      * missed by the reload. Read locks are re-entrant, so a class loaded while another is woven cannot block.
      */
     private final ReadWriteLock reloadLock = new ReentrantReadWriteLock();
+    /**
+     * The config of the classes woven from now on; null only while the built-in defaults are still being read
+     * beside the application's start-up ({@link BuiltInDefaults}), which select no class by name. The first
+     * class to be woven waits for them in {@link #underCurrentConfig}.
+     */
     private volatile BulwarkConfig config;
+    private final CompletableFuture<BulwarkConfig> initialConfig;
     private final Function<Weaver, ClassFileTransformer> byteBuddy;
 
-    public Weaver(BulwarkConfig config, CallSites sites) {
+    /** @param config the config at start-up, possibly still being read */
+    public Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites) {
         // A lambda, not a method reference: linking a method reference would load ByteBuddyWeaving, and with it
         // Byte Buddy, right here at start-up.
         this(config, sites, weaver -> ByteBuddyWeaving.transformer(weaver));
     }
 
     /** @param byteBuddy builds the transformer the prefilter hands classes to, at the first that needs it */
-    Weaver(BulwarkConfig config, CallSites sites, Function<Weaver, ClassFileTransformer> byteBuddy) {
-        this.config = config;
+    Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites, Function<Weaver, ClassFileTransformer> byteBuddy) {
+        this.initialConfig = config;
+        this.config = config.getNow(null);
         this.sites = sites;
         this.byteBuddy = byteBuddy;
     }
@@ -103,7 +115,8 @@ public final class Weaver {
     }
 
     boolean selectsClass(String className) {
-        return config.selectsClass(className);
+        BulwarkConfig current = config;
+        return current != null && current.selectsClass(className);
     }
 
     /**
@@ -113,7 +126,13 @@ public final class Weaver {
     Map<String, Integer> underCurrentConfig(Function<BulwarkConfig, Map<String, Integer>> weaving) {
         reloadLock.readLock().lock();
         try {
-            return weaving.apply(config);
+            BulwarkConfig current = config;
+            if (current == null) {
+                // Under the read lock: a reload, which takes the write lock, cannot swap in a config meanwhile.
+                current = initialConfig.join();
+                config = current;
+            }
+            return weaving.apply(current);
         } finally {
             reloadLock.readLock().unlock();
         }
@@ -144,7 +163,7 @@ public final class Weaver {
                 return false;
             }
         }
-        return contains(classFile, ANNOTATION_PACKAGE) || config.selectsClass(internalName.replace('/', '.'));
+        return contains(classFile, ANNOTATION_PACKAGE) || selectsClass(internalName.replace('/', '.'));
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {

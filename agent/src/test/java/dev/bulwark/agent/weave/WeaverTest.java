@@ -10,12 +10,15 @@ import org.junit.jupiter.api.Test;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The raw-bytes prefilter: which classes are handed to Byte Buddy at all. */
 class WeaverTest {
@@ -38,13 +41,14 @@ class WeaverTest {
      * protected class; handing one of them (or a JDK class) to the weaver then would build it again, inside itself.
      */
     @Test
-    void theAgentTheJdkAndTheOpenTelemetryAgentAreNeverWovenEvenWhenTheConfigSelectsEverything() {
+    void theAgentItsAnnotationsTheJdkAndTheOpenTelemetryAgentAreNeverWovenEvenWhenTheConfigSelectsEverything() {
         Weaver weaver = weaver("[{ class = \"**\", timeout { value = 3s } }]");
 
         assertThat(weaver.mayProtect("com/acme/Anything", PLAIN)).isTrue();
         for (String name : List.of("java/util/ArrayList", "jdk/internal/misc/Unsafe", "sun/misc/Signal",
                 "com/sun/net/httpserver/HttpServer", "dev/bulwark/agent/weave/Weaver",
-                "dev/bulwark/shaded/bytebuddy/ByteBuddy", "io/opentelemetry/javaagent/OpenTelemetryAgent")) {
+                "dev/bulwark/shaded/bytebuddy/ByteBuddy", "dev/bulwark/annotations/Backoff", "dev/bulwark/annotations/Retry",
+                "io/opentelemetry/javaagent/OpenTelemetryAgent")) {
             assertThat(weaver.mayProtect(name, NAMES_AN_ANNOTATION)).as(name).isFalse();
         }
     }
@@ -86,6 +90,30 @@ class WeaverTest {
         assertThat(built).hasValue(1);
     }
 
+    @Test
+    void whileTheBuiltInDefaultsAreReadNoClassIsSelectedByNameAndTheFirstClassToPlanWaitsForThem() throws Exception {
+        CompletableFuture<BulwarkConfig> reading = new CompletableFuture<>();
+        Weaver weaver = new Weaver(reading, sites());
+        CompletableFuture<BulwarkConfig> planned = new CompletableFuture<>();
+        Thread planning = new Thread(() -> weaver.underCurrentConfig(config -> {
+            planned.complete(config);
+            return Map.of();
+        }));
+
+        assertThat(weaver.mayProtect("com/acme/Anything", PLAIN)).isFalse();
+        assertThat(weaver.mayProtect("com/acme/Service", NAMES_AN_ANNOTATION)).isTrue();
+        planning.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> planning.getState() == Thread.State.WAITING);
+        assertThat(planned).isNotDone();
+
+        BulwarkConfig builtIn = load(new Properties());
+        reading.complete(builtIn);
+        planning.join(30_000);
+
+        assertThat(planned).isCompletedWithValue(builtIn);
+        assertThat(weaver.underCurrentConfig(config -> Map.of("config", config == builtIn ? 1 : 0))).containsEntry("config", 1);
+    }
+
     private static Weaver weaver(String instrument) {
         return new Weaver(config(instrument), sites());
     }
@@ -94,9 +122,13 @@ class WeaverTest {
         return new CallSites(new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener()));
     }
 
-    private static BulwarkConfig config(String instrument) {
+    private static CompletableFuture<BulwarkConfig> config(String instrument) {
         Properties properties = new Properties();
         properties.setProperty("bulwark.instrument", instrument);
+        return CompletableFuture.completedFuture(load(properties));
+    }
+
+    private static BulwarkConfig load(Properties properties) {
         return BulwarkConfig.load(null, WeaverTest.class.getClassLoader(), properties, Map.of(),
                 problem -> {
                     throw new AssertionError(problem.toString());

@@ -15,6 +15,22 @@ public final class StartupScenarios {
         Report.put("outcome", Report.outcome(() -> first.getMethod("call").invoke(null)));
     }
 
+    /**
+     * Loads Bulwark's annotation types, as a framework scanning the application's annotations would, then waits
+     * for the agent to have read its built-in config on its own thread (which loads them too).
+     */
+    public static void annotationTypesLoadedButNothingProtected() throws Exception {
+        for (String type : new String[]{"Retry", "CircuitBreaker", "Timeout", "Backoff", "Jitter", "WindowType"}) {
+            Class.forName("dev.bulwark.annotations." + type);
+        }
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("bulwark-config-reader")) {
+                thread.join();
+            }
+        }
+        Report.put("phase", "config read");
+    }
+
     /** Four threads load a protected class each at the same moment: the first to arrive builds Byte Buddy. */
     public static void protectedClassesRaceToLoadFirst() throws Exception {
         String[] names = {"First", "Second", "Third", "Fourth"};
