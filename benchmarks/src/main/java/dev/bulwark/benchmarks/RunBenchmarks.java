@@ -72,31 +72,31 @@ public final class RunBenchmarks {
     }
 
     public static void main(String[] args) throws RunnerException, IOException {
-        Map<String, String> options = parse(args);
+        Arguments options = Arguments.parse(args);
         String agent = options.get("agent");
         if (agent == null || !Files.isRegularFile(Paths.get(agent))) {
             throw new IllegalArgumentException("--agent must name the agent jar (agent/target/bulwark-agent.jar), was " + agent);
         }
-        int[] threads = Arrays.stream(options.getOrDefault("threads", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
-        Path out = Paths.get(options.getOrDefault("out", "benchmarks/target/results"));
+        int[] threads = Arrays.stream(options.get("threads", "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
+        Path out = Paths.get(options.get("out", "benchmarks/target/results"));
         Files.createDirectories(out);
 
         Map<Integer, Map<String, Score>> results = new TreeMap<>();
         for (int t : threads) {
             ChainedOptionsBuilder builder = new OptionsBuilder()
-                    .include(PolicyBenchmarks.class.getName() + "\\." + options.getOrDefault("include", ".*"))
+                    .include(PolicyBenchmarks.class.getName() + "\\." + options.get("include", ".*"))
                     .threads(t)
-                    .forks(Integer.parseInt(options.getOrDefault("forks", "1")))
-                    .warmupIterations(Integer.parseInt(options.getOrDefault("warmup", "3")))
-                    .warmupTime(TimeValue.seconds(Integer.parseInt(options.getOrDefault("time", "1"))))
-                    .measurementIterations(Integer.parseInt(options.getOrDefault("iterations", "5")))
-                    .measurementTime(TimeValue.seconds(Integer.parseInt(options.getOrDefault("time", "1"))))
+                    .forks(options.integer("forks", 1))
+                    .warmupIterations(options.integer("warmup", 3))
+                    .warmupTime(TimeValue.seconds(options.integer("time", 1)))
+                    .measurementIterations(options.integer("iterations", 5))
+                    .measurementTime(TimeValue.seconds(options.integer("time", 1)))
                     .addProfiler(GCProfiler.class)
                     .jvmArgsAppend(jvmArgs(agent, options.get("jvmargs")))
                     .resultFormat(ResultFormatType.JSON)
                     .result(out.resolve("jmh-threads-" + t + ".json").toString());
-            if (options.containsKey("prof")) {
-                builder.addProfiler(options.get("prof"), options.getOrDefault("profargs", ""));
+            if (options.has("prof")) {
+                builder.addProfiler(options.get("prof"), options.get("profargs", ""));
             }
             Map<String, Score> byName = new LinkedHashMap<>();
             for (RunResult run : new Runner(builder.build()).run()) {
@@ -228,16 +228,5 @@ public final class RunBenchmarks {
 
     private static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
     }
 }

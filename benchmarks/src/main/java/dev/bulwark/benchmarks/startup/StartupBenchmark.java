@@ -1,5 +1,6 @@
 package dev.bulwark.benchmarks.startup;
 
+import dev.bulwark.benchmarks.Arguments;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -47,14 +48,14 @@ public final class StartupBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = parse(args);
-        Path agent = Paths.get(require(options, "agent")).toAbsolutePath();
-        Path annotations = Paths.get(require(options, "annotations")).toAbsolutePath();
-        int classes = Integer.parseInt(options.getOrDefault("classes", "10000"));
-        int annotated = Integer.parseInt(options.getOrDefault("annotated", "100"));
-        int runs = Integer.parseInt(options.getOrDefault("runs", "10"));
-        String java = options.getOrDefault("java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        Path out = Paths.get(options.getOrDefault("out", "benchmarks/target/results"));
+        Arguments options = Arguments.parse(args);
+        Path agent = Paths.get(options.required("agent")).toAbsolutePath();
+        Path annotations = Paths.get(options.required("annotations")).toAbsolutePath();
+        int classes = options.integer("classes", 10000);
+        int annotated = options.integer("annotated", 100);
+        int runs = options.integer("runs", 10);
+        String java = options.get("java", Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        Path out = Paths.get(options.get("out", "benchmarks/target/results"));
         Files.createDirectories(out);
         for (Path required : List.of(agent, annotations)) {
             if (!Files.isRegularFile(required)) {
@@ -235,24 +236,5 @@ public final class StartupBenchmark {
         value.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
-    }
-
-    private static String require(Map<String, String> options, String key) {
-        String value = options.get(key);
-        if (value == null) {
-            throw new IllegalArgumentException("--" + key + " is required");
-        }
-        return value;
-    }
-
-    private static Map<String, String> parse(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
-            }
-            options.put(args[i].substring(2), args[++i]);
-        }
-        return options;
     }
 }
