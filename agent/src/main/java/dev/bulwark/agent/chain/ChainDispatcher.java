@@ -271,8 +271,7 @@ public final class ChainDispatcher extends Dispatcher {
         if (chain.retry != null) {
             observer.retryFinished(chain.retry.spec().name(), chain.retryVerdict(null, false, call.attempt));
         }
-        observer.invocationFinished(call.observation, chain.name, call.timesInvocation ? now - call.invocationStartNanos : -1,
-                null, null);
+        finished(call, now, null, null);
         call.stack.pop(call);
         return BulwarkBridge.PROCEED;
     }
@@ -298,8 +297,7 @@ public final class ChainDispatcher extends Dispatcher {
         }
         boolean fallback = failure != null && chain.fallbackApplies(failure);
         if (!fallback) {
-            observer.invocationFinished(call.observation, chain.name, call.timesInvocation ? now - call.invocationStartNanos : -1,
-                    failure, thrown);
+            finished(call, now, failure, thrown);
         }
         if (failure == null || (rejection == 0 && !fallback)) {
             call.stack.pop(call);
@@ -309,6 +307,11 @@ public final class ChainDispatcher extends Dispatcher {
             call.rejectingPolicy = chain.name;
         }
         return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection;
+    }
+
+    private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
+        observer.invocationFinished(call.observation, call.site.name, call.timesInvocation ? now - call.invocationStartNanos : -1,
+                failure, thrown);
     }
 
     /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
