@@ -21,6 +21,16 @@ class TimeoutIT {
     }
 
     @Test
+    void aTimeoutOfASecondOrMoreCountedFromTheMillisecondClockIsNeverEarly() throws Exception {
+        ScenarioResult result = run("longTimeouts");
+        assertThat(result.get("interrupted")).startsWith("threw:TimeoutExceededException");
+        assertThat(result.getLong("interruptedAfterMillis")).isGreaterThanOrEqualTo(1_000).isLessThan(30_000);
+        assertThat(result.get("late")).startsWith("threw:TimeoutExceededException");
+        assertThat(result.get("inTime")).isEqualTo("returned:in time");
+        assertThat(result.getBoolean("interruptedAfter")).isFalse();
+    }
+
+    @Test
     void aBodyThatReturnsAfterTheDeadlineStillTimesOutWithoutInterrupt() throws Exception {
         ScenarioResult result = run("aLateReturnStillTimesOut");
         assertThat(result.get("outcome")).startsWith("threw:TimeoutExceededException");

@@ -9,6 +9,7 @@ import dev.bulwark.agent.bootstrap.Dispatcher;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -39,6 +40,7 @@ public final class ChainDispatcher extends Dispatcher {
     private final NanoClock clock;
     private final NanoClock millisecondClock;
     private final Watchdog watchdog;
+    private final DeadlineClock deadlineClock;
     private final CallObserver observer;
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
     private final AsyncRuntime async;
@@ -55,6 +57,7 @@ public final class ChainDispatcher extends Dispatcher {
         this.clock = clock;
         this.millisecondClock = millisecondClock;
         this.watchdog = watchdog;
+        this.deadlineClock = registry.deadlineClock();
         this.observer = observer;
         this.async = new AsyncRuntime(clock, observer, chain -> stacks.get().bypass = chain);
     }
@@ -96,7 +99,7 @@ public final class ChainDispatcher extends Dispatcher {
         Call call = stack.push(chain);
         call.observation = observation;
         call.timesInvocation = observer.records();
-        long now = 0L;
+        long now = NOT_READ;
         if (chain.readsClockOnEntry || call.timesInvocation) {
             now = clock.nanoTime();
             call.invocationStartNanos = now;
@@ -134,7 +137,10 @@ public final class ChainDispatcher extends Dispatcher {
             }
         }
         if (chain.timeout != null) {
-            call.deadlineNanos = call.stack.deadlines(watchdog).enter(now, chain.timeout.timeoutNanos(), chain.timeout.interrupt());
+            // Not read only where the timeout is rough: see SiteChain.readsClockOnEntry.
+            long deadline = now == NOT_READ ? deadlineClock.roughDeadline(chain.timeout.timeoutNanos())
+                    : DeadlineClock.exactDeadline(now, chain.timeout.timeoutNanos());
+            call.deadlineNanos = call.stack.deadlines(watchdog).enterUntil(deadline, chain.timeout.interrupt());
             call.timed = true;
         }
         if (chain.bulkhead != null) {
@@ -347,16 +353,18 @@ public final class ChainDispatcher extends Dispatcher {
         return interrupted || pastDeadline(call.deadlineNanos, now);
     }
 
-    /** With {@code now} not read, the exact clock is read only when the cheap one puts the deadline near. */
+    /**
+     * With {@code now} not read, the exact clock is read only when the cheap one puts the deadline near; a
+     * deadline reached is checked against how it was counted, which may put it off.
+     */
     private boolean pastDeadline(long deadline, long now) {
-        if (now != NOT_READ) {
-            return now - deadline >= 0;
+        if (now == NOT_READ) {
+            if (deadline - millisecondClock.nanoTime() > NEAR_DEADLINE_NANOS) {
+                return false;
+            }
+            now = clock.nanoTime();
         }
-        long roughly = millisecondClock.nanoTime();
-        if (roughly - deadline >= 0) {
-            return true;
-        }
-        return deadline - roughly <= NEAR_DEADLINE_NANOS && clock.nanoTime() - deadline >= 0;
+        return now - deadline >= 0 && now - deadlineClock.dueAt(deadline) >= 0;
     }
 
     /**

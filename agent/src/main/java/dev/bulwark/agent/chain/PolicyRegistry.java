@@ -12,6 +12,7 @@ import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiters;
+import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.Map;
@@ -32,6 +33,7 @@ import java.util.function.Function;
  */
 public final class PolicyRegistry {
     private final NanoClock breakerClock;
+    private final DeadlineClock deadlineClock;
     private final CircuitBreakerListener breakerListener;
     private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
@@ -44,17 +46,35 @@ public final class PolicyRegistry {
     private final Executor jmx;
     private volatile int epoch;
 
-    /** @param breakerClock the time every circuit breaker reads; see {@link CircuitBreaker#nanoTime()} */
+    /** Timeouts count from the exact clock; see {@link #PolicyRegistry(NanoClock, DeadlineClock, CircuitBreakerListener)}. */
     public PolicyRegistry(NanoClock breakerClock, CircuitBreakerListener breakerListener) {
+        this(breakerClock, DeadlineClock.EXACT, breakerListener);
+    }
+
+    /**
+     * @param breakerClock  the time every circuit breaker reads; see {@link CircuitBreaker#nanoTime()}
+     * @param deadlineClock where every timeout counts its deadline from
+     */
+    public PolicyRegistry(NanoClock breakerClock, DeadlineClock deadlineClock, CircuitBreakerListener breakerListener) {
         // One thread at most, started by the first breaker's first call and gone when idle.
-        this(breakerClock, breakerListener, new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DaemonThreads("bulwark-jmx")));
+        this(breakerClock, deadlineClock, breakerListener, new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-jmx")));
     }
 
     PolicyRegistry(NanoClock breakerClock, CircuitBreakerListener breakerListener, Executor jmx) {
+        this(breakerClock, DeadlineClock.EXACT, breakerListener, jmx);
+    }
+
+    private PolicyRegistry(NanoClock breakerClock, DeadlineClock deadlineClock, CircuitBreakerListener breakerListener,
+                           Executor jmx) {
         this.breakerClock = breakerClock;
+        this.deadlineClock = deadlineClock;
         this.breakerListener = breakerListener;
         this.jmx = jmx;
+    }
+
+    DeadlineClock deadlineClock() {
+        return deadlineClock;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec) {

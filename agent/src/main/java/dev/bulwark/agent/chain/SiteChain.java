@@ -37,9 +37,12 @@ final class SiteChain {
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
     final SiblingMethod asyncBody;
+    /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
+    final boolean roughTimeout;
     /**
-     * Whether admitting an invocation needs the exact time: a rate limiter, a timeout or a retry's maxDuration.
-     * Breakers read their own, cheaper clock; retry without maxDuration, bulkhead and fallback need none.
+     * Whether admitting an invocation needs the exact time: a rate limiter, a timeout shorter than a second or
+     * a retry's maxDuration. Breakers read their own, cheaper clock, and so do long timeouts; retry without
+     * maxDuration, bulkhead and fallback need none.
      */
     final boolean readsClockOnEntry;
     /**
@@ -73,7 +76,8 @@ final class SiteChain {
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec) : null;
         this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec);
-        this.readsClockOnEntry = limiterSpec != null || timeout != null
+        this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
+        this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
         // A limiter that never waits admits a call in one step and keeps nothing of it. Not with a bulkhead:
         // the slot is taken after the permit, and a refused slot would leave the shared entry holding a permit.

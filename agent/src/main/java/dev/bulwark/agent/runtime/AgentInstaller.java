@@ -10,6 +10,7 @@ import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.ConfigProblem;
 import dev.bulwark.agent.policy.MillisecondClock;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.reload.ConfigWatcher;
 import dev.bulwark.agent.telemetry.TelemetryObserver;
@@ -63,12 +64,13 @@ public final class AgentInstaller {
         }
         CallObserver observer = TelemetryObserver.create(metrics, spans, version);
         MillisecondClock millisecondClock = new MillisecondClock("bulwark-clock");
-        PolicyRegistry registry = new PolicyRegistry(millisecondClock, observer.circuitBreakerListener());
+        DeadlineClock deadlineClock = new DeadlineClock(millisecondClock);
+        PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
         OperatorRegistry.install(registry);
         BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
-                new Watchdog(NanoClock.SYSTEM), observer));
+                new Watchdog(NanoClock.SYSTEM, deadlineClock), observer));
         Weaver weaver = new Weaver(config, sites);
         weaver.install(instrumentation, attached);
         config.thenAccept(initial -> ConfigWatcher.start(initial, loader, weaver));

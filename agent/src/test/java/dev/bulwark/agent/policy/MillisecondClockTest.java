@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class MillisecondClockTest {
+    private static final long MS = 1_000_000L;
+
     @Test
     void startsAtTheExactTimeOfTheFirstReadAndKeepsUpWithTheExactClock() {
         MillisecondClock clock = new MillisecondClock("test-clock");
@@ -58,5 +61,73 @@ class MillisecondClockTest {
         long target = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
         await().atMost(Duration.ofSeconds(30)).until(() -> clock.nanoTime() - target >= 0);
         assertThat(ticker.getState()).isIn(Thread.State.TIMED_WAITING, Thread.State.RUNNABLE);
+    }
+
+    @Test
+    void readingsAreEvenSoThatDeadlinesCountedFromThemCanBeToldApart() {
+        AtomicLong exact = new AtomicLong(1_000_001L);
+        MillisecondClock clock = MillisecondClock.driven(exact::get);
+        assertThat(clock.nanoTime()).isEqualTo(1_000_000L);
+        exact.set(2_000_003L);
+        clock.tick();
+        assertThat(clock.nanoTime()).isEqualTo(2_000_002L);
+    }
+
+    @Test
+    void theCurrentReadingMayBeReadUntilNow() {
+        AtomicLong exact = new AtomicLong(10 * MS);
+        MillisecondClock clock = MillisecondClock.driven(exact::get);
+        long reading = clock.nanoTime();
+        exact.set(500 * MS);
+        assertThat(clock.readableUntil(reading)).as("the ticker has not replaced it yet").isEqualTo(500 * MS);
+    }
+
+    @Test
+    void aReadingReplacedInTimeWasReadWithinTheStaleBound() {
+        AtomicLong exact = new AtomicLong(10 * MS);
+        MillisecondClock clock = MillisecondClock.driven(exact::get);
+        long reading = clock.nanoTime();
+        exact.set(11 * MS);
+        clock.tick();
+        exact.set(900 * MS);
+        assertThat(clock.readableUntil(reading)).isEqualTo(reading + MillisecondClock.STALE_NANOS);
+    }
+
+    @Test
+    void aStalledReadingIsRememberedWithTheEndOfItsStall() {
+        AtomicLong exact = new AtomicLong(10 * MS);
+        MillisecondClock clock = MillisecondClock.driven(exact::get);
+        long stalled = clock.nanoTime();
+        exact.set(60 * MS);
+        clock.tick();
+        long timely = clock.nanoTime();
+        exact.set(61 * MS);
+        clock.tick();
+        exact.set(900 * MS);
+
+        assertThat(clock.readableUntil(stalled)).isEqualTo(60 * MS);
+        assertThat(clock.readableUntil(timely)).isEqualTo(timely + MillisecondClock.STALE_NANOS);
+    }
+
+    @Test
+    void readingsWhoseStallWasForgottenGetTheLongestForgottenStall() {
+        AtomicLong exact = new AtomicLong(10 * MS);
+        MillisecondClock clock = MillisecondClock.driven(exact::get);
+        long first = clock.nanoTime();
+        exact.addAndGet(70 * MS);
+        clock.tick();
+        for (int i = 0; i < 200; i++) {
+            exact.addAndGet(5 * MS);
+            clock.tick();
+        }
+        exact.addAndGet(MS);
+        clock.tick();
+
+        assertThat(clock.readableUntil(first)).as("forgotten, so bounded by the longest stall forgotten")
+                .isEqualTo(first + 70 * MS);
+        assertThat(clock.readableUntil(first + MS)).as("never a reading, but older than what is remembered")
+                .isEqualTo(first + MS + 70 * MS);
+        long recent = clock.nanoTime() - 5 * MS - MS;
+        assertThat(clock.readableUntil(recent)).as("a stall still remembered").isEqualTo(recent + 5 * MS);
     }
 }

@@ -32,6 +32,28 @@ public final class TimeoutScenarios {
         return "late";
     }
 
+    @Timeout("1s")
+    static String blocksPastALongTimeout() throws InterruptedException {
+        Thread.sleep(60_000);
+        return "slept";
+    }
+
+    @Timeout(value = "1s", interrupt = false)
+    static String overrunsALongTimeout() {
+        // park may return at once: the interrupt of an earlier call leaves its thread a permit
+        long end = System.nanoTime() + 1_500_000_000L;
+        for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+        return "late";
+    }
+
+    @Timeout("1s")
+    static String returnsWellInsideALongTimeout() {
+        LockSupport.parkNanos(100_000_000L);
+        return "in time";
+    }
+
     @Timeout("5s")
     static String seesCallerState() {
         return Thread.currentThread().getName() + "/" + REQUEST.get();
@@ -84,6 +106,16 @@ public final class TimeoutScenarios {
         Report.put("outcome", Report.outcome(TimeoutScenarios::blocksForAMinute));
         Report.put("elapsedMillis", (System.nanoTime() - start) / 1_000_000);
         Report.put("bodySawInterrupt", bodySawInterrupt);
+        Report.put("interruptedAfter", Thread.currentThread().isInterrupted());
+    }
+
+    /** Timeouts of a second or more count from the millisecond clock: on time, and never early. */
+    public static void longTimeouts() {
+        long start = System.nanoTime();
+        Report.put("interrupted", Report.outcome(TimeoutScenarios::blocksPastALongTimeout));
+        Report.put("interruptedAfterMillis", (System.nanoTime() - start) / 1_000_000);
+        Report.put("late", Report.outcome(TimeoutScenarios::overrunsALongTimeout));
+        Report.put("inTime", Report.outcome(TimeoutScenarios::returnsWellInsideALongTimeout));
         Report.put("interruptedAfter", Thread.currentThread().isInterrupted());
     }
 

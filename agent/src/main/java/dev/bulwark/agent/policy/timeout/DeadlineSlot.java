@@ -19,7 +19,7 @@ public final class DeadlineSlot {
     static final long IDLE = Long.MAX_VALUE;
     static final long FIRING = Long.MIN_VALUE;
     static final long FIRED = Long.MIN_VALUE + 1;
-    private static final long EARLIEST_DEADLINE = Long.MIN_VALUE + 2;
+    static final long EARLIEST_DEADLINE = Long.MIN_VALUE + 2;
     private static final int NO_TIMED_OUT_FRAME = Integer.MAX_VALUE;
     private static final int INITIAL_FRAMES = 8;
     private static final int SPINS_BEFORE_YIELD = 64;
@@ -56,15 +56,20 @@ public final class DeadlineSlot {
         this.watchdog = watchdog;
     }
 
-    /**
-     * Opens a timed frame and returns its effective deadline: the earlier of {@code nowNanos + timeoutNanos}
-     * and the enclosing frame's deadline. A frame that does not interrupt arms nothing of its own, but an
-     * enclosing interrupting frame stays armed while it is open.
-     */
+    /** Opens a frame timed {@code timeoutNanos} from {@code nowNanos} on the exact clock; see {@link #enterUntil}. */
     public long enter(long nowNanos, long timeoutNanos, boolean interrupt) {
+        return enterUntil(DeadlineClock.exactDeadline(nowNanos, timeoutNanos), interrupt);
+    }
+
+    /**
+     * Opens a timed frame ending at {@code ownDeadline} (from {@link DeadlineClock}) and returns its effective
+     * deadline: the earlier of that and the enclosing frame's deadline. A frame that does not interrupt arms
+     * nothing of its own, but an enclosing interrupting frame stays armed while it is open.
+     */
+    public long enterUntil(long ownDeadline, boolean interrupt) {
         long enclosingDeadline = depth == 0 ? IDLE : frameDeadlines[depth - 1];
         long enclosingInterrupt = depth == 0 ? IDLE : frameInterruptDeadlines[depth - 1];
-        long deadline = Math.min(deadlineAfter(nowNanos, timeoutNanos), enclosingDeadline);
+        long deadline = Math.min(ownDeadline, enclosingDeadline);
         long interruptDeadline = interrupt ? deadline : enclosingInterrupt;
         if (interruptDeadline != enclosingInterrupt && !arm(enclosingInterrupt, interruptDeadline)) {
             // The enclosing deadline has just fired: this frame inherits that interrupt rather than hiding it.
@@ -143,14 +148,6 @@ public final class DeadlineSlot {
 
     private static boolean isFiring(long value) {
         return value == FIRING || value == FIRED;
-    }
-
-    private static long deadlineAfter(long nowNanos, long timeoutNanos) {
-        long deadline = nowNanos + Math.max(0L, timeoutNanos);
-        if (deadline < nowNanos) {
-            return IDLE;
-        }
-        return Math.max(deadline, EARLIEST_DEADLINE);
     }
 
     private boolean arm(long expected, long deadline) {

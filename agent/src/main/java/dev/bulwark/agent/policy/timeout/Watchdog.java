@@ -20,6 +20,7 @@ public final class Watchdog {
     private static final int QUEUE_CHUNK_SIZE = 64;
 
     private final NanoClock clock;
+    private final DeadlineClock deadlines;
     private final MpscUnboundedAtomicArrayQueue<DeadlineSlot> enlisting = new MpscUnboundedAtomicArrayQueue<>(QUEUE_CHUNK_SIZE);
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile Thread thread;
@@ -31,8 +32,15 @@ public final class Watchdog {
      */
     private volatile long plannedWakeUp = Long.MAX_VALUE;
 
+    /** A watchdog for deadlines counted from the exact clock only. */
     public Watchdog(NanoClock clock) {
+        this(clock, DeadlineClock.EXACT);
+    }
+
+    /** @param deadlines where the deadlines it watches were counted from, to tell when a rough one is really due */
+    public Watchdog(NanoClock clock, DeadlineClock deadlines) {
         this.clock = clock;
+        this.deadlines = deadlines;
     }
 
     /** A slot for {@code owner}; keep one per thread, since only its owner may open and close frames in it. */
@@ -98,19 +106,22 @@ public final class Watchdog {
         }
     }
 
-    /** Fires every due deadline, drops idle slots, and returns the earliest deadline still armed. */
-    private static long scan(ArrayList<DeadlineSlot> watched, long now) {
+    /** Fires every due deadline, drops idle slots, and returns when the earliest deadline still armed comes due. */
+    private long scan(ArrayList<DeadlineSlot> watched, long now) {
         long earliest = Long.MAX_VALUE;
         int i = 0;
         while (i < watched.size()) {
             DeadlineSlot slot = watched.get(i);
             long deadline = slot.armedDeadline();
-            if (DeadlineSlot.isDeadline(deadline) && deadline <= now) {
+            // a deadline only reached is checked against how it was counted, which may put it off
+            long due = DeadlineSlot.isDeadline(deadline) && deadline <= now ? deadlines.dueAt(deadline) : deadline;
+            if (DeadlineSlot.isDeadline(deadline) && due <= now) {
                 slot.fire(deadline);
                 deadline = slot.armedDeadline();
+                due = deadline;
             }
             if (DeadlineSlot.isDeadline(deadline)) {
-                earliest = Math.min(earliest, deadline);
+                earliest = Math.min(earliest, due);
                 i++;
             } else if (slot.release()) {
                 int last = watched.size() - 1;
