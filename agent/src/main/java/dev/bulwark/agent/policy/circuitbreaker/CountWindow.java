@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * second, and the older one (already out of the window) changes nothing. The difference between the
  * outcome put in and the one pushed out is added to {@link #totals}, so the totals always equal the
  * ring's content once writers are quiet: no recorded call is lost and none is counted twice.
+ *
+ * <p>A success that finds the window full of successes changes nothing the window can tell: it would push out
+ * a success to put in a success. It then takes no sequence number and writes nothing, only reads the totals,
+ * which is what a healthy breaker does on almost every call. Its place in the order of outcomes is that read:
+ * a failure or slow call whose slot is written but whose totals are not yet is after it, and pushes out a
+ * success either way.
  */
 final class CountWindow implements OutcomeWindow {
     private static final long PRESENT = 1;
@@ -25,15 +31,23 @@ final class CountWindow implements OutcomeWindow {
     private final AtomicLongArray slots;
     private final AtomicLong nextSequence = new AtomicLong();
     private final AtomicLong totals = new AtomicLong();
+    /** The totals of a window full of successes. */
+    private final long fullOfSuccesses;
+    private final boolean successesTrip;
 
     CountWindow(int size, TripCondition tripCondition) {
         this.ring = new RingIndex(size);
         this.tripCondition = tripCondition;
         this.slots = new AtomicLongArray(size);
+        this.fullOfSuccesses = size * PackedCounts.ONE_CALL;
+        this.successesTrip = tripCondition.isMet(size, 0, 0);
     }
 
     @Override
     public boolean recordAndCheck(boolean failed, boolean slow, long nowNanos) {
+        if (!failed && !slow && totals.get() == fullOfSuccesses) {
+            return successesTrip;
+        }
         long sequence = nextSequence.getAndIncrement();
         long flags = PRESENT | (failed ? FAILED : 0) | (slow ? SLOW : 0);
         long delta = replaceSlot(ring.of(sequence), sequence, flags);

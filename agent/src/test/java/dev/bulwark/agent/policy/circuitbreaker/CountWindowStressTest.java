@@ -25,12 +25,24 @@ class CountWindowStressTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 7, 64})
     void aSmallRingHammeredFromManyThreadsKeepsTotalsEqualToItsContent(int size) throws Exception {
+        hammerAndCheck(size, 20);
+    }
+
+    /** Rare failures: the window keeps going from full of successes, where successes write nothing, and back. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 64, 1000})
+    void successesThatSkipAFullWindowKeepTotalsEqualToItsContent(int size) throws Exception {
+        hammerAndCheck(size, size * 20);
+    }
+
+    /** One outcome in {@code oneIn} fails and another is slow; the rest succeed. */
+    private void hammerAndCheck(int size, int oneIn) throws Exception {
         CountWindow window = new CountWindow(size, new TripCondition(size, 100, 100));
 
         race.run(thread -> {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int i = 0; i < RECORDS_PER_THREAD; i++) {
-                int dice = random.nextInt(20);
+                int dice = random.nextInt(oneIn);
                 window.recordAndCheck(dice == 0, dice == 1, 0L);
             }
         });
