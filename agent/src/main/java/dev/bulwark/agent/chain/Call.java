@@ -19,8 +19,11 @@ final class Call extends Invocation {
     boolean timed;
     long deadlineNanos;
     Object rateKey;
-    /** Whether the observer measures this invocation's duration, which then needs the exact clock at both ends. */
-    boolean timesInvocation;
+    /**
+     * Whether the observer recorded when this invocation started: only then is it told of its success and is
+     * its duration measured, which needs the exact clock at both ends.
+     */
+    boolean observed;
     /** The observer's handle on this invocation (a span, say). */
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
@@ -41,7 +44,7 @@ final class Call extends Invocation {
         timed = false;
         rateKey = null;
         observation = null;
-        timesInvocation = false;
+        observed = false;
         rejection = 0;
         skipBody = false;
         rejectingPolicy = null;

@@ -12,6 +12,14 @@ public interface CallObserver {
     CallObserver NONE = new CallObserver() {
     };
 
+    /**
+     * What {@link #invocationStarted} returns while the observer records nothing. The chain then skips the
+     * callbacks of that invocation's success (they would record nothing) and does not time it: a chain without
+     * time-based policies reads the clock only for a recorded duration, since one clock read costs more than
+     * the rest of such a call.
+     */
+    Object NOT_RECORDING = new Object();
+
     /** How a retry loop ended, SPEC §6 {@code bulwark.retry.calls}. */
     enum RetryOutcome {
         SUCCESS("success"), SUCCESS_AFTER_RETRY("success_after_retry"), FAILURE("failure"), EXHAUSTED("exhausted"),
@@ -33,17 +41,6 @@ public interface CallObserver {
         CIRCUIT_BREAKER, BULKHEAD, RATE_LIMITER, TIMEOUT
     }
 
-    /**
-     * Whether this observer records anything now. Asked once per invocation, after {@link #invocationStarted}.
-     * While it records, {@link #invocationFinished} gets real durations: a chain without time-based policies
-     * reads the clock only then, since one clock read costs more than the rest of such a call. While it does
-     * not, a site whose policies keep no state across a success skips the callbacks of an invocation that
-     * succeeds (they would record nothing).
-     */
-    default boolean records() {
-        return false;
-    }
-
     /** Told of each breaker's outcomes and transitions; called once per breaker, when it is created. */
     default CircuitBreakerListener circuitBreakerListener() {
         return CircuitBreakerListener.NOOP;
@@ -55,10 +52,11 @@ public interface CallObserver {
 
     /**
      * A protected invocation of {@code site} ({@code com.acme.Foo#bar}) starts on this thread. The returned
-     * handle (a span, say) comes back to every later callback of the same invocation; null is fine.
+     * handle (a span, say) comes back to every later callback of the same invocation; null is fine, and
+     * {@link #NOT_RECORDING} says that nothing is recorded now.
      */
     default Object invocationStarted(String site) {
-        return null;
+        return NOT_RECORDING;
     }
 
     /**
@@ -99,7 +97,7 @@ public interface CallObserver {
     }
 
     /**
-     * The invocation ends, after {@code durationNanos} (negative when it was not timed: see {@link #records}).
+     * The invocation ends, after {@code durationNanos} (negative when it was not timed: see {@link #NOT_RECORDING}).
      * {@code failure} is the type of the exception its caller receives, or null;
      * {@code thrown} is that exception when it already exists (Bulwark's own rejections are created by the
      * woven code afterwards, so for them it is null).

@@ -70,7 +70,7 @@ public final class ChainDispatcher extends Dispatcher {
         }
         if (chain.statelessEntry != null) {
             Object observation = observer.invocationStarted(chain.name);
-            if (observation == null && !observer.records() && admitsShared(chain)) {
+            if (observation == CallObserver.NOT_RECORDING && admitsShared(chain)) {
                 return chain.statelessEntry;
             }
             return begin(chain, stacks.get(), observation);
@@ -97,10 +97,10 @@ public final class ChainDispatcher extends Dispatcher {
 
     private Call begin(SiteChain chain, CallStack stack, Object observation) {
         Call call = stack.push(chain);
-        call.observation = observation;
-        call.timesInvocation = observer.records();
+        call.observed = observation != CallObserver.NOT_RECORDING;
+        call.observation = call.observed ? observation : null;
         long now = NOT_READ;
-        if (chain.readsClockOnEntry || call.timesInvocation) {
+        if (chain.readsClockOnEntry || call.observed) {
             now = clock.nanoTime();
             call.invocationStartNanos = now;
         }
@@ -268,13 +268,13 @@ public final class ChainDispatcher extends Dispatcher {
             return conclude(call, thrown, call.skipBody ? call.rejection : completeAttempt(call, thrown, now), now);
         }
         // A success needs the time only for the observer, or for its retry decision if it timed out after all.
-        long now = call.timesInvocation ? clock.nanoTime() : NOT_READ;
+        long now = call.observed ? clock.nanoTime() : NOT_READ;
         int rejection = completeAttempt(call, null, now);
         if (rejection != 0) {
             return conclude(call, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
         }
         SiteChain chain = call.site;
-        if (chain.retry != null) {
+        if (chain.retry != null && call.observed) {
             observer.retryFinished(chain.retry.spec().name(), chain.retryVerdict(null, false, call.attempt));
         }
         finished(call, now, null, null);
@@ -316,8 +316,9 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
-        observer.invocationFinished(call.observation, call.site.name, call.timesInvocation ? now - call.invocationStartNanos : -1,
-                failure, thrown);
+        if (call.observed) {
+            observer.invocationFinished(call.observation, call.site.name, now - call.invocationStartNanos, failure, thrown);
+        }
     }
 
     /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
@@ -330,7 +331,9 @@ public final class ChainDispatcher extends Dispatcher {
         int rejection = 0;
         if (call.timed) {
             boolean timedOut = closeTimeout(call, now);
-            observer.timeout(call.observation, chain.name, timedOut);
+            if (call.observed) {
+                observer.timeout(call.observation, chain.name, timedOut);
+            }
             if (timedOut) {
                 rejection = BulwarkBridge.TIMED_OUT;
                 observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
@@ -419,7 +422,7 @@ public final class ChainDispatcher extends Dispatcher {
         SiblingMethod fallback = call.site.fallback;
         String site = call.site.name;
         Object observation = call.observation;
-        long start = call.timesInvocation ? call.invocationStartNanos : Long.MIN_VALUE;
+        long start = call.observed ? call.invocationStartNanos : Long.MIN_VALUE;
         call.stack.pop(call);
         observer.fallback(observation, site);
         try {

@@ -25,11 +25,15 @@ final class OtelLocator {
         this.agentLoader = agentLoader;
     }
 
-    /** A recorder over a real OpenTelemetry, or null while there is only a no-op (look again later). */
-    Recorder find(TelemetrySettings settings) throws ReflectiveOperationException {
+    /**
+     * A recorder over a real OpenTelemetry, or null while there is only a no-op (look again later).
+     *
+     * @param contextLoader the context class loader of an application thread, or null
+     */
+    Recorder find(TelemetrySettings settings, ClassLoader contextLoader) throws ReflectiveOperationException {
         boolean javaAgent = javaAgentRunning();
         boolean applicationHasApi = false;
-        for (ClassLoader apiLoader : applicationApiLoaders()) {
+        for (ClassLoader apiLoader : applicationApiLoaders(contextLoader)) {
             applicationHasApi = true;
             Recorder recorder = factory(apiLoader).create(settings, javaAgent);
             if (recorder != null) {
@@ -54,11 +58,10 @@ final class OtelLocator {
         }
     }
 
-    /** The loaders that define the API for the calling thread's application, without initializing it. */
-    private static List<ClassLoader> applicationApiLoaders() {
+    /** The loaders that define the API for the application, without initializing it. */
+    private static List<ClassLoader> applicationApiLoaders(ClassLoader contextLoader) {
         List<ClassLoader> loaders = new ArrayList<>(2);
-        for (ClassLoader candidate : new ClassLoader[]{Thread.currentThread().getContextClassLoader(),
-                ClassLoader.getSystemClassLoader()}) {
+        for (ClassLoader candidate : new ClassLoader[]{contextLoader, ClassLoader.getSystemClassLoader()}) {
             ClassLoader definer = apiDefiner(candidate);
             if (definer != null && !loaders.contains(definer)) {
                 loaders.add(definer);

@@ -7,32 +7,38 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The chain's {@link CallObserver}: forwards every decision to a {@link Recorder} once an OpenTelemetry SDK is
- * found, and costs one volatile read per callback until then. The SDK is looked for at the first protected
- * call, never at start-up, so the application has had its chance to register one; while only a no-op is
- * there, a daemon ticker marks a new look-up as due (every second for a minute, then every ten seconds), and
- * the next protected call makes it, on the application's own thread so that its context class loader counts.
+ * found, and costs one volatile read per invocation until then (the chain skips the other callbacks of an
+ * invocation that started unrecorded and succeeded). The SDK is looked for at the first protected call, never
+ * at start-up, so the application has had its chance to register one, and on the application's own thread, so
+ * that its context class loader counts. While only a no-op is there, a daemon thread looks again (every second
+ * for a minute, then every ten seconds) with that first caller's context class loader, held weakly. Not the
+ * next protected call: a branch its compiled code took for the first time every second made the JIT throw that
+ * code away and compile it again, sometimes a third slower.
  */
 public final class TelemetryObserver implements CallObserver, CircuitBreakerListener {
     private static final long FAST_LOOKUPS = 60;
     private static final long FAST_INTERVAL_MILLIS = TimeUnit.SECONDS.toMillis(1);
     private static final long SLOW_INTERVAL_MILLIS = TimeUnit.SECONDS.toMillis(10);
+    /** Records nothing: the recorder until a real OpenTelemetry is found. */
+    private static final Recorder NOT_FOUND = () -> "nowhere";
+    /** Records nothing either, and tells the first protected call to look OpenTelemetry up. */
+    private static final Recorder FIRST_LOOKUP_DUE = () -> "nowhere yet";
 
     private final boolean metrics;
     private final boolean spans;
     private final String version;
     private final OtelLocator locator;
     private volatile TelemetrySettings settings;
-    /** Records nothing: the recorder until a real OpenTelemetry is found. */
-    private static final Recorder NOT_FOUND = () -> "nowhere";
-
-    /** {@link #NOT_FOUND} until a real OpenTelemetry is found; never changes afterwards. */
-    private volatile Recorder recorder = NOT_FOUND;
-    private volatile boolean lookupDue = true;
-    private Thread ticker;
+    /**
+     * {@link #FIRST_LOOKUP_DUE}, then {@link #NOT_FOUND} until a real OpenTelemetry is found, then that for good;
+     * one field, so that an unrecorded invocation reads one volatile. Written under this object's lock only.
+     */
+    private volatile Recorder recorder = FIRST_LOOKUP_DUE;
 
     private TelemetryObserver(boolean metrics, boolean spans, String version) {
         this.metrics = metrics;
@@ -60,51 +66,56 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     @Override
     public Object invocationStarted(String site) {
         Recorder r = recorder;
-        if (r == NOT_FOUND && lookupDue) {
-            r = lookUp();
+        if (r == FIRST_LOOKUP_DUE) {
+            r = firstLookUp();
         }
         return r.invocationStarted(site);
     }
 
-    @Override
-    public boolean records() {
-        return recorder != NOT_FOUND;
-    }
-
-    private synchronized Recorder lookUp() {
-        if (recorder != NOT_FOUND || !lookupDue) {
+    private synchronized Recorder firstLookUp() {
+        if (recorder != FIRST_LOOKUP_DUE) {
             return recorder;
         }
-        lookupDue = false;
+        recorder = NOT_FOUND;
+        ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
+        if (!lookUp(contextLoader)) {
+            startLookups(new WeakReference<>(contextLoader));
+        }
+        return recorder;
+    }
+
+    /** True once a real OpenTelemetry is found, which then records from now on. */
+    private synchronized boolean lookUp(ClassLoader contextLoader) {
         try {
-            Recorder found = locator.find(settings);
+            Recorder found = locator.find(settings, contextLoader);
             if (found != null) {
                 recorder = found;
                 BulwarkLog.info("telemetry: " + (metrics ? "metrics" : "") + (metrics && spans ? " and " : "")
                         + (spans ? "spans" : "") + " go to " + found.describe());
-                return found;
+                return true;
             }
         } catch (Throwable t) {
             BulwarkLog.errorOnce("telemetry lookup " + t.getClass().getName(),
                     "telemetry: cannot bridge to OpenTelemetry, nothing is recorded for now: " + t, t);
         }
-        startTicker();
-        return NOT_FOUND;
+        return false;
     }
 
-    private void startTicker() {
-        if (ticker == null) {
-            ticker = new Thread(this::tick, "bulwark-telemetry-lookup");
-            ticker.setDaemon(true);
-            ticker.start();
-        }
+    private void startLookups(WeakReference<ClassLoader> firstCallersLoader) {
+        // No inherited thread locals and no context class loader: this thread must not pin the application's.
+        Thread lookups = new Thread(null, () -> lookAgain(firstCallersLoader), "bulwark-telemetry-lookup", 0, false);
+        lookups.setDaemon(true);
+        lookups.setContextClassLoader(null);
+        lookups.start();
     }
 
-    private void tick() {
+    private void lookAgain(WeakReference<ClassLoader> firstCallersLoader) {
         try {
-            for (long lookups = 0; recorder == NOT_FOUND; lookups++) {
-                Thread.sleep(lookups < FAST_LOOKUPS ? FAST_INTERVAL_MILLIS : SLOW_INTERVAL_MILLIS);
-                lookupDue = true;
+            for (long attempt = 0; ; attempt++) {
+                Thread.sleep(attempt < FAST_LOOKUPS ? FAST_INTERVAL_MILLIS : SLOW_INTERVAL_MILLIS);
+                if (lookUp(firstCallersLoader.get())) {
+                    return;
+                }
             }
         } catch (InterruptedException stopped) {
             // Only the JVM's shutdown interrupts a daemon like this one: there is nothing left to look for.
