@@ -1,18 +1,8 @@
 package dev.bulwark.agent.chain;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Invocation;
-import dev.bulwark.agent.config.BulwarkConfig;
-import dev.bulwark.agent.config.PolicyKind;
-import dev.bulwark.agent.policy.NanoClock;
-import dev.bulwark.agent.policy.timeout.Watchdog;
 import org.junit.jupiter.api.Test;
-
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,11 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * shared site still refuses, retries and counts exactly as a site with frames does.
  */
 class SharedInvocationTest {
-    private final PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener());
-    private final CallSites sites = new CallSites(registry);
-    private final ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, NanoClock.SYSTEM,
-            new Watchdog(NanoClock.SYSTEM), CallObserver.NONE);
-    private int sitesMade;
+    private final ChainFixture chains = new ChainFixture();
+    private final ChainDispatcher dispatcher = chains.dispatcher(CallObserver.NONE);
 
     @Test
     void aLimiterThatNeverWaitsSharesTheInvocationAndStillRefusesThePermitBeyondTheLimit() {
@@ -78,20 +65,6 @@ class SharedInvocationTest {
     }
 
     private int site(String... blocks) {
-        BulwarkConfig config = BulwarkConfig.load(null, SharedInvocationTest.class.getClassLoader(), new Properties(),
-                Map.of(), problem -> {
-                    throw new AssertionError(problem.toString());
-                });
-        Map<PolicyKind, Config> declared = new EnumMap<>(PolicyKind.class);
-        for (String block : blocks) {
-            Config parsed = ConfigFactory.parseString(block);
-            for (PolicyKind kind : PolicyKind.values()) {
-                if (parsed.hasPath(kind.configKey())) {
-                    declared.put(kind, parsed.getConfig(kind.configKey()));
-                }
-            }
-        }
-        String method = "call" + ++sitesMade;
-        return sites.register(new SiteDefinition(config.resolve("Example", method, declared), null, null, Map.of(), 1));
+        return chains.site(blocks);
     }
 }

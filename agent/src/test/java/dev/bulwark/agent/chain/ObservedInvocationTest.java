@@ -1,0 +1,73 @@
+package dev.bulwark.agent.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.bootstrap.Invocation;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The observer hears of an invocation's success only when it recorded as the invocation started. */
+class ObservedInvocationTest {
+    private static final String[] BREAKER_RETRY_AND_TIMEOUT = {
+            "circuit-breaker { window-size = 10 }", "retry { max-attempts = 2, delay = 0ms }", "timeout { value = 2s }"};
+
+    private final ChainFixture chains = new ChainFixture();
+
+    @Test
+    void aSuccessThatStartedWhileNothingRecordedIsNotReported() {
+        CountingObserver observer = new CountingObserver(CallObserver.NOT_RECORDING);
+
+        succeedOnce(observer);
+
+        assertThat(observer.heard).containsExactly("started");
+    }
+
+    @Test
+    void aRecordedSuccessIsReportedWithItsDuration() {
+        CountingObserver observer = new CountingObserver("span");
+
+        succeedOnce(observer);
+
+        assertThat(observer.heard).containsExactly("started", "timeout span in time", "retry finished", "finished span timed");
+    }
+
+    private void succeedOnce(CallObserver observer) {
+        ChainDispatcher dispatcher = chains.dispatcher(observer);
+        Invocation invocation = dispatcher.enter(chains.site(BREAKER_RETRY_AND_TIMEOUT));
+        assertThat(invocation.skipBody).isFalse();
+        assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.PROCEED);
+    }
+
+    private static final class CountingObserver implements CallObserver {
+        private final Object observation;
+        final List<String> heard = new ArrayList<>();
+
+        CountingObserver(Object observation) {
+            this.observation = observation;
+        }
+
+        @Override
+        public Object invocationStarted(String site) {
+            heard.add("started");
+            return observation;
+        }
+
+        @Override
+        public void timeout(Object invocation, String site, boolean timedOut) {
+            heard.add("timeout " + invocation + (timedOut ? " timed out" : " in time"));
+        }
+
+        @Override
+        public void retryFinished(String retryName, RetryOutcome outcome) {
+            heard.add("retry finished");
+        }
+
+        @Override
+        public void invocationFinished(Object invocation, String site, long durationNanos,
+                                       Class<? extends Throwable> failure, Throwable thrown) {
+            heard.add("finished " + invocation + (durationNanos >= 0 ? " timed" : " untimed"));
+        }
+    }
+}
