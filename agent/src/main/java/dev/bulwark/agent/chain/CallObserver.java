@@ -13,10 +13,10 @@ public interface CallObserver {
     };
 
     /**
-     * What {@link #invocationStarted} returns while the observer records nothing. The chain then skips the
-     * callbacks of that invocation's success (they would record nothing) and does not time it: a chain without
-     * time-based policies reads the clock only for a recorded duration, since one clock read costs more than
-     * the rest of such a call.
+     * What {@link #invocationStarted} returns while the observer records nothing. The chain then skips that
+     * invocation's callbacks on its way to success (admissions, timeout, retry, finished: they would record
+     * nothing) and does not time it: a chain without time-based policies reads the clock only for a recorded
+     * duration, since one clock read costs more than the rest of such a call. Rejections are still reported.
      */
     Object NOT_RECORDING = new Object();
 

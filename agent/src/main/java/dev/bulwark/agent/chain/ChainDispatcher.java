@@ -171,7 +171,9 @@ public final class ChainDispatcher extends Dispatcher {
                 ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
                 : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
         boolean permitted = wait == 0 || (wait > 0 && pause(wait));
-        observer.rateLimiter(chain.limiterSpec.name(), permitted);
+        if (call.observed) {
+            observer.rateLimiter(chain.limiterSpec.name(), permitted);
+        }
         if (!permitted) {
             rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name());
             return now;
@@ -182,7 +184,9 @@ public final class ChainDispatcher extends Dispatcher {
     private void takeBulkheadSlot(Call call) {
         SiteChain chain = call.site;
         boolean permitted = acquireBulkhead(call);
-        observer.bulkhead(chain.bulkheadSpec.name(), permitted);
+        if (call.observed) {
+            observer.bulkhead(chain.bulkheadSpec.name(), permitted);
+        }
         if (!permitted) {
             if (call.timed && closeTimeout(call, clock.nanoTime())) {
                 observer.timeout(call.observation, chain.name, true);

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /** The observer hears of an invocation's success only when it recorded as the invocation started. */
 class ObservedInvocationTest {
-    private static final String[] BREAKER_RETRY_AND_TIMEOUT = {
-            "circuit-breaker { window-size = 10 }", "retry { max-attempts = 2, delay = 0ms }", "timeout { value = 2s }"};
+    private static final String[] EVERY_POLICY = {
+            "circuit-breaker { window-size = 10 }", "retry { max-attempts = 2, delay = 0ms }", "timeout { value = 2s }",
+            "rate-limiter { permits = 10, period = 1h }", "bulkhead { max-concurrent = 5 }"};
 
     private final ChainFixture chains = new ChainFixture();
 
@@ -30,12 +31,13 @@ class ObservedInvocationTest {
 
         succeedOnce(observer);
 
-        assertThat(observer.heard).containsExactly("started", "timeout span in time", "retry finished", "finished span timed");
+        assertThat(observer.heard).containsExactly("started", "rate limiter permitted", "bulkhead permitted",
+                "timeout span in time", "retry finished", "finished span timed");
     }
 
     private void succeedOnce(CallObserver observer) {
         ChainDispatcher dispatcher = chains.dispatcher(observer);
-        Invocation invocation = dispatcher.enter(chains.site(BREAKER_RETRY_AND_TIMEOUT));
+        Invocation invocation = dispatcher.enter(chains.site(EVERY_POLICY));
         assertThat(invocation.skipBody).isFalse();
         assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.PROCEED);
     }
@@ -52,6 +54,16 @@ class ObservedInvocationTest {
         public Object invocationStarted(String site) {
             heard.add("started");
             return observation;
+        }
+
+        @Override
+        public void rateLimiter(String limiterName, boolean permitted) {
+            heard.add("rate limiter " + (permitted ? "permitted" : "refused"));
+        }
+
+        @Override
+        public void bulkhead(String bulkheadName, boolean permitted) {
+            heard.add("bulkhead " + (permitted ? "permitted" : "refused"));
         }
 
         @Override
