@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 class MillisecondClockTest {
     private static final long MS = 1_000_000L;
 
+    /** The exact time under {@link #driven}, which moves only on {@link #tickAt}. */
+    private final AtomicLong exact = new AtomicLong(10 * MS);
+    private final MillisecondClock driven = MillisecondClock.driven(exact::get);
+
     @Test
     void startsAtTheExactTimeOfTheFirstReadAndKeepsUpWithTheExactClock() {
         MillisecondClock clock = new MillisecondClock("test-clock");
@@ -65,69 +69,58 @@ class MillisecondClockTest {
 
     @Test
     void readingsAreEvenSoThatDeadlinesCountedFromThemCanBeToldApart() {
-        AtomicLong exact = new AtomicLong(1_000_001L);
-        MillisecondClock clock = MillisecondClock.driven(exact::get);
-        assertThat(clock.nanoTime()).isEqualTo(1_000_000L);
-        exact.set(2_000_003L);
-        clock.tick();
-        assertThat(clock.nanoTime()).isEqualTo(2_000_002L);
+        exact.set(1_000_001L);
+        assertThat(driven.nanoTime()).isEqualTo(1_000_000L);
+        tickAt(2_000_003L);
+        assertThat(driven.nanoTime()).isEqualTo(2_000_002L);
     }
 
     @Test
     void theCurrentReadingMayBeReadUntilNow() {
-        AtomicLong exact = new AtomicLong(10 * MS);
-        MillisecondClock clock = MillisecondClock.driven(exact::get);
-        long reading = clock.nanoTime();
+        long reading = driven.nanoTime();
         exact.set(500 * MS);
-        assertThat(clock.readableUntil(reading)).as("the ticker has not replaced it yet").isEqualTo(500 * MS);
+        assertThat(driven.readableUntil(reading)).as("the ticker has not replaced it yet").isEqualTo(500 * MS);
     }
 
     @Test
     void aReadingReplacedInTimeWasReadWithinTheStaleBound() {
-        AtomicLong exact = new AtomicLong(10 * MS);
-        MillisecondClock clock = MillisecondClock.driven(exact::get);
-        long reading = clock.nanoTime();
-        exact.set(11 * MS);
-        clock.tick();
+        long reading = driven.nanoTime();
+        tickAt(11 * MS);
         exact.set(900 * MS);
-        assertThat(clock.readableUntil(reading)).isEqualTo(reading + MillisecondClock.STALE_NANOS);
+        assertThat(driven.readableUntil(reading)).isEqualTo(reading + MillisecondClock.STALE_NANOS);
     }
 
     @Test
     void aStalledReadingIsRememberedWithTheEndOfItsStall() {
-        AtomicLong exact = new AtomicLong(10 * MS);
-        MillisecondClock clock = MillisecondClock.driven(exact::get);
-        long stalled = clock.nanoTime();
-        exact.set(60 * MS);
-        clock.tick();
-        long timely = clock.nanoTime();
-        exact.set(61 * MS);
-        clock.tick();
+        long stalled = driven.nanoTime();
+        tickAt(60 * MS);
+        long timely = driven.nanoTime();
+        tickAt(61 * MS);
         exact.set(900 * MS);
 
-        assertThat(clock.readableUntil(stalled)).isEqualTo(60 * MS);
-        assertThat(clock.readableUntil(timely)).isEqualTo(timely + MillisecondClock.STALE_NANOS);
+        assertThat(driven.readableUntil(stalled)).isEqualTo(60 * MS);
+        assertThat(driven.readableUntil(timely)).isEqualTo(timely + MillisecondClock.STALE_NANOS);
     }
 
     @Test
     void readingsWhoseStallWasForgottenGetTheLongestForgottenStall() {
-        AtomicLong exact = new AtomicLong(10 * MS);
-        MillisecondClock clock = MillisecondClock.driven(exact::get);
-        long first = clock.nanoTime();
-        exact.addAndGet(70 * MS);
-        clock.tick();
+        long first = driven.nanoTime();
+        tickAt(first + 70 * MS);
         for (int i = 0; i < 200; i++) {
-            exact.addAndGet(5 * MS);
-            clock.tick();
+            tickAt(exact.get() + 5 * MS);
         }
-        exact.addAndGet(MS);
-        clock.tick();
+        tickAt(exact.get() + MS);
 
-        assertThat(clock.readableUntil(first)).as("forgotten, so bounded by the longest stall forgotten")
+        assertThat(driven.readableUntil(first)).as("forgotten, so bounded by the longest stall forgotten")
                 .isEqualTo(first + 70 * MS);
-        assertThat(clock.readableUntil(first + MS)).as("never a reading, but older than what is remembered")
+        assertThat(driven.readableUntil(first + MS)).as("never a reading, but older than what is remembered")
                 .isEqualTo(first + MS + 70 * MS);
-        long recent = clock.nanoTime() - 5 * MS - MS;
-        assertThat(clock.readableUntil(recent)).as("a stall still remembered").isEqualTo(recent + 5 * MS);
+        long recent = driven.nanoTime() - 5 * MS - MS;
+        assertThat(driven.readableUntil(recent)).as("a stall still remembered").isEqualTo(recent + 5 * MS);
+    }
+
+    private void tickAt(long exactNanos) {
+        exact.set(exactNanos);
+        driven.tick();
     }
 }

@@ -45,11 +45,8 @@ class DeadlineClockTest {
 
     @Test
     void exactDeadlinesAndRoughOnesFromATimelyReadingAreDueWhenTheySay() {
-        deadlines.countsRoughly(SECOND);
-        exact.advanceTo(100 * MS);
-        long roughDeadline = deadlines.roughDeadline(SECOND);
-        exact.advanceTo(101 * MS);
-        rough.tick();
+        long roughDeadline = roughDeadlineFrom(100 * MS, SECOND);
+        tickAt(101 * MS);
         exact.advanceTo(5 * SECOND);
 
         assertThat(deadlines.dueAt(roughDeadline)).isEqualTo(roughDeadline);
@@ -59,22 +56,17 @@ class DeadlineClockTest {
 
     @Test
     void aRoughDeadlineFromAStalledReadingIsPutOffToTheEndOfTheStallPlusTheTimeout() {
-        deadlines.countsRoughly(SECOND);
         deadlines.countsRoughly(3 * SECOND);
-        exact.advanceTo(100 * MS);
-        long deadline = deadlines.roughDeadline(SECOND);
+        long deadline = roughDeadlineFrom(100 * MS, SECOND);
         // the call may have read the clock just before the ticker, 300 ms late, replaced the reading
-        exact.advanceTo(400 * MS);
-        rough.tick();
+        tickAt(400 * MS);
 
         assertThat(deadlines.dueAt(deadline)).isEqualTo(400 * MS + SECOND + 1);
     }
 
     @Test
     void aRoughDeadlineWhoseReadingIsStillCurrentIsNotDueBeforeATimeoutFromNow() {
-        deadlines.countsRoughly(SECOND);
-        exact.advanceTo(100 * MS);
-        long deadline = deadlines.roughDeadline(SECOND);
+        long deadline = roughDeadlineFrom(100 * MS, SECOND);
         exact.advanceTo(1_200 * MS);
 
         assertThat(deadlines.dueAt(deadline)).isEqualTo(1_200 * MS + SECOND + 1);
@@ -84,5 +76,17 @@ class DeadlineClockTest {
     void withoutAMillisecondClockEveryDeadlineIsDueWhenItSays() {
         assertThat(DeadlineClock.EXACT.dueAt(12_345L)).isEqualTo(12_345L);
         assertThat(DeadlineClock.EXACT.dueAt(12_346L)).isEqualTo(12_346L);
+    }
+
+    /** A rough deadline of {@code timeoutNanos} made when the exact clock reads {@code exactNanos}. */
+    private long roughDeadlineFrom(long exactNanos, long timeoutNanos) {
+        deadlines.countsRoughly(timeoutNanos);
+        exact.advanceTo(exactNanos);
+        return deadlines.roughDeadline(timeoutNanos);
+    }
+
+    private void tickAt(long exactNanos) {
+        exact.advanceTo(exactNanos);
+        rough.tick();
     }
 }
