@@ -1,5 +1,6 @@
 package dev.bulwark.agent.policy;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,6 +28,10 @@ public final class MillisecondClock implements NanoClock {
     /** Before the first tick; the clock never stores 0 itself. */
     private static final long NOT_STARTED = 0L;
     private static final int REMEMBERED_STALLS = 128;
+    private static final int SECOND_SHIFT = 30;
+    /** About 18 minutes of readings: longer than any timeout waits in practice. */
+    private static final int SUMMARISED_SECONDS = 1024;
+    private static final long NO_SECOND = Long.MIN_VALUE;
 
     private final NanoClock exact;
     private final String threadName;
@@ -38,10 +43,18 @@ public final class MillisecondClock implements NanoClock {
     private final long[] stallEnds = new long[REMEMBERED_STALLS];
     private int oldestStall;
     private int stalls;
-    /** Whether stalls were forgotten to make room; then the newest value forgotten and the longest stall forgotten. */
+    /**
+     * Stalls forgotten to make room, summarised per second of readings (2^30 ns): which second each entry holds
+     * ({@link #NO_SECOND} if none yet) and the longest stall forgotten from it. A deadline counted from a
+     * forgotten reading is put off by its second's longest stall, not by the longest stall the JVM ever had.
+     */
+    private final long[] summarisedSeconds = new long[SUMMARISED_SECONDS];
+    private final long[] longestStallOfSecond = new long[SUMMARISED_SECONDS];
     private boolean forgotStalls;
     private long newestForgottenValue;
-    private long longestForgottenStall;
+    /** The newest second whose summary was overwritten, and the longest stall among all overwritten. */
+    private long newestOverwrittenSecond = NO_SECOND;
+    private long longestOverwrittenStall;
 
     /** A clock ticking on a daemon thread of that name, started by the first read. */
     public MillisecondClock(String threadName) {
@@ -56,6 +69,7 @@ public final class MillisecondClock implements NanoClock {
     private MillisecondClock(NanoClock exact, String threadName) {
         this.exact = exact;
         this.threadName = threadName;
+        Arrays.fill(summarisedSeconds, NO_SECOND);
     }
 
     @Override
@@ -66,7 +80,8 @@ public final class MillisecondClock implements NanoClock {
 
     /**
      * The latest exact time at which {@code value}, once read from this clock, could still have been its reading:
-     * the exact time now while it still is, the end of its stall if it stalled, else {@code value + STALE_NANOS}.
+     * the exact time now while it still is, the end of its stall if it stalled, else {@code value + STALE_NANOS};
+     * for a reading whose stall may have been forgotten, the longest stall forgotten from its second.
      */
     public synchronized long readableUntil(long value) {
         if (value == now) {
@@ -78,10 +93,19 @@ public final class MillisecondClock implements NanoClock {
                 return stallEnds[index];
             }
         }
-        if (forgotStalls && value - newestForgottenValue <= 0) {
-            return value + Math.max(STALE_NANOS, longestForgottenStall);
+        return value + Math.max(STALE_NANOS, longestForgottenStallAround(value));
+    }
+
+    private long longestForgottenStallAround(long value) {
+        if (!forgotStalls || value - newestForgottenValue > 0) {
+            return 0;
         }
-        return value + STALE_NANOS;
+        long second = value >> SECOND_SHIFT;
+        int index = (int) (second & (SUMMARISED_SECONDS - 1));
+        if (summarisedSeconds[index] == second) {
+            return longestStallOfSecond[index];
+        }
+        return newestOverwrittenSecond != NO_SECOND && second <= newestOverwrittenSecond ? longestOverwrittenStall : 0;
     }
 
     /** Publishes the exact time as the new reading; the ticking thread's work, and a driven clock's step. */
@@ -118,9 +142,7 @@ public final class MillisecondClock implements NanoClock {
 
     private void rememberStall(long value, long end) {
         if (stalls == REMEMBERED_STALLS) {
-            forgotStalls = true;
-            newestForgottenValue = stalledValues[oldestStall];
-            longestForgottenStall = Math.max(longestForgottenStall, stallEnds[oldestStall] - stalledValues[oldestStall]);
+            forget(stalledValues[oldestStall], stallEnds[oldestStall] - stalledValues[oldestStall]);
             oldestStall = (oldestStall + 1) % REMEMBERED_STALLS;
             stalls--;
         }
@@ -128,6 +150,22 @@ public final class MillisecondClock implements NanoClock {
         stalledValues[index] = value;
         stallEnds[index] = end;
         stalls++;
+    }
+
+    private void forget(long value, long stall) {
+        long second = value >> SECOND_SHIFT;
+        int index = (int) (second & (SUMMARISED_SECONDS - 1));
+        if (summarisedSeconds[index] != second) {
+            if (summarisedSeconds[index] != NO_SECOND) {
+                newestOverwrittenSecond = Math.max(newestOverwrittenSecond, summarisedSeconds[index]);
+                longestOverwrittenStall = Math.max(longestOverwrittenStall, longestStallOfSecond[index]);
+            }
+            summarisedSeconds[index] = second;
+            longestStallOfSecond[index] = 0;
+        }
+        longestStallOfSecond[index] = Math.max(longestStallOfSecond[index], stall);
+        forgotStalls = true;
+        newestForgottenValue = value;
     }
 
     private long evenNanoTime() {

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class MillisecondClockTest {
     private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
 
     /** The exact time under {@link #driven}, which moves only on {@link #tickAt}. */
     private final AtomicLong exact = new AtomicLong(10 * MS);
@@ -103,7 +104,7 @@ class MillisecondClockTest {
     }
 
     @Test
-    void readingsWhoseStallWasForgottenGetTheLongestForgottenStall() {
+    void readingsWhoseStallWasForgottenGetTheLongestStallForgottenFromTheirSecond() {
         long first = driven.nanoTime();
         tickAt(first + 70 * MS);
         for (int i = 0; i < 200; i++) {
@@ -111,12 +112,41 @@ class MillisecondClockTest {
         }
         tickAt(exact.get() + MS);
 
-        assertThat(driven.readableUntil(first)).as("forgotten, so bounded by the longest stall forgotten")
+        assertThat(driven.readableUntil(first)).as("forgotten, so bounded by the longest stall of its second")
                 .isEqualTo(first + 70 * MS);
         assertThat(driven.readableUntil(first + MS)).as("never a reading, but older than what is remembered")
                 .isEqualTo(first + MS + 70 * MS);
         long recent = driven.nanoTime() - 5 * MS - MS;
         assertThat(driven.readableUntil(recent)).as("a stall still remembered").isEqualTo(recent + 5 * MS);
+    }
+
+    @Test
+    void aLongStallForgottenLongAgoDoesNotPutOffReadingsOfALaterSecond() {
+        long first = driven.nanoTime();
+        tickAt(first + 500 * MS);
+        long laterSecond = first + 3 * SECOND;
+        long forgottenLater = 0;
+        while (exact.get() - (laterSecond + 2 * SECOND) < 0) {
+            if (forgottenLater == 0 && exact.get() - laterSecond >= 0) {
+                forgottenLater = driven.nanoTime();
+            }
+            tickAt(exact.get() + 5 * MS);
+        }
+
+        assertThat(driven.readableUntil(forgottenLater)).as("its second's stalls were 5 ms").isEqualTo(forgottenLater + 5 * MS);
+        assertThat(driven.readableUntil(first)).isEqualTo(first + 500 * MS);
+    }
+
+    @Test
+    void readingsOlderThanTheSummaryGetTheLongestStallOverwritten() {
+        long first = driven.nanoTime();
+        tickAt(first + 500 * MS);
+        while (exact.get() - (first + 1_100 * SECOND) < 0) {
+            tickAt(exact.get() + 5 * MS);
+        }
+
+        assertThat(driven.readableUntil(first)).as("its second's summary was overwritten").isEqualTo(first + 500 * MS);
+        assertThat(driven.readableUntil(first + 10 * MS)).isEqualTo(first + 10 * MS + 500 * MS);
     }
 
     private void tickAt(long exactNanos) {
