@@ -10,6 +10,7 @@ import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
+import dev.bulwark.agent.policy.timeout.DeadlineSlot;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -137,10 +138,12 @@ public final class ChainDispatcher extends Dispatcher {
             }
         }
         if (chain.timeout != null) {
+            DeadlineSlot deadlines = call.stack.deadlines(watchdog);
+            long timeout = chain.timeout.timeoutNanos();
             // Not read only where the timeout is rough: see SiteChain.readsClockOnEntry.
-            long deadline = now == NOT_READ ? deadlineClock.roughDeadline(chain.timeout.timeoutNanos())
-                    : DeadlineClock.exactDeadline(now, chain.timeout.timeoutNanos());
-            call.deadlineNanos = call.stack.deadlines(watchdog).enterUntil(deadline, chain.timeout.interrupt());
+            call.deadlineNanos = now == NOT_READ
+                    ? deadlines.enterUntil(deadlineClock.roughDeadline(timeout), chain.timeout.interrupt())
+                    : deadlines.enter(now, timeout, chain.timeout.interrupt());
             call.timed = true;
         }
         if (chain.bulkhead != null) {

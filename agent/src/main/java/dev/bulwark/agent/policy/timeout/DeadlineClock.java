@@ -54,7 +54,7 @@ public final class DeadlineClock {
     }
 
     /** {@code timeoutNanos} after {@code nowNanos} on the exact clock, rounded up to even. */
-    public static long exactDeadline(long nowNanos, long timeoutNanos) {
+    static long exactDeadline(long nowNanos, long timeoutNanos) {
         long deadline = nowNanos + Math.max(0L, timeoutNanos);
         if (deadline < nowNanos || deadline == Long.MAX_VALUE) {
             return DeadlineSlot.IDLE;
