@@ -1,6 +1,5 @@
 package dev.bulwark.agent.policy;
 
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -27,34 +26,13 @@ public final class MillisecondClock implements NanoClock {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** Before the first tick; the clock never stores 0 itself. */
     private static final long NOT_STARTED = 0L;
-    private static final int REMEMBERED_STALLS = 128;
-    private static final int SECOND_SHIFT = 30;
-    /** About 18 minutes of readings: longer than any timeout waits in practice. */
-    private static final int SUMMARISED_SECONDS = 1024;
-    private static final long NO_SECOND = Long.MIN_VALUE;
 
     private final NanoClock exact;
     private final String threadName;
     private volatile long now = NOT_STARTED;
 
-    /** Values that stayed the reading longer than {@link #STALE_NANOS}, oldest first from {@code oldestStall}. */
-    private final long[] stalledValues = new long[REMEMBERED_STALLS];
-    /** Per stalled value, an exact time after which it was no longer the reading. */
-    private final long[] stallEnds = new long[REMEMBERED_STALLS];
-    private int oldestStall;
-    private int stalls;
-    /**
-     * Stalls forgotten to make room, summarised per second of readings (2^30 ns): which second each entry holds
-     * ({@link #NO_SECOND} if none yet) and the longest stall forgotten from it. A deadline counted from a
-     * forgotten reading is put off by its second's longest stall, not by the longest stall the JVM ever had.
-     */
-    private final long[] summarisedSeconds = new long[SUMMARISED_SECONDS];
-    private final long[] longestStallOfSecond = new long[SUMMARISED_SECONDS];
-    private boolean forgotStalls;
-    private long newestForgottenValue;
-    /** The newest second whose summary was overwritten, and the longest stall among all overwritten. */
-    private long newestOverwrittenSecond = NO_SECOND;
-    private long longestOverwrittenStall;
+    /** Readings kept longer than {@link #STALE_NANOS}; guarded by this clock's lock. */
+    private final Stalls stalls = new Stalls();
 
     /** A clock ticking on a daemon thread of that name, started by the first read. */
     public MillisecondClock(String threadName) {
@@ -69,7 +47,6 @@ public final class MillisecondClock implements NanoClock {
     private MillisecondClock(NanoClock exact, String threadName) {
         this.exact = exact;
         this.threadName = threadName;
-        Arrays.fill(summarisedSeconds, NO_SECOND);
     }
 
     @Override
@@ -80,32 +57,14 @@ public final class MillisecondClock implements NanoClock {
 
     /**
      * The latest exact time at which {@code value}, once read from this clock, could still have been its reading:
-     * the exact time now while it still is, the end of its stall if it stalled, else {@code value + STALE_NANOS};
-     * for a reading whose stall may have been forgotten, the longest stall forgotten from its second.
+     * the exact time now while it still is, else {@code value} plus the longer of {@link #STALE_NANOS} and the
+     * stall recorded for it (see {@link Stalls#longestAt}).
      */
     public synchronized long readableUntil(long value) {
         if (value == now) {
             return exact.nanoTime();
         }
-        for (int i = 0; i < stalls; i++) {
-            int index = (oldestStall + i) % REMEMBERED_STALLS;
-            if (stalledValues[index] == value) {
-                return stallEnds[index];
-            }
-        }
-        return value + Math.max(STALE_NANOS, longestForgottenStallAround(value));
-    }
-
-    private long longestForgottenStallAround(long value) {
-        if (!forgotStalls || value - newestForgottenValue > 0) {
-            return 0;
-        }
-        long second = value >> SECOND_SHIFT;
-        int index = (int) (second & (SUMMARISED_SECONDS - 1));
-        if (summarisedSeconds[index] == second) {
-            return longestStallOfSecond[index];
-        }
-        return newestOverwrittenSecond != NO_SECOND && second <= newestOverwrittenSecond ? longestOverwrittenStall : 0;
+        return value + Math.max(STALE_NANOS, stalls.longestAt(value));
     }
 
     /** Publishes the exact time as the new reading; the ticking thread's work, and a driven clock's step. */
@@ -115,7 +74,7 @@ public final class MillisecondClock implements NanoClock {
         // Measured after the store, so a reader who saw the previous value read it before this instant.
         long replacedBy = exact.nanoTime();
         if (previous != NOT_STARTED && replacedBy - previous > STALE_NANOS) {
-            rememberStall(previous, replacedBy);
+            stalls.record(previous, replacedBy - previous);
         }
     }
 
@@ -138,34 +97,6 @@ public final class MillisecondClock implements NanoClock {
             Thread.interrupted();
             tick();
         }
-    }
-
-    private void rememberStall(long value, long end) {
-        if (stalls == REMEMBERED_STALLS) {
-            forget(stalledValues[oldestStall], stallEnds[oldestStall] - stalledValues[oldestStall]);
-            oldestStall = (oldestStall + 1) % REMEMBERED_STALLS;
-            stalls--;
-        }
-        int index = (oldestStall + stalls) % REMEMBERED_STALLS;
-        stalledValues[index] = value;
-        stallEnds[index] = end;
-        stalls++;
-    }
-
-    private void forget(long value, long stall) {
-        long second = value >> SECOND_SHIFT;
-        int index = (int) (second & (SUMMARISED_SECONDS - 1));
-        if (summarisedSeconds[index] != second) {
-            if (summarisedSeconds[index] != NO_SECOND) {
-                newestOverwrittenSecond = Math.max(newestOverwrittenSecond, summarisedSeconds[index]);
-                longestOverwrittenStall = Math.max(longestOverwrittenStall, longestStallOfSecond[index]);
-            }
-            summarisedSeconds[index] = second;
-            longestStallOfSecond[index] = 0;
-        }
-        longestStallOfSecond[index] = Math.max(longestStallOfSecond[index], stall);
-        forgotStalls = true;
-        newestForgottenValue = value;
     }
 
     private long evenNanoTime() {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DeadlineClock {
     /** Timeouts this long or longer count from the millisecond clock. */
-    public static final long ROUGH_FROM_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long ROUGH_FROM_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Counts every deadline from the exact clock. */
     public static final DeadlineClock EXACT = new DeadlineClock(null);
 
