@@ -4,21 +4,42 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.PolicyKind;
+import dev.bulwark.agent.policy.MillisecondClock;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
 
-/** Call sites declared in config blocks, and a dispatcher over them on the system clock. */
+/** Call sites declared in config blocks, and a dispatcher over them. */
 final class ChainFixture {
-    final PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener());
-    final CallSites sites = new CallSites(registry);
+    private final NanoClock exact;
+    private final NanoClock millisecond;
+    final PolicyRegistry registry;
+    final CallSites sites;
     private int sitesMade;
 
+    /** On the system clock, every deadline counted from it. */
+    ChainFixture() {
+        this(NanoClock.SYSTEM, NanoClock.SYSTEM, DeadlineClock.EXACT);
+    }
+
+    /** Over {@code exact}, with breakers and timeouts of a second or more on {@code millisecond}. */
+    ChainFixture(NanoClock exact, MillisecondClock millisecond) {
+        this(exact, millisecond, new DeadlineClock(millisecond));
+    }
+
+    private ChainFixture(NanoClock exact, NanoClock millisecond, DeadlineClock deadlines) {
+        this.exact = exact;
+        this.millisecond = millisecond;
+        this.registry = new PolicyRegistry(millisecond, deadlines, CallObserver.NONE.circuitBreakerListener());
+        this.sites = new CallSites(registry);
+    }
+
     ChainDispatcher dispatcher(CallObserver observer) {
-        return new ChainDispatcher(sites, registry, NanoClock.SYSTEM, NanoClock.SYSTEM, new Watchdog(NanoClock.SYSTEM), observer);
+        return new ChainDispatcher(sites, registry, exact, millisecond, new Watchdog(exact, registry.deadlineClock()), observer);
     }
 
     /** A new site with the policies of {@code blocks}, e.g. {@code "retry { max-attempts = 3 }"}. */
