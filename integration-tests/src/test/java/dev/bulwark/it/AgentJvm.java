@@ -30,6 +30,7 @@ final class AgentJvm {
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> optionsBeforeAgent = new ArrayList<>();
     private boolean withAgent = true;
+    private Path agentJar = AGENT_JAR;
     private String agentArguments;
 
     static AgentJvm withAgent() {
@@ -56,6 +57,12 @@ final class AgentJvm {
     /** Runs the scenario with the tests' whole class path (an OpenTelemetry SDK, say), less the agent's classes. */
     AgentJvm withTestClassPath() {
         return classPath(fullTestClassPath());
+    }
+
+    /** Attaches this copy of the agent jar instead of the built one (one renamed, say). */
+    AgentJvm agentJar(Path jar) {
+        this.agentJar = jar.toAbsolutePath();
+        return this;
     }
 
     AgentJvm agentArguments(String arguments) {
@@ -98,7 +105,7 @@ final class AgentJvm {
         command.add(javaHome().resolve("bin/java").toString());
         command.addAll(optionsBeforeAgent);
         if (withAgent) {
-            command.add("-javaagent:" + AGENT_JAR + (agentArguments == null ? "" : "=" + agentArguments));
+            command.add("-javaagent:" + agentJar + (agentArguments == null ? "" : "=" + agentArguments));
         }
         command.addAll(jvmOptions);
         command.add("-cp");
@@ -143,7 +150,7 @@ final class AgentJvm {
 
     Running start(Class<?> scenarioClass, String scenario) throws IOException {
         if (withAgent) {
-            assumeTrue(Files.isRegularFile(AGENT_JAR), "the agent jar is not built: " + AGENT_JAR + " (run mvn verify)");
+            assumeTrue(Files.isRegularFile(agentJar), "the agent jar is not built: " + agentJar + " (run mvn verify)");
         }
         return new Running(new ProcessBuilder(command(scenarioClass, scenario)).start());
     }

@@ -5,8 +5,12 @@ import dev.bulwark.it.app.WeavingScenarios;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +86,38 @@ class WeavingIT {
             assertThat(result.get(name)).as(name).isEqualTo("returned:ok after 3");
         }
         assertThat(result.stderr()).doesNotContain("ERROR");
+    }
+
+    /**
+     * The manifest's Boot-Class-Path puts the jar on the bootstrap path as the JVM starts. Appended at run time
+     * instead, it made the JVM turn class data sharing off for the application's loaders and print a warning on
+     * every start.
+     */
+    @Test
+    void theAgentJarAsBuiltStartsWithoutTheClassDataSharingWarning() throws Exception {
+        ScenarioResult result = run("everyKindOfMethod");
+        assertThat(result.get("public")).isEqualTo("returned:rescued");
+        assertThat(result.stdout() + result.stderr()).doesNotContain("Sharing is only supported");
+    }
+
+    /** The manifest cannot name a renamed jar: the agent then appends it to the bootstrap path itself. */
+    @Test
+    void aRenamedAgentJarStillProtects(@TempDir Path dir) throws Exception {
+        Path renamed = Files.copy(AgentJvm.AGENT_JAR, dir.resolve("bulwark-agent-0.1.0.jar"));
+        ScenarioResult result = AgentJvm.withAgent().agentJar(renamed).run(WeavingScenarios.class, "everyKindOfMethod");
+        assertThat(result.get("public")).isEqualTo("returned:rescued");
+        assertThat(result.get("fromInside")).isEqualTo("returned:rescued,rescued,rescued,rescued,42,3");
+        assertThat(result.stderr()).doesNotContain("runs in place of");
+    }
+
+    /** A renamed jar beside a bulwark-agent.jar gets that one on the bootstrap path, so that one runs: said. */
+    @Test
+    void aRenamedAgentJarBesideABulwarkAgentJarSaysWhichOneRuns(@TempDir Path dir) throws Exception {
+        Path asked = Files.copy(AgentJvm.AGENT_JAR, dir.resolve("bulwark-agent-0.2.0.jar"));
+        Path beside = Files.copy(AgentJvm.AGENT_JAR, dir.resolve("bulwark-agent.jar"));
+        ScenarioResult result = AgentJvm.withAgent().agentJar(asked).run(WeavingScenarios.class, "everyKindOfMethod");
+        assertThat(result.get("public")).isEqualTo("returned:rescued");
+        assertThat(result.stderr()).containsOnlyOnce("[bulwark] WARN " + beside + " runs in place of " + asked);
     }
 
     @Test
