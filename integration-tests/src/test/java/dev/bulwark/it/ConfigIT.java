@@ -252,6 +252,64 @@ class ConfigIT {
         assertThat(result.getInt("guardedAfterItsOwnChangeCalls")).isEqualTo(3);
     }
 
+    /**
+     * A reload weaves the loaded classes whose selected methods it changes again, from their original bytes:
+     * a legacy class loaded before its entry existed, and the unannotated method of an annotated class, whose
+     * annotated method keeps its one retry (woven twice, it would retry its retries). Taking the entries away
+     * leaves the methods as they were written.
+     */
+    @Test
+    void aReloadWeavesLoadedClassesItNowSelectsAndUnweavesThoseItNoLongerSelects() throws Exception {
+        Path file = dir.resolve("reweave.conf");
+        writeReweaveConfig(file, false);
+        Launched launched = Launched.start(AgentJvm.withAgent().agentArguments("config=" + file), "reweaveOnReload", Map.of(), dir);
+        launched.running.awaitOutput("loaded");
+        writeReweaveConfig(file, true);
+        launched.running.send("next");
+        launched.running.awaitOutput("woven");
+        writeReweaveConfig(file, false);
+        launched.running.send("next");
+        launched.running.awaitOutput("unwoven");
+        // The scenario sees the classes woven again before the reload has said so.
+        launched.awaitStderr("config reload: woven again 2 loaded classes whose selected methods changed: ", 2);
+        launched.running.send("next");
+        ScenarioResult result = launched.finish();
+
+        assertThat(result.get("fetchStockBefore")).startsWith("threw:IllegalStateException");
+        assertThat(result.getInt("fetchStockBeforeCalls")).isEqualTo(1);
+        assertThat(result.getInt("flakyBeforeCalls")).isEqualTo(2);
+        assertThat(result.getInt("plainBeforeCalls")).isEqualTo(1);
+
+        assertThat(result.getLong("wovenMillis")).as("woven within 15s").isNotNegative();
+        assertThat(result.get("fetchStockWoven")).isEqualTo("returned:pear in stock after 4 calls");
+        assertThat(result.getInt("flakyWovenCalls")).as("the annotated method is woven once").isEqualTo(2);
+        assertThat(result.get("plainWoven")).isEqualTo("returned:ok after 2");
+
+        assertThat(result.getLong("unwovenMillis")).as("unwoven within 15s").isNotNegative();
+        assertThat(result.getInt("fetchStockUnwovenCalls")).isEqualTo(1);
+        assertThat(result.getInt("flakyUnwovenCalls")).as("the annotation stays").isEqualTo(2);
+        assertThat(result.getInt("plainUnwovenCalls")).isEqualTo(1);
+
+        String stderr = launched.stderr();
+        assertThat(occurrences(stderr, "config reload: woven again 2 loaded classes whose selected methods changed: "))
+                .as(stderr).isEqualTo(2);
+        assertThat(stderr).doesNotContain("ERROR");
+    }
+
+    private static void writeReweaveConfig(Path file, boolean withEntries) throws IOException {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        String retry = "retry { max-attempts = 4, delay = 1ms, jitter = none }";
+        Files.write(next, String.join("\n",
+                "bulwark {",
+                "  reload-interval = 100ms",
+                "  instrument = [",
+                withEntries ? "    { class = \"dev.bulwark.it.app.config.legacy.InventoryClient\", method = \"fetch*\", " + retry + " }" : "",
+                withEntries ? "    { class = \"dev.bulwark.it.app.config.Annotated\", method = plain, " + retry + " }" : "",
+                "  ]",
+                "}").getBytes(StandardCharsets.UTF_8));
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private static void writeReloadConfig(Path file, String submitAttempts, String guardedAttempts, String window)
             throws IOException {
         Path next = file.resolveSibling(file.getFileName() + ".next");
@@ -294,10 +352,15 @@ class ConfigIT {
         }
 
         void awaitStderr(String fragment) throws IOException, InterruptedException {
+            awaitStderr(fragment, 1);
+        }
+
+        void awaitStderr(String fragment, int times) throws IOException, InterruptedException {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STDERR_WAIT_SECONDS);
-            while (!stderr().contains(fragment)) {
+            while (occurrences(stderr(), fragment) < times) {
                 if (System.nanoTime() > end) {
-                    throw new AssertionError("the scenario's standard error never contained '" + fragment + "':\n" + stderr());
+                    throw new AssertionError("the scenario's standard error never contained '" + fragment + "' "
+                            + times + " times:\n" + stderr());
                 }
                 Thread.sleep(50);
             }

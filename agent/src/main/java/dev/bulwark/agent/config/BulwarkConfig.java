@@ -119,6 +119,29 @@ public final class BulwarkConfig {
         return classesWithMethodEntries.contains(className);
     }
 
+    /**
+     * What of this config decides which methods of the class are woven: the method patterns of the
+     * {@code instrument} rules that match it and the methods its {@code methods} entries name. Two configs with
+     * equal selectors weave the class alike; the policies they give its methods a reload changes in place.
+     */
+    public List<String> methodSelectors(String className) {
+        List<String> selectors = new ArrayList<>();
+        for (InstrumentRule rule : instrumentRules) {
+            if (rule.matchesClass(className)) {
+                selectors.add("instrument method = " + rule.methodGlob());
+            }
+        }
+        if (classesWithMethodEntries.contains(className)) {
+            for (String method : methods.keySet()) {
+                if (method.startsWith(className + "#")) {
+                    selectors.add("methods " + method);
+                }
+            }
+        }
+        Collections.sort(selectors);
+        return selectors;
+    }
+
     /** Whether the class is protected by config alone: an {@code instrument} rule or a {@code methods} entry. */
     public boolean selectsClass(String className) {
         if (classesWithMethodEntries.contains(className)) {

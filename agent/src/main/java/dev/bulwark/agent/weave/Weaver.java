@@ -58,6 +58,8 @@ public final class Weaver {
      */
     private volatile BulwarkConfig config;
     private final CompletableFuture<BulwarkConfig> initialConfig;
+    /** Set once the transformer is installed, if the JVM lets classes be retransformed: reloads weave through it. */
+    private volatile Instrumentation retransforming;
     private final Function<Weaver, ClassFileTransformer> byteBuddy;
 
     /** @param config the config at start-up, possibly still being read */
@@ -81,20 +83,29 @@ public final class Weaver {
     }
 
     /**
-     * Makes {@code next} the config of every class woven from now on, and re-resolves every woven method
-     * against it. New {@code instrument} entries reach classes loaded after this call.
+     * Makes {@code next} the config of every class woven from now on, re-resolves every woven method against
+     * it, and weaves again the loaded classes whose selected methods it changes ({@link LoadedClassReweaving}).
      *
-     * @return how many call sites changed
+     * @return how many call sites changed in place
      */
     public int reconfigure(BulwarkConfig next) {
+        BulwarkConfig previous;
+        int changed;
         reloadLock.writeLock().lock();
         try {
+            previous = config == null ? initialConfig.getNow(null) : config;
             config = next;
             SitePlanner woven = planner;
-            return woven == null ? 0 : sites.reconfigure(site -> woven.replan(site, next));
+            changed = woven == null ? 0 : sites.reconfigure(site -> woven.replan(site, next));
         } finally {
             reloadLock.writeLock().unlock();
         }
+        Instrumentation instrumentation = retransforming;
+        if (instrumentation != null && previous != null) {
+            // Outside the lock: retransforming runs this weaver's transformer, on this thread.
+            LoadedClassReweaving.reweave(instrumentation, previous, next);
+        }
+        return changed;
     }
 
     /**
@@ -102,11 +113,26 @@ public final class Weaver {
      *                 woven now; at start-up ({@code premain}) only the application's own classes are yet to come
      */
     public void install(Instrumentation instrumentation, boolean attached) {
+        boolean retransformable = instrumentation.isRetransformClassesSupported();
         if (attached) {
             ByteBuddyWeaving.installRetransforming(this, instrumentation);
         } else {
-            instrumentation.addTransformer(prefilter());
+            // Retransformation capable, so that a class woven again after a reload starts from its original
+            // bytes: the bytes given to a later retransformation already carry what incapable transformers did.
+            instrumentation.addTransformer(prefilter(), retransformable);
         }
+        if (retransformable) {
+            retransforming = instrumentation;
+        }
+    }
+
+    static boolean neverWoven(String className) {
+        for (String prefix : NEVER_WOVEN) {
+            if (className.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The transformer {@code premain} registers: the raw-bytes prefilter, with Byte Buddy built behind it when needed. */

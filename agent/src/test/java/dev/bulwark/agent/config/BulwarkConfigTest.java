@@ -167,6 +167,30 @@ class BulwarkConfigTest {
     }
 
     @Test
+    void methodSelectorsChangeWithWhatSelectsMethodsNotWithThePoliciesGiven() {
+        BulwarkConfig before = fixture.load(
+                "bulwark.instrument = [ { class = \"com.acme.legacy.*Client\", method = \"fetch*\", retry { max-attempts = 4 } } ]",
+                "bulwark.methods { \"com.acme.legacy.PriceClient#quote\" { timeout { value = 2s } } }");
+        BulwarkConfig retuned = fixture.load(
+                "bulwark.instrument = [ { class = \"com.acme.legacy.*Client\", method = \"fetch*\", retry { max-attempts = 9 } } ]",
+                "bulwark.methods { \"com.acme.legacy.PriceClient#quote\" { timeout { value = 5s } } }");
+        BulwarkConfig widened = fixture.load(
+                "bulwark.instrument = [ { class = \"com.acme.legacy.*Client\", method = \"*\", retry { max-attempts = 4 } } ]",
+                "bulwark.methods { \"com.acme.legacy.PriceClient#quote\" { timeout { value = 2s } } }");
+        BulwarkConfig withoutMethodsEntry = fixture.load(
+                "bulwark.instrument = [ { class = \"com.acme.legacy.*Client\", method = \"fetch*\", retry { max-attempts = 4 } } ]");
+
+        String client = "com.acme.legacy.PriceClient";
+        assertThat(before.methodSelectors(client))
+                .containsExactly("instrument method = fetch*", "methods com.acme.legacy.PriceClient#quote");
+        assertThat(retuned.methodSelectors(client)).isEqualTo(before.methodSelectors(client));
+        assertThat(widened.methodSelectors(client)).isNotEqualTo(before.methodSelectors(client));
+        assertThat(withoutMethodsEntry.methodSelectors(client)).isNotEqualTo(before.methodSelectors(client));
+        assertThat(before.methodSelectors("org.other.Thing")).isEmpty();
+        assertThat(fixture.problems).isEmpty();
+    }
+
+    @Test
     void theHotReloadAndReportKeysHaveDefaultsAndCanBeChanged() {
         BulwarkConfig defaults = fixture.load();
         assertThat(defaults.reloadIntervalNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(1));

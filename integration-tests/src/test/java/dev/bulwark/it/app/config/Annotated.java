@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** An annotated method whose attributes a {@code methods} entry or a system property overrides. */
 public final class Annotated {
     public static final AtomicInteger CALLS = new AtomicInteger();
+    public static final AtomicInteger PLAIN_CALLS = new AtomicInteger();
 
     private Annotated() {
     }
@@ -17,6 +18,15 @@ public final class Annotated {
     public static String flaky() {
         int call = CALLS.incrementAndGet();
         if (call < 5) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    /** Not annotated: only the config can protect it. Fails its first call. */
+    public static String plain() {
+        int call = PLAIN_CALLS.incrementAndGet();
+        if (call < 2) {
             throw new IllegalStateException("attempt " + call);
         }
         return "ok after " + call;

@@ -12,6 +12,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +29,7 @@ public final class ConfigScenarios {
     }
 
     /** Calls {@code call} once and reports its outcome and how many times the body ran. */
-    private static void measure(String key, AtomicInteger counter, java.util.concurrent.Callable<?> call) {
+    private static void measure(String key, AtomicInteger counter, Callable<?> call) {
         counter.set(0);
         Report.put(key, Report.outcome(call));
         Report.put(key + "Calls", counter.get());
@@ -95,6 +96,46 @@ public final class ConfigScenarios {
         Report.put("breakerReloadMillis", millisUntilSubmitRuns(orders, 3));
         Report.put("breakerAfterItsOwnChange", breaker().state());
         measure("guardedAfterItsOwnChange", OrderClient.CALLS, orders::guarded);
+    }
+
+    /**
+     * Classes loaded before the config selects them: the test adds {@code instrument} entries for a legacy
+     * class and for the unannotated method of an annotated one, then takes them away again; each step polls,
+     * for at most 15 seconds, until the legacy method runs the number of times the new file says.
+     */
+    public static void reweaveOnReload() throws Exception {
+        InventoryClient inventory = new InventoryClient();
+        Callable<String> fetchStock = () -> inventory.fetchStock("pear");
+        measure("fetchStockBefore", InventoryClient.CALLS, fetchStock);
+        measure("flakyBefore", Annotated.CALLS, Annotated::flaky);
+        measure("plainBefore", Annotated.PLAIN_CALLS, Annotated::plain);
+        step("loaded");
+
+        Report.put("wovenMillis", millisUntilRunning(InventoryClient.CALLS, fetchStock, 4));
+        measure("fetchStockWoven", InventoryClient.CALLS, fetchStock);
+        measure("flakyWoven", Annotated.CALLS, Annotated::flaky);
+        measure("plainWoven", Annotated.PLAIN_CALLS, Annotated::plain);
+        step("woven");
+
+        Report.put("unwovenMillis", millisUntilRunning(InventoryClient.CALLS, fetchStock, 1));
+        measure("fetchStockUnwoven", InventoryClient.CALLS, fetchStock);
+        measure("flakyUnwoven", Annotated.CALLS, Annotated::flaky);
+        measure("plainUnwoven", Annotated.PLAIN_CALLS, Annotated::plain);
+        step("unwoven");
+    }
+
+    private static long millisUntilRunning(AtomicInteger counter, Callable<?> call, int expectedCalls)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < RELOAD_WAIT_NANOS) {
+            counter.set(0);
+            Report.outcome(call);
+            if (counter.get() == expectedCalls) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            }
+            Thread.sleep(50);
+        }
+        return -1;
     }
 
     private static CircuitBreakerControl breaker() {
