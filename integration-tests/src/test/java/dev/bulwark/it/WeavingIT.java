@@ -89,6 +89,18 @@ class WeavingIT {
     }
 
     /**
+     * {@code java.util.logging} builds the JVM's one LogManager at its first use: had the agent logged through it
+     * in premain, the application could no longer name its own, as application servers such as WildFly do.
+     */
+    @Test
+    void theApplicationStillChoosesItsLogManager() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().run(StartupScenarios.class, "applicationChoosesItsLogManager");
+        assertThat(result.get("logManager")).isEqualTo(StartupScenarios.ApplicationLogManager.class.getName());
+        assertThat(result.get("outcome")).isEqualTo("returned:ok after 3");
+        assertThat(result.stderr()).contains("[bulwark] INFO Bulwark ").doesNotContain("ERROR");
+    }
+
+    /**
      * The manifest's Boot-Class-Path puts the jar on the bootstrap path as the JVM starts. Appended at run time
      * instead, it made the JVM turn class data sharing off for the application's loaders and print a warning on
      * every start.

@@ -1,42 +1,41 @@
 package dev.bulwark.agent.runtime;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
- * Bulwark's log: the JDK's own {@code java.util.logging}, on a logger of its own that writes one concise line
- * to standard error, whatever logging the application brings. {@code -Dbulwark.log=debug} shows each woven
- * method; {@code warn} or {@code off} quiet it.
+ * Bulwark's log: one concise line per message on standard error, whatever logging the application brings.
+ * {@code -Dbulwark.log=debug} shows each woven method; {@code warn}, {@code error} or {@code off} quiet it.
+ *
+ * <p>Deliberately not {@code java.util.logging}: its first use builds the JVM's one {@code LogManager}, and
+ * doing that in {@code premain} fixed it before the application could name its own with
+ * {@code java.util.logging.manager} (application servers such as WildFly do, when they start).
  */
 public final class BulwarkLog {
-    private static final Logger LOGGER = Logger.getLogger("dev.bulwark");
-    private static final Set<String> REPORTED_ONCE = ConcurrentHashMap.newKeySet();
-
-    static {
-        LOGGER.setUseParentHandlers(false);
-        LOGGER.addHandler(new StandardErrorHandler(System.err));
-        LOGGER.setLevel(levelOf(System.getProperty("bulwark.log", "info")));
+    enum Level {
+        DEBUG, INFO, WARN, ERROR, OFF
     }
+
+    private static final Set<String> REPORTED_ONCE = ConcurrentHashMap.newKeySet();
+    private static final Level THRESHOLD = levelOf(System.getProperty("bulwark.log", "info"));
+    /** Standard error as the JVM started, even if the application later redirects {@code System.err}. */
+    private static final PrintStream OUT = System.err;
 
     private BulwarkLog() {
     }
 
     static Level levelOf(String name) {
-        switch (name.trim().toLowerCase()) {
+        switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "trace":
-                return Level.FINEST;
             case "debug":
-                return Level.FINE;
+                return Level.DEBUG;
             case "warn":
             case "warning":
-                return Level.WARNING;
+                return Level.WARN;
             case "error":
-                return Level.SEVERE;
+                return Level.ERROR;
             case "off":
                 return Level.OFF;
             default:
@@ -45,27 +44,27 @@ public final class BulwarkLog {
     }
 
     public static boolean isDebug() {
-        return LOGGER.isLoggable(Level.FINE);
+        return THRESHOLD == Level.DEBUG;
     }
 
     public static void debug(String message) {
-        LOGGER.fine(message);
+        log(Level.DEBUG, message, null);
     }
 
     public static void info(String message) {
-        LOGGER.info(message);
+        log(Level.INFO, message, null);
     }
 
     public static void warn(String message) {
-        LOGGER.warning(message);
+        log(Level.WARN, message, null);
     }
 
     public static void error(String message) {
-        LOGGER.severe(message);
+        log(Level.ERROR, message, null);
     }
 
     public static void error(String message, Throwable cause) {
-        LOGGER.log(Level.SEVERE, message, cause);
+        log(Level.ERROR, message, cause);
     }
 
     /** Logs only the first report of the same key, so a fault on a hot path cannot flood the log. */
@@ -75,42 +74,20 @@ public final class BulwarkLog {
         }
     }
 
-    private static final class StandardErrorHandler extends Handler {
-        private final PrintStream out;
-
-        StandardErrorHandler(PrintStream out) {
-            this.out = out;
-            setLevel(Level.ALL);
+    private static void log(Level level, String message, Throwable cause) {
+        if (level.compareTo(THRESHOLD) >= 0) {
+            write(OUT, level, message, cause);
         }
+    }
 
-        @Override
-        public void publish(LogRecord record) {
-            StringBuilder line = new StringBuilder("[bulwark] ")
-                    .append(label(record.getLevel())).append(' ').append(record.getMessage());
+    static void write(PrintStream out, Level level, String message, Throwable cause) {
+        String line = "[bulwark] " + level + ' ' + message;
+        // One lock for the line and its stack trace, so that concurrent reports do not interleave.
+        synchronized (out) {
             out.println(line);
-            if (record.getThrown() != null) {
-                record.getThrown().printStackTrace(out);
+            if (cause != null) {
+                cause.printStackTrace(out);
             }
-        }
-
-        private static String label(Level level) {
-            if (level.intValue() >= Level.SEVERE.intValue()) {
-                return "ERROR";
-            }
-            if (level.intValue() >= Level.WARNING.intValue()) {
-                return "WARN";
-            }
-            return level.intValue() >= Level.INFO.intValue() ? "INFO" : "DEBUG";
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            flush();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.it.app;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.LogManager;
 
 /** Scenarios about what the agent does before and when the first protected class loads. Itself unprotected. */
 public final class StartupScenarios {
@@ -29,6 +30,22 @@ public final class StartupScenarios {
             }
         }
         Report.put("phase", "config read");
+    }
+
+    /**
+     * Names its own {@code LogManager} before its first use of {@code java.util.logging}, as application servers
+     * do when they start, then calls a protected method.
+     */
+    public static void applicationChoosesItsLogManager() throws Exception {
+        System.setProperty("java.util.logging.manager", ApplicationLogManager.class.getName());
+        Report.put("logManager", LogManager.getLogManager().getClass().getName());
+        Class<?> first = Class.forName(FirstProtectedClasses.class.getName() + "$First");
+        Report.put("outcome", Report.outcome(() -> first.getMethod("call").invoke(null)));
+    }
+
+    public static final class ApplicationLogManager extends LogManager {
+        public ApplicationLogManager() {
+        }
     }
 
     /** Four threads load a protected class each at the same moment: the first to arrive builds Byte Buddy. */
