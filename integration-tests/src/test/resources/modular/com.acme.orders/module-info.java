@@ -1,0 +1,4 @@
+/** An application on the module path, compiled by ModularApplicationIT. */
+module com.acme.orders {
+    requires dev.bulwark.annotations;
+}
