@@ -1,6 +1,9 @@
 package dev.bulwark.agent.chain;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,12 +16,38 @@ public final class CallSites {
     private volatile SiteChain[] chains = new SiteChain[64];
     private SiteDefinition[] definitions = new SiteDefinition[64];
     private int count;
+    /**
+     * The id of each method woven so far, per class loader (weakly: an undeployed application's loader goes),
+     * so that a class woven again keeps its methods' ids instead of adding sites at every retransformation.
+     */
+    private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
+    private final Map<String, Integer> bootstrapIds = new HashMap<>();
 
     public CallSites(PolicyRegistry registry) {
         this.registry = registry;
     }
 
-    public synchronized int register(SiteDefinition definition) {
+    /**
+     * The site of {@code method} (its class's name, its name and descriptor) as defined by {@code loader}:
+     * a new id the first time, afterwards the same id, now with {@code definition}. A class is woven again
+     * when a reload changes what selects its methods, or when any agent retransforms it.
+     */
+    public synchronized int register(ClassLoader loader, String method, SiteDefinition definition) {
+        Map<String, Integer> ids = loader == null ? bootstrapIds : idsByLoader.computeIfAbsent(loader, l -> new HashMap<>());
+        Integer known = ids.get(method);
+        if (known != null) {
+            SiteChain[] current = chains;
+            current[known] = new SiteChain(definition, registry);
+            definitions[known] = definition;
+            chains = current;
+            return known;
+        }
+        int site = add(definition);
+        ids.put(method, site);
+        return site;
+    }
+
+    private int add(SiteDefinition definition) {
         SiteChain chain = new SiteChain(definition, registry);
         SiteChain[] current = chains;
         if (count == current.length) {

@@ -112,7 +112,7 @@ final class ByteBuddyWeaving {
             }
             SiteDefinition site = planner.plan(type, method, config);
             if (site != null) {
-                int id = weaver.sites().register(site);
+                int id = weaver.sites().register(loader, type.getName() + "#" + key(method), site);
                 siteIds.put(key(method), id);
                 if (BulwarkLog.isDebug()) {
                     BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));

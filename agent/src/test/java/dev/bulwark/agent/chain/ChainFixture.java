@@ -58,6 +58,7 @@ final class ChainFixture {
             }
         }
         String method = "call" + ++sitesMade;
-        return sites.register(new SiteDefinition(config.resolve("Example", method, declared), null, null, Map.of(), 1));
+        return sites.register(ChainFixture.class.getClassLoader(), "Example#" + method,
+                new SiteDefinition(config.resolve("Example", method, declared), null, null, Map.of(), 1));
     }
 }
