@@ -13,7 +13,9 @@ import java.util.List;
  * A method of a woven class that Bulwark calls itself: a fallback, or an asynchronous method re-invoked for
  * a retry. Named by its name and parameter types, as found when the class was woven, plus for a fallback
  * whether it takes the failure as a trailing parameter. The method handle is resolved at the first call,
- * from the woven class itself, because the class is not yet loaded when it is woven.
+ * from the woven class itself, because the class is not yet loaded when it is woven, and kept with that class
+ * (a {@link ClassValue}): call sites live as long as the agent, and a handle held here would keep an undeployed
+ * application's class loader, and every class it loaded, from ever being collected.
  */
 public final class SiblingMethod {
     private final String name;
@@ -21,7 +23,16 @@ public final class SiblingMethod {
     private final String failureParameterType;
     private final boolean isStatic;
     private final ExceptionMatcher acceptsFailure;
-    private volatile MethodHandle handle;
+    private final ClassValue<MethodHandle> handles = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> declaringType) {
+            try {
+                return resolve(declaringType);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
 
     /**
      * @param parameterTypes       the protected method's parameter types (binary names)
@@ -51,8 +62,8 @@ public final class SiblingMethod {
     Object invoke(Class<?> declaringType, Object self, Object[] arguments, Throwable failure) throws Throwable {
         MethodHandle target;
         try {
-            target = resolve(declaringType);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            target = handles.get(declaringType);
+        } catch (RuntimeException e) {
             throw new Unresolvable(this + " in " + declaringType.getName(), e);
         }
         int extra = failureParameterType == null ? 0 : 1;
@@ -69,16 +80,11 @@ public final class SiblingMethod {
     }
 
     private MethodHandle resolve(Class<?> declaringType) throws ReflectiveOperationException {
-        MethodHandle resolved = handle;
-        if (resolved == null) {
-            Method method = find(declaringType);
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(declaringType, MethodHandles.lookup());
-            resolved = lookup.unreflect(method);
-            MethodType type = resolved.type();
-            resolved = resolved.asType(type.changeReturnType(type.returnType() == void.class ? void.class : Object.class));
-            handle = resolved;
-        }
-        return resolved;
+        Method method = find(declaringType);
+        MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(declaringType, MethodHandles.lookup());
+        MethodHandle resolved = lookup.unreflect(method);
+        MethodType type = resolved.type();
+        return resolved.asType(type.changeReturnType(type.returnType() == void.class ? void.class : Object.class));
     }
 
     private Method find(Class<?> declaringType) throws NoSuchMethodException {
