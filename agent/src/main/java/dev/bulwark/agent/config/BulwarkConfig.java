@@ -142,6 +142,23 @@ public final class BulwarkConfig {
         return selectors;
     }
 
+    /**
+     * Whether {@code other} selects the same methods of every class as this config: the same class and method
+     * patterns in its {@code instrument} entries and the same {@code methods} keys, whatever policies they give.
+     */
+    public boolean selectsAlike(BulwarkConfig other) {
+        return selection().equals(other.selection());
+    }
+
+    private List<String> selection() {
+        List<String> selection = new ArrayList<>(methods.keySet());
+        for (InstrumentRule rule : instrumentRules) {
+            selection.add(rule.classGlob() + " " + rule.methodGlob());
+        }
+        Collections.sort(selection);
+        return selection;
+    }
+
     /** Whether the class is protected by config alone: an {@code instrument} rule or a {@code methods} entry. */
     public boolean selectsClass(String className) {
         if (classesWithMethodEntries.contains(className)) {

@@ -187,6 +187,9 @@ class BulwarkConfigTest {
         assertThat(widened.methodSelectors(client)).isNotEqualTo(before.methodSelectors(client));
         assertThat(withoutMethodsEntry.methodSelectors(client)).isNotEqualTo(before.methodSelectors(client));
         assertThat(before.methodSelectors("org.other.Thing")).isEmpty();
+        assertThat(retuned.selectsAlike(before)).isTrue();
+        assertThat(widened.selectsAlike(before)).isFalse();
+        assertThat(withoutMethodsEntry.selectsAlike(before)).isFalse();
         assertThat(fixture.problems).isEmpty();
     }
 
