@@ -61,7 +61,7 @@ public final class BulwarkAgent {
         if (self == null || !"jar".equals(self.getProtocol())) {
             throw new IOException("the agent's classes are on the bootstrap path, but not in a jar: " + self);
         }
-        return new File(((JarURLConnection) self.openConnection()).getJarFileURL().toURI());
+        return jarOf(self);
     }
 
     /**
@@ -72,12 +72,17 @@ public final class BulwarkAgent {
         String resource = BulwarkAgent.class.getName().replace('.', '/') + ".class";
         for (URL found : Collections.list(ClassLoader.getSystemClassLoader().getResources(resource))) {
             if ("jar".equals(found.getProtocol())) {
-                File jar = new File(((JarURLConnection) found.openConnection()).getJarFileURL().toURI());
+                File jar = jarOf(found);
                 if (!jar.getCanonicalFile().equals(running.getCanonicalFile())) {
                     System.err.println("[bulwark] WARN " + running + " runs in place of " + jar
                             + ": the manifest of " + jar.getName() + " names it (Boot-Class-Path); rename one of them");
                 }
             }
         }
+    }
+
+    /** The jar file of a {@code jar:file:...!/entry} URL. */
+    private static File jarOf(URL entry) throws IOException, URISyntaxException {
+        return new File(((JarURLConnection) entry.openConnection()).getJarFileURL().toURI());
     }
 }

@@ -84,7 +84,7 @@ public final class ConfigScenarios {
         Report.put("breakerBefore", breaker().state());
         step("loaded");
 
-        Report.put("reloadMillis", millisUntilSubmitRuns(orders, 4));
+        Report.put("reloadMillis", millisUntilRunning(OrderClient.CALLS, orders::submit, 4));
         measure("submitAfterReload", OrderClient.CALLS, orders::submit);
         Report.put("breakerAfterRetryChange", breaker().state());
         measure("guardedAfterRetryChange", OrderClient.CALLS, orders::guarded);
@@ -93,7 +93,7 @@ public final class ConfigScenarios {
         measure("submitAfterBadReload", OrderClient.CALLS, orders::submit);
         step("bad-file-refused");
 
-        Report.put("breakerReloadMillis", millisUntilSubmitRuns(orders, 3));
+        Report.put("breakerReloadMillis", millisUntilRunning(OrderClient.CALLS, orders::submit, 3));
         Report.put("breakerAfterItsOwnChange", breaker().state());
         measure("guardedAfterItsOwnChange", OrderClient.CALLS, orders::guarded);
     }
@@ -155,18 +155,5 @@ public final class ConfigScenarios {
             }
         }
         throw new IllegalStateException("the test went away before sending '" + command + "'");
-    }
-
-    private static long millisUntilSubmitRuns(OrderClient orders, int expectedCalls) throws InterruptedException {
-        long start = System.nanoTime();
-        while (System.nanoTime() - start < RELOAD_WAIT_NANOS) {
-            OrderClient.CALLS.set(0);
-            Report.outcome(orders::submit);
-            if (OrderClient.CALLS.get() == expectedCalls) {
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            }
-            Thread.sleep(50);
-        }
-        return -1;
     }
 }
