@@ -29,7 +29,7 @@ final class LoadedClassReweaving {
         List<Class<?>> due = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
             String name = type.getName();
-            if ((previous.selectsClass(name) || next.selectsClass(name)) && !Weaver.neverWoven(name)
+            if ((previous.selectsClass(name) || next.selectsClass(name)) && !Weaver.neverWoven(name.replace('.', '/'))
                     && !previous.methodSelectors(name).equals(next.methodSelectors(name))
                     && instrumentation.isModifiableClass(type)) {
                 due.add(type);

@@ -126,9 +126,10 @@ public final class Weaver {
         }
     }
 
-    static boolean neverWoven(String className) {
-        for (String prefix : NEVER_WOVEN) {
-            if (className.startsWith(prefix)) {
+    /** Whether the class, named as in a class file ({@code java/lang/String}), is one {@link #NEVER_WOVEN}. */
+    static boolean neverWoven(String internalName) {
+        for (String prefix : NEVER_WOVEN_INTERNAL) {
+            if (internalName.startsWith(prefix)) {
                 return true;
             }
         }
@@ -181,13 +182,8 @@ public final class Weaver {
      * application loads to look for annotations cost tens of microseconds per class at start-up.
      */
     boolean mayProtect(String internalName, byte[] classFile) {
-        if (internalName == null) {
+        if (internalName == null || neverWoven(internalName)) {
             return false;
-        }
-        for (String prefix : NEVER_WOVEN_INTERNAL) {
-            if (internalName.startsWith(prefix)) {
-                return false;
-            }
         }
         return contains(classFile, ANNOTATION_PACKAGE) || selectsClass(internalName.replace('/', '.'));
     }
