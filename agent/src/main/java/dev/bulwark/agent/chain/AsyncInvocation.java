@@ -1,9 +1,6 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.BulkheadFullException;
-import dev.bulwark.CircuitOpenException;
-import dev.bulwark.RateLimitedException;
-import dev.bulwark.TimeoutExceededException;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -11,124 +8,194 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One invocation of a method returning a {@code CompletionStage}, run through the chain without blocking a
- * thread: permits are released and outcomes recorded when the stage completes, a retry is scheduled rather
- * than slept, a rate-limiter or bulkhead wait is scheduled too, and a timeout completes the caller's stage
- * exceptionally and cancels the body's.
+ * The asynchronous driver of the chain, for one invocation of a method returning a {@code CompletionStage}: the
+ * same {@link PolicySteps} as a synchronous call, walked without blocking a thread. A rate-limiter wait, a
+ * bulkhead wait and a retry's backoff are scheduled on the runtime's timer; the attempt's deadline is a timer
+ * that completes the caller's stage exceptionally and cancels the body's; permits are released and outcomes
+ * recorded when the body's stage completes.
  *
- * <p>Each attempt has a number; the first of its completion and its timeout to claim that number decides
- * the attempt, so an attempt ends exactly once.
+ * <p>Each attempt has a number; the first of its body's completion, its deadline and a refusal to claim that
+ * number ends the attempt, so an attempt ends exactly once. The steps that touch an attempt's permits before
+ * its body runs (a bulkhead poll, a deadline) run on the timer's one thread, so they never race each other.
+ *
+ * <p>A retry goes on with the chain it started with, whatever a reload does meanwhile. An invocation started
+ * inside a synchronous timeout ends by that timeout's deadline, as a nested synchronous call would.
  */
 final class AsyncInvocation {
     private static final long BULKHEAD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final int ABANDONED = Integer.MAX_VALUE;
 
     private final AsyncRuntime runtime;
+    private final PolicySteps steps;
+    private final Call call;
     private final SiteChain chain;
     private final Class<?> declaringType;
     private final Object self;
     private final Object[] arguments;
-    private final Object observation;
-    private final long startNanos;
+    /** The deadline of the synchronous timeout around the caller, on the exact clock; {@code Long.MAX_VALUE} for none. */
+    private final long enclosingDeadline;
+    private final String enclosingTimeoutSite;
     private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final AtomicInteger settledAttempt = new AtomicInteger();
-    private final Object rateKey;
-    private int attempt;
-    private long previousDelayNanos;
-    private volatile CompletionStage<Object> pendingBody;
+    private volatile CompletionStage<?> pendingBody;
+    private volatile Future<?> attemptTimer;
+    /** Whether a body ran: until then a fault of ours lets the caller run the method unprotected instead. */
+    private volatile boolean bodyInvoked;
 
-    AsyncInvocation(AsyncRuntime runtime, SiteChain chain, Class<?> declaringType, Object self, Object[] arguments,
-                    Object observation, long startNanos) {
+    /**
+     * @param call the invocation's state, on no thread's stack
+     * @param enclosingTimeoutSite the site whose timeout {@code enclosingDeadline} is, or null
+     */
+    AsyncInvocation(AsyncRuntime runtime, Call call, Class<?> declaringType, Object self, Object[] arguments,
+                    long enclosingDeadline, String enclosingTimeoutSite) {
         this.runtime = runtime;
-        this.chain = chain;
+        this.steps = runtime.steps;
+        this.call = call;
+        this.chain = call.site;
         this.declaringType = declaringType;
         this.self = self;
         this.arguments = arguments;
-        this.observation = observation;
-        this.startNanos = startNanos;
-        this.rateKey = chain.keyedLimiter == null ? null : chain.rateKey.extract(arguments);
-    }
-
-    CompletableFuture<Object> start() {
-        attempt = 1;
-        admit();
-        return result;
-    }
-
-    /** Takes the attempt's permits in SPEC order; a wait is scheduled, never slept. */
-    private void admit() {
-        long now = runtime.clock.nanoTime();
-        long permit = Call.NO_PERMIT;
-        if (chain.breaker != null) {
-            permit = chain.breaker.tryAcquirePermission(chain.breaker.nanoTime());
-            if (permit < 0) {
-                reject(CircuitOpenException.class, new CircuitOpenException(chain.breaker.name()), chain.breaker.name(),
-                        Call.NO_PERMIT, CallObserver.Rejection.CIRCUIT_BREAKER);
-                return;
-            }
-        }
-        long breakerPermit = permit;
-        if (chain.limiterSpec != null) {
-            long wait = chain.keyedLimiter != null
-                    ? chain.keyedLimiter.reserve(rateKey, now, chain.limiterSpec.maxWaitNanos())
-                    : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
-            runtime.observer.rateLimiter(chain.limiterSpec.name(), wait >= 0);
-            if (wait < 0) {
-                reject(RateLimitedException.class, new RateLimitedException(chain.limiterSpec.name()), chain.limiterSpec.name(),
-                        breakerPermit, CallObserver.Rejection.RATE_LIMITER);
-                return;
-            }
-            if (wait > 0) {
-                runtime.schedule(() -> enterBulkhead(breakerPermit, runtime.clock.nanoTime()), wait);
-                return;
-            }
-        }
-        enterBulkhead(breakerPermit, now);
-    }
-
-    private void enterBulkhead(long breakerPermit, long since) {
-        if (chain.threadPool != null) {
-            int number = attempt;
-            boolean[] started = new boolean[1];
-            chain.threadPool.submit(() -> {
-                started[0] = true;
-                runtime.observer.bulkhead(chain.bulkheadSpec.name(), true);
-                return invokeBody(number, breakerPermit, false);
-            }).whenComplete((value, error) -> {
-                Throwable failure = unwrap(error);
-                if (failure instanceof BulkheadFullException && !started[0]) {
-                    runtime.observer.bulkhead(chain.bulkheadSpec.name(), false);
-                    reject(BulkheadFullException.class, failure, chain.bulkheadSpec.name(), breakerPermit,
-                            CallObserver.Rejection.BULKHEAD);
-                }
-            });
-            return;
-        }
-        if (chain.bulkhead == null || chain.bulkhead.tryAcquire()) {
-            if (chain.bulkhead != null) {
-                runtime.observer.bulkhead(chain.bulkheadSpec.name(), true);
-            }
-            invokeBody(attempt, breakerPermit, chain.bulkhead != null);
-            return;
-        }
-        long now = runtime.clock.nanoTime();
-        if (now - since + BULKHEAD_POLL_NANOS <= chain.bulkheadSpec.maxWaitNanos()) {
-            runtime.schedule(() -> enterBulkhead(breakerPermit, since), BULKHEAD_POLL_NANOS);
-            return;
-        }
-        runtime.observer.bulkhead(chain.bulkheadSpec.name(), false);
-        reject(BulkheadFullException.class, new BulkheadFullException(chain.bulkheadSpec.name()), chain.bulkheadSpec.name(),
-                breakerPermit, CallObserver.Rejection.BULKHEAD);
+        this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
+        this.enclosingTimeoutSite = enclosingTimeoutSite;
+        call.rateKey = chain.keyedLimiter == null ? null : chain.rateKey.extract(arguments);
     }
 
     /**
-     * Runs the body once, on the current thread, and wires its stage to the end of the attempt. Returns the
-     * stage for a thread-pool bulkhead, which completes its own future from it.
+     * Starts the first attempt on the caller's thread and returns the caller's stage. A fault of ours before any
+     * body ran is thrown, so the caller runs the method unprotected; after that it completes the stage.
      */
-    private CompletionStage<Object> invokeBody(int number, long breakerPermit, boolean holdsBulkhead) {
-        long attemptStart = runtime.clock.nanoTime();
+    CompletableFuture<Object> start() {
+        result.whenComplete((value, error) -> {
+            if (result.isCancelled()) {
+                cancelAttempt();
+            }
+        });
+        try {
+            startAttempt();
+        } catch (RuntimeException | Error error) {
+            if (bodyInvoked) {
+                failedInside(error);
+            } else {
+                settledAttempt.set(ABANDONED);
+                cancelTimer();
+                steps.releaseAll(call);
+                throw error;
+            }
+        }
+        return result;
+    }
+
+    /** Takes the attempt's permits outermost first, as the synchronous driver does; waits are scheduled. */
+    private void startAttempt() {
+        if (result.isDone()) {
+            return;
+        }
+        call.skipBody = false;
+        call.rejection = 0;
+        if (chain.breaker != null && !steps.admitBreaker(call)) {
+            refused();
+            return;
+        }
+        if (chain.limiterSpec != null) {
+            long wait = steps.reserveRate(call, runtime.clock.nanoTime());
+            if (wait > 0) {
+                runtime.schedule(guarded(this::rateGranted), wait);
+                return;
+            }
+            if (!steps.rateDecided(call, wait == 0)) {
+                refused();
+                return;
+            }
+        }
+        openTimeout();
+    }
+
+    private void rateGranted() {
+        steps.rateDecided(call, true);
+        openTimeout();
+    }
+
+    /**
+     * Starts the attempt's deadline, before it waits for a bulkhead, since the timeout bounds that wait: its own
+     * timeout's, or the enclosing synchronous timeout's when that comes first.
+     */
+    private void openTimeout() {
+        long now = runtime.clock.nanoTime();
+        long deadline = enclosingDeadline;
+        call.timed = chain.timeout != null;
+        if (call.timed) {
+            call.deadlineNanos = saturatedAdd(now, chain.timeout.timeoutNanos());
+            deadline = Math.min(deadline, call.deadlineNanos);
+        }
+        int number = call.attempt;
+        if (chain.threadPool != null) {
+            armTimer(number, deadline, now);
+            submitToPool(number);
+        } else if (chain.bulkhead == null || steps.tryBulkhead(call)) {
+            if (chain.bulkhead != null) {
+                steps.bulkheadDecided(call, true, false);
+            }
+            armTimer(number, deadline, now);
+            invokeBody(number);
+        } else {
+            // Armed after the failed try, so that the timer's thread sees every write of this one.
+            armTimer(number, deadline, now);
+            runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, now)), 0L);
+        }
+    }
+
+    private void armTimer(int number, long deadline, long now) {
+        if (deadline != Long.MAX_VALUE) {
+            attemptTimer = runtime.scheduleOnTimer(guarded(() -> deadlineReached(number)), deadline - now);
+        }
+    }
+
+    /** On the timer's thread, like the deadline: a slot taken here is never raced by a timeout. */
+    private void pollBulkhead(int number, long since) {
+        if (settledAttempt.get() >= number) {
+            return;
+        }
+        if (steps.tryBulkhead(call)) {
+            steps.bulkheadDecided(call, true, false);
+            runtime.execute(guarded(() -> invokeBody(number)));
+            return;
+        }
+        long now = runtime.clock.nanoTime();
+        if (now - since + BULKHEAD_POLL_NANOS <= steps.bulkheadWaitNanos(call, since)) {
+            runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), BULKHEAD_POLL_NANOS);
+        } else if (claim(number)) {
+            cancelTimer();
+            steps.bulkheadDecided(call, false, call.timed && now - call.deadlineNanos >= 0);
+            runtime.execute(guarded(this::rejected));
+        }
+    }
+
+    private void submitToPool(int number) {
+        AtomicBoolean started = new AtomicBoolean();
+        chain.threadPool.submit(() -> {
+            started.set(true);
+            steps.bulkheadDecided(call, true, false);
+            CompletionStage<Object> body = invokeBody(number);
+            return body == null ? CompletableFuture.completedFuture(null) : body;
+        }).whenComplete((value, error) -> {
+            if (!started.get() && unwrap(error) instanceof BulkheadFullException && claim(number)) {
+                cancelTimer();
+                steps.bulkheadDecided(call, false, false);
+                rejected();
+            }
+        });
+    }
+
+    /** Runs the body once, on the current thread; null when the attempt already ended (its deadline passed). */
+    private CompletionStage<Object> invokeBody(int number) {
+        if (settledAttempt.get() >= number) {
+            return null;
+        }
+        bodyInvoked = true;
         CompletionStage<Object> stage;
         try {
             stage = runtime.invokeBypassingAdvice(chain, declaringType, self, arguments);
@@ -138,109 +205,91 @@ final class AsyncInvocation {
         if (stage == null) {
             stage = CompletableFuture.failedFuture(new NullPointerException(chain.name + " returned a null CompletionStage"));
         }
-        CompletionStage<Object> body = stage;
-        pendingBody = body;
-        Future<?> timeout = chain.timeout == null ? null
-                : runtime.schedule(() -> timedOut(number, breakerPermit, holdsBulkhead, attemptStart),
-                chain.timeout.timeoutNanos() - (runtime.clock.nanoTime() - attemptStart));
-        body.whenComplete((value, error) -> {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            if (settledAttempt.compareAndSet(number - 1, number)) {
-                attemptEnded(breakerPermit, holdsBulkhead, attemptStart, value, unwrap(error), false);
+        pendingBody = stage;
+        if (settledAttempt.get() >= number) {
+            stage.toCompletableFuture().cancel(true);
+        }
+        stage.whenComplete((value, error) -> {
+            try {
+                bodyEnded(number, value, error);
+            } catch (RuntimeException | Error fault) {
+                failedInside(fault);
             }
         });
-        return body;
+        return stage;
     }
 
-    private void timedOut(int number, long breakerPermit, boolean holdsBulkhead, long attemptStart) {
-        if (!settledAttempt.compareAndSet(number - 1, number)) {
+    /** On whichever thread completed the body's stage. */
+    private void bodyEnded(int number, Object value, Throwable error) {
+        if (!claim(number)) {
             return;
         }
-        runtime.observer.timeout(observation, chain.name, true);
-        runtime.observer.rejected(observation, chain.name, CallObserver.Rejection.TIMEOUT);
-        // Cancelled before the caller's stage completes, so whoever sees the timeout also sees the cancellation.
-        CompletionStage<Object> body = pendingBody;
-        if (body != null) {
-            body.toCompletableFuture().cancel(true);
-        }
-        attemptEnded(breakerPermit, holdsBulkhead, attemptStart, null, new TimeoutExceededException(chain.name), true);
-    }
-
-    private void reject(Class<? extends Throwable> type, Throwable failure, String policy, long breakerPermit,
-                        CallObserver.Rejection rejection) {
-        runtime.observer.rejected(observation, policy, rejection);
-        if (breakerPermit != Call.NO_PERMIT) {
-            chain.breaker.onComplete(breakerPermit, type, 0, chain.breaker.nanoTime());
-        }
-        if (settledAttempt.compareAndSet(attempt - 1, attempt)) {
-            decide(null, failure, type == CircuitOpenException.class);
+        cancelTimer();
+        Throwable failure = unwrap(error);
+        boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
+        int rejection = steps.completeAttempt(call, failure == null ? null : failure.getClass(), call.timed, timedOut);
+        if (rejection != 0) {
+            decide(null, ChainRejection.TIMED_OUT.exception(chain.name), rejection);
+        } else {
+            decide(value, failure, 0);
         }
     }
 
-    /** Ends an attempt; the caller has claimed it, so this runs once per attempt. */
-    private void attemptEnded(long breakerPermit, boolean holdsBulkhead, long attemptStart, Object value,
-                              Throwable failure, boolean byTimeout) {
-        long now = runtime.clock.nanoTime();
-        if (holdsBulkhead) {
-            chain.bulkhead.release();
+    /** On the timer's thread: the attempt's own deadline, or the enclosing one, came first. */
+    private void deadlineReached(int number) {
+        if (!claim(number)) {
+            return;
         }
-        if (chain.timeout != null && !byTimeout) {
-            runtime.observer.timeout(observation, chain.name, false);
+        boolean own = call.timed && call.deadlineNanos <= enclosingDeadline;
+        Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite);
+        int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own);
+        // Cancelling the body runs whatever depends on its stage: the application's code, so not on the timer.
+        runtime.execute(guarded(() -> {
+            cancelBody();
+            decide(null, failure, rejection);
+        }));
+    }
+
+    /** The attempt, claimed already, was refused at admission; its failure is the rejection's exception. */
+    private void rejected() {
+        decide(null, ChainRejection.of(call.rejection).exception(call.rejectingPolicy), call.rejection);
+    }
+
+    private void refused() {
+        if (claim(call.attempt)) {
+            rejected();
         }
-        if (breakerPermit != Call.NO_PERMIT) {
-            // the duration is exact; the moment it ended is on the breaker's clock, like every time the breaker sees
-            chain.breaker.onComplete(breakerPermit, failure == null ? null : failure.getClass(), now - attemptStart,
-                    chain.breaker.nanoTime());
-        }
-        decide(value, failure, false);
     }
 
     /** After an attempt: retry it later, or complete the caller's stage (through the fallback if it applies). */
-    private void decide(Object value, Throwable failure, boolean ownBreakerOpen) {
-        CallObserver.RetryOutcome outcome = retryOutcome(failure, ownBreakerOpen);
-        if (outcome == null) {
+    private void decide(Object value, Throwable failure, int rejection) {
+        if (result.isDone()) {
             return;
         }
-        if (chain.retry != null) {
-            runtime.observer.retryFinished(chain.retry.spec().name(), outcome);
-        }
         if (failure == null) {
+            steps.succeeded(call);
             finish(value, null);
-        } else if (chain.fallbackApplies(failure.getClass())) {
-            runtime.observer.fallback(observation, chain.name);
-            fallback(failure);
+            return;
+        }
+        Class<? extends Throwable> type = failure.getClass();
+        long delay = steps.nextAttemptDelay(call, type, rejection, runtime.clock.nanoTime(), enclosingDeadline);
+        if (delay != PolicySteps.NO_RETRY) {
+            steps.retrying(call);
+            runtime.schedule(guarded(this::startAttempt), delay);
+            return;
+        }
+        steps.retryFinished(call, call.loopOutcome);
+        if (steps.fallbackApplies(call, type)) {
+            runtime.execute(guarded(() -> fallback(failure)));
         } else {
             finish(null, failure);
         }
     }
 
-    /** Null when a retry has been scheduled; otherwise how the retry loop ended. */
-    private CallObserver.RetryOutcome retryOutcome(Throwable failure, boolean ownBreakerOpen) {
-        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure == null ? null : failure.getClass(), ownBreakerOpen, attempt);
-        if (verdict != null) {
-            return verdict;
-        }
-        long delay = chain.retry.delayNanos(attempt, previousDelayNanos, ChainDispatcher.RANDOM);
-        if (!chain.retry.nextAttemptFits(delay, runtime.clock.nanoTime(), startNanos, Long.MAX_VALUE)) {
-            return CallObserver.RetryOutcome.EXHAUSTED;
-        }
-        previousDelayNanos = delay;
-        attempt++;
-        runtime.observer.retryAttempt(observation, chain.retry.spec().name(), attempt);
-        runtime.schedule(this::admit, delay);
-        return null;
-    }
-
     private void fallback(Throwable failure) {
         Object outcome;
         try {
-            outcome = chain.fallback.invoke(declaringType, self, arguments, failure);
-        } catch (SiblingMethod.Unresolvable e) {
-            runtime.reportFallbackFailure(chain.name, e);
-            finish(null, failure);
-            return;
+            outcome = steps.invokeFallback(chain, call.observation, declaringType, self, arguments, failure);
         } catch (Throwable fallbackFailure) {
             finish(null, fallbackFailure);
             return;
@@ -253,12 +302,61 @@ final class AsyncInvocation {
     }
 
     private void finish(Object value, Throwable failure) {
-        runtime.observer.invocationFinished(observation, chain.name, runtime.clock.nanoTime() - startNanos,
-                failure == null ? null : failure.getClass(), failure);
+        long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
+        steps.finished(call.observed, call.observation, chain.name, duration, failure == null ? null : failure.getClass(),
+                failure);
         if (failure == null) {
             result.complete(value);
         } else {
             result.completeExceptionally(failure);
+        }
+    }
+
+    private boolean claim(int number) {
+        return settledAttempt.compareAndSet(number - 1, number);
+    }
+
+    private void cancelTimer() {
+        Future<?> timer = attemptTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void cancelBody() {
+        CompletionStage<?> body = pendingBody;
+        if (body != null) {
+            body.toCompletableFuture().cancel(true);
+        }
+    }
+
+    /** The caller cancelled its stage: the body's stage is cancelled too, and its end releases the permits. */
+    private void cancelAttempt() {
+        cancelTimer();
+        cancelBody();
+    }
+
+    /** A scheduled step of this invocation; a fault of ours in it completes the caller's stage, never leaves it open. */
+    private Runnable guarded(Runnable step) {
+        return () -> {
+            try {
+                step.run();
+            } catch (RuntimeException | Error error) {
+                failedInside(error);
+            }
+        };
+    }
+
+    private void failedInside(Throwable error) {
+        try {
+            runtime.reportInternalError(chain.name, error);
+            int settled = settledAttempt.getAndSet(ABANDONED);
+            cancelTimer();
+            if (settled < call.attempt) {
+                steps.abandoned(call);
+            }
+        } finally {
+            result.completeExceptionally(error);
         }
     }
 
@@ -268,5 +366,10 @@ final class AsyncInvocation {
             cause = cause.getCause();
         }
         return cause;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 }

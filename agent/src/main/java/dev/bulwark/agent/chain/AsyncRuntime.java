@@ -4,40 +4,87 @@ import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * What asynchronous invocations share: one scheduler thread for retries, waits and timeouts, started at the
- * first asynchronous call, and the way to invoke a woven method's body without its advice.
+ * What asynchronous invocations share: a timer and an executor, both started at the first asynchronous call,
+ * and the way to invoke a woven method's body without its advice.
+ *
+ * <p>The timer only fires: its one thread hands every task to the executor, except the few steps that run no
+ * code of the application (polling a bulkhead for a slot, claiming an attempt that timed out), so that no
+ * fallback, body or dependent stage can hold up another invocation's timeout. The executor has a bounded
+ * number of daemon threads, which end when idle.
  */
 final class AsyncRuntime {
+    /** Threads of the executor when the configuration names none. */
+    static final int DEFAULT_THREADS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    private static final long IDLE_THREAD_SECONDS = 30;
+
     final NanoClock clock;
-    final CallObserver observer;
-    private final Consumer<SiteChain> bypass;
-    private volatile ScheduledThreadPoolExecutor scheduler;
+    final PolicySteps steps;
+    private final ThreadLocal<CallStack> stacks;
+    private final int threads;
+    private volatile ScheduledThreadPoolExecutor timer;
+    private volatile ThreadPoolExecutor executor;
 
-    AsyncRuntime(NanoClock clock, CallObserver observer, Consumer<SiteChain> bypass) {
+    AsyncRuntime(NanoClock clock, PolicySteps steps, ThreadLocal<CallStack> stacks, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("asynchronous threads must be at least 1, was " + threads);
+        }
         this.clock = clock;
-        this.observer = observer;
-        this.bypass = bypass;
+        this.steps = steps;
+        this.stacks = stacks;
+        this.threads = threads;
     }
 
+    /** Runs {@code task} on the executor after {@code delayNanos}. */
     Future<?> schedule(Runnable task, long delayNanos) {
-        return scheduler().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        Executor executor = executor();
+        return timer().schedule(() -> executor.execute(task), Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
     }
 
-    private ScheduledThreadPoolExecutor scheduler() {
-        ScheduledThreadPoolExecutor current = scheduler;
+    /**
+     * Runs {@code step} on the timer's own thread after {@code delayNanos}: only for steps that run none of the
+     * application's code and never block.
+     */
+    Future<?> scheduleOnTimer(Runnable step, long delayNanos) {
+        return timer().schedule(step, Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
+    }
+
+    void execute(Runnable task) {
+        executor().execute(task);
+    }
+
+    private ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor current = timer;
         if (current == null) {
             synchronized (this) {
-                current = scheduler;
+                current = timer;
                 if (current == null) {
-                    current = new ScheduledThreadPoolExecutor(1, new DaemonThreads("bulwark-async"));
+                    current = new ScheduledThreadPoolExecutor(1, new DaemonThreads("bulwark-async-timer"));
                     current.setRemoveOnCancelPolicy(true);
-                    scheduler = current;
+                    timer = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    private ThreadPoolExecutor executor() {
+        ThreadPoolExecutor current = executor;
+        if (current == null) {
+            synchronized (this) {
+                current = executor;
+                if (current == null) {
+                    current = new ThreadPoolExecutor(threads, threads, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-async"));
+                    current.allowCoreThreadTimeOut(true);
+                    executor = current;
                 }
             }
         }
@@ -46,16 +93,23 @@ final class AsyncRuntime {
 
     /**
      * Calls the woven method itself on this thread; its advice sees the bypass mark and lets the body run
-     * unprotected, since this invocation is already inside the chain.
+     * unprotected, since this invocation is already inside the chain. The mark is cleared afterwards in any case,
+     * so that a method no longer woven (a reload dropped its policies) cannot leave it for an unrelated call.
      */
     @SuppressWarnings("unchecked")
     CompletionStage<Object> invokeBypassingAdvice(SiteChain chain, Class<?> declaringType, Object self, Object[] arguments)
             throws Throwable {
-        bypass.accept(chain);
-        return (CompletionStage<Object>) chain.asyncBody.invoke(declaringType, self, arguments, null);
+        CallStack stack = stacks.get();
+        stack.bypassSite = chain.id;
+        try {
+            return (CompletionStage<Object>) chain.asyncBody.invoke(declaringType, self, arguments, null);
+        } finally {
+            stack.bypassSite = CallStack.NO_SITE;
+        }
     }
 
-    void reportFallbackFailure(String site, SiblingMethod.Unresolvable e) {
-        BulwarkLog.errorOnce("fallback " + site, e.getMessage() + "; the failure of " + site + " goes to the caller", e);
+    void reportInternalError(String site, Throwable error) {
+        BulwarkLog.errorOnce("async " + error.getClass().getName(), "internal error in the asynchronous invocation of "
+                + site + "; its stage completes exceptionally: " + error, error);
     }
 }

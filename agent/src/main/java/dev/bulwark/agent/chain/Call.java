@@ -28,6 +28,8 @@ final class Call extends Invocation {
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
+    /** How the retry loop ended, once {@link PolicySteps#nextAttemptDelay} said it did. */
+    CallObserver.RetryOutcome loopOutcome;
 
     Call(CallStack stack, int depth) {
         this.stack = stack;
@@ -46,9 +48,23 @@ final class Call extends Invocation {
         observation = null;
         observed = false;
         rejection = 0;
+        loopOutcome = null;
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
         wantsArguments = chain.keyedLimiter != null && !asynchronous;
+    }
+
+    /**
+     * A copy of this invocation's state on no thread's stack, for a driver that goes on with it elsewhere (an
+     * asynchronous invocation) while this frame is reused.
+     */
+    Call detach() {
+        Call detached = new Call(null, -1);
+        detached.begin(site);
+        detached.invocationStartNanos = invocationStartNanos;
+        detached.observed = observed;
+        detached.observation = observation;
+        return detached;
     }
 }

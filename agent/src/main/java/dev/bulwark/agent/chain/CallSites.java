@@ -37,7 +37,7 @@ public final class CallSites {
         Integer known = ids.get(method);
         if (known != null) {
             SiteChain[] current = chains;
-            current[known] = new SiteChain(definition, registry);
+            current[known] = new SiteChain(known, definition, registry);
             definitions[known] = definition;
             chains = current;
             return known;
@@ -48,7 +48,7 @@ public final class CallSites {
     }
 
     private int add(SiteDefinition definition) {
-        SiteChain chain = new SiteChain(definition, registry);
+        SiteChain chain = new SiteChain(count, definition, registry);
         SiteChain[] current = chains;
         if (count == current.length) {
             current = Arrays.copyOf(current, current.length * 2);
@@ -85,7 +85,7 @@ public final class CallSites {
         registry.beginReload();
         SiteChain[] rebuilt = new SiteChain[chains.length];
         for (int site = 0; site < count; site++) {
-            rebuilt[site] = new SiteChain(next[site], registry);
+            rebuilt[site] = new SiteChain(site, next[site], registry);
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;

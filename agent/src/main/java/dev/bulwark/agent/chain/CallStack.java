@@ -13,8 +13,13 @@ final class CallStack {
     private Call[] frames = new Call[4];
     private int depth;
     private DeadlineSlot deadlines;
-    /** The asynchronous site whose next woven call on this thread is Bulwark's own re-invocation of its body. */
-    SiteChain bypass;
+    static final int NO_SITE = -1;
+
+    /**
+     * The asynchronous site whose next woven call on this thread is Bulwark's own re-invocation of its body. A
+     * site id, not a chain: a reload replaces the chain while an invocation started with the old one retries.
+     */
+    int bypassSite = NO_SITE;
 
     Call push(SiteChain chain) {
         if (depth == frames.length) {
@@ -50,5 +55,16 @@ final class CallStack {
     /** The deadline of the innermost open timeout on this thread, for a retry that must not sleep past it. */
     long enclosingDeadline() {
         return deadlines == null ? Long.MAX_VALUE : deadlines.currentDeadline();
+    }
+
+    /** The site of the innermost open timeout on this thread, named by a timeout it imposes on an inner call. */
+    String enclosingTimeoutSite() {
+        for (int frame = depth - 1; frame >= 0; frame--) {
+            Call call = frames[frame];
+            if (call.timed && call.site != null) {
+                return call.site.name;
+            }
+        }
+        return null;
     }
 }

@@ -1,33 +1,27 @@
 package dev.bulwark.agent.chain;
 
-import dev.bulwark.BulkheadFullException;
-import dev.bulwark.CircuitOpenException;
-import dev.bulwark.RateLimitedException;
-import dev.bulwark.TimeoutExceededException;
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Dispatcher;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
-import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.DoubleSupplier;
 
 /**
- * Runs the chain of SPEC §4 around every woven call: Fallback → Retry → CircuitBreaker → RateLimited →
- * Timeout → Bulkhead → body. The advice calls {@link #enter} once per invocation and {@link #exit} after
- * every attempt; per-attempt permits are taken here, on the exit side, before the advice repeats the body.
+ * The synchronous driver of the chain (Fallback → Retry → CircuitBreaker → RateLimited → Timeout → Bulkhead →
+ * body) around every woven call; each policy's part is in {@link PolicySteps}. The advice calls {@link #enter}
+ * once per invocation and {@link #exit} after every attempt; per-attempt permits are taken here, on the exit
+ * side, before the advice repeats the body. Waits park the calling thread, and a timeout reaches the body as an
+ * interrupt from the watchdog. Methods returning a {@code CompletionStage} are handed to {@link AsyncInvocation}.
  *
  * <p>A rejection by an inner policy is an outcome like any exception for the policies outside it: the
  * breaker records a {@code BulkheadFullException} from an inner bulkhead, and the retry may retry it.
  */
 public final class ChainDispatcher extends Dispatcher {
-    static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
     /** A {@code now} the exit path did not read. */
     private static final long NOT_READ = Long.MIN_VALUE;
     /**
@@ -37,12 +31,12 @@ public final class ChainDispatcher extends Dispatcher {
     private static final long NEAR_DEADLINE_NANOS = 100_000_000L;
 
     private final CallSites sites;
-    private final PolicyRegistry registry;
     private final NanoClock clock;
     private final NanoClock millisecondClock;
     private final Watchdog watchdog;
     private final DeadlineClock deadlineClock;
     private final CallObserver observer;
+    private final PolicySteps steps;
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
     private final AsyncRuntime async;
 
@@ -53,14 +47,20 @@ public final class ChainDispatcher extends Dispatcher {
      */
     public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, NanoClock millisecondClock,
                            Watchdog watchdog, CallObserver observer) {
+        this(sites, registry, clock, millisecondClock, watchdog, observer, AsyncRuntime.DEFAULT_THREADS);
+    }
+
+    /** @param asyncThreads how many threads at most run the asynchronous invocations' continuations */
+    public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, NanoClock millisecondClock,
+                           Watchdog watchdog, CallObserver observer, int asyncThreads) {
         this.sites = sites;
-        this.registry = registry;
         this.clock = clock;
         this.millisecondClock = millisecondClock;
         this.watchdog = watchdog;
         this.deadlineClock = registry.deadlineClock();
         this.observer = observer;
-        this.async = new AsyncRuntime(clock, observer, chain -> stacks.get().bypass = chain);
+        this.steps = new PolicySteps(registry, observer);
+        this.async = new AsyncRuntime(clock, steps, stacks, asyncThreads);
     }
 
     @Override
@@ -77,8 +77,8 @@ public final class ChainDispatcher extends Dispatcher {
             return begin(chain, stacks.get(), observation);
         }
         CallStack stack = stacks.get();
-        if (stack.bypass == chain) {
-            stack.bypass = null;
+        if (stack.bypassSite == site) {
+            stack.bypassSite = CallStack.NO_SITE;
             return null;
         }
         return begin(chain, stack, observer.invocationStarted(chain.name));
@@ -120,15 +120,12 @@ public final class ChainDispatcher extends Dispatcher {
         admit(call, clock.nanoTime());
     }
 
-    /**
-     * Takes the permits of one attempt, outermost first; on a rejection releases what it took. One small method
-     * per policy, so that the JIT inlines the whole admission into the woven call instead of calling it.
-     */
+    /** Takes the permits of one attempt, outermost first; on a rejection the steps release what it took. */
     private void admit(Call call, long now) {
         SiteChain chain = call.site;
         call.skipBody = false;
         call.rejection = 0;
-        if (chain.breaker != null && !takeBreakerPermit(call)) {
+        if (chain.breaker != null && !steps.admitBreaker(call)) {
             return;
         }
         if (chain.limiterSpec != null) {
@@ -151,102 +148,37 @@ public final class ChainDispatcher extends Dispatcher {
         }
     }
 
-    private boolean takeBreakerPermit(Call call) {
-        CircuitBreaker breaker = call.site.breaker;
-        if (!call.site.breakerExposed) {
-            call.site.breakerExposed = true;
-            registry.exposeOverJmx(breaker);
-        }
-        call.breakerStartNanos = breaker.nanoTime();
-        call.breakerPermit = breaker.tryAcquirePermission(call.breakerStartNanos);
-        if (call.breakerPermit >= 0) {
-            return true;
-        }
-        call.breakerPermit = Call.NO_PERMIT;
-        reject(call, BulwarkBridge.CIRCUIT_OPEN, breaker.name());
-        return false;
-    }
-
     /** Returns the time after the permit came, which is later than {@code now} when the limiter made it wait. */
     private long takeRatePermit(Call call, long now) {
-        SiteChain chain = call.site;
-        long wait = chain.keyedLimiter != null
-                ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
-                : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
+        long wait = steps.reserveRate(call, now);
         boolean permitted = wait == 0 || (wait > 0 && pause(wait));
-        if (call.observed) {
-            observer.rateLimiter(chain.limiterSpec.name(), permitted);
-        }
-        if (!permitted) {
-            rejectInside(call, BulwarkBridge.RATE_LIMITED, RateLimitedException.class, chain.limiterSpec.name());
-            return now;
-        }
+        steps.rateDecided(call, permitted);
         return wait > 0 ? clock.nanoTime() : now;
     }
 
     private void takeBulkheadSlot(Call call) {
-        SiteChain chain = call.site;
-        boolean permitted = acquireBulkhead(call);
-        if (call.observed) {
-            observer.bulkhead(chain.bulkheadSpec.name(), permitted);
-        }
-        if (!permitted) {
-            if (call.timed && closeTimeout(call, clock.nanoTime())) {
-                observer.timeout(call.observation, chain.name, true);
-                rejectInside(call, BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, chain.name);
-            } else {
-                rejectInside(call, BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, chain.bulkheadSpec.name());
+        if (steps.tryBulkhead(call)) {
+            if (call.observed) {
+                steps.bulkheadDecided(call, true, false);
             }
+            return;
         }
+        boolean permitted = awaitBulkhead(call);
+        steps.bulkheadDecided(call, permitted, !permitted && call.timed && closeTimeout(call, clock.nanoTime()));
     }
 
-    private boolean acquireBulkhead(Call call) {
-        SiteChain chain = call.site;
-        if (chain.bulkhead.tryAcquire()) {
-            call.holdsBulkhead = true;
-            return true;
-        }
-        long maxWait = chain.bulkheadSpec.maxWaitNanos();
-        if (maxWait <= 0) {
+    private boolean awaitBulkhead(Call call) {
+        long wait = steps.bulkheadWaitNanos(call, clock.nanoTime());
+        if (wait <= 0) {
             return false;
         }
         try {
-            call.holdsBulkhead = chain.bulkhead.acquire(maxWait);
+            call.holdsBulkhead = call.site.bulkhead.acquire(wait);
         } catch (InterruptedException interrupted) {
             // The interrupt belongs to whoever sent it (the caller, or our own watchdog); keep it visible.
             Thread.currentThread().interrupt();
         }
         return call.holdsBulkhead;
-    }
-
-    /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
-    private void rejectInside(Call call, int kind, Class<? extends Throwable> type, String policy) {
-        if (call.breakerPermit != Call.NO_PERMIT) {
-            CircuitBreaker breaker = call.site.breaker;
-            breaker.onComplete(call.breakerPermit, type, 0, breaker.nanoTime());
-            call.breakerPermit = Call.NO_PERMIT;
-        }
-        reject(call, kind, policy);
-    }
-
-    private void reject(Call call, int kind, String policy) {
-        call.skipBody = true;
-        call.rejection = kind;
-        call.rejectingPolicy = policy;
-        observer.rejected(call.observation, policy, rejectionOf(kind));
-    }
-
-    private static CallObserver.Rejection rejectionOf(int kind) {
-        switch (kind) {
-            case BulwarkBridge.CIRCUIT_OPEN:
-                return CallObserver.Rejection.CIRCUIT_BREAKER;
-            case BulwarkBridge.BULKHEAD_FULL:
-                return CallObserver.Rejection.BULKHEAD;
-            case BulwarkBridge.RATE_LIMITED:
-                return CallObserver.Rejection.RATE_LIMITER;
-            default:
-                return CallObserver.Rejection.TIMEOUT;
-        }
     }
 
     @Override
@@ -280,10 +212,7 @@ public final class ChainDispatcher extends Dispatcher {
         if (rejection != 0) {
             return conclude(call, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
         }
-        SiteChain chain = call.site;
-        if (chain.retry != null && call.observed) {
-            observer.retryFinished(chain.retry.spec().name(), chain.retryVerdict(null, false, call.attempt));
-        }
+        steps.succeeded(call);
         finished(call, now, null, null);
         call.stack.pop(call);
         return BulwarkBridge.PROCEED;
@@ -291,24 +220,21 @@ public final class ChainDispatcher extends Dispatcher {
 
     /** The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller. */
     private int conclude(Call call, Throwable thrown, int rejection, long now) {
-        Class<? extends Throwable> failure = rejection != 0 ? typeOf(rejection) : thrown == null ? null : thrown.getClass();
+        Class<? extends Throwable> failure = rejection != 0 ? ChainRejection.typeOf(rejection)
+                : thrown == null ? null : thrown.getClass();
         CallObserver.RetryOutcome retryOutcome;
         while ((retryOutcome = retryOutcome(call, failure, rejection, now)) == null) {
-            call.attempt++;
-            observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
+            steps.retrying(call);
             now = clock.nanoTime();
             admit(call, now);
             if (!call.skipBody) {
                 return BulwarkBridge.REPEAT;
             }
             rejection = call.rejection;
-            failure = typeOf(rejection);
+            failure = ChainRejection.typeOf(rejection);
         }
-        SiteChain chain = call.site;
-        if (chain.retry != null) {
-            observer.retryFinished(chain.retry.spec().name(), retryOutcome);
-        }
-        boolean fallback = failure != null && chain.fallbackApplies(failure);
+        steps.retryFinished(call, retryOutcome);
+        boolean fallback = steps.fallbackApplies(call, failure);
         if (!fallback) {
             finished(call, now, failure, thrown);
         }
@@ -316,44 +242,18 @@ public final class ChainDispatcher extends Dispatcher {
             call.stack.pop(call);
             return BulwarkBridge.PROCEED;
         }
-        if (rejection == BulwarkBridge.TIMED_OUT) {
-            call.rejectingPolicy = chain.name;
-        }
         return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection;
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
-        if (call.observed) {
-            observer.invocationFinished(call.observation, call.site.name, now - call.invocationStartNanos, failure, thrown);
-        }
+        steps.finished(call.observed, call.observation, call.site.name, now - call.invocationStartNanos, failure, thrown);
     }
 
     /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
     private int completeAttempt(Call call, Throwable thrown, long now) {
-        SiteChain chain = call.site;
-        if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            chain.bulkhead.release();
-        }
-        int rejection = 0;
-        if (call.timed) {
-            boolean timedOut = closeTimeout(call, now);
-            if (call.observed) {
-                observer.timeout(call.observation, chain.name, timedOut);
-            }
-            if (timedOut) {
-                rejection = BulwarkBridge.TIMED_OUT;
-                observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
-            }
-        }
-        if (call.breakerPermit != Call.NO_PERMIT) {
-            Class<? extends Throwable> outcome = rejection != 0 ? TimeoutExceededException.class
-                    : thrown == null ? null : thrown.getClass();
-            long end = chain.breaker.nanoTime();
-            chain.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
-            call.breakerPermit = Call.NO_PERMIT;
-        }
-        return rejection;
+        boolean timed = call.timed;
+        boolean timedOut = timed && closeTimeout(call, now);
+        return steps.completeAttempt(call, thrown == null ? null : thrown.getClass(), timed, timedOut);
     }
 
     /** Closes the attempt's timeout frame; true when the attempt ran past its deadline. */
@@ -378,20 +278,14 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     /**
-     * Null when the failed attempt is to be retried, after waiting its backoff; otherwise how the retry loop
+     * Null when the failed attempt is to be retried, after waiting its backoff here; otherwise how the retry loop
      * ends (reported even for a site without retry, where it is simply ignored).
      */
     private CallObserver.RetryOutcome retryOutcome(Call call, Class<? extends Throwable> failure, int rejection, long now) {
-        SiteChain chain = call.site;
-        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
-        if (verdict != null) {
-            return verdict;
+        long delay = steps.nextAttemptDelay(call, failure, rejection, now, call.stack.enclosingDeadline());
+        if (delay == PolicySteps.NO_RETRY) {
+            return call.loopOutcome;
         }
-        long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
-        if (!chain.retry.nextAttemptFits(delay, now, call.invocationStartNanos, call.stack.enclosingDeadline())) {
-            return CallObserver.RetryOutcome.EXHAUSTED;
-        }
-        call.previousDelayNanos = delay;
         return delay == 0 || pause(delay) ? null : CallObserver.RetryOutcome.ABORTED;
     }
 
@@ -407,37 +301,24 @@ public final class ChainDispatcher extends Dispatcher {
         return true;
     }
 
-    private static Class<? extends Throwable> typeOf(int rejection) {
-        switch (rejection) {
-            case BulwarkBridge.CIRCUIT_OPEN:
-                return CircuitOpenException.class;
-            case BulwarkBridge.BULKHEAD_FULL:
-                return BulkheadFullException.class;
-            case BulwarkBridge.RATE_LIMITED:
-                return RateLimitedException.class;
-            case BulwarkBridge.TIMED_OUT:
-                return TimeoutExceededException.class;
-            default:
-                return null;
-        }
-    }
-
     @Override
     public Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
                            Throwable failure) throws Throwable {
         Call call = (Call) invocation;
-        SiblingMethod fallback = call.site.fallback;
-        String site = call.site.name;
+        // The fallback may call protected methods itself, which reuse this frame: keep what is needed of it.
+        SiteChain chain = call.site;
+        String site = chain.name;
+        boolean observed = call.observed;
         Object observation = call.observation;
-        long start = call.observed ? call.invocationStartNanos : Long.MIN_VALUE;
+        long start = call.invocationStartNanos;
         call.stack.pop(call);
-        observer.fallback(observation, site);
         try {
-            Object result = invokeFallback(fallback, declaringType, self, arguments, failure, site);
-            observer.invocationFinished(observation, site, durationSince(start), null, null);
+            Object result = steps.invokeFallback(chain, observation, declaringType, self, arguments, failure);
+            steps.finished(observed, observation, site, durationSince(observed, start), null, null);
             return result;
         } catch (Throwable fallbackFailure) {
-            observer.invocationFinished(observation, site, durationSince(start), fallbackFailure.getClass(), fallbackFailure);
+            steps.finished(observed, observation, site, durationSince(observed, start), fallbackFailure.getClass(),
+                    fallbackFailure);
             throw fallbackFailure;
         }
     }
@@ -445,26 +326,16 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {
         Call call = (Call) invocation;
-        SiteChain chain = call.site;
-        Object observation = call.observation;
-        long start = call.invocationStartNanos;
-        call.stack.pop(call);
-        observer.invocationDetached(observation);
-        return new AsyncInvocation(async, chain, declaringType, self, arguments, observation, start).start();
+        Call detached = call.detach();
+        CallStack stack = call.stack;
+        stack.pop(call);
+        observer.invocationDetached(detached.observation);
+        return new AsyncInvocation(async, detached, declaringType, self, arguments, stack.enclosingDeadline(),
+                stack.enclosingTimeoutSite()).start();
     }
 
-    private long durationSince(long start) {
-        return start == Long.MIN_VALUE ? -1 : clock.nanoTime() - start;
-    }
-
-    private static Object invokeFallback(SiblingMethod fallback, Class<?> declaringType, Object self, Object[] arguments,
-                                         Throwable failure, String site) throws Throwable {
-        try {
-            return fallback.invoke(declaringType, self, arguments, failure);
-        } catch (SiblingMethod.Unresolvable e) {
-            BulwarkLog.errorOnce("fallback " + site, e.getMessage() + "; the failure of " + site + " goes to the caller", e);
-            throw failure;
-        }
+    private long durationSince(boolean observed, long start) {
+        return observed ? clock.nanoTime() - start : -1;
     }
 
     @Override
@@ -485,21 +356,12 @@ public final class ChainDispatcher extends Dispatcher {
 
     /** Gives back whatever a broken invocation holds, so a fault of ours never leaks a permit or an interrupt. */
     private void abandon(Call call) {
-        SiteChain chain = call.site;
         try {
-            if (chain != null && call.holdsBulkhead) {
-                call.holdsBulkhead = false;
-                chain.bulkhead.release();
-            }
             if (call.timed) {
                 call.timed = false;
                 call.stack.deadlines(watchdog).exit();
             }
-            if (chain != null && call.breakerPermit != Call.NO_PERMIT) {
-                chain.breaker.releasePermission(call.breakerPermit);
-                call.breakerPermit = Call.NO_PERMIT;
-            }
-            observer.invocationAbandoned(call.observation);
+            steps.abandoned(call);
         } finally {
             call.stack.pop(call);
         }

@@ -18,10 +18,12 @@ import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 
 /**
- * The policies of one call site, in SPEC order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
+ * The policies of one call site, in chain order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
  * Bulkhead. Absent policies are null, so the hot path pays only for what the method declares.
  */
 final class SiteChain {
+    /** The call-site id the woven code carries. */
+    final int id;
     final String name;
     final FallbackSpec fallbackSpec;
     final SiblingMethod fallback;
@@ -54,7 +56,8 @@ final class SiteChain {
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
-    SiteChain(SiteDefinition definition, PolicyRegistry registry) {
+    SiteChain(int id, SiteDefinition definition, PolicyRegistry registry) {
+        this.id = id;
         SitePolicies policies = definition.policies();
         this.name = policies.ownName();
         // A reload may drop the fallback policy of a site woven with a fallback method.

@@ -1,0 +1,261 @@
+package dev.bulwark.agent.chain;
+
+import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.runtime.BulwarkLog;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Each policy's part in an invocation, written once for every driver: admission outermost first (breaker,
+ * rate limiter, bulkhead), completion innermost first (bulkhead, timeout, breaker), the retry decision and the
+ * fallback decision. The drivers differ only in how they wait and how a deadline reaches the body: the
+ * synchronous {@link ChainDispatcher} parks its thread and lets the watchdog interrupt it; {@link AsyncInvocation}
+ * schedules the wait and completes its stage from a timer. Everything a policy decides is decided here.
+ *
+ * <p>Every method works on the invocation's {@link Call} and is small, so that the JIT inlines the synchronous
+ * driver's whole admission into the woven method.
+ */
+final class PolicySteps {
+    static final DoubleSupplier RANDOM = () -> ThreadLocalRandom.current().nextDouble();
+    /** What {@link #nextAttemptDelay} returns when the loop ends; the call's {@code loopOutcome} says how. */
+    static final long NO_RETRY = -1L;
+
+    private final PolicyRegistry registry;
+    private final CallObserver observer;
+
+    PolicySteps(PolicyRegistry registry, CallObserver observer) {
+        this.registry = registry;
+        this.observer = observer;
+    }
+
+    /** Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. */
+    boolean admitBreaker(Call call) {
+        CircuitBreaker breaker = call.site.breaker;
+        if (!call.site.breakerExposed) {
+            call.site.breakerExposed = true;
+            registry.exposeOverJmx(breaker);
+        }
+        call.breakerStartNanos = breaker.nanoTime();
+        call.breakerPermit = breaker.tryAcquirePermission(call.breakerStartNanos);
+        if (call.breakerPermit >= 0) {
+            return true;
+        }
+        call.breakerPermit = Call.NO_PERMIT;
+        reject(call, ChainRejection.CIRCUIT_OPEN, breaker.name());
+        return false;
+    }
+
+    /**
+     * Reserves the attempt's rate permit: 0 when it is good now, how long to wait for it, or negative when the
+     * limiter refuses (the driver then reports the refusal through {@link #rateDecided}).
+     */
+    long reserveRate(Call call, long now) {
+        SiteChain chain = call.site;
+        return chain.keyedLimiter != null
+                ? chain.keyedLimiter.reserve(call.rateKey, now, chain.limiterSpec.maxWaitNanos())
+                : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
+    }
+
+    /** Whether the attempt got its rate permit (a wait interrupted counts as refused); a refusal rejects it. */
+    boolean rateDecided(Call call, boolean permitted) {
+        SiteChain chain = call.site;
+        if (call.observed) {
+            observer.rateLimiter(chain.limiterSpec.name(), permitted);
+        }
+        if (!permitted) {
+            rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name());
+        }
+        return permitted;
+    }
+
+    /** Takes a slot of the semaphore bulkhead if one is free now. */
+    boolean tryBulkhead(Call call) {
+        if (call.site.bulkhead.tryAcquire()) {
+            call.holdsBulkhead = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * How long, from {@code now}, the attempt may wait for a bulkhead slot: the bulkhead's {@code maxWait}, but
+     * never past the attempt's deadline, since a timeout bounds everything inside it.
+     */
+    long bulkheadWaitNanos(Call call, long now) {
+        long maxWait = call.site.bulkheadSpec.maxWaitNanos();
+        return call.timed ? Math.min(maxWait, Math.max(0L, call.deadlineNanos - now)) : maxWait;
+    }
+
+    /**
+     * Whether the attempt got its slot; when not, it is rejected by its timeout if that ran out while it waited,
+     * otherwise by the bulkhead.
+     */
+    void bulkheadDecided(Call call, boolean permitted, boolean timedOut) {
+        SiteChain chain = call.site;
+        if (call.observed) {
+            observer.bulkhead(chain.bulkheadSpec.name(), permitted);
+        }
+        if (permitted) {
+            return;
+        }
+        if (timedOut) {
+            observer.timeout(call.observation, chain.name, true);
+            rejectInside(call, ChainRejection.TIMED_OUT, chain.name);
+        } else {
+            rejectInside(call, ChainRejection.BULKHEAD_FULL, chain.bulkheadSpec.name());
+        }
+    }
+
+    /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
+    void rejectInside(Call call, ChainRejection rejection, String policy) {
+        if (call.breakerPermit != Call.NO_PERMIT) {
+            CircuitBreaker breaker = call.site.breaker;
+            breaker.onComplete(call.breakerPermit, rejection.type, 0, breaker.nanoTime());
+            call.breakerPermit = Call.NO_PERMIT;
+        }
+        reject(call, rejection, policy);
+    }
+
+    private void reject(Call call, ChainRejection rejection, String policy) {
+        call.skipBody = true;
+        call.rejection = rejection.kind;
+        call.rejectingPolicy = policy;
+        observer.rejected(call.observation, policy, rejection.observed);
+    }
+
+    /**
+     * Ends an attempt that ran its body, innermost first: gives back its bulkhead slot, reports its timeout (when
+     * {@code timed}) and records its outcome with the breaker. Returns the kind bits of the timeout when the
+     * attempt ran past its deadline, else 0.
+     *
+     * @param failure the attempt's exception type, or null; a timeout replaces it
+     */
+    int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
+        SiteChain chain = call.site;
+        if (call.holdsBulkhead) {
+            call.holdsBulkhead = false;
+            chain.bulkhead.release();
+        }
+        int rejection = 0;
+        if (timed) {
+            if (call.observed) {
+                observer.timeout(call.observation, chain.name, timedOut);
+            }
+            if (timedOut) {
+                rejection = BulwarkBridge.TIMED_OUT;
+                call.rejectingPolicy = chain.name;
+                observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
+            }
+        }
+        if (call.breakerPermit != Call.NO_PERMIT) {
+            Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type : failure;
+            long end = chain.breaker.nanoTime();
+            chain.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
+            call.breakerPermit = Call.NO_PERMIT;
+        }
+        return rejection;
+    }
+
+    /** Gives back whatever an invocation broken by a fault of ours holds (its timeout frame is the driver's). */
+    void releaseAll(Call call) {
+        SiteChain chain = call.site;
+        if (chain == null) {
+            return;
+        }
+        if (call.holdsBulkhead) {
+            call.holdsBulkhead = false;
+            chain.bulkhead.release();
+        }
+        if (call.breakerPermit != Call.NO_PERMIT) {
+            chain.breaker.releasePermission(call.breakerPermit);
+            call.breakerPermit = Call.NO_PERMIT;
+        }
+    }
+
+    /** A fault of ours ended the invocation early: it gives back what it holds, and telemetry closes it. */
+    void abandoned(Call call) {
+        releaseAll(call);
+        observer.invocationAbandoned(call.observation);
+    }
+
+    /** A successful attempt ends the retry loop. */
+    void succeeded(Call call) {
+        SiteChain chain = call.site;
+        if (chain.retry != null && call.observed) {
+            observer.retryFinished(chain.retry.spec().name(), chain.retryVerdict(null, false, call.attempt));
+        }
+    }
+
+    /**
+     * After an attempt that ended with {@code failure} (its exception type, or a rejection's): the delay before
+     * the next attempt, which then starts with the attempt number advanced; or {@link #NO_RETRY} with the call's
+     * {@code loopOutcome} set. A next attempt must start before the retry's {@code maxDuration} and before
+     * {@code enclosingDeadline} run out.
+     *
+     * @param rejection the kind bits of the attempt's rejection, 0 when its body ran
+     */
+    long nextAttemptDelay(Call call, Class<? extends Throwable> failure, int rejection, long now, long enclosingDeadline) {
+        SiteChain chain = call.site;
+        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
+        if (verdict != null) {
+            call.loopOutcome = verdict;
+            return NO_RETRY;
+        }
+        long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
+        if (!chain.retry.nextAttemptFits(delay, now, call.invocationStartNanos, enclosingDeadline)) {
+            call.loopOutcome = CallObserver.RetryOutcome.EXHAUSTED;
+            return NO_RETRY;
+        }
+        call.previousDelayNanos = delay;
+        return delay;
+    }
+
+    /** The next attempt starts now. */
+    void retrying(Call call) {
+        call.attempt++;
+        observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
+    }
+
+    /** The retry loop ended, as {@code outcome} says (ignored for a site without retry). */
+    void retryFinished(Call call, CallObserver.RetryOutcome outcome) {
+        SiteChain chain = call.site;
+        if (chain.retry != null) {
+            observer.retryFinished(chain.retry.spec().name(), outcome);
+        }
+    }
+
+    /** Whether the site's fallback takes a failure of this type. */
+    boolean fallbackApplies(Call call, Class<? extends Throwable> failure) {
+        return failure != null && call.site.fallbackApplies(failure);
+    }
+
+    /**
+     * Runs the site's fallback method for {@code failure}; its result or exception is the caller's. A fallback
+     * method that cannot be called is reported once, and the failure goes to the caller.
+     */
+    Object invokeFallback(SiteChain chain, Object observation, Class<?> declaringType, Object self, Object[] arguments,
+                          Throwable failure) throws Throwable {
+        observer.fallback(observation, chain.name);
+        try {
+            return chain.fallback.invoke(declaringType, self, arguments, failure);
+        } catch (SiblingMethod.Unresolvable e) {
+            BulwarkLog.errorOnce("fallback " + chain.name, e.getMessage() + "; the failure of " + chain.name
+                    + " goes to the caller", e);
+            throw failure;
+        }
+    }
+
+    /**
+     * The invocation ends; {@code durationNanos} is negative when it was not timed. Told only of an invocation
+     * the observer recorded from its start (the call's frame may be reused by then, so the caller passes what it
+     * needs of it).
+     */
+    void finished(boolean observed, Object observation, String site, long durationNanos,
+                  Class<? extends Throwable> failure, Throwable thrown) {
+        if (observed) {
+            observer.invocationFinished(observation, site, durationNanos, failure, thrown);
+        }
+    }
+}
