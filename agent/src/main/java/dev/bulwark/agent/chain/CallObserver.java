@@ -20,7 +20,7 @@ public interface CallObserver {
      */
     Object NOT_RECORDING = new Object();
 
-    /** How a retry loop ended, SPEC §6 {@code bulwark.retry.calls}. */
+    /** How a retry loop ended: the {@code outcome} of the {@code bulwark.retry.calls} metric (docs/telemetry.md). */
     enum RetryOutcome {
         SUCCESS("success"), SUCCESS_AFTER_RETRY("success_after_retry"), FAILURE("failure"), EXHAUSTED("exhausted"),
         ABORTED("aborted");

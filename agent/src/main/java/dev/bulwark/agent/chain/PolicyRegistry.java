@@ -41,7 +41,7 @@ public final class PolicyRegistry {
     private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /**
      * Registers breakers' MBeans, in order, off the calling thread: the first registration starts the platform
-     * MBean server, which took 100-180 ms inside a woven method's first call, and each one ~0.4 ms after that.
+     * MBean server, which is slow enough to delay a woven method's first call noticeably (docs/benchmark-history.md).
      */
     private final Executor jmx;
     private volatile int epoch;

@@ -44,6 +44,21 @@ final class ChainFixture {
 
     /** A new site with the policies of {@code blocks}, e.g. {@code "retry { max-attempts = 3 }"}. */
     int site(String... blocks) {
+        return site(null, null, blocks);
+    }
+
+    /**
+     * A new site whose method returns a CompletionStage: {@code body}, a static no-argument method of
+     * {@code declaringType}, is what the runtime re-invokes; {@code fallback}, when not null, a static method of
+     * it taking the failure.
+     */
+    int asyncSite(Class<?> declaringType, String body, String fallback, String... blocks) {
+        SiblingMethod fallbackMethod = fallback == null ? null
+                : new SiblingMethod(fallback, java.util.List.of(), Throwable.class.getName(), true);
+        return site(new SiblingMethod(body, java.util.List.of(), null, true), fallbackMethod, blocks);
+    }
+
+    private int site(SiblingMethod asyncBody, SiblingMethod fallback, String... blocks) {
         BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), new Properties(),
                 Map.of(), problem -> {
                     throw new AssertionError(problem.toString());
@@ -59,6 +74,6 @@ final class ChainFixture {
         }
         String method = "call" + ++sitesMade;
         return sites.register(ChainFixture.class.getClassLoader(), "Example#" + method,
-                new SiteDefinition(config.resolve("Example", method, declared), null, null, Map.of(), 1));
+                new SiteDefinition(config.resolve("Example", method, declared), fallback, asyncBody, Map.of(), 0));
     }
 }
