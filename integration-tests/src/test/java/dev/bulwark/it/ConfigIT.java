@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** SPEC §2 and §5 through the agent: config sources, instrument entries, overrides, bad input, hot reload. */
+/** Configuration through the agent: config sources, instrument entries, overrides, bad input, hot reload. */
 class ConfigIT {
     private static final long STDERR_WAIT_SECONDS = 60;
 

@@ -22,7 +22,7 @@ class DashboardIT {
     private static final Pattern SELECTED_METRIC = Pattern.compile("\\b(bulwark_[a-z_]+)\\{");
     private static final Set<String> LABELS = Set.of("bulwark_name", "bulwark_outcome", "bulwark_state", "bulwark_from",
             "bulwark_to");
-    /** The Prometheus family of each instrument of SPEC §6. */
+    /** The Prometheus family of each instrument Bulwark records (docs/telemetry.md). */
     private static final Set<String> EVERY_INSTRUMENT = Set.of("bulwark_circuit_breaker_calls_total",
             "bulwark_circuit_breaker_state", "bulwark_circuit_breaker_transitions_total", "bulwark_retry_calls_total",
             "bulwark_retry_attempts_total", "bulwark_bulkhead_calls_total", "bulwark_bulkhead_active",

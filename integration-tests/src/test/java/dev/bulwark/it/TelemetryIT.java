@@ -17,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SPEC §6 from outside: Bulwark's metrics and spans reach the SDK the application registers, the
- * OpenTelemetry Java agent's SDK (attached before or after Bulwark, with or without an application API), and
- * nothing at all when neither exists.
+ * Telemetry (docs/telemetry.md) from outside: Bulwark's metrics and spans reach the SDK the application
+ * registers, the OpenTelemetry Java agent's SDK (attached before or after Bulwark, with or without an application
+ * API), and nothing at all when neither exists.
  */
 class TelemetryIT {
     private static final String SITE = "dev.bulwark.it.app.telemetry.Workload#";

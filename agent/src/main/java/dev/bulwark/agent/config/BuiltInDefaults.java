@@ -5,9 +5,9 @@ import java.util.Properties;
 
 /**
  * What the agent needs to know of its config at start-up, when the user gives none: then the config is the
- * agent's {@code reference.conf} alone, and the agent can start before Typesafe Config has read it (~90 ms on a
- * cold JVM, most of the agent's own start-up), reading it on another thread meanwhile. {@code BuiltInDefaultsTest}
- * holds these values to what {@code reference.conf} says.
+ * agent's {@code reference.conf} alone, and the agent can start before Typesafe Config has read it (most of the
+ * agent's own start-up on a cold JVM; docs/benchmark-history.md), reading it on another thread meanwhile.
+ * {@code BuiltInDefaultsTest} holds these values to what {@code reference.conf} says.
  */
 public final class BuiltInDefaults {
     /** How the start-up line names a config that is the built-in defaults alone. */

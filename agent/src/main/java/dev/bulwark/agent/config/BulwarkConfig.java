@@ -20,9 +20,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Bulwark's configuration (SPEC §2 and §5), validated as a whole when it is loaded: every problem is reported
- * once, with its key and origin, and the block it was written in is set aside, so that policy falls back to
- * its defaults. Problems only an annotation can cause are reported when its class is woven.
+ * Bulwark's configuration (sources and keys in docs/configuration.md), validated as a whole when it is loaded:
+ * every problem is reported once, with its key and origin, and the block it was written in is set aside, so
+ * that policy falls back to its defaults. Problems only an annotation can cause are reported when its class is
+ * woven.
  */
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -174,9 +175,9 @@ public final class BulwarkConfig {
 
     /**
      * Resolves the policies of one method from its declared blocks (annotations or an {@code instrument}
-     * entry), with the precedence of SPEC §5: {@code methods} entry, declared values, {@code policies} entry
-     * of the same name, {@code defaults}, built-in defaults. A declared block with a bad value is reported and
-     * set aside.
+     * entry), with the precedence of docs/configuration.md: {@code methods} entry, declared values,
+     * {@code policies} entry of the same name, {@code defaults}, built-in defaults. A declared block with a bad
+     * value is reported and set aside.
      */
     public SitePolicies resolve(String className, String methodName, Map<PolicyKind, Config> declared) {
         String ownName = className + "#" + methodName;

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Reads the three sources of SPEC §2 and layers them, later wins: the agent's {@code reference.conf}, the
+ * Reads the three config sources and layers them, later wins: the agent's {@code reference.conf}, the
  * user's file (agent argument {@code config=}, else {@code -Dbulwark.config}, else {@code BULWARK_CONFIG}), then
  * {@code -Dbulwark.*} system properties. Never {@code ConfigFactory.load()}, which would read the application's
  * own {@code application.conf} through the context class loader.

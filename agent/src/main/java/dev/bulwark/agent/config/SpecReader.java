@@ -159,7 +159,7 @@ final class SpecReader {
                 .build();
     }
 
-    /** SPEC §4: a timeout inside the breaker always counts as a failure, whatever else record-on names. */
+    /** A timeout inside the breaker always counts as a failure, whatever else record-on names. */
     private static ExceptionMatcher withTimeouts(ExceptionMatcher recordOn) {
         List<String> names = new java.util.ArrayList<>(recordOn.typeNames());
         if (!names.contains(TIMEOUT_EXCEPTION)) {

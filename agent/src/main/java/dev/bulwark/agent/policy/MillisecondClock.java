@@ -5,11 +5,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@link System#nanoTime()} as last read by a daemon thread that reads it once per tick: reading this clock is
- * one volatile load instead of a clock read that costs tens of nanoseconds on virtual machines, paid twice on
- * every protected call. Policies whose time scales are milliseconds and up (a breaker's slow-call threshold,
- * its wait in OPEN, its one-second buckets) use it; a timeout of a second or more counts its deadline from it,
- * and a shorter one uses it to clear an attempt that ended far from its deadline. Rate limiters read the exact
- * clock.
+ * one volatile load instead of an exact clock read, which on virtual machines costs more than the rest of a
+ * protected call (benchmarks/README.md, {@code ref_nanoTime}) and would be paid twice on every one. Policies
+ * whose time scales are milliseconds and up (a breaker's slow-call threshold, its wait in OPEN, its one-second
+ * buckets) use it; a timeout of a second or more counts its deadline from it, and a shorter one uses it to
+ * clear an attempt that ended far from its deadline. Rate limiters read the exact clock.
  *
  * <p>The value never decreases, is always even (so a deadline counted from it can be told apart, see the
  * timeout package), and trails the exact clock by about a tick, more while the ticking thread is not

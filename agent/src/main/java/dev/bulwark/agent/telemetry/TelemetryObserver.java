@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * that its context class loader counts. While only a no-op is there, a daemon thread looks again (every second
  * for a minute, then every ten seconds) with that first caller's context class loader, held weakly. Not the
  * next protected call: a branch its compiled code took for the first time every second made the JIT throw that
- * code away and compile it again, sometimes a third slower.
+ * code away and compile it again, sometimes slower for good (docs/benchmark-history.md).
  */
 public final class TelemetryObserver implements CallObserver, CircuitBreakerListener {
     private static final long FAST_LOOKUPS = 60;

@@ -4,7 +4,7 @@ import dev.bulwark.agent.chain.PolicyRegistry;
 
 /** What a recorder needs to know, handed across the bridge loader boundary in one piece. */
 public final class TelemetrySettings {
-    /** The instrumentation scope of every meter and tracer, SPEC §6. */
+    /** The instrumentation scope of every meter and tracer (docs/telemetry.md). */
     public static final String SCOPE = "dev.bulwark";
 
     private final boolean metrics;

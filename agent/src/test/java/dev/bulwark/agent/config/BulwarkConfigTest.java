@@ -17,7 +17,7 @@ import static dev.bulwark.agent.config.ConfigFixture.declared;
 import static dev.bulwark.agent.config.ConfigFixture.none;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Sources and precedence of SPEC §2 and §5, with a config that has no problems. */
+/** Config sources and precedence (docs/configuration.md), with a config that has no problems. */
 class BulwarkConfigTest {
     @TempDir
     Path dir;

@@ -14,8 +14,9 @@ import static dev.bulwark.agent.config.ConfigFixture.declared;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SPEC §4 and issue 6 item 4: each kind of bad input gives one problem naming the key, the file and line, and
- * what was expected; the block it is in is set aside, so that policy falls back to its defaults.
+ * Bad config input (docs/configuration.md, "Errors"; issue 6 item 4): each kind gives one problem naming the
+ * key, the file and line, and what was expected; the block it is in is set aside, so that policy falls back to
+ * its defaults.
  */
 class ConfigProblemsTest {
     @TempDir

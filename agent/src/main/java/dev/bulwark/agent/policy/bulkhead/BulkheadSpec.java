@@ -86,7 +86,7 @@ public final class BulkheadSpec {
                 + "}";
     }
 
-    /** Starts from the built-in defaults of SPEC §3. */
+    /** Starts from the built-in defaults, those of reference.conf. */
     public static final class Builder {
         private String name = "";
         private int maxConcurrent = 25;

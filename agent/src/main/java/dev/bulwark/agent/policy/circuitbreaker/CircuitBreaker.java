@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The circuit breaker of SPEC §4 as a lock-free state machine.
+ * The circuit breaker (CLOSED, OPEN, HALF_OPEN; docs/annotations.md) as a lock-free state machine.
  *
  * <p>The whole state is one {@link AtomicReference} to the current {@link Phase}; a
  * transition is one CAS from the phase a thread saw to a new phase, so exactly one thread wins it and
@@ -35,7 +35,7 @@ public final class CircuitBreaker {
     private final AtomicReference<Phase> phase;
     private final LongAdder notPermittedCalls = new LongAdder();
 
-    /** @throws IllegalArgumentException when a spec value is outside what SPEC §3 allows */
+    /** @throws IllegalArgumentException when a spec value is outside its range in docs/configuration.md */
     public CircuitBreaker(CircuitBreakerSpec spec, NanoClock clock, CircuitBreakerListener listener) {
         CircuitBreakerSpecCheck.validate(spec);
         this.spec = spec;

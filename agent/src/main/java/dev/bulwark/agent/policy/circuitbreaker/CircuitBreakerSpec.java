@@ -154,7 +154,7 @@ public final class CircuitBreakerSpec {
                 + "}";
     }
 
-    /** Starts from the built-in defaults of SPEC §3. */
+    /** Starts from the built-in defaults, those of reference.conf. */
     public static final class Builder {
         private String name = "";
         private int failureRateThreshold = 50;

@@ -1,6 +1,6 @@
 package dev.bulwark.agent.policy.circuitbreaker;
 
-/** The three states of SPEC §4; a forced open is reported as {@link #OPEN}. */
+/** The three states of a circuit breaker; a forced open is reported as {@link #OPEN}. */
 public enum CircuitState {
     CLOSED, OPEN, HALF_OPEN
 }

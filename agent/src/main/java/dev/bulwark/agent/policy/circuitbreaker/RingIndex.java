@@ -4,7 +4,7 @@ import java.math.BigInteger;
 
 /**
  * {@code sequence % size} for one fixed ring size, without a divide instruction: a 64-bit divide was the
- * costliest single step of recording an outcome in a COUNT window (~3.5 ns of ~31 on the benchmark machine).
+ * costliest single step of recording an outcome in a COUNT window (docs/benchmark-history.md).
  * A size that is a power of two is a mask; any other size multiplies by a rounded-up reciprocal, exact for
  * every sequence below {@code 2^}{@value #SEQUENCE_BITS} (Granlund and Montgomery, "Division by Invariant
  * Integers using Multiplication", 1994, theorem 4.2: with {@code 2^l >= size} and an exponent

@@ -1,7 +1,7 @@
 package dev.bulwark.agent.policy.circuitbreaker;
 
 /**
- * The rate rule of SPEC §4: enough calls, and a failure or slow-call rate at or above its threshold.
+ * The rate rule that opens a breaker: enough calls, and a failure or slow-call rate at or above its threshold.
  * Compared in integers ({@code failed * 100 >= threshold * calls}) so "exactly the threshold" is exact.
  */
 final class TripCondition {

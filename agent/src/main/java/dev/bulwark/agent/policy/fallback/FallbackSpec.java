@@ -68,7 +68,7 @@ public final class FallbackSpec {
                 + "}";
     }
 
-    /** Starts from the built-in defaults of SPEC §3. */
+    /** Starts from the built-in defaults, those of reference.conf. */
     public static final class Builder {
         private String method = "";
         private ExceptionMatcher applyOn = ExceptionMatcher.of("java.lang.Throwable");

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * room is used, arriving new keys trigger a sweep (at most one started per quarter period, at
  * least a millisecond apart) that drops every idle limiter, one back at full capacity and so indistinguishable
  * from a fresh one. A new key that still finds no room is rejected: serving it from some shared or reset limiter
- * could grant that key more than its rate, and the spec forbids that more firmly than it asks for availability.
+ * could grant that key more than its rate, and a limiter promises its bound more firmly than availability.
  *
  * <p>Two races are closed. A caller may still hold a limiter the sweep drops; dropping retires the limiter in the
  * same atomic step its grants use, and a retired limiter sends the caller back to the map (see {@link Retirable}).

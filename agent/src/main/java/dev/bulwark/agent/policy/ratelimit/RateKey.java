@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which value of a call's arguments selects its limiter (SPEC §3 {@code key}): {@code "#N"} is argument N
+ * Which value of a call's arguments selects its limiter (the rate limiter's {@code key}): {@code "#N"} is argument N
  * (0-based), {@code "#N.getter"} the result of a no-argument method of it, found under that name, else as a bean
  * property ({@code getX}, {@code isX}). The method is resolved once per argument class, so a call pays one
  * {@link ClassValue} look-up and a method handle invocation, not a reflective search.

@@ -106,7 +106,7 @@ public final class RateLimiterSpec {
                 + "}";
     }
 
-    /** Starts from the built-in defaults of SPEC §3. */
+    /** Starts from the built-in defaults, those of reference.conf. */
     public static final class Builder {
         private String name = "";
         private int permits = 100;

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * earlier than grant {@code n - permits} plus one period, and no earlier than grant {@code n - 1}, so grant times
  * never decrease and any window of length {@code period} holds at most {@code permits} grants - exactly, not
  * approximately. (A two-bucket weighted counter is cheaper in memory but estimates the previous window's share
- * and can over-grant near a boundary; the spec forbids that.) The price is two longs per permit.
+ * and can over-grant near a boundary, which this algorithm promises never to do.) The price is two longs per permit.
  *
  * <p>Grants are claimed with one CAS on the grant counter; the winner then publishes its time in its slot,
  * stamped with the grant number, the way bounded MPMC queues publish elements. A caller that needs a time not yet

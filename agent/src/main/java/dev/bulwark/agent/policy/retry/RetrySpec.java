@@ -134,7 +134,7 @@ public final class RetrySpec {
                 + "}";
     }
 
-    /** Starts from the built-in defaults of SPEC §3. */
+    /** Starts from the built-in defaults, those of reference.conf. */
     public static final class Builder {
         private String name = "";
         private int maxAttempts = 3;

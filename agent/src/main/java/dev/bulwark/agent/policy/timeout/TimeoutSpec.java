@@ -58,7 +58,7 @@ public final class TimeoutSpec {
                 + "}";
     }
 
-    /** Starts from the built-in defaults of SPEC §3. */
+    /** Starts from the built-in defaults, those of reference.conf. */
     public static final class Builder {
         private long timeoutNanos = 1_000_000_000L;
         private boolean interrupt = true;

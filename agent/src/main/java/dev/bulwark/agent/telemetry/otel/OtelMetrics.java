@@ -16,7 +16,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** The instruments of SPEC §6, created once per OpenTelemetry instance, with their attributes cached per name. */
+/**
+ * Bulwark's metric instruments (docs/telemetry.md), created once per OpenTelemetry instance, with their attributes
+ * cached per name.
+ */
 final class OtelMetrics {
     static final AttributeKey<String> NAME = AttributeKey.stringKey("bulwark.name");
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("bulwark.outcome");

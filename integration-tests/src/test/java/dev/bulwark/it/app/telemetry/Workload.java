@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Protected methods that make every instrument of SPEC §6 record at least once. It references no
+ * Protected methods that make every instrument of docs/telemetry.md record at least once. It references no
  * OpenTelemetry type, so it also runs in a JVM whose application has no opentelemetry-api.
  */
 public final class Workload {
