@@ -28,18 +28,31 @@ final class AsyncRuntime {
     final NanoClock clock;
     final PolicySteps steps;
     private final ThreadLocal<CallStack> stacks;
-    private final int threads;
+    private int threads = DEFAULT_THREADS;
     private volatile ScheduledThreadPoolExecutor timer;
     private volatile ThreadPoolExecutor executor;
 
-    AsyncRuntime(NanoClock clock, PolicySteps steps, ThreadLocal<CallStack> stacks, int threads) {
-        if (threads < 1) {
-            throw new IllegalArgumentException("asynchronous threads must be at least 1, was " + threads);
-        }
+    AsyncRuntime(NanoClock clock, PolicySteps steps, ThreadLocal<CallStack> stacks) {
         this.clock = clock;
         this.steps = steps;
         this.stacks = stacks;
-        this.threads = threads;
+    }
+
+    /** The executor's size from now on; 0 for {@link #DEFAULT_THREADS}. */
+    synchronized void threads(int count) {
+        threads = count > 0 ? count : DEFAULT_THREADS;
+        ThreadPoolExecutor current = executor;
+        if (current == null) {
+            return;
+        }
+        // The core size may never exceed the maximum, so the order depends on the direction.
+        if (threads >= current.getMaximumPoolSize()) {
+            current.setMaximumPoolSize(threads);
+            current.setCorePoolSize(threads);
+        } else {
+            current.setCorePoolSize(threads);
+            current.setMaximumPoolSize(threads);
+        }
     }
 
     /** Runs {@code task} on the executor after {@code delayNanos}. */

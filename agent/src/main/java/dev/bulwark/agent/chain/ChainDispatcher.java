@@ -47,12 +47,6 @@ public final class ChainDispatcher extends Dispatcher {
      */
     public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, NanoClock millisecondClock,
                            Watchdog watchdog, CallObserver observer) {
-        this(sites, registry, clock, millisecondClock, watchdog, observer, AsyncRuntime.DEFAULT_THREADS);
-    }
-
-    /** @param asyncThreads how many threads at most run the asynchronous invocations' continuations */
-    public ChainDispatcher(CallSites sites, PolicyRegistry registry, NanoClock clock, NanoClock millisecondClock,
-                           Watchdog watchdog, CallObserver observer, int asyncThreads) {
         this.sites = sites;
         this.clock = clock;
         this.millisecondClock = millisecondClock;
@@ -60,7 +54,15 @@ public final class ChainDispatcher extends Dispatcher {
         this.deadlineClock = registry.deadlineClock();
         this.observer = observer;
         this.steps = new PolicySteps(registry, observer);
-        this.async = new AsyncRuntime(clock, steps, stacks, asyncThreads);
+        this.async = new AsyncRuntime(clock, steps, stacks);
+    }
+
+    /**
+     * How many threads at most run asynchronous invocations' retried bodies, fallbacks and completions; 0 for the
+     * default. Takes effect for an executor not yet started, and resizes a running one.
+     */
+    public void asyncThreads(int threads) {
+        async.threads(threads);
     }
 
     @Override

@@ -28,8 +28,11 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report");
+            "reload-interval", "unmatched-instrument-report", "async");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
+    private static final Set<String> ASYNC_KEYS = Set.of("threads");
+    /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
+    private static final int MAX_ASYNC_THREADS = 10_000;
 
     private final Config root;
     private final ConfigSources sources;
@@ -39,6 +42,7 @@ public final class BulwarkConfig {
     private final boolean spansEnabled;
     private final long reloadIntervalNanos;
     private final long unmatchedReportNanos;
+    private final int asyncThreads;
     private final Map<PolicyKind, Config> defaults;
     private final Map<String, Map<PolicyKind, Config>> policies;
     private final Map<String, Map<PolicyKind, Config>> methods;
@@ -60,6 +64,10 @@ public final class BulwarkConfig {
         this.metricsEnabled = otel.bool("metrics", true);
         this.spansEnabled = otel.bool("spans", true);
         otel.problems().forEach(problems);
+        BlockReader async = new BlockReader(object("async"), ConfigSources.ROOT + ".async");
+        async.rejectUnknownKeys(ASYNC_KEYS);
+        this.asyncThreads = async.integer("threads", 0, MAX_ASYNC_THREADS, 0);
+        async.problems().forEach(problems);
         this.defaults = readDefaults();
         this.policies = readEntries("policies");
         this.methods = readEntries("methods");
@@ -109,6 +117,14 @@ public final class BulwarkConfig {
     /** How long after start (or a reload) an {@code instrument} entry that matched nothing is reported; 0 never. */
     public long unmatchedReportNanos() {
         return unmatchedReportNanos;
+    }
+
+    /**
+     * How many threads at most run asynchronous invocations' retried bodies, fallbacks and completions; 0 lets
+     * the agent choose from the number of processors.
+     */
+    public int asyncThreads() {
+        return asyncThreads;
     }
 
     public List<InstrumentRule> instrumentRules() {

@@ -69,11 +69,15 @@ public final class AgentInstaller {
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
         OperatorRegistry.install(registry);
-        BulwarkBridge.install(new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
-                new Watchdog(NanoClock.SYSTEM, deadlineClock), observer));
+        ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
+                new Watchdog(NanoClock.SYSTEM, deadlineClock), observer);
+        BulwarkBridge.install(dispatcher);
         Weaver weaver = new Weaver(config, sites);
         weaver.install(instrumentation, attached);
-        config.thenAccept(initial -> ConfigWatcher.start(initial, loader, weaver));
+        config.thenAccept(initial -> {
+            dispatcher.asyncThreads(initial.asyncThreads());
+            ConfigWatcher.start(initial, loader, weaver);
+        });
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + source);
     }

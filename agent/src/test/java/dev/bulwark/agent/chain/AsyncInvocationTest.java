@@ -88,6 +88,25 @@ class AsyncInvocationTest {
     }
 
     @Test
+    void theExecutorIsBoundedByTheConfiguredNumberOfThreads() throws Exception {
+        ChainDispatcher dispatcher = chains.dispatcher(CallObserver.NONE);
+        dispatcher.asyncThreads(1);
+        int site = chains.asyncSite(AsyncInvocationTest.class, "failing", "blockingFallback",
+                "fallback { method = blockingFallback }");
+
+        CompletableFuture<Object> first = call(dispatcher, site);
+        assertThat(fallbackStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        fallbackStarted = new CountDownLatch(1);
+        CompletableFuture<Object> second = call(dispatcher, site);
+        assertThat(fallbackStarted.await(300, TimeUnit.MILLISECONDS)).as("the one thread is busy").isFalse();
+
+        dispatcher.asyncThreads(2);
+        releaseFallback.countDown();
+        assertThat(first.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("fallback after down");
+        assertThat(second.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("fallback after down");
+    }
+
+    @Test
     void aTimeoutBoundsTheWaitForABulkheadSlot() throws Exception {
         ChainDispatcher dispatcher = chains.dispatcher(CallObserver.NONE);
         int site = chains.asyncSite(AsyncInvocationTest.class, "neverCompletes", null,

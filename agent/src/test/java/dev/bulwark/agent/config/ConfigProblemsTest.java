@@ -58,6 +58,16 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void theAsyncExecutorSizeIsReadAndANegativeOneIsReportedAndSetAside() {
+        assertThat(fixture.load("bulwark.async.threads = 3").asyncThreads()).isEqualTo(3);
+        assertThat(fixture.problems).isEmpty();
+
+        BulwarkConfig config = fixture.load("bulwark.async.threads = -2");
+        assertThat(fixture.problems).extracting(ConfigProblem::key).containsExactly("bulwark.async.threads");
+        assertThat(config.asyncThreads()).as("the default: chosen from the processors").isZero();
+    }
+
+    @Test
     void anUnknownTopLevelKeyAndAnUnknownOtelKey() {
         BulwarkConfig config = fixture.load(
                 "bulwark {",
