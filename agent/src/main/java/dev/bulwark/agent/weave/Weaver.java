@@ -12,7 +12,6 @@ import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -46,7 +45,7 @@ public final class Weaver {
     /** Made with Byte Buddy's side, before any class is woven; reading annotations takes Byte Buddy. */
     private volatile SitePlanner planner;
     /**
-     * Weaving holds the read side while it plans and registers a class's sites; a reload holds the write side
+     * Weaving holds the read side while it plans, weaves and defines a class's sites; a reload holds the write side
      * while it swaps the config and re-resolves every site, so no class is woven with the old config and then
      * missed by the reload. Read locks are re-entrant, so a class loaded while another is woven cannot block.
      */
@@ -148,9 +147,9 @@ public final class Weaver {
 
     /**
      * Runs {@code weaving} with the current config, under the read side of {@link #reloadLock}, so that a reload
-     * either sees the sites it registers or hands them the new config.
+     * either sees the sites it defines or hands them the new config.
      */
-    Map<String, Integer> underCurrentConfig(Function<BulwarkConfig, Map<String, Integer>> weaving) {
+    <T> T underCurrentConfig(Function<BulwarkConfig, T> weaving) {
         reloadLock.readLock().lock();
         try {
             BulwarkConfig current = config;

@@ -58,7 +58,8 @@ final class ChainFixture {
             }
         }
         String method = "call" + ++sitesMade;
-        return sites.register(ChainFixture.class.getClassLoader(), "Example#" + method,
-                new SiteDefinition(config.resolve("Example", method, declared), null, null, Map.of(), 1));
+        int site = sites.reserve(ChainFixture.class.getClassLoader(), "Example#" + method);
+        sites.define(site, new SiteDefinition(config.resolve("Example", method, declared), null, null, Map.of(), 1));
+        return site;
     }
 }
