@@ -44,7 +44,7 @@ final class ClassWeaving {
     }
 
     void planned(Map<String, PlannedSite> sites) {
-        planned = new LinkedHashMap<>(sites);
+        planned = sites;
     }
 
     /** Reserves the ids of the methods this attempt weaves: all planned ones but those left out. */
