@@ -28,37 +28,36 @@ public final class CallSites {
     }
 
     /**
-     * The site of {@code method} (its class's name, its name and descriptor) as defined by {@code loader}:
-     * a new id the first time, afterwards the same id, now with {@code definition}. A class is woven again
-     * when a reload changes what selects its methods, or when any agent retransforms it.
+     * The id of {@code method} (its class's name, its name and descriptor) as defined by {@code loader}: a new
+     * id the first time, afterwards the same, so that a class woven again keeps its methods' ids. A class is
+     * woven again when a reload changes what selects its methods, or when any agent retransforms it.
+     *
+     * <p>The id has no site until {@link #define}: a call through it runs unprotected, and a reload passes it
+     * by. The id of a method left out of its class's weaving (its code too large once woven, say) stays so:
+     * no call goes through it, and it holds no policy, so it shows in no metric or MBean.
      */
-    public synchronized int register(ClassLoader loader, String method, SiteDefinition definition) {
+    public synchronized int reserve(ClassLoader loader, String method) {
         Map<String, Integer> ids = loader == null ? bootstrapIds : idsByLoader.computeIfAbsent(loader, l -> new HashMap<>());
         Integer known = ids.get(method);
         if (known != null) {
-            SiteChain[] current = chains;
-            current[known] = new SiteChain(known, definition, registry);
-            definitions[known] = definition;
-            chains = current;
             return known;
         }
-        int site = add(definition);
-        ids.put(method, site);
-        return site;
-    }
-
-    private int add(SiteDefinition definition) {
-        SiteChain chain = new SiteChain(count, definition, registry);
         SiteChain[] current = chains;
         if (count == current.length) {
-            current = Arrays.copyOf(current, current.length * 2);
-            definitions = Arrays.copyOf(definitions, current.length);
+            chains = Arrays.copyOf(current, current.length * 2);
+            definitions = Arrays.copyOf(definitions, current.length * 2);
         }
-        current[count] = chain;
-        definitions[count] = definition;
+        ids.put(method, count);
+        return count++;
+    }
+
+    /** Gives the reserved id {@code site} its definition, in place of any it had. */
+    public synchronized void define(int site, SiteDefinition definition) {
+        SiteChain[] current = chains;
+        current[site] = new SiteChain(site, definition, registry);
+        definitions[site] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
-        return count++;
     }
 
     /**
@@ -74,7 +73,7 @@ public final class CallSites {
         SiteDefinition[] next = new SiteDefinition[count];
         int changed = 0;
         for (int site = 0; site < count; site++) {
-            next[site] = resolver.apply(definitions[site]);
+            next[site] = definitions[site] == null ? null : resolver.apply(definitions[site]);
             if (next[site] != definitions[site]) {
                 changed++;
             }
@@ -85,7 +84,7 @@ public final class CallSites {
         registry.beginReload();
         SiteChain[] rebuilt = new SiteChain[chains.length];
         for (int site = 0; site < count; site++) {
-            rebuilt[site] = new SiteChain(site, next[site], registry);
+            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry);
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;

@@ -73,7 +73,8 @@ final class ChainFixture {
             }
         }
         String method = "call" + ++sitesMade;
-        return sites.register(ChainFixture.class.getClassLoader(), "Example#" + method,
-                new SiteDefinition(config.resolve("Example", method, declared), fallback, asyncBody, Map.of(), 0));
+        int site = sites.reserve(ChainFixture.class.getClassLoader(), "Example#" + method);
+        sites.define(site, new SiteDefinition(config.resolve("Example", method, declared), fallback, asyncBody, Map.of(), 0));
+        return site;
     }
 }
