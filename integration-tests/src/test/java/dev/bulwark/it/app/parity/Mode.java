@@ -38,11 +38,7 @@ public enum Mode {
      */
     public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
         if (this == SYNC) {
-            try {
-                return "ok:" + sync.call();
-            } catch (Throwable failure) {
-                return failed(failure);
-            }
+            return outcomeOf(sync);
         }
         CompletionStage<?> stage;
         try {
@@ -51,6 +47,26 @@ public enum Mode {
             return "threw:" + describe(failure);
         }
         return outcome(stage);
+    }
+
+    /**
+     * Tells how a call ended that is synchronous in both modes, such as a protected method calling this mode's
+     * twin through {@link #join}.
+     */
+    public String outcomeOf(Callable<?> call) {
+        try {
+            return "ok:" + call.call();
+        } catch (Throwable failure) {
+            return failed(failure);
+        }
+    }
+
+    /**
+     * Calls this mode's twin from inside a synchronous method and waits for its value: {@code join}, which an
+     * interrupt does not end, so that only the stage itself decides when the wait is over.
+     */
+    public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async) throws Exception {
+        return this == SYNC ? sync.call() : async.call().toCompletableFuture().join();
     }
 
     /** Waits, boundedly, for a stage the scenario holds itself. */
