@@ -44,7 +44,7 @@ public enum Mode {
         try {
             stage = async.call();
         } catch (Throwable failure) {
-            return "threw:" + describe(failure);
+            return named("threw:" + describe(failure));
         }
         return outcome(stage);
     }
@@ -55,9 +55,9 @@ public enum Mode {
      */
     public String outcomeOf(Callable<?> call) {
         try {
-            return "ok:" + call.call();
+            return named("ok:" + call.call());
         } catch (Throwable failure) {
-            return failed(failure);
+            return named(failed(failure));
         }
     }
 
@@ -72,11 +72,11 @@ public enum Mode {
     /** Waits, boundedly, for a stage the scenario holds itself. */
     public String outcome(CompletionStage<?> stage) {
         try {
-            return "ok:" + stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return named("ok:" + stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS));
         } catch (TimeoutException e) {
             return "stuck:not completed in " + WAIT_SECONDS + "s";
         } catch (Throwable failure) {
-            return failed(failure);
+            return named(failed(failure));
         }
     }
 
@@ -135,7 +135,7 @@ public enum Mode {
         }
     }
 
-    private String failed(Throwable failure) {
+    private static String failed(Throwable failure) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
             cause = cause.getCause();
@@ -143,9 +143,15 @@ public enum Mode {
         return "failed:" + describe(cause);
     }
 
-    /** The async twin's policy names are its sync twin's plus {@code Async}: both modes expect the sync name. */
-    private String describe(Throwable failure) {
-        String text = failure.getClass().getSimpleName() + ":" + failure.getMessage();
-        return this == ASYNC ? text.replace("Async'", "'") : text;
+    private static String describe(Throwable failure) {
+        return failure.getClass().getSimpleName() + ":" + failure.getMessage();
+    }
+
+    /**
+     * The async twin's policy names, quoted in Bulwark's messages, are its sync twin's plus {@code Async}: both
+     * modes report the sync name, so that one expectation fits both.
+     */
+    private String named(String outcome) {
+        return this == ASYNC ? outcome.replace("Async'", "'") : outcome;
     }
 }
