@@ -150,6 +150,21 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void aDurationBelowItsBoundSaysTheBoundAsItIsWritten() {
+        fixture.load(
+                "bulwark.defaults {",
+                "  timeout { value = 0 }",
+                "  rate-limiter { period = 500us }",
+                "  retry { delay = -1s }",
+                "}");
+
+        assertThat(fixture.problems).as("%s", fixture.problems).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                file() + ": 2: 'bulwark.defaults.timeout.value' expected a duration greater than 0, found 0",
+                file() + ": 3: 'bulwark.defaults.rate-limiter.period' expected a duration of at least 1ms, found \"500us\"",
+                file() + ": 4: 'bulwark.defaults.retry.delay' expected a duration of 0 or more, found \"-1s\"");
+    }
+
+    @Test
     void aMissingFile() {
         fixture.agentArguments = "config=" + dir.resolve("absent.conf");
         BulwarkConfig config = fixture.load();
