@@ -1,8 +1,13 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
+
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.UnaryOperator;
 
@@ -37,9 +42,13 @@ public final class CallSites {
         Integer known = ids.get(method);
         if (known != null) {
             SiteChain[] current = chains;
+            SiteChain before = current[known];
             current[known] = new SiteChain(definition, registry);
             definitions[known] = definition;
             chains = current;
+            if (before.threadPool != null) {
+                retireUnusedThreadPools();
+            }
             return known;
         }
         int site = add(definition);
@@ -89,7 +98,20 @@ public final class CallSites {
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;
+        retireUnusedThreadPools();
         return changed;
+    }
+
+    /** Shuts down the thread pools no site runs on any more, now that no new call can reach them. */
+    private void retireUnusedThreadPools() {
+        Set<ThreadPoolBulkhead> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
+        SiteChain[] current = chains;
+        for (int site = 0; site < count; site++) {
+            if (current[site].threadPool != null) {
+                inUse.add(current[site].threadPool);
+            }
+        }
+        registry.retireThreadPools(inUse);
     }
 
     SiteChain get(int site) {
