@@ -293,6 +293,9 @@ class ConfigIT {
         String stderr = launched.stderr();
         assertThat(occurrences(stderr, "config reload: woven again 2 loaded classes whose selected methods changed: "))
                 .as(stderr).isEqualTo(2);
+        assertThat(occurrences(stderr, "config reloaded from " + file + ": 3 call sites changed"))
+                .as("fetchStock, fetchPrice and plain, woven by the first reload and given no policy by the second: %s", stderr)
+                .isEqualTo(2);
         assertThat(stderr).doesNotContain("ERROR");
     }
 

@@ -5,6 +5,7 @@ import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +28,8 @@ public final class CallSites {
      */
     private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
     private final Map<String, Integer> bootstrapIds = new HashMap<>();
+    /** The sites changed on a thread that is {@link #noteChanges noting changes}. */
+    private final ThreadLocal<Set<Integer>> changesNoted = new ThreadLocal<>();
 
     public CallSites(PolicyRegistry registry) {
         this.registry = registry;
@@ -41,6 +44,9 @@ public final class CallSites {
         Map<String, Integer> ids = loader == null ? bootstrapIds : idsByLoader.computeIfAbsent(loader, l -> new HashMap<>());
         Integer known = ids.get(method);
         if (known != null) {
+            if (!definition.policies().equals(definitions[known].policies())) {
+                noteChange(known);
+            }
             SiteChain[] current = chains;
             SiteChain before = current[known];
             current[known] = new SiteChain(definition, registry);
@@ -53,7 +59,30 @@ public final class CallSites {
         }
         int site = add(definition);
         ids.put(method, site);
+        noteChange(site);
         return site;
+    }
+
+    /**
+     * Starts noting, on this thread, each site whose chain changes, re-resolved or woven; a reload notes both
+     * what it resolves anew and what its retransformation weaves. {@link #changesNoted} ends it.
+     */
+    public void noteChanges() {
+        changesNoted.set(new HashSet<>());
+    }
+
+    /** How many distinct sites changed on this thread since {@link #noteChanges}. */
+    public int changesNoted() {
+        Set<Integer> changed = changesNoted.get();
+        changesNoted.remove();
+        return changed == null ? 0 : changed.size();
+    }
+
+    private void noteChange(int site) {
+        Set<Integer> changed = changesNoted.get();
+        if (changed != null) {
+            changed.add(site);
+        }
     }
 
     private int add(SiteDefinition definition) {
@@ -86,6 +115,7 @@ public final class CallSites {
             next[site] = resolver.apply(definitions[site]);
             if (next[site] != definitions[site]) {
                 changed++;
+                noteChange(site);
             }
         }
         if (changed == 0) {

@@ -42,6 +42,26 @@ class CallSitesTest {
         }
     }
 
+    @Test
+    void aReloadCountsEachSiteItChangedOnceWhetherResolvedAgainOrWovenOnItsThread() throws Exception {
+        SiteDefinition retuned = definition("before");
+        int kept = fixture.sites.register(loader, "Example#kept()V", definition("kept"));
+        int changed = fixture.sites.register(loader, "Example#changed()V", retuned);
+
+        fixture.sites.noteChanges();
+        fixture.sites.reconfigure(site -> site == retuned ? site.with(definition("after").policies()) : site);
+        // The reload's retransformation weaves the classes again: the same policies, and one method new.
+        assertThat(fixture.sites.register(loader, "Example#changed()V", definition("after"))).isEqualTo(changed);
+        assertThat(fixture.sites.register(loader, "Example#kept()V", definition("kept"))).isEqualTo(kept);
+        fixture.sites.register(loader, "Example#woven()V", definition("woven"));
+        Thread elsewhere = new Thread(() -> fixture.sites.register(loader, "Other#loadedMeanwhile()V", definition("other")));
+        elsewhere.start();
+        elsewhere.join();
+
+        assertThat(fixture.sites.changesNoted()).isEqualTo(2);
+        assertThat(fixture.sites.changesNoted()).as("noting ended").isZero();
+    }
+
     private static SiteDefinition definition(String retryName) {
         BulwarkConfig config = BulwarkConfig.load(null, CallSitesTest.class.getClassLoader(), new Properties(), Map.of(),
                 problem -> {
