@@ -1,8 +1,14 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
+
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.function.UnaryOperator;
 
@@ -22,6 +28,8 @@ public final class CallSites {
      */
     private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
     private final Map<String, Integer> bootstrapIds = new HashMap<>();
+    /** The sites changed on a thread that is {@link #noteChanges noting changes}. */
+    private final ThreadLocal<Set<Integer>> changesNoted = new ThreadLocal<>();
 
     public CallSites(PolicyRegistry registry) {
         this.registry = registry;
@@ -53,11 +61,41 @@ public final class CallSites {
 
     /** Gives the reserved id {@code site} its definition, in place of any it had. */
     public synchronized void define(int site, SiteDefinition definition) {
+        SiteDefinition before = definitions[site];
+        if (before == null || !definition.policies().equals(before.policies())) {
+            noteChange(site);
+        }
         SiteChain[] current = chains;
+        SiteChain replaced = current[site];
         current[site] = new SiteChain(site, definition, registry);
         definitions[site] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
+        if (replaced != null && replaced.threadPool != null) {
+            retireUnusedThreadPools();
+        }
+    }
+
+    /**
+     * Starts noting, on this thread, each site whose chain changes, re-resolved or woven; a reload notes both
+     * what it resolves anew and what its retransformation weaves. {@link #changesNoted} ends it.
+     */
+    public void noteChanges() {
+        changesNoted.set(new HashSet<>());
+    }
+
+    /** How many distinct sites changed on this thread since {@link #noteChanges}. */
+    public int changesNoted() {
+        Set<Integer> changed = changesNoted.get();
+        changesNoted.remove();
+        return changed == null ? 0 : changed.size();
+    }
+
+    private void noteChange(int site) {
+        Set<Integer> changed = changesNoted.get();
+        if (changed != null) {
+            changed.add(site);
+        }
     }
 
     /**
@@ -76,6 +114,7 @@ public final class CallSites {
             next[site] = definitions[site] == null ? null : resolver.apply(definitions[site]);
             if (next[site] != definitions[site]) {
                 changed++;
+                noteChange(site);
             }
         }
         if (changed == 0) {
@@ -88,7 +127,20 @@ public final class CallSites {
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;
+        retireUnusedThreadPools();
         return changed;
+    }
+
+    /** Shuts down the thread pools no site runs on any more, now that no new call can reach them. */
+    private void retireUnusedThreadPools() {
+        Set<ThreadPoolBulkhead> inUse = Collections.newSetFromMap(new IdentityHashMap<>());
+        SiteChain[] current = chains;
+        for (int site = 0; site < count; site++) {
+            if (current[site] != null && current[site].threadPool != null) {
+                inUse.add(current[site].threadPool);
+            }
+        }
+        registry.retireThreadPools(inUse);
     }
 
     SiteChain get(int site) {

@@ -85,26 +85,38 @@ public final class Weaver {
      * Makes {@code next} the config of every class woven from now on, re-resolves every woven method against
      * it, and weaves again the loaded classes whose selected methods it changes ({@link LoadedClassReweaving}).
      *
-     * @return how many call sites changed in place
+     * @return how many call sites changed: resolved to other policies, or woven by the reload
      */
     public int reconfigure(BulwarkConfig next) {
-        BulwarkConfig previous;
+        sites.noteChanges();
         int changed;
+        try {
+            applyAndReweave(next);
+        } finally {
+            changed = sites.changesNoted();
+        }
+        return changed;
+    }
+
+    private void applyAndReweave(BulwarkConfig next) {
+        BulwarkConfig previous;
         reloadLock.writeLock().lock();
         try {
             previous = config == null ? initialConfig.getNow(null) : config;
             config = next;
             SitePlanner woven = planner;
-            changed = woven == null ? 0 : sites.reconfigure(site -> woven.replan(site, next));
+            if (woven != null) {
+                sites.reconfigure(site -> woven.replan(site, next));
+            }
         } finally {
             reloadLock.writeLock().unlock();
         }
         Instrumentation instrumentation = retransforming;
         if (instrumentation != null && previous != null) {
-            // Outside the lock: retransforming runs this weaver's transformer, on this thread.
+            // Outside the lock: retransforming runs this weaver's transformer, on this thread, where the sites
+            // it weaves are noted.
             LoadedClassReweaving.reweave(instrumentation, previous, next);
         }
-        return changed;
     }
 
     /**

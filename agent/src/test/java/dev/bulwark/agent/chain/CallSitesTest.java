@@ -62,10 +62,28 @@ class CallSitesTest {
         assertThat(fixture.sites.reserve(loader, "Example#huge()V")).isEqualTo(leftOut);
     }
 
+    @Test
+    void aReloadCountsEachSiteItChangedOnceWhetherResolvedAgainOrWovenOnItsThread() throws Exception {
+        SiteDefinition retuned = definition("before");
+        int kept = register(loader, "Example#kept()V", definition("kept"));
+        int changed = register(loader, "Example#changed()V", retuned);
+
+        fixture.sites.noteChanges();
+        fixture.sites.reconfigure(site -> site == retuned ? site.with(definition("after").policies()) : site);
+        // The reload's retransformation weaves the classes again: the same policies, and one method new.
+        assertThat(register(loader, "Example#changed()V", definition("after"))).isEqualTo(changed);
+        assertThat(register(loader, "Example#kept()V", definition("kept"))).isEqualTo(kept);
+        register(loader, "Example#woven()V", definition("woven"));
+        Thread elsewhere = new Thread(() -> register(loader, "Other#loadedMeanwhile()V", definition("other")));
+        elsewhere.start();
+        elsewhere.join();
+
+        assertThat(fixture.sites.changesNoted()).isEqualTo(2);
+        assertThat(fixture.sites.changesNoted()).as("noting ended").isZero();
+    }
+
     private int register(ClassLoader loader, String method, SiteDefinition definition) {
-        int site = fixture.sites.reserve(loader, method);
-        fixture.sites.define(site, definition);
-        return site;
+        return fixture.register(loader, method, definition);
     }
 
     private static SiteDefinition definition(String retryName) {
