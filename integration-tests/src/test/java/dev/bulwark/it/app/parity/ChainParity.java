@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The order of SPEC §4 (Fallback → Retry → CircuitBreaker → RateLimited → Timeout → Bulkhead → body), the same
+ * The chain order (Fallback → Retry → CircuitBreaker → RateLimited → Timeout → Bulkhead → body), the same
  * through a synchronous method and through one returning a stage (see {@link Mode}): each policy sees what the
  * policies inside it did, rejections included.
  */

@@ -166,7 +166,7 @@ public final class TimeoutParity {
         }
     }
 
-    /** SPEC §4: a protected call made inside another's timeout gets the smaller of its own and the time left. */
+    /** A protected call made inside another's timeout gets the smaller of its own and the time left. */
     public static void innerCallsGetTheTimeLeft() {
         for (Mode mode : Mode.values()) {
             long start = System.nanoTime();
