@@ -13,6 +13,7 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class PolicyRegistry {
     public PolicyRegistry(NanoClock breakerClock, DeadlineClock deadlineClock, CircuitBreakerListener breakerListener) {
         // One thread at most, started by the first breaker's first call and gone when idle.
         this(breakerClock, deadlineClock, breakerListener, new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-jmx")));
+                new LinkedBlockingQueue<>(), AgentThreads.factory("bulwark-jmx")));
     }
 
     PolicyRegistry(NanoClock breakerClock, CircuitBreakerListener breakerListener, Executor jmx) {
@@ -138,7 +139,7 @@ public final class PolicyRegistry {
     ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
         Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(spec.name());
         ThreadPoolBulkhead pool = shared(threadPools, spec.name(), spec,
-                s -> new ThreadPoolBulkhead(s, new DaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
+                s -> new ThreadPoolBulkhead(s, AgentThreads.factory("bulwark-bulkhead-" + s.name())), "bulkhead");
         if (before != null && before.policy != pool) {
             replacedPools.add(before.policy);
         }

@@ -87,16 +87,14 @@ public final class AgentInstaller {
      */
     private static CompletableFuture<BulwarkConfig> readBeside(Supplier<BulwarkConfig> read) {
         CompletableFuture<BulwarkConfig> config = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
+        AgentThreads.start("bulwark-config-reader", () -> {
             try {
                 config.complete(read.get());
             } catch (Throwable t) {
                 BulwarkLog.error("the built-in config could not be read; no class is protected: " + t, t);
                 config.completeExceptionally(t);
             }
-        }, "bulwark-config-reader");
-        reader.setDaemon(true);
-        reader.start();
+        });
         return config;
     }
 

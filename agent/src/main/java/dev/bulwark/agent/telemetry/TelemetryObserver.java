@@ -5,6 +5,7 @@ import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.lang.ref.WeakReference;
@@ -102,11 +103,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     private void startLookups(WeakReference<ClassLoader> firstCallersLoader) {
-        // No inherited thread locals and no context class loader: this thread must not pin the application's.
-        Thread lookups = new Thread(null, () -> lookAgain(firstCallersLoader), "bulwark-telemetry-lookup", 0, false);
-        lookups.setDaemon(true);
-        lookups.setContextClassLoader(null);
-        lookups.start();
+        AgentThreads.start("bulwark-telemetry-lookup", () -> lookAgain(firstCallersLoader));
     }
 
     private void lookAgain(WeakReference<ClassLoader> firstCallersLoader) {
