@@ -6,12 +6,14 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -88,6 +90,11 @@ public final class CallSites {
         LoaderSites sites = new LoaderSites(PolicyScope.of(loader));
         watched.add(new LoaderCollected(loader, sites, collectedLoaders));
         return sites;
+    }
+
+    /** The class loaders, not yet collected, that defined a woven class; the bootstrap loader is not among them. */
+    public synchronized List<ClassLoader> loaders() {
+        return new ArrayList<>(byLoader.keySet());
     }
 
     /** How many sites are in use: those of the class loaders not yet collected. */

@@ -67,6 +67,7 @@ public final class AgentInstaller {
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
+        observer.applicationLoaders(sites::loaders);
         OperatorRegistry.install(registry);
         ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
                 new Watchdog(NanoClock.SYSTEM, deadlineClock), observer);
