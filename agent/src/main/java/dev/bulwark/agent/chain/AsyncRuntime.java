@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.concurrent.CompletionStage;
@@ -88,13 +89,13 @@ final class AsyncRuntime {
     }
 
     private static final class Pools {
-        final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("bulwark-async-timer"));
+        final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, AgentThreads.factory("bulwark-async-timer"));
         final ThreadPoolExecutor executor;
 
         Pools(int threads) {
             timer.setRemoveOnCancelPolicy(true);
             executor = new ThreadPoolExecutor(threads, threads, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-async"));
+                    new LinkedBlockingQueue<>(), AgentThreads.factory("bulwark-async"));
             executor.allowCoreThreadTimeOut(true);
         }
     }

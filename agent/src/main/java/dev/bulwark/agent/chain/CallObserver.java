@@ -2,6 +2,9 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 
+import java.util.List;
+import java.util.function.Supplier;
+
 /**
  * What the chain tells telemetry about its decisions. Telemetry observes; it never changes a decision.
  * Implementations must not throw: an exception here counts as a failure of Bulwark's own code, and the call
@@ -19,6 +22,13 @@ public interface CallObserver {
      * duration, since one clock read costs more than the rest of such a call. Rejections are still reported.
      */
     Object NOT_RECORDING = new Object();
+
+    /**
+     * Where the application's classes are: every class loader that defined a woven class and is not collected yet,
+     * for an observer that looks for the application's telemetry in them. Read at each look, never kept.
+     */
+    default void applicationLoaders(Supplier<List<ClassLoader>> loaders) {
+    }
 
     /** How a retry loop ended: the {@code outcome} of the {@code bulwark.retry.calls} metric (docs/telemetry.md). */
     enum RetryOutcome {

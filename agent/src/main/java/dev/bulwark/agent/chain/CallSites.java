@@ -2,11 +2,18 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -16,18 +23,30 @@ import java.util.function.UnaryOperator;
  * Call-site id to chain. Woven code carries its site id as a constant, so the hot path is one volatile
  * array read and an index, never a map look-up. Sites are added at weave time and replaced by a config
  * reload, both under this object's lock.
+ *
+ * <p>The sites of a class loader go with it: once the loader is collected, no class it defined can run, so no
+ * code carrying its ids is left. Its chains and the policies of its scope are dropped then, and its ids are
+ * given to the next methods woven, so the table stays as large as the classes alive at once need, however many
+ * times an application server redeploys an application.
  */
 public final class CallSites {
     private final PolicyRegistry registry;
     private volatile SiteChain[] chains = new SiteChain[64];
     private SiteDefinition[] definitions = new SiteDefinition[64];
+    /** The scope of the class loader that defined each site's method. */
+    private PolicyScope[] loaderScopes = new PolicyScope[64];
+    /** Ids ever handed out; those below it that are free are in {@link #freeIds}. */
     private int count;
+    private final Deque<Integer> freeIds = new ArrayDeque<>();
     /**
-     * The id of each method woven so far, per class loader (weakly: an undeployed application's loader goes),
-     * so that a class woven again keeps its methods' ids instead of adding sites at every retransformation.
+     * The sites of each class loader, weakly keyed: an undeployed application's loader goes. A class woven again
+     * keeps its methods' ids instead of adding sites at every retransformation.
      */
-    private final Map<ClassLoader, Map<String, Integer>> idsByLoader = new WeakHashMap<>();
-    private final Map<String, Integer> bootstrapIds = new HashMap<>();
+    private final Map<ClassLoader, LoaderSites> byLoader = new WeakHashMap<>();
+    /** Watches each loader until it is collected; a reference no longer reachable itself would never be enqueued. */
+    private final Set<LoaderCollected> watched = new HashSet<>();
+    private final ReferenceQueue<ClassLoader> collectedLoaders = new ReferenceQueue<>();
+    private final LoaderSites bootstrapSites = new LoaderSites(PolicyScope.JVM);
     /** The sites changed on a thread that is {@link #noteChanges noting changes}. */
     private final ThreadLocal<Set<Integer>> changesNoted = new ThreadLocal<>();
 
@@ -45,18 +64,69 @@ public final class CallSites {
      * no call goes through it, and it holds no policy, so it shows in no metric or MBean.
      */
     public synchronized int reserve(ClassLoader loader, String method) {
-        Map<String, Integer> ids = loader == null ? bootstrapIds : idsByLoader.computeIfAbsent(loader, l -> new HashMap<>());
-        Integer known = ids.get(method);
+        freeSitesOfCollectedLoaders();
+        LoaderSites sites = loader == null ? bootstrapSites : byLoader.computeIfAbsent(loader, this::watch);
+        Integer known = sites.ids.get(method);
         if (known != null) {
             return known;
         }
+        int id = freeIds.isEmpty() ? newId() : freeIds.pop();
+        loaderScopes[id] = sites.scope;
+        sites.ids.put(method, id);
+        return id;
+    }
+
+    private int newId() {
         SiteChain[] current = chains;
         if (count == current.length) {
             chains = Arrays.copyOf(current, current.length * 2);
             definitions = Arrays.copyOf(definitions, current.length * 2);
+            loaderScopes = Arrays.copyOf(loaderScopes, current.length * 2);
         }
-        ids.put(method, count);
         return count++;
+    }
+
+    private LoaderSites watch(ClassLoader loader) {
+        LoaderSites sites = new LoaderSites(PolicyScope.of(loader));
+        watched.add(new LoaderCollected(loader, sites, collectedLoaders));
+        return sites;
+    }
+
+    /** The class loaders, not yet collected, that defined a woven class; the bootstrap loader is not among them. */
+    public synchronized List<ClassLoader> loaders() {
+        return new ArrayList<>(byLoader.keySet());
+    }
+
+    /** How many sites are in use: those of the class loaders not yet collected. */
+    public synchronized int size() {
+        freeSitesOfCollectedLoaders();
+        return count - freeIds.size();
+    }
+
+    /**
+     * Frees the sites of every class loader collected since the last call: their chains, the policies of their
+     * scope, and their ids for reuse.
+     */
+    private void freeSitesOfCollectedLoaders() {
+        boolean freed = false;
+        for (Reference<? extends ClassLoader> gone = collectedLoaders.poll(); gone != null; gone = collectedLoaders.poll()) {
+            LoaderSites sites = ((LoaderCollected) gone).sites;
+            watched.remove(gone);
+            SiteChain[] current = chains;
+            for (int id : sites.ids.values()) {
+                current[id] = null;
+                definitions[id] = null;
+                loaderScopes[id] = null;
+                freeIds.push(id);
+            }
+            registry.dropScope(sites.scope);
+            freed = true;
+        }
+        if (freed) {
+            // The volatile write publishes the cleared elements.
+            chains = chains;
+            retireUnusedThreadPools();
+        }
     }
 
     /** Gives the reserved id {@code site} its definition, in place of any it had. */
@@ -67,7 +137,7 @@ public final class CallSites {
         }
         SiteChain[] current = chains;
         SiteChain replaced = current[site];
-        current[site] = new SiteChain(site, definition, registry);
+        current[site] = new SiteChain(site, definition, registry, loaderScopes[site]);
         definitions[site] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
@@ -108,6 +178,7 @@ public final class CallSites {
      * @return how many sites changed
      */
     public synchronized int reconfigure(UnaryOperator<SiteDefinition> resolver) {
+        freeSitesOfCollectedLoaders();
         SiteDefinition[] next = new SiteDefinition[count];
         int changed = 0;
         for (int site = 0; site < count; site++) {
@@ -123,7 +194,7 @@ public final class CallSites {
         registry.beginReload();
         SiteChain[] rebuilt = new SiteChain[chains.length];
         for (int site = 0; site < count; site++) {
-            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry);
+            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry, loaderScopes[site]);
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;
@@ -146,5 +217,24 @@ public final class CallSites {
     SiteChain get(int site) {
         SiteChain[] current = chains;
         return site >= 0 && site < current.length ? current[site] : null;
+    }
+
+    /** The ids of one class loader's methods, and the scope of their unnamed policies; never the loader itself. */
+    private static final class LoaderSites {
+        final PolicyScope scope;
+        final Map<String, Integer> ids = new HashMap<>();
+
+        LoaderSites(PolicyScope scope) {
+            this.scope = scope;
+        }
+    }
+
+    private static final class LoaderCollected extends WeakReference<ClassLoader> {
+        final LoaderSites sites;
+
+        LoaderCollected(ClassLoader loader, LoaderSites sites, ReferenceQueue<ClassLoader> queue) {
+            super(loader, queue);
+            this.sites = sites;
+        }
     }
 }

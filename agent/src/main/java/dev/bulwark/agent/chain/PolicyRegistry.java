@@ -13,6 +13,7 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.ArrayList;
@@ -28,8 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * The stateful policies, one per name: every method that names the same breaker, bulkhead or limiter shares
- * its state. The first spec registered under a name wins; a different spec under the same name is reported.
+ * The stateful policies, one per name and {@link PolicyScope scope}: every method that names the same breaker,
+ * bulkhead or limiter in one scope shares its state; a method's own (unnamed) policy is in its class loader's
+ * scope, and goes with that scope when the loader is collected ({@link #dropScope}). The first spec registered under a name wins; a different spec under the same name is reported.
  * A config reload starts a new epoch: the first spec registered under a name in it keeps the existing
  * instance, and its state, when the settings are unchanged, and replaces it when they changed.
  */
@@ -37,10 +39,10 @@ public final class PolicyRegistry {
     private final NanoClock breakerClock;
     private final DeadlineClock deadlineClock;
     private final CircuitBreakerListener breakerListener;
-    private final Map<String, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
-    private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
-    private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
-    private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
+    private final Map<ScopedName, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
+    private final Map<ScopedName, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
+    private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
+    private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /** Pools a reload replaced with new settings, until the chains that ran on them are gone. */
     private final List<ThreadPoolBulkhead> replacedPools = new ArrayList<>();
     /**
@@ -62,7 +64,7 @@ public final class PolicyRegistry {
     public PolicyRegistry(NanoClock breakerClock, DeadlineClock deadlineClock, CircuitBreakerListener breakerListener) {
         // One thread at most, started by the first breaker's first call and gone when idle.
         this(breakerClock, deadlineClock, breakerListener, new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-jmx")));
+                new LinkedBlockingQueue<>(), AgentThreads.factory("bulwark-jmx")));
     }
 
     PolicyRegistry(NanoClock breakerClock, CircuitBreakerListener breakerListener, Executor jmx) {
@@ -81,8 +83,8 @@ public final class PolicyRegistry {
         return deadlineClock;
     }
 
-    CircuitBreaker circuitBreaker(CircuitBreakerSpec spec) {
-        return shared(breakers, spec.name(), spec, s -> new CircuitBreaker(s, breakerClock, breakerListener),
+    CircuitBreaker circuitBreaker(CircuitBreakerSpec spec, PolicyScope scope) {
+        return shared(breakers, new ScopedName(spec.name(), scope), spec, s -> new CircuitBreaker(s, breakerClock, breakerListener),
                 "circuit breaker");
     }
 
@@ -91,54 +93,58 @@ public final class PolicyRegistry {
      * woven: touching the platform MBean server during start-up breaks servers that install their own MBean
      * server builder.
      */
-    void exposeOverJmx(CircuitBreaker breaker) {
+    void exposeOverJmx(CircuitBreaker breaker, PolicyScope scope) {
         jmx.execute(() -> {
             try {
-                CircuitBreakerJmx.register(breaker);
+                CircuitBreakerJmx.register(breaker, scope.label());
             } catch (RuntimeException e) {
                 BulwarkLog.errorOnce("jmx " + breaker.name(), "circuit breaker '" + breaker.name() + "' is not in JMX: " + e, e);
             }
         });
     }
 
+    /**
+     * The breaker of that name: the one shared JVM-wide when there is one, else one of a class loader's (several
+     * deployments may each have their own; JMX tells them apart).
+     */
     public CircuitBreaker circuitBreaker(String name) {
-        Shared<CircuitBreaker, CircuitBreakerSpec> shared = breakers.get(name);
-        return shared == null ? null : shared.policy;
+        return byName(breakers, name);
     }
 
-    public Iterable<String> circuitBreakerNames() {
-        return breakers.keySet();
+    public Set<String> circuitBreakerNames() {
+        return names(breakers);
     }
 
     /** The names of every bulkhead, semaphore or thread pool. */
     public Set<String> bulkheadNames() {
-        Set<String> names = new TreeSet<>(bulkheads.keySet());
-        names.addAll(threadPools.keySet());
+        Set<String> names = names(bulkheads);
+        names.addAll(names(threadPools));
         return names;
     }
 
     /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
     public int bulkheadActive(String name) {
-        Shared<SemaphoreBulkhead, BulkheadSpec> semaphore = bulkheads.get(name);
+        SemaphoreBulkhead semaphore = byName(bulkheads, name);
         if (semaphore != null) {
-            return semaphore.policy.active();
+            return semaphore.active();
         }
-        Shared<ThreadPoolBulkhead, BulkheadSpec> pool = threadPools.get(name);
-        return pool == null ? -1 : pool.policy.active();
+        ThreadPoolBulkhead pool = byName(threadPools, name);
+        return pool == null ? -1 : pool.active();
     }
 
-    SemaphoreBulkhead bulkhead(BulkheadSpec spec) {
-        return shared(bulkheads, spec.name(), spec, SemaphoreBulkhead::new, "bulkhead");
+    SemaphoreBulkhead bulkhead(BulkheadSpec spec, PolicyScope scope) {
+        return shared(bulkheads, new ScopedName(spec.name(), scope), spec, SemaphoreBulkhead::new, "bulkhead");
     }
 
     /**
      * A bulkhead running asynchronous bodies on its own daemon threads, named after it. One that a reload
      * replaced is shut down by {@link #retireThreadPools}, once the new chains are in place.
      */
-    ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
-        Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(spec.name());
-        ThreadPoolBulkhead pool = shared(threadPools, spec.name(), spec,
-                s -> new ThreadPoolBulkhead(s, new DaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
+    ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec, PolicyScope scope) {
+        ScopedName key = new ScopedName(spec.name(), scope);
+        Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(key);
+        ThreadPoolBulkhead pool = shared(threadPools, key, spec,
+                s -> new ThreadPoolBulkhead(s, AgentThreads.factory("bulwark-bulkhead-" + s.name())), "bulkhead");
         if (before != null && before.policy != pool) {
             replacedPools.add(before.policy);
         }
@@ -163,8 +169,8 @@ public final class PolicyRegistry {
     }
 
     /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
-    Object rateLimiter(RateLimiterSpec spec) {
-        return shared(limiters, spec.name(), spec,
+    Object rateLimiter(RateLimiterSpec spec, PolicyScope scope) {
+        return shared(limiters, new ScopedName(spec.name(), scope), spec,
                 s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
     }
 
@@ -173,7 +179,50 @@ public final class PolicyRegistry {
         epoch++;
     }
 
-    private <P, S> P shared(Map<String, Shared<P, S>> byName, String name, S spec, Function<S, P> create, String what) {
+    /**
+     * Forgets every policy of {@code scope}, whose class loader was collected: no call can reach them any more.
+     * Their breakers leave JMX and their thread pools end. Called under the {@link CallSites} lock.
+     */
+    void dropScope(PolicyScope scope) {
+        breakers.entrySet().removeIf(entry -> {
+            if (entry.getKey().scope != scope) {
+                return false;
+            }
+            CircuitBreaker breaker = entry.getValue().policy;
+            jmx.execute(() -> CircuitBreakerJmx.unregister(breaker));
+            return true;
+        });
+        bulkheads.keySet().removeIf(key -> key.scope == scope);
+        limiters.keySet().removeIf(key -> key.scope == scope);
+        threadPools.entrySet().removeIf(entry -> {
+            if (entry.getKey().scope != scope) {
+                return false;
+            }
+            entry.getValue().policy.shutdown();
+            return true;
+        });
+    }
+
+    private static <P> P byName(Map<ScopedName, ? extends Shared<P, ?>> byKey, String name) {
+        Shared<P, ?> shared = byKey.get(new ScopedName(name, PolicyScope.JVM));
+        if (shared != null) {
+            return shared.policy;
+        }
+        for (Map.Entry<ScopedName, ? extends Shared<P, ?>> entry : byKey.entrySet()) {
+            if (entry.getKey().name.equals(name)) {
+                return entry.getValue().policy;
+            }
+        }
+        return null;
+    }
+
+    private static Set<String> names(Map<ScopedName, ?> byKey) {
+        Set<String> names = new TreeSet<>();
+        byKey.keySet().forEach(key -> names.add(key.name));
+        return names;
+    }
+
+    private <P, S> P shared(Map<ScopedName, Shared<P, S>> byName, ScopedName name, S spec, Function<S, P> create, String what) {
         int now = epoch;
         Shared<P, S> existing = byName.compute(name, (n, found) -> {
             if (found == null || found.epoch != now && !found.spec.equals(spec)) {
@@ -186,6 +235,32 @@ public final class PolicyRegistry {
                     + "the first wins: " + existing.spec + " (ignored: " + spec + ")");
         }
         return existing.policy;
+    }
+
+    /** A policy's name in its scope. */
+    private static final class ScopedName {
+        final String name;
+        final PolicyScope scope;
+
+        ScopedName(String name, PolicyScope scope) {
+            this.name = name;
+            this.scope = scope;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ScopedName && ((ScopedName) o).name.equals(name) && ((ScopedName) o).scope == scope;
+        }
+
+        @Override
+        public int hashCode() {
+            return name.hashCode() * 31 + System.identityHashCode(scope);
+        }
+
+        @Override
+        public String toString() {
+            return scope.label() == null ? name : name + " (" + scope.label() + ")";
+        }
     }
 
     private static final class Shared<P, S> {

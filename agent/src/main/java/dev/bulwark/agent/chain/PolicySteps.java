@@ -35,7 +35,7 @@ final class PolicySteps {
         CircuitBreaker breaker = call.site.breaker;
         if (!call.site.breakerExposed) {
             call.site.breakerExposed = true;
-            registry.exposeOverJmx(breaker);
+            registry.exposeOverJmx(breaker, call.site.breakerScope);
         }
         call.breakerStartNanos = breaker.nanoTime();
         call.breakerPermit = breaker.tryAcquirePermission(call.breakerStartNanos);

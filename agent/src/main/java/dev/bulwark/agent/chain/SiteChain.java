@@ -29,6 +29,8 @@ final class SiteChain {
     final SiblingMethod fallback;
     final RetryPolicy retry;
     final CircuitBreaker breaker;
+    /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
+    final PolicyScope breakerScope;
     final RateLimiter limiter;
     final KeyedRateLimiter keyedLimiter;
     final RateKey rateKey;
@@ -56,7 +58,8 @@ final class SiteChain {
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
-    SiteChain(int id, SiteDefinition definition, PolicyRegistry registry) {
+    /** @param loaderScope the scope of the class loader that defined the method's class */
+    SiteChain(int id, SiteDefinition definition, PolicyRegistry registry, PolicyScope loaderScope) {
         this.id = id;
         SitePolicies policies = definition.policies();
         this.name = policies.ownName();
@@ -67,9 +70,11 @@ final class SiteChain {
         RetrySpec retrySpec = policies.spec(PolicyKind.RETRY, RetrySpec.class);
         this.retry = retrySpec == null ? null : new RetryPolicy(retrySpec);
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
-        this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec);
+        this.breakerScope = breakerSpec == null ? null : scope(policies, breakerSpec.name(), loaderScope);
+        this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec, breakerScope);
         this.limiterSpec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
-        Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec);
+        Object anyLimiter = limiterSpec == null ? null
+                : registry.rateLimiter(limiterSpec, scope(policies, limiterSpec.name(), loaderScope));
         this.limiter = anyLimiter instanceof RateLimiter ? (RateLimiter) anyLimiter : null;
         this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
@@ -77,8 +82,9 @@ final class SiteChain {
         this.asyncBody = definition.asyncBody();
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
-        this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec) : null;
-        this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec);
+        PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
+        this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
+        this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
         this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
@@ -89,6 +95,10 @@ final class SiteChain {
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
+    }
+
+    private static PolicyScope scope(SitePolicies policies, String policyName, PolicyScope loaderScope) {
+        return policies.sharedPerClassLoader(policyName) ? loaderScope : PolicyScope.JVM;
     }
 
     /**

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async");
+            "reload-interval", "unmatched-instrument-report", "async", "shared-names");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
@@ -47,6 +47,7 @@ public final class BulwarkConfig {
     private final long reloadIntervalNanos;
     private final long unmatchedReportNanos;
     private final int asyncThreads;
+    private final boolean namesPerClassLoader;
     private final Map<PolicyKind, Config> defaults;
     private final Map<String, Map<PolicyKind, Config>> policies;
     private final Map<String, Map<PolicyKind, Config>> methods;
@@ -64,6 +65,7 @@ public final class BulwarkConfig {
         this.enabled = top.bool("enabled", true);
         this.reloadIntervalNanos = top.durationNanos("reload-interval", 0, 1_000 * NANOS_PER_MILLI);
         this.unmatchedReportNanos = top.durationNanos("unmatched-instrument-report", 0, 60_000 * NANOS_PER_MILLI);
+        this.namesPerClassLoader = readSharedNames(top);
         top.problems().forEach(problems);
         BlockReader otel = new BlockReader(object("otel"), ConfigSources.ROOT + ".otel");
         otel.rejectUnknownKeys(OTEL_KEYS);
@@ -256,7 +258,19 @@ public final class BulwarkConfig {
                 specs.put(kind, spec);
             }
         }
-        return new SitePolicies(className, methodName, specs);
+        return new SitePolicies(className, methodName, specs, namesPerClassLoader);
+    }
+
+    /** {@code shared-names}: whether a named policy is shared per class loader rather than JVM-wide. */
+    private static boolean readSharedNames(BlockReader top) {
+        String value = top.string("shared-names", "jvm").trim();
+        if (value.equalsIgnoreCase("class-loader")) {
+            return true;
+        }
+        if (!value.equalsIgnoreCase("jvm")) {
+            top.problem("shared-names", "jvm or class-loader", "\"" + value + "\"");
+        }
+        return false;
     }
 
     private static Config orEmpty(Config block) {

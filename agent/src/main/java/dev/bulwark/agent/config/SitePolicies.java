@@ -9,11 +9,13 @@ public final class SitePolicies {
     private final String className;
     private final String methodName;
     private final Map<PolicyKind, Object> specs;
+    private final boolean namesPerClassLoader;
 
-    SitePolicies(String className, String methodName, Map<PolicyKind, Object> specs) {
+    SitePolicies(String className, String methodName, Map<PolicyKind, Object> specs, boolean namesPerClassLoader) {
         this.className = className;
         this.methodName = methodName;
         this.specs = Collections.unmodifiableMap(new EnumMap<>(specs));
+        this.namesPerClassLoader = namesPerClassLoader;
     }
 
     public String className() {
@@ -27,6 +29,14 @@ public final class SitePolicies {
     /** The method's own policy name, {@code com.acme.Foo#bar}. */
     public String ownName() {
         return className + "#" + methodName;
+    }
+
+    /**
+     * Whether the state of the policy named {@code policyName} is shared only within the class loader that defined this method's class: always
+     * for a policy without a name of its own, and for a named one under {@code shared-names = class-loader}.
+     */
+    public boolean sharedPerClassLoader(String policyName) {
+        return namesPerClassLoader || policyName.equals(ownName());
     }
 
     public boolean isEmpty() {
@@ -49,14 +59,14 @@ public final class SitePolicies {
         Map<PolicyKind, Object> more = new EnumMap<>(PolicyKind.class);
         more.putAll(specs);
         more.put(kind, spec);
-        return new SitePolicies(className, methodName, more);
+        return new SitePolicies(className, methodName, more, namesPerClassLoader);
     }
 
     public SitePolicies without(PolicyKind kind) {
         Map<PolicyKind, Object> rest = new EnumMap<>(PolicyKind.class);
         rest.putAll(specs);
         rest.remove(kind);
-        return new SitePolicies(className, methodName, rest);
+        return new SitePolicies(className, methodName, rest, namesPerClassLoader);
     }
 
     @Override
@@ -65,7 +75,8 @@ public final class SitePolicies {
             return false;
         }
         SitePolicies that = (SitePolicies) o;
-        return className.equals(that.className) && methodName.equals(that.methodName) && specs.equals(that.specs);
+        return className.equals(that.className) && methodName.equals(that.methodName) && specs.equals(that.specs)
+                && namesPerClassLoader == that.namesPerClassLoader;
     }
 
     @Override

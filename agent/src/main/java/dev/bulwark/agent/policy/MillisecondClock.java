@@ -1,5 +1,7 @@
 package dev.bulwark.agent.policy;
 
+import dev.bulwark.agent.runtime.AgentThreads;
+
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -82,9 +84,7 @@ public final class MillisecondClock implements NanoClock {
         if (now == NOT_STARTED) {
             now = evenNanoTime();
             if (threadName != null) {
-                Thread ticker = new Thread(this::tickForever, threadName);
-                ticker.setDaemon(true);
-                ticker.start();
+                AgentThreads.start(threadName, this::tickForever);
             }
         }
         return now;

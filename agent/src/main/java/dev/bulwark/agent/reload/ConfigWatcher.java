@@ -3,6 +3,7 @@ package dev.bulwark.agent.reload;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.ConfigProblem;
 import dev.bulwark.agent.config.InstrumentMatches;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import dev.bulwark.agent.weave.Weaver;
 
@@ -45,9 +46,7 @@ public final class ConfigWatcher implements Runnable {
         if (!reloads && !reports) {
             return;
         }
-        Thread thread = new Thread(new ConfigWatcher(initial, weaver), "bulwark-config-watcher");
-        thread.setDaemon(true);
-        thread.start();
+        AgentThreads.start("bulwark-config-watcher", new ConfigWatcher(initial, weaver));
     }
 
     @Override

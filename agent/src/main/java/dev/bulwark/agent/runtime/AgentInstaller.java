@@ -67,6 +67,7 @@ public final class AgentInstaller {
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
         CallSites sites = new CallSites(registry);
+        observer.applicationLoaders(sites::loaders);
         OperatorRegistry.install(registry);
         ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
                 new Watchdog(NanoClock.SYSTEM, deadlineClock), observer);
@@ -87,16 +88,14 @@ public final class AgentInstaller {
      */
     private static CompletableFuture<BulwarkConfig> readBeside(Supplier<BulwarkConfig> read) {
         CompletableFuture<BulwarkConfig> config = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
+        AgentThreads.start("bulwark-config-reader", () -> {
             try {
                 config.complete(read.get());
             } catch (Throwable t) {
                 BulwarkLog.error("the built-in config could not be read; no class is protected: " + t, t);
                 config.completeExceptionally(t);
             }
-        }, "bulwark-config-reader");
-        reader.setDaemon(true);
-        reader.start();
+        });
         return config;
     }
 

@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * Finds the OpenTelemetry instance to record into: the {@code GlobalOpenTelemetry} of the application's
- * {@code opentelemetry-api} (its context class loader's, else the system class loader's), or, when the
+ * {@code opentelemetry-api} (its context class loader's, the system class loader's, or one already loaded in a
+ * loader of the application's classes), or, when the
  * OpenTelemetry Java agent runs and the application has no API of its own, Bulwark's bundled API copy, which
  * that agent bridges to its SDK. Called under the observer's lock.
  */
 final class OtelLocator {
     private static final String GLOBAL_OPENTELEMETRY = "io.opentelemetry.api.GlobalOpenTelemetry";
+    private static final String API_PACKAGE = "io.opentelemetry.api";
     /** On the bootstrap search path once the OpenTelemetry Java agent has started. */
     private static final String JAVA_AGENT_MARKER = "io.opentelemetry.javaagent.bootstrap.AgentInitializer";
 
@@ -36,15 +38,30 @@ final class OtelLocator {
         this.agentLoader = agentLoader;
     }
 
+    /** {@link #find(TelemetrySettings, ClassLoader, List)} with no loaders of the application's classes. */
+    Recorder find(TelemetrySettings settings, ClassLoader contextLoader) throws ReflectiveOperationException {
+        return find(settings, contextLoader, List.of());
+    }
+
     /**
      * A recorder over a real OpenTelemetry, or null while there is only a no-op (look again later).
      *
-     * @param contextLoader the context class loader of an application thread, or null
+     * @param contextLoader      the context class loader of an application thread calling now, or null
+     * @param applicationLoaders loaders of the application's classes, which may belong to an application already
+     *                           stopped: asked for nothing, only looked at for an API they defined
      */
-    Recorder find(TelemetrySettings settings, ClassLoader contextLoader) throws ReflectiveOperationException {
+    Recorder find(TelemetrySettings settings, ClassLoader contextLoader, List<ClassLoader> applicationLoaders)
+            throws ReflectiveOperationException {
         boolean javaAgent = javaAgentRunning();
         boolean applicationHasApi = false;
-        for (Class<?> api : applicationApis(contextLoader)) {
+        List<Class<?>> apis = applicationApis(contextLoader);
+        for (ClassLoader loader : applicationLoaders) {
+            Class<?> api = loadedApi(loader);
+            if (api != null && !apis.contains(api)) {
+                apis.add(api);
+            }
+        }
+        for (Class<?> api : apis) {
             applicationHasApi = true;
             Recorder recorder = factory(api).create(settings, javaAgent);
             if (recorder != null) {
@@ -79,6 +96,21 @@ final class OtelLocator {
             }
         }
         return apis;
+    }
+
+    /**
+     * The {@code GlobalOpenTelemetry} of the API that {@code loader} or one of its parents defined, without calling
+     * any loader's own code: an application server's loader of a stopped application refuses to load a class, and
+     * logs each attempt. The loader that defined the API's package has its {@code GlobalOpenTelemetry} loaded once
+     * the application used it, and the JVM then answers from its own records.
+     */
+    private static Class<?> loadedApi(ClassLoader loader) {
+        for (ClassLoader candidate = loader; candidate != null; candidate = candidate.getParent()) {
+            if (candidate.getDefinedPackage(API_PACKAGE) != null) {
+                return api(candidate);
+            }
+        }
+        return null;
     }
 
     private static Class<?> api(ClassLoader candidate) {

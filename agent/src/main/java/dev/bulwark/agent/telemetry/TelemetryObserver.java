@@ -5,10 +5,12 @@ import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
-import java.lang.ref.WeakReference;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The chain's {@link CallObserver}: forwards every decision to a {@link Recorder} once an OpenTelemetry SDK is
@@ -16,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * invocation that started unrecorded and succeeded). The SDK is looked for at the first protected call, never
  * at start-up, so the application has had its chance to register one, and on the application's own thread, so
  * that its context class loader counts. While only a no-op is there, a daemon thread looks again (every second
- * for a minute, then every ten seconds) with that first caller's context class loader, held weakly. Not the
+ * for a minute, then every ten seconds) in the class loaders that defined woven classes and are not collected,
+ * so a deployment that registers an SDK later is found, and an undeployed one is never asked to load a class
+ * (an application server refuses, and logs, loading through a stopped application's loader). Not the
  * next protected call: a branch its compiled code took for the first time every second made the JIT throw that
  * code away and compile it again, sometimes slower for good (docs/benchmark-history.md).
  */
@@ -34,6 +38,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     private final String version;
     private final OtelLocator locator;
     private volatile TelemetrySettings settings;
+    private volatile Supplier<List<ClassLoader>> applicationLoaders = List::of;
     /**
      * {@link #FIRST_LOOKUP_DUE}, then {@link #NOT_FOUND} until a real OpenTelemetry is found, then that for good;
      * one field, so that an unrecorded invocation reads one volatile. Written under this object's lock only.
@@ -64,6 +69,11 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
+    public void applicationLoaders(Supplier<List<ClassLoader>> loaders) {
+        applicationLoaders = loaders;
+    }
+
+    @Override
     public Object invocationStarted(String site) {
         Recorder r = recorder;
         if (r == FIRST_LOOKUP_DUE) {
@@ -77,17 +87,20 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
             return recorder;
         }
         recorder = NOT_FOUND;
-        ClassLoader contextLoader = Thread.currentThread().getContextClassLoader();
-        if (!lookUp(contextLoader)) {
-            startLookups(new WeakReference<>(contextLoader));
+        if (!lookUp(Thread.currentThread().getContextClassLoader())) {
+            AgentThreads.start("bulwark-telemetry-lookup", this::lookAgain);
         }
         return recorder;
     }
 
-    /** True once a real OpenTelemetry is found, which then records from now on. */
+    /**
+     * True once a real OpenTelemetry is found, which then records from now on.
+     *
+     * @param contextLoader the context class loader of the application thread calling, or null
+     */
     private synchronized boolean lookUp(ClassLoader contextLoader) {
         try {
-            Recorder found = locator.find(settings, contextLoader);
+            Recorder found = locator.find(settings, contextLoader, applicationLoaders.get());
             if (found != null) {
                 recorder = found;
                 BulwarkLog.info("telemetry: " + (metrics ? "metrics" : "") + (metrics && spans ? " and " : "")
@@ -101,19 +114,11 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
         return false;
     }
 
-    private void startLookups(WeakReference<ClassLoader> firstCallersLoader) {
-        // No inherited thread locals and no context class loader: this thread must not pin the application's.
-        Thread lookups = new Thread(null, () -> lookAgain(firstCallersLoader), "bulwark-telemetry-lookup", 0, false);
-        lookups.setDaemon(true);
-        lookups.setContextClassLoader(null);
-        lookups.start();
-    }
-
-    private void lookAgain(WeakReference<ClassLoader> firstCallersLoader) {
+    private void lookAgain() {
         try {
             for (long attempt = 0; ; attempt++) {
                 Thread.sleep(attempt < FAST_LOOKUPS ? FAST_INTERVAL_MILLIS : SLOW_INTERVAL_MILLIS);
-                if (lookUp(firstCallersLoader.get())) {
+                if (lookUp(null)) {
                     return;
                 }
             }

@@ -21,6 +21,8 @@ import net.bytebuddy.utility.JavaModule;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,9 +66,14 @@ final class ByteBuddyWeaving {
     }
 
     /** @param leftOutReport where a method left out of its class's weaving is reported, in one line */
+    @SuppressWarnings("removal")
     static ClassFileTransformer transformer(Weaver weaver, Consumer<String> leftOutReport) {
         ByteBuddyWeaving weaving = new ByteBuddyWeaving(weaver, leftOutReport);
-        ClassFileTransformer byteBuddy = weaving.agentBuilder().makeRaw();
+        // Built when the first class to protect loads, on the application's thread: Byte Buddy's transformer keeps
+        // the access-control context it was made in, which holds the protection domain, and so the class loader,
+        // of every application class on that thread's stack (up to JDK 23). A privileged action leaves only ours.
+        ClassFileTransformer byteBuddy = AccessController.doPrivileged(
+                (PrivilegedAction<ClassFileTransformer>) () -> weaving.agentBuilder().makeRaw());
         return new ClassFileTransformer() {
             @Override
             public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,

@@ -99,7 +99,9 @@ final class ClassWeaving {
             SiteDefinition site = planned.get(key).definition;
             sites.define(id, site);
             if (BulwarkLog.isDebug()) {
-                BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
+                BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader.getClass().getName() + "@"
+                        + Integer.toHexString(System.identityHashCode(loader)))
+                        + " (" + sites.size() + " sites in use)");
             }
         });
     }

@@ -21,9 +21,9 @@ class PolicyRegistryJmxTest {
     void aBreakersMBeanIsRegisteredByTheJmxExecutorNotByTheCallingThread() {
         List<Runnable> handedOver = new ArrayList<>();
         PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener(), handedOver::add);
-        CircuitBreaker breaker = registry.circuitBreaker(CircuitBreakerSpec.builder().name("registered-off-thread").build());
+        CircuitBreaker breaker = registry.circuitBreaker(CircuitBreakerSpec.builder().name("registered-off-thread").build(), PolicyScope.JVM);
 
-        registry.exposeOverJmx(breaker);
+        registry.exposeOverJmx(breaker, PolicyScope.JVM);
         assertThat(server.isRegistered(CircuitBreakerJmx.objectName("registered-off-thread"))).isFalse();
         assertThat(handedOver).hasSize(1);
 

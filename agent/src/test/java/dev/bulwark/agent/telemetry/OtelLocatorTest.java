@@ -47,6 +47,37 @@ class OtelLocatorTest {
         return new WeakReference<>(application);
     }
 
+    /** A deployment stopped but not yet collected: an application server refuses, and logs, loading through it. */
+    @Test
+    void aLoaderOfTheApplicationsClassesIsNeverAskedToLoadAClass() throws Exception {
+        OtelLocator locator = new OtelLocator(new BridgeClassesOnTheClassPath());
+        List<String> asked = new ArrayList<>();
+        ClassLoader stopped = new ClassLoader(ClassLoader.getPlatformClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                asked.add(name);
+                throw new ClassNotFoundException("Illegal access: this web application instance has been stopped already");
+            }
+        };
+
+        assertThat(locator.find(settings, null, List.of(stopped))).isNull();
+        assertThat(asked).isEmpty();
+    }
+
+    @Test
+    void theSdkThatADeploymentRegistersLaterIsFoundInItsLoader() throws Exception {
+        OtelLocator locator = new OtelLocator(new BridgeClassesOnTheClassPath());
+        try (URLClassLoader deployment = new URLClassLoader(apiJars(), ClassLoader.getPlatformClassLoader())) {
+            assertThat(locator.find(settings, null, List.of(deployment))).as("the API not used yet").isNull();
+
+            Class<?> openTelemetry = deployment.loadClass("io.opentelemetry.api.OpenTelemetry");
+            deployment.loadClass(GlobalOpenTelemetry.class.getName()).getMethod("set", openTelemetry)
+                    .invoke(null, openTelemetry.getMethod("noop").invoke(null));
+
+            assertThat(locator.find(settings, null, List.of(deployment))).isNotNull();
+        }
+    }
+
     /** opentelemetry-api and what it needs, for a loader of its own that delegates to none of the test's classes. */
     private static URL[] apiJars() throws ClassNotFoundException {
         List<URL> jars = new ArrayList<>();

@@ -19,14 +19,23 @@ import javax.management.StandardMBean;
  * (WildFly, JBoss); register lazily, e.g. when a breaker is first created by a woven call.
  */
 public final class CircuitBreakerJmx {
-    private static final ConcurrentMap<String, CircuitBreaker> REGISTERED = new ConcurrentHashMap<>();
+    private static final ConcurrentMap<ObjectName, CircuitBreaker> REGISTERED = new ConcurrentHashMap<>();
 
     private CircuitBreakerJmx() {
     }
 
     public static ObjectName objectName(String breakerName) {
+        return objectName(breakerName, null);
+    }
+
+    /**
+     * @param loader the label of the class loader whose breaker it is, when several deployments may each have one
+     *               of that name ({@code loader="WebappClassLoader@1b2c3d"}); null for a breaker of the whole JVM
+     */
+    public static ObjectName objectName(String breakerName, String loader) {
         try {
-            return new ObjectName("dev.bulwark:type=CircuitBreaker,name=" + ObjectName.quote(breakerName));
+            return new ObjectName("dev.bulwark:type=CircuitBreaker,name=" + ObjectName.quote(breakerName)
+                    + (loader == null ? "" : ",loader=" + ObjectName.quote(loader)));
         } catch (MalformedObjectNameException e) {
             throw new IllegalArgumentException("no JMX name for circuit breaker '" + breakerName + "'", e);
         }
@@ -38,9 +47,9 @@ public final class CircuitBreakerJmx {
      *
      * @throws IllegalStateException when the MBean server refuses the bean for another reason
      */
-    public static ObjectName register(CircuitBreaker breaker) {
-        ObjectName name = objectName(breaker.name());
-        REGISTERED.compute(breaker.name(), (key, previous) -> {
+    public static ObjectName register(CircuitBreaker breaker, String loader) {
+        ObjectName name = objectName(breaker.name(), loader);
+        REGISTERED.compute(name, (key, previous) -> {
             registerReplacing(name, bean(breaker));
             return breaker;
         });
@@ -49,13 +58,15 @@ public final class CircuitBreakerJmx {
 
     /** Unregisters the breaker's bean, unless another breaker has replaced it under that name since. */
     public static void unregister(CircuitBreaker breaker) {
-        REGISTERED.computeIfPresent(breaker.name(), (key, registered) -> {
-            if (registered != breaker) {
-                return registered;
-            }
-            unregisterQuietly(objectName(key));
-            return null;
-        });
+        for (ObjectName name : REGISTERED.keySet()) {
+            REGISTERED.computeIfPresent(name, (key, registered) -> {
+                if (registered != breaker) {
+                    return registered;
+                }
+                unregisterQuietly(key);
+                return null;
+            });
+        }
     }
 
     private static StandardMBean bean(CircuitBreaker breaker) {

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.policy.timeout;
 
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.runtime.AgentThreads;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -73,11 +74,7 @@ public final class Watchdog {
         if (started.get() || !started.compareAndSet(false, true)) {
             return;
         }
-        // No inherited thread locals and no context class loader: the watchdog outlives the thread that
-        // happened to start it and must not pin that thread's values or an application's class loader.
-        Thread watchdogThread = new Thread(null, this::watch, THREAD_NAME, 0, false);
-        watchdogThread.setDaemon(true);
-        watchdogThread.setContextClassLoader(null);
+        Thread watchdogThread = AgentThreads.newThread(THREAD_NAME, this::watch);
         thread = watchdogThread;
         watchdogThread.start();
     }

@@ -25,7 +25,7 @@ class CircuitBreakerJmxTest {
         d.fail(1);
         d.succeed(3);
 
-        ObjectName name = CircuitBreakerJmx.register(d.breaker);
+        ObjectName name = CircuitBreakerJmx.register(d.breaker, null);
 
         assertThat(name.toString()).isEqualTo("dev.bulwark:type=CircuitBreaker,name=\"com.acme.Billing#charge\"");
         assertThat(server.getAttribute(name, "State")).isEqualTo("CLOSED");
@@ -39,7 +39,7 @@ class CircuitBreakerJmxTest {
 
     @Test
     void operationsForceOpenAndReset() throws Exception {
-        ObjectName name = CircuitBreakerJmx.register(d.breaker);
+        ObjectName name = CircuitBreakerJmx.register(d.breaker, null);
 
         server.invoke(name, "forceOpen", null, null);
         assertThat(d.state()).isEqualTo(CircuitState.OPEN);
@@ -53,10 +53,10 @@ class CircuitBreakerJmxTest {
     void registeringTheSameNameAgainReplacesTheBean() throws Exception {
         BreakerDriver replacement = new BreakerDriver(spec().name(NAME));
         replacement.breaker.forceOpen();
-        CircuitBreakerJmx.register(d.breaker);
-        CircuitBreakerJmx.register(d.breaker);
+        CircuitBreakerJmx.register(d.breaker, null);
+        CircuitBreakerJmx.register(d.breaker, null);
 
-        ObjectName name = CircuitBreakerJmx.register(replacement.breaker);
+        ObjectName name = CircuitBreakerJmx.register(replacement.breaker, null);
 
         assertThat(server.getAttribute(name, "State")).isEqualTo("OPEN");
         CircuitBreakerJmx.unregister(d.breaker);
