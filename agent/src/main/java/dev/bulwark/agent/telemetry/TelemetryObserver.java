@@ -30,7 +30,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     private static final Recorder FIRST_LOOKUP_DUE = () -> "nowhere yet";
 
     private final boolean metrics;
-    private final boolean spans;
+    private final SpanMode spans;
     private final String version;
     private final OtelLocator locator;
     private volatile TelemetrySettings settings;
@@ -40,7 +40,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
      */
     private volatile Recorder recorder = FIRST_LOOKUP_DUE;
 
-    private TelemetryObserver(boolean metrics, boolean spans, String version) {
+    private TelemetryObserver(boolean metrics, SpanMode spans, String version) {
         this.metrics = metrics;
         this.spans = spans;
         this.version = version;
@@ -49,8 +49,8 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     /** The observer for the {@code bulwark.otel.*} switches; with both off, none at all. */
-    public static CallObserver create(boolean metrics, boolean spans, String version) {
-        return metrics || spans ? new TelemetryObserver(metrics, spans, version) : CallObserver.NONE;
+    public static CallObserver create(boolean metrics, SpanMode spans, String version) {
+        return metrics || spans != SpanMode.OFF ? new TelemetryObserver(metrics, spans, version) : CallObserver.NONE;
     }
 
     @Override
@@ -90,8 +90,10 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
             Recorder found = locator.find(settings, contextLoader);
             if (found != null) {
                 recorder = found;
-                BulwarkLog.info("telemetry: " + (metrics ? "metrics" : "") + (metrics && spans ? " and " : "")
-                        + (spans ? "spans" : "") + " go to " + found.describe());
+                boolean spanning = spans != SpanMode.OFF;
+                String spanned = spans == SpanMode.EVENTFUL ? "eventful spans" : "spans";
+                BulwarkLog.info("telemetry: " + (metrics ? "metrics" : "") + (metrics && spanning ? " and " : "")
+                        + (spanning ? spanned : "") + " go to " + found.describe());
                 return true;
             }
         } catch (Throwable t) {

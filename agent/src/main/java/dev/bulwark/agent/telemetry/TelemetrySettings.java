@@ -8,11 +8,11 @@ public final class TelemetrySettings {
     public static final String SCOPE = "dev.bulwark";
 
     private final boolean metrics;
-    private final boolean spans;
+    private final SpanMode spans;
     private final String version;
     private final PolicyRegistry registry;
 
-    public TelemetrySettings(boolean metrics, boolean spans, String version, PolicyRegistry registry) {
+    public TelemetrySettings(boolean metrics, SpanMode spans, String version, PolicyRegistry registry) {
         this.metrics = metrics;
         this.spans = spans;
         this.version = version;
@@ -23,7 +23,7 @@ public final class TelemetrySettings {
         return metrics;
     }
 
-    public boolean spans() {
+    public SpanMode spans() {
         return spans;
     }
 

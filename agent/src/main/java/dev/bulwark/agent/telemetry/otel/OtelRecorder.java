@@ -4,20 +4,25 @@ import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.telemetry.Recorder;
 import dev.bulwark.agent.telemetry.TelemetrySettings;
+import dev.bulwark.agent.telemetry.SpanMode;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 
 /** Records into one OpenTelemetry instance: metrics and spans, each only when its switch is on. */
 final class OtelRecorder implements Recorder {
     private final OtelMetrics metrics;
     private final OtelSpans spans;
+    private final EventfulSpans eventful;
     private final String target;
 
     OtelRecorder(OpenTelemetry openTelemetry, TelemetrySettings settings, String target) {
         this.metrics = settings.metrics() ? new OtelMetrics(openTelemetry.getMeterProvider()
                 .meterBuilder(TelemetrySettings.SCOPE).setInstrumentationVersion(settings.version()).build(),
                 settings.registry()) : null;
-        this.spans = settings.spans() ? new OtelSpans(openTelemetry.getTracerProvider()
-                .tracerBuilder(TelemetrySettings.SCOPE).setInstrumentationVersion(settings.version()).build()) : null;
+        Tracer tracer = settings.spans() == SpanMode.OFF ? null : openTelemetry.getTracerProvider()
+                .tracerBuilder(TelemetrySettings.SCOPE).setInstrumentationVersion(settings.version()).build();
+        this.spans = settings.spans() == SpanMode.ALL ? new OtelSpans(tracer) : null;
+        this.eventful = settings.spans() == SpanMode.EVENTFUL ? new EventfulSpans(tracer) : null;
         this.target = target;
     }
 
@@ -28,17 +33,22 @@ final class OtelRecorder implements Recorder {
 
     @Override
     public Object invocationStarted(String site) {
-        return spans == null ? null : spans.start(site);
+        if (spans != null) {
+            return spans.start(site);
+        }
+        return eventful == null ? null : eventful.start(site);
     }
 
     @Override
     public void invocationDetached(Object invocation) {
         OtelSpans.detach(invocation);
+        EventfulSpans.detach(invocation);
     }
 
     @Override
     public void invocationAbandoned(Object invocation) {
         OtelSpans.abandon(invocation);
+        EventfulSpans.abandon(invocation);
     }
 
     @Override
@@ -47,6 +57,7 @@ final class OtelRecorder implements Recorder {
             metrics.retryAttempt(retryName);
         }
         OtelSpans.retry(invocation, attempt);
+        EventfulSpans.retry(invocation, attempt);
     }
 
     @Override
@@ -59,6 +70,7 @@ final class OtelRecorder implements Recorder {
     @Override
     public void rejected(Object invocation, String policyName, Rejection rejection) {
         OtelSpans.rejected(invocation, policyName, rejection);
+        EventfulSpans.rejected(invocation, policyName, rejection);
     }
 
     @Override
@@ -88,6 +100,7 @@ final class OtelRecorder implements Recorder {
             metrics.fallback(site);
         }
         OtelSpans.fallback(invocation);
+        EventfulSpans.fallback(invocation);
     }
 
     @Override
@@ -97,6 +110,9 @@ final class OtelRecorder implements Recorder {
             metrics.finished(site, durationNanos, failure != null);
         }
         OtelSpans.finish(invocation, failure, thrown);
+        if (eventful != null) {
+            eventful.finish(invocation, durationNanos, failure, thrown);
+        }
     }
 
     @Override

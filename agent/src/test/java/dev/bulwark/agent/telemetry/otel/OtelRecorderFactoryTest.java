@@ -5,6 +5,7 @@ import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.telemetry.Recorder;
+import dev.bulwark.agent.telemetry.SpanMode;
 import dev.bulwark.agent.telemetry.TelemetrySettings;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
@@ -20,7 +21,7 @@ import java.util.Collection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OtelRecorderFactoryTest {
-    private final TelemetrySettings settings = new TelemetrySettings(true, true, "test",
+    private final TelemetrySettings settings = new TelemetrySettings(true, SpanMode.ALL, "test",
             new PolicyRegistry(NanoClock.SYSTEM, CircuitBreakerListener.NOOP));
 
     @AfterEach
