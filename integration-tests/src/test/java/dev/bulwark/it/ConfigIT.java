@@ -253,6 +253,31 @@ class ConfigIT {
     }
 
     /**
+     * A bad {@code -Dbulwark.*} value is reported once, at start, and set aside: every later reload of the file
+     * reads the file without it, instead of finding it bad again and refusing even a perfect file.
+     */
+    @Test
+    void aBadSystemPropertyIsReportedOnceAndTheFileStillReloads() throws Exception {
+        Path file = dir.resolve("reload.conf");
+        writeReloadConfig(file, "2", "2", "2");
+        Launched launched = Launched.start(AgentJvm.withAgent().agentArguments("config=" + file)
+                .option("-Dbulwark.defaults.timeout.value=whenever"), "staysUpUntilTold", Map.of(), dir);
+        launched.running.awaitOutput("running");
+        writeReloadConfig(file, "4", "3", "2");
+        launched.awaitStderr("config reloaded from " + file);
+        writeReloadConfig(file, "5", "3", "2");
+        launched.awaitStderr("config reloaded from " + file, 2);
+        launched.running.send("stop");
+        launched.finish();
+
+        String stderr = launched.stderr();
+        assertThat(occurrences(stderr, "system property bulwark.defaults.timeout.value")).as(stderr).isEqualTo(1);
+        assertThat(stderr).contains("found string \"whenever\"; the system property is set aside: ignored until the JVM"
+                + " restarts, reloads included");
+        assertThat(stderr).doesNotContain("refused");
+    }
+
+    /**
      * A reload weaves the loaded classes whose selected methods it changes again, from their original bytes:
      * a legacy class loaded before its entry existed, and the unannotated method of an annotated class, whose
      * annotated method keeps its one retry (woven twice, it would retry its retries). Taking the entries away
@@ -293,6 +318,9 @@ class ConfigIT {
         String stderr = launched.stderr();
         assertThat(occurrences(stderr, "config reload: woven again 2 loaded classes whose selected methods changed: "))
                 .as(stderr).isEqualTo(2);
+        assertThat(occurrences(stderr, "config reloaded from " + file + ": 3 call sites changed"))
+                .as("fetchStock, fetchPrice and plain, woven by the first reload and given no policy by the second: %s", stderr)
+                .isEqualTo(2);
         assertThat(stderr).doesNotContain("ERROR");
     }
 

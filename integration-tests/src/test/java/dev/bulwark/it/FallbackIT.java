@@ -16,40 +16,11 @@ class FallbackIT {
     }
 
     @Test
-    void aTrailingThrowableParameterReceivesTheFailure() throws Exception {
-        assertThat(run("fallbackWithTrailingThrowable").get("outcome")).isEqualTo("returned:cached:eu-1:IOException:no route to eu-1");
-    }
-
-    @Test
-    void applyOnSkipOnAndTheFailureParameterTypeSelectWhatIsHandled() throws Exception {
-        ScenarioResult result = run("applyOnAndSkipOn");
-        assertThat(result.get("applyOnMatch")).isEqualTo("returned:fallback");
-        assertThat(result.get("applyOnMiss")).isEqualTo("threw:IllegalStateException:not io");
-        assertThat(result.get("skipOnMatch")).isEqualTo("threw:IllegalArgumentException:skipped");
-        assertThat(result.get("skipOnMiss")).isEqualTo("returned:fallback");
-        assertThat(result.get("narrowMatch")).isEqualTo("returned:narrow fallback for io");
-        assertThat(result.get("narrowMiss")).isEqualTo("threw:IllegalStateException:state");
-    }
-
-    @Test
-    void theFallbacksOwnExceptionReachesTheCaller() throws Exception {
-        assertThat(run("fallbackExceptionReachesTheCaller").get("outcome"))
-                .isEqualTo("threw:UnsupportedOperationException:fallback failed too");
-    }
-
-    @Test
     void bulwarksOwnRejectionsGoToTheFallback() throws Exception {
         ScenarioResult result = run("fallbackHandlesBulwarkRejections");
         assertThat(result.get("outcome"))
                 .isEqualTo("returned:fallback after TimeoutExceededException of dev.bulwark.it.app.FallbackScenarios#slow");
         assertThat(result.getBoolean("interrupted")).isFalse();
-    }
-
-    @Test
-    void aStaticFallbackAfterRetriesGetsTheLastFailure() throws Exception {
-        ScenarioResult result = run("fallbackAfterRetriesGetsTheLastFailure");
-        assertThat(result.get("outcome")).isEqualTo("returned:fallback got attempt 3");
-        assertThat(result.getInt("calls")).isEqualTo(3);
     }
 
     @Test

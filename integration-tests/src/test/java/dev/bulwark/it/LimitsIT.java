@@ -19,32 +19,11 @@ class LimitsIT {
     }
 
     @Test
-    void failedAttemptsGiveTheirSlotBack() throws Exception {
-        ScenarioResult result = run("failedAttemptsGiveTheirSlotBack");
-        assertThat(result.get("retried")).isEqualTo("returned:ok after 3");
-        assertThat(result.get("again")).isEqualTo("returned:ok after 4");
-        assertThat(result.get("threw")).isEqualTo("threw:IllegalStateException:boom");
-        assertThat(result.get("threwAgain")).isEqualTo("threw:IllegalStateException:boom");
-    }
-
-    @Test
     void manyThreadsNeverRunMoreThanMaxConcurrentBodies() throws Exception {
         ScenarioResult result = run("neverMoreThanMaxConcurrent");
         assertThat(result.getInt("highWater")).isBetween(1, 3);
         assertThat(result.getInt("total")).isEqualTo(8 * 20_000);
         assertThat(result.getInt("ran")).isPositive();
-    }
-
-    @Test
-    void maxWaitLetsACallerTakeASlotReleasedWhileItWaits() throws Exception {
-        assertThat(run("maxWaitGetsAReleasedSlot").get("waiter")).isEqualTo("done");
-    }
-
-    @Test
-    void maxWaitRunsOutWithBulkheadFull() throws Exception {
-        ScenarioResult result = run("maxWaitRunsOut");
-        assertThat(result.get("second")).startsWith("BulkheadFullException");
-        assertThat(result.getLong("waitedMillis")).isGreaterThanOrEqualTo(190);
     }
 
     @Test
@@ -62,16 +41,6 @@ class LimitsIT {
                     .isEqualTo("ok,ok,ok,RateLimitedException:rate limiter 'dev.bulwark.it.app.LimitsScenarios#" + algorithm
                             + "' granted no permit");
         }
-    }
-
-    @Test
-    void maxWaitWaitsForAPermitThatComesInTimeAndRejectsAtOnceOtherwise() throws Exception {
-        ScenarioResult result = run("maxWaitForAPermit");
-        assertThat(result.get("first")).isEqualTo("ok");
-        assertThat(result.get("second")).isEqualTo("ok");
-        assertThat(result.getLong("waitedMillis")).isGreaterThanOrEqualTo(200);
-        assertThat(result.get("tooFarFirst")).isEqualTo("ok");
-        assertThat(result.get("tooFarSecond")).startsWith("RateLimitedException");
     }
 
     @Test

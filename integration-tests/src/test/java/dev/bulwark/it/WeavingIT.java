@@ -3,12 +3,17 @@ package dev.bulwark.it;
 import dev.bulwark.it.app.StartupScenarios;
 import dev.bulwark.it.app.WeavingScenarios;
 import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -148,6 +153,67 @@ class WeavingIT {
         assertThat(result.get("after")).isEqualTo("returned:ok after 3");
         assertThat(result.getInt("callsAfter")).isEqualTo(3);
         assertThat(result.stderr()).contains("attached to a running JVM").doesNotContain("WARNING");
+    }
+
+    /**
+     * One {@code @Retry} method of a class is too large to weave (its code would pass the JVM's 64 KB limit with
+     * the advice inlined): it runs unprotected, said in one line without a stack trace, and the other
+     * {@code @Retry} method of the class is protected.
+     */
+    @Test
+    void aMethodTooLargeToWeaveRunsUnprotectedAndTheRestOfItsClassIsProtected(@TempDir Path classes) throws Exception {
+        Path classFile = classes.resolve(WeavingScenarios.TOO_LARGE_TO_WEAVE.replace('.', '/') + ".class");
+        Files.createDirectories(classFile.getParent());
+        Files.write(classFile, tooLargeToWeave());
+
+        ScenarioResult result = AgentJvm.withAgent().classPath(AgentJvm.classPath() + File.pathSeparator + classes)
+                .run(WeavingScenarios.class, "methodTooLargeToWeave");
+
+        assertThat(result.get("flaky")).isEqualTo("returned:ok after 3");
+        assertThat(result.get("huge")).isEqualTo("threw:IllegalStateException:huge attempt 1");
+        assertThat(result.getInt("hugeCalls")).isEqualTo(1);
+        assertThat(result.stderr().lines().filter(line -> line.contains("TooLargeToWeave")))
+                .containsExactly("[bulwark] ERROR " + WeavingScenarios.TOO_LARGE_TO_WEAVE + "#huge(int) is not protected:"
+                        + " its code would exceed the JVM's 64 KB method limit once woven; the other methods of the class are");
+        assertThat(result.stderr()).doesNotContain("\tat ", "MethodTooLargeException", "could not weave");
+    }
+
+    /**
+     * {@link WeavingScenarios#TOO_LARGE_TO_WEAVE}: {@code flaky()} and {@code huge(int)}, both under
+     * {@code @Retry(delay = "1ms")}, which run {@link WeavingScenarios#failsTwice} and
+     * {@link WeavingScenarios#failsOnce} first. {@code huge} then adds one to its argument so many times that its
+     * code, 65,345 bytes, is under the JVM's limit of 65,535 by less than the advice adds.
+     */
+    private static byte[] tooLargeToWeave() {
+        String name = WeavingScenarios.TOO_LARGE_TO_WEAVE.replace('.', '/');
+        String scenarios = WeavingScenarios.class.getName().replace('.', '/');
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        MethodVisitor flaky = retried(writer, "flaky", "()Ljava/lang/String;");
+        flaky.visitMethodInsn(Opcodes.INVOKESTATIC, scenarios, "failsTwice", "()Ljava/lang/String;", false);
+        flaky.visitInsn(Opcodes.ARETURN);
+        flaky.visitMaxs(0, 0);
+        flaky.visitEnd();
+        MethodVisitor huge = retried(writer, "huge", "(I)I");
+        huge.visitMethodInsn(Opcodes.INVOKESTATIC, scenarios, "failsOnce", "()V", false);
+        for (int i = 0; i < 21_780; i++) {
+            huge.visitIincInsn(0, 1);
+        }
+        huge.visitVarInsn(Opcodes.ILOAD, 0);
+        huge.visitInsn(Opcodes.IRETURN);
+        huge.visitMaxs(0, 0);
+        huge.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    private static MethodVisitor retried(ClassWriter writer, String name, String descriptor) {
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, descriptor, null, null);
+        AnnotationVisitor retry = method.visitAnnotation("Ldev/bulwark/annotations/Retry;", true);
+        retry.visit("delay", "1ms");
+        retry.visitEnd();
+        method.visitCode();
+        return method;
     }
 
     /**

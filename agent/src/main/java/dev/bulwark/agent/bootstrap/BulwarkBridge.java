@@ -78,9 +78,24 @@ public final class BulwarkBridge {
         }
     }
 
+    /**
+     * The fallback method's result, or its exception; when Bulwark itself fails on the way, the call ends as it
+     * would have without a fallback, with {@code failure}.
+     */
     public static Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
                                   Throwable failure) throws Throwable {
-        return dispatcher.fallback(invocation, declaringType, self, arguments, failure);
+        Dispatcher d = dispatcher;
+        try {
+            return d.fallback(invocation, declaringType, self, arguments, failure);
+        } catch (FallbackThrew applications) {
+            throw applications.getCause();
+        } catch (Throwable t) {
+            // The failure itself, thrown back, is the dispatcher passing it on, not a fault of its own.
+            if (t != failure) {
+                report(d, invocation, t);
+            }
+            throw failure;
+        }
     }
 
     public static Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {

@@ -17,7 +17,11 @@ public abstract class Dispatcher {
     /** Decides what follows an attempt: one of the verdicts of {@link BulwarkBridge}. */
     public abstract int exit(Invocation invocation, Throwable thrown);
 
-    /** Runs the site's fallback method for the failure and ends the invocation. */
+    /**
+     * Runs the site's fallback method for the failure and ends the invocation. An exception of the fallback
+     * method goes out wrapped in {@link FallbackThrew}; anything else thrown counts as Bulwark's own failure,
+     * and the caller then gets {@code failure}.
+     */
     public abstract Object fallback(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments,
                                     Throwable failure) throws Throwable;
 

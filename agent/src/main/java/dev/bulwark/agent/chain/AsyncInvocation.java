@@ -165,7 +165,8 @@ final class AsyncInvocation {
             return;
         }
         long now = runtime.clock.nanoTime();
-        if (now - since + BULKHEAD_POLL_NANOS <= steps.bulkheadWaitNanos(call, since)) {
+        // Polls for up to maxWait: a deadline that comes first is the attempt's timer's to claim, as a timeout.
+        if (now - since + BULKHEAD_POLL_NANOS <= chain.bulkheadSpec.maxWaitNanos()) {
             runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), BULKHEAD_POLL_NANOS);
         } else if (claim(number)) {
             cancelTimer();
@@ -280,6 +281,7 @@ final class AsyncInvocation {
         }
         steps.retryFinished(call, call.loopOutcome);
         if (steps.fallbackApplies(call, type)) {
+            steps.fallingBack(chain, call.observation);
             runtime.execute(guarded(() -> fallback(failure)));
         } else {
             finish(null, failure);
@@ -289,7 +291,7 @@ final class AsyncInvocation {
     private void fallback(Throwable failure) {
         Object outcome;
         try {
-            outcome = steps.invokeFallback(chain, call.observation, declaringType, self, arguments, failure);
+            outcome = steps.invokeFallback(chain, declaringType, self, arguments, failure);
         } catch (Throwable fallbackFailure) {
             finish(null, fallbackFailure);
             return;

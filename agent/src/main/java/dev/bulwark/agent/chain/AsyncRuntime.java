@@ -4,7 +4,6 @@ import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -29,8 +28,7 @@ final class AsyncRuntime {
     final PolicySteps steps;
     private final ThreadLocal<CallStack> stacks;
     private int threads = DEFAULT_THREADS;
-    private volatile ScheduledThreadPoolExecutor timer;
-    private volatile ThreadPoolExecutor executor;
+    private volatile Pools pools;
 
     AsyncRuntime(NanoClock clock, PolicySteps steps, ThreadLocal<CallStack> stacks) {
         this.clock = clock;
@@ -41,24 +39,25 @@ final class AsyncRuntime {
     /** The executor's size from now on; 0 for {@link #DEFAULT_THREADS}. */
     synchronized void threads(int count) {
         threads = count > 0 ? count : DEFAULT_THREADS;
-        ThreadPoolExecutor current = executor;
+        Pools current = pools;
         if (current == null) {
             return;
         }
+        ThreadPoolExecutor executor = current.executor;
         // The core size may never exceed the maximum, so the order depends on the direction.
-        if (threads >= current.getMaximumPoolSize()) {
-            current.setMaximumPoolSize(threads);
-            current.setCorePoolSize(threads);
+        if (threads >= executor.getMaximumPoolSize()) {
+            executor.setMaximumPoolSize(threads);
+            executor.setCorePoolSize(threads);
         } else {
-            current.setCorePoolSize(threads);
-            current.setMaximumPoolSize(threads);
+            executor.setCorePoolSize(threads);
+            executor.setMaximumPoolSize(threads);
         }
     }
 
     /** Runs {@code task} on the executor after {@code delayNanos}. */
     Future<?> schedule(Runnable task, long delayNanos) {
-        Executor executor = executor();
-        return timer().schedule(() -> executor.execute(task), Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
+        Pools pools = pools();
+        return pools.timer.schedule(() -> pools.executor.execute(task), Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -66,42 +65,38 @@ final class AsyncRuntime {
      * application's code and never block.
      */
     Future<?> scheduleOnTimer(Runnable step, long delayNanos) {
-        return timer().schedule(step, Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
+        return pools().timer.schedule(step, Math.max(0L, delayNanos), TimeUnit.NANOSECONDS);
     }
 
     void execute(Runnable task) {
-        executor().execute(task);
+        pools().executor.execute(task);
     }
 
-    private ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor current = timer;
+    /** The timer and the executor, made at the first asynchronous call; neither starts a thread before it is needed. */
+    private Pools pools() {
+        Pools current = pools;
         if (current == null) {
             synchronized (this) {
-                current = timer;
+                current = pools;
                 if (current == null) {
-                    current = new ScheduledThreadPoolExecutor(1, new DaemonThreads("bulwark-async-timer"));
-                    current.setRemoveOnCancelPolicy(true);
-                    timer = current;
+                    current = new Pools(threads);
+                    pools = current;
                 }
             }
         }
         return current;
     }
 
-    private ThreadPoolExecutor executor() {
-        ThreadPoolExecutor current = executor;
-        if (current == null) {
-            synchronized (this) {
-                current = executor;
-                if (current == null) {
-                    current = new ThreadPoolExecutor(threads, threads, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
-                            new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-async"));
-                    current.allowCoreThreadTimeOut(true);
-                    executor = current;
-                }
-            }
+    private static final class Pools {
+        final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, new DaemonThreads("bulwark-async-timer"));
+        final ThreadPoolExecutor executor;
+
+        Pools(int threads) {
+            timer.setRemoveOnCancelPolicy(true);
+            executor = new ThreadPoolExecutor(threads, threads, IDLE_THREAD_SECONDS, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), new DaemonThreads("bulwark-async"));
+            executor.allowCoreThreadTimeOut(true);
         }
-        return current;
     }
 
     /**

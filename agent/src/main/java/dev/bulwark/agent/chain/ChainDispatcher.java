@@ -2,6 +2,7 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Dispatcher;
+import dev.bulwark.agent.bootstrap.FallbackThrew;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
@@ -309,20 +310,22 @@ public final class ChainDispatcher extends Dispatcher {
         Call call = (Call) invocation;
         // The fallback may call protected methods itself, which reuse this frame: keep what is needed of it.
         SiteChain chain = call.site;
-        String site = chain.name;
         boolean observed = call.observed;
         Object observation = call.observation;
         long start = call.invocationStartNanos;
         call.stack.pop(call);
+        steps.fallingBack(chain, observation);
+        Object result;
         try {
-            Object result = steps.invokeFallback(chain, observation, declaringType, self, arguments, failure);
-            steps.finished(observed, observation, site, durationSince(observed, start), null, null);
-            return result;
+            result = steps.invokeFallback(chain, declaringType, self, arguments, failure);
         } catch (Throwable fallbackFailure) {
-            steps.finished(observed, observation, site, durationSince(observed, start), fallbackFailure.getClass(),
+            steps.finished(observed, observation, chain.name, durationSince(observed, start), fallbackFailure.getClass(),
                     fallbackFailure);
-            throw fallbackFailure;
+            // Marked as the application's own, so the bridge passes it on instead of taking it for a fault of ours.
+            throw new FallbackThrew(fallbackFailure);
         }
+        steps.finished(observed, observation, chain.name, durationSince(observed, start), null, null);
+        return result;
     }
 
     @Override

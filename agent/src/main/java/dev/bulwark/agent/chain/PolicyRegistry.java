@@ -15,6 +15,8 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,6 +41,8 @@ public final class PolicyRegistry {
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
+    /** Pools a reload replaced with new settings, until the chains that ran on them are gone. */
+    private final List<ThreadPoolBulkhead> replacedPools = new ArrayList<>();
     /**
      * Registers breakers' MBeans, in order, off the calling thread: the first registration starts the platform
      * MBean server, which is slow enough to delay a woven method's first call noticeably (docs/benchmark-history.md).
@@ -129,16 +133,33 @@ public final class PolicyRegistry {
 
     /**
      * A bulkhead running asynchronous bodies on its own daemon threads, named after it. One that a reload
-     * replaced is shut down: it still runs the bodies it accepted, then its threads end.
+     * replaced is shut down by {@link #retireThreadPools}, once the new chains are in place.
      */
     ThreadPoolBulkhead threadPoolBulkhead(BulkheadSpec spec) {
         Shared<ThreadPoolBulkhead, BulkheadSpec> before = threadPools.get(spec.name());
         ThreadPoolBulkhead pool = shared(threadPools, spec.name(), spec,
                 s -> new ThreadPoolBulkhead(s, new DaemonThreads("bulwark-bulkhead-" + s.name())), "bulkhead");
         if (before != null && before.policy != pool) {
-            before.policy.shutdown();
+            replacedPools.add(before.policy);
         }
         return pool;
+    }
+
+    /**
+     * Shuts down every thread pool that no chain in {@code inUse} runs on any more: those a reload replaced,
+     * dropped or renamed. Each still runs the bodies it accepted, then its threads end; a later chain naming
+     * it again gets a new one. Called under the {@link CallSites} lock, after the chains were published.
+     */
+    void retireThreadPools(Set<ThreadPoolBulkhead> inUse) {
+        threadPools.values().removeIf(shared -> {
+            if (inUse.contains(shared.policy)) {
+                return false;
+            }
+            shared.policy.shutdown();
+            return true;
+        });
+        replacedPools.forEach(ThreadPoolBulkhead::shutdown);
+        replacedPools.clear();
     }
 
     /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */

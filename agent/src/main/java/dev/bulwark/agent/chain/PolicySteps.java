@@ -231,13 +231,17 @@ final class PolicySteps {
         return failure != null && call.site.fallbackApplies(failure);
     }
 
+    /** The invocation goes to its fallback. */
+    void fallingBack(SiteChain chain, Object observation) {
+        observer.fallback(observation, chain.name);
+    }
+
     /**
      * Runs the site's fallback method for {@code failure}; its result or exception is the caller's. A fallback
      * method that cannot be called is reported once, and the failure goes to the caller.
      */
-    Object invokeFallback(SiteChain chain, Object observation, Class<?> declaringType, Object self, Object[] arguments,
-                          Throwable failure) throws Throwable {
-        observer.fallback(observation, chain.name);
+    Object invokeFallback(SiteChain chain, Class<?> declaringType, Object self, Object[] arguments, Throwable failure)
+            throws Throwable {
         try {
             return chain.fallback.invoke(declaringType, self, arguments, failure);
         } catch (SiblingMethod.Unresolvable e) {

@@ -6,7 +6,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +16,10 @@ import java.util.Set;
  * origin, instead of throwing at the first one: the user sees all problems of a block at once.
  */
 final class BlockReader {
+    private static final long[] UNIT_NANOS = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
+            1_000_000_000L, 1_000_000L, 1_000L};
+    private static final String[] UNIT_NAMES = {"d", "h", "m", "s", "ms", "us"};
+
     private final Config block;
     private final String path;
     private final List<ConfigProblem> problems = new ArrayList<>();
@@ -106,7 +109,7 @@ final class BlockReader {
         try {
             long nanos = block.getDuration(key).toNanos();
             if (nanos < minNanos) {
-                problem(key, "a duration of at least " + Duration.ofNanos(minNanos), block.root().get(key).render());
+                problem(key, "a duration " + atLeast(minNanos), block.root().get(key).render());
                 return fallback;
             }
             return nanos;
@@ -158,6 +161,24 @@ final class BlockReader {
         }
         int comma = description.indexOf(',');
         return description.substring(merged.length(), comma < 0 ? description.length() : comma);
+    }
+
+    /** The lower bound as the user writes durations: "greater than 0", "at least 1ms", never "PT0.000000001S". */
+    static String atLeast(long minNanos) {
+        if (minNanos <= 0) {
+            return "of 0 or more";
+        }
+        return minNanos == 1 ? "greater than 0" : "of at least " + written(minNanos);
+    }
+
+    /** A positive duration in the largest HOCON unit that holds it exactly: "1ms", "90s", "2h". */
+    static String written(long nanos) {
+        for (int i = 0; i < UNIT_NANOS.length; i++) {
+            if (nanos % UNIT_NANOS[i] == 0) {
+                return nanos / UNIT_NANOS[i] + UNIT_NAMES[i];
+            }
+        }
+        return nanos + "ns";
     }
 
     private static String rangeText(String what, int min, int max) {

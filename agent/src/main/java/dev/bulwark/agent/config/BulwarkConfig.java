@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -38,6 +39,9 @@ public final class BulwarkConfig {
 
     private final Config root;
     private final ConfigSources sources;
+    private final Origins origins;
+    /** The {@code -Dbulwark.*} properties whose bad values were reported at start, left out ever since. */
+    private final Set<String> setAsideProperties;
     private final Consumer<ConfigProblem> problems;
     private final boolean enabled;
     private final boolean metricsEnabled;
@@ -51,8 +55,10 @@ public final class BulwarkConfig {
     private final Set<String> classesWithMethodEntries = new HashSet<>();
     private final List<InstrumentRule> instrumentRules;
 
-    private BulwarkConfig(ConfigSources sources, Consumer<ConfigProblem> problems) {
-        this.sources = sources;
+    private BulwarkConfig(Origins origins, Set<String> setAsideProperties, Consumer<ConfigProblem> problems) {
+        this.origins = origins;
+        this.setAsideProperties = setAsideProperties;
+        this.sources = origins.read(setAsideProperties, problems);
         this.root = sources.merged;
         this.problems = problems;
         BlockReader top = new BlockReader(root, ConfigSources.ROOT);
@@ -81,12 +87,42 @@ public final class BulwarkConfig {
 
     /**
      * Loads the configuration; every problem (a missing or unparsable file, a bad value) goes to
-     * {@code problems}, and what it concerns keeps its defaults.
+     * {@code problems}, and what it concerns keeps its defaults. A {@code -Dbulwark.*} system property with a bad
+     * value is reported here once and then set aside for good: this config, and every {@link #reload}, is read
+     * without it, so that a property nobody can change without a restart never refuses a reload of the file.
      */
     public static BulwarkConfig load(String agentArguments, ClassLoader agentResources, Properties systemProperties,
                                      Map<String, String> environment, Consumer<ConfigProblem> problems) {
-        return new BulwarkConfig(ConfigSources.read(agentArguments, agentResources, systemProperties, environment, problems),
-                problems);
+        Origins origins = new Origins(agentArguments, agentResources, systemProperties, environment);
+        HeldProblems held = new HeldProblems();
+        BulwarkConfig withEveryProperty = new BulwarkConfig(origins, Collections.emptySet(), held);
+        Set<String> bad = new TreeSet<>();
+        for (ConfigProblem problem : held.problems) {
+            String property = ConfigSources.propertyOf(problem, systemProperties);
+            if (property != null) {
+                bad.add(property);
+                problems.accept(problem.withOutcome("the system property is set aside: ignored until the JVM restarts,"
+                        + " reloads included"));
+            }
+        }
+        if (bad.isEmpty()) {
+            held.release(problems);
+            return withEveryProperty;
+        }
+        return new BulwarkConfig(origins, Collections.unmodifiableSet(bad), problems);
+    }
+
+    /**
+     * Loads the configuration again from the same sources, for a reload: the file as it is now, the system
+     * properties but those set aside at start, which are neither read nor reported again.
+     */
+    public BulwarkConfig reload(Consumer<ConfigProblem> problems) {
+        return new BulwarkConfig(origins, setAsideProperties, problems);
+    }
+
+    /** The {@code -Dbulwark.*} system properties left out because their values were bad at start. */
+    public Set<String> setAsideProperties() {
+        return setAsideProperties;
     }
 
     /** Where the configuration came from, for the start-up line. */
@@ -381,5 +417,55 @@ public final class BulwarkConfig {
             return null;
         }
         return new InstrumentRule(classGlob, methodGlob, blocks, entry.origin().description());
+    }
+
+    /** Where a config is read from, kept for the reloads. */
+    private static final class Origins {
+        final String agentArguments;
+        final ClassLoader agentResources;
+        final Properties systemProperties;
+        final Map<String, String> environment;
+
+        Origins(String agentArguments, ClassLoader agentResources, Properties systemProperties, Map<String, String> environment) {
+            this.agentArguments = agentArguments;
+            this.agentResources = agentResources;
+            this.systemProperties = systemProperties;
+            this.environment = environment;
+        }
+
+        ConfigSources read(Set<String> leftOut, Consumer<ConfigProblem> problems) {
+            Properties read = systemProperties;
+            if (!leftOut.isEmpty()) {
+                read = new Properties();
+                for (String name : systemProperties.stringPropertyNames()) {
+                    if (!leftOut.contains(name)) {
+                        read.setProperty(name, systemProperties.getProperty(name));
+                    }
+                }
+            }
+            return ConfigSources.read(agentArguments, agentResources, read, environment, problems);
+        }
+    }
+
+    /** Problems held back until it is known which of them a bad system property caused. */
+    private static final class HeldProblems implements Consumer<ConfigProblem> {
+        final List<ConfigProblem> problems = new ArrayList<>();
+        private Consumer<ConfigProblem> target;
+
+        @Override
+        public synchronized void accept(ConfigProblem problem) {
+            if (target == null) {
+                problems.add(problem);
+            } else {
+                target.accept(problem);
+            }
+        }
+
+        /** Passes on what was held, and from now on every problem as it comes (an annotation's, at weaving). */
+        synchronized void release(Consumer<ConfigProblem> to) {
+            problems.forEach(to);
+            problems.clear();
+            target = to;
+        }
     }
 }

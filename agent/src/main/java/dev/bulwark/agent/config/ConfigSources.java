@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  */
 final class ConfigSources {
     static final String ROOT = "bulwark";
+    private static final String PROPERTY_ORIGIN = "system property ";
     /** System properties read elsewhere, before any config exists; they are not config keys. */
     private static final String[] NOT_CONFIG_KEYS = {"bulwark.config", "bulwark.log", "bulwark.debug"};
 
@@ -92,7 +93,7 @@ final class ConfigSources {
             if (!isOverride(name)) {
                 continue;
             }
-            String origin = "system property " + name;
+            String origin = PROPERTY_ORIGIN + name;
             try {
                 overrides = overrides.withValue(name, value(systemProperties.getProperty(name), origin));
             } catch (ConfigException e) {
@@ -100,6 +101,22 @@ final class ConfigSources {
             }
         }
         return overrides;
+    }
+
+    /** The {@code -Dbulwark.*} property whose value the problem is about, or null when it is about another source. */
+    static String propertyOf(ConfigProblem problem, Properties systemProperties) {
+        String origin = problem.origin();
+        if (!origin.startsWith(PROPERTY_ORIGIN)) {
+            return null;
+        }
+        for (String name : systemProperties.stringPropertyNames()) {
+            String named = PROPERTY_ORIGIN + name;
+            // A list value parsed from the property's text says the line too: "system property bulwark.x: 1".
+            if (isOverride(name) && (origin.equals(named) || origin.startsWith(named + ":"))) {
+                return name;
+            }
+        }
+        return null;
     }
 
     private static ConfigValue value(String raw, String origin) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The daemon thread "bulwark-config-watcher": it checks the config file every {@code reload-interval} and,
@@ -21,16 +20,14 @@ import java.util.function.Function;
  */
 public final class ConfigWatcher implements Runnable {
     private final File file;
-    private final Function<Consumer<ConfigProblem>, BulwarkConfig> loader;
     private final Weaver weaver;
     private final InstrumentMatches matches;
     private BulwarkConfig current;
     private FileFingerprint lastSeen;
     private long unmatchedReportAt;
 
-    ConfigWatcher(BulwarkConfig initial, Function<Consumer<ConfigProblem>, BulwarkConfig> loader, Weaver weaver) {
+    ConfigWatcher(BulwarkConfig initial, Weaver weaver) {
         this.file = initial.file();
-        this.loader = loader;
         this.weaver = weaver;
         this.matches = weaver.instrumentMatches();
         this.current = initial;
@@ -41,16 +38,14 @@ public final class ConfigWatcher implements Runnable {
     /**
      * Starts the watcher when there is anything to watch: a config file with hot reload on, or
      * {@code instrument} entries to report on.
-     *
-     * @param loader loads the config again from the same sources, reporting its problems to the given sink
      */
-    public static void start(BulwarkConfig initial, Function<Consumer<ConfigProblem>, BulwarkConfig> loader, Weaver weaver) {
+    public static void start(BulwarkConfig initial, Weaver weaver) {
         boolean reloads = initial.file() != null && initial.reloadIntervalNanos() > 0;
         boolean reports = !initial.instrumentRules().isEmpty() && initial.unmatchedReportNanos() > 0;
         if (!reloads && !reports) {
             return;
         }
-        Thread thread = new Thread(new ConfigWatcher(initial, loader, weaver), "bulwark-config-watcher");
+        Thread thread = new Thread(new ConfigWatcher(initial, weaver), "bulwark-config-watcher");
         thread.setDaemon(true);
         thread.start();
     }
@@ -97,7 +92,7 @@ public final class ConfigWatcher implements Runnable {
         lastSeen = now;
         List<ConfigProblem> problems = new ArrayList<>();
         SwitchableSink sink = new SwitchableSink(problems::add);
-        BulwarkConfig next = loader.apply(sink);
+        BulwarkConfig next = current.reload(sink);
         if (!problems.isEmpty()) {
             StringBuilder why = new StringBuilder("config reload from " + file.getAbsolutePath()
                     + " refused; the last good config stays in force:");

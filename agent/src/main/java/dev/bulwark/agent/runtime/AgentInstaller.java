@@ -23,7 +23,6 @@ import java.lang.instrument.Instrumentation;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /** Starts Bulwark inside its own class loader: reads the config, installs the runtime and the weaver. */
@@ -37,23 +36,23 @@ public final class AgentInstaller {
             BulwarkLog.info("Bulwark " + version() + " is disabled (-Dbulwark.enabled=false)");
             return;
         }
-        Function<Consumer<ConfigProblem>, BulwarkConfig> loader = problems -> BulwarkConfig.load(arguments,
-                AgentInstaller.class.getClassLoader(), System.getProperties(), System.getenv(), problems);
-        Consumer<ConfigProblem> report = problem -> BulwarkLog.error("config: " + problem + "; ignored, the defaults apply in its place");
+        Consumer<ConfigProblem> report = problem -> BulwarkLog.error("config: " + problem + "; " + problem.outcome());
+        Supplier<BulwarkConfig> loader = () -> BulwarkConfig.load(arguments, AgentInstaller.class.getClassLoader(),
+                System.getProperties(), System.getenv(), report);
         String version = version();
         CompletableFuture<BulwarkConfig> config;
         boolean metrics;
         SpanMode spans;
         String source;
         if (BuiltInDefaults.alone(arguments, System.getProperties(), System.getenv())) {
-            config = readBeside(() -> loader.apply(report));
+            config = readBeside(loader);
             metrics = BuiltInDefaults.METRICS;
             spans = BuiltInDefaults.SPANS;
             source = BuiltInDefaults.SOURCE;
         } else {
             // The user's config decides which classes are protected, and whether any is: it is read before the
             // application's first class loads.
-            BulwarkConfig loaded = loader.apply(report);
+            BulwarkConfig loaded = loader.get();
             if (!loaded.enabled()) {
                 BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + loaded.source() + ")");
                 return;
@@ -77,7 +76,7 @@ public final class AgentInstaller {
         weaver.install(instrumentation, attached);
         config.thenAccept(initial -> {
             dispatcher.asyncThreads(initial.asyncThreads());
-            ConfigWatcher.start(initial, loader, weaver);
+            ConfigWatcher.start(initial, weaver);
         });
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + source);

@@ -1,9 +1,7 @@
 package dev.bulwark.agent.telemetry;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds the OpenTelemetry instance to record into: the {@code GlobalOpenTelemetry} of the application's
@@ -17,8 +15,21 @@ final class OtelLocator {
     private static final String JAVA_AGENT_MARKER = "io.opentelemetry.javaagent.bootstrap.AgentInitializer";
 
     private final ClassLoader agentLoader;
-    /** Per loader that defines the API: its bridge, so each API copy is bridged once. */
-    private final Map<ClassLoader, RecorderFactory> factories = new HashMap<>();
+    /**
+     * Per copy of the API, kept with its {@code GlobalOpenTelemetry} class: its bridge, so each copy is bridged
+     * once. A map keyed by the API's loader would keep an undeployed application's loader, which the bridge's
+     * loader has for its parent, for as long as the agent runs.
+     */
+    private final ClassValue<RecorderFactory> factories = new ClassValue<>() {
+        @Override
+        protected RecorderFactory computeValue(Class<?> globalOpenTelemetry) {
+            try {
+                return new BridgeLoader(globalOpenTelemetry.getClassLoader(), agentLoader).factory();
+            } catch (ReflectiveOperationException e) {
+                throw new BridgeFailure(e);
+            }
+        }
+    };
     private ClassLoader bundledApi;
 
     OtelLocator(ClassLoader agentLoader) {
@@ -33,9 +44,9 @@ final class OtelLocator {
     Recorder find(TelemetrySettings settings, ClassLoader contextLoader) throws ReflectiveOperationException {
         boolean javaAgent = javaAgentRunning();
         boolean applicationHasApi = false;
-        for (ClassLoader apiLoader : applicationApiLoaders(contextLoader)) {
+        for (Class<?> api : applicationApis(contextLoader)) {
             applicationHasApi = true;
-            Recorder recorder = factory(apiLoader).create(settings, javaAgent);
+            Recorder recorder = factory(api).create(settings, javaAgent);
             if (recorder != null) {
                 return recorder;
             }
@@ -44,7 +55,7 @@ final class OtelLocator {
             if (bundledApi == null) {
                 bundledApi = new BundledApiLoader(agentLoader);
             }
-            return factory(bundledApi).create(settings, true);
+            return factory(Class.forName(GLOBAL_OPENTELEMETRY, false, bundledApi)).create(settings, true);
         }
         return null;
     }
@@ -58,35 +69,48 @@ final class OtelLocator {
         }
     }
 
-    /** The loaders that define the API for the application, without initializing it. */
-    private static List<ClassLoader> applicationApiLoaders(ClassLoader contextLoader) {
-        List<ClassLoader> loaders = new ArrayList<>(2);
+    /** The application's {@code GlobalOpenTelemetry} classes, one per copy of the API, without initializing them. */
+    private static List<Class<?>> applicationApis(ClassLoader contextLoader) {
+        List<Class<?>> apis = new ArrayList<>(2);
         for (ClassLoader candidate : new ClassLoader[]{contextLoader, ClassLoader.getSystemClassLoader()}) {
-            ClassLoader definer = apiDefiner(candidate);
-            if (definer != null && !loaders.contains(definer)) {
-                loaders.add(definer);
+            Class<?> api = api(candidate);
+            if (api != null && !apis.contains(api)) {
+                apis.add(api);
             }
         }
-        return loaders;
+        return apis;
     }
 
-    private static ClassLoader apiDefiner(ClassLoader candidate) {
+    private static Class<?> api(ClassLoader candidate) {
         if (candidate == null) {
             return null;
         }
         try {
-            return Class.forName(GLOBAL_OPENTELEMETRY, false, candidate).getClassLoader();
+            return Class.forName(GLOBAL_OPENTELEMETRY, false, candidate);
         } catch (ClassNotFoundException | LinkageError e) {
             return null;
         }
     }
 
-    private RecorderFactory factory(ClassLoader apiLoader) throws ReflectiveOperationException {
-        RecorderFactory factory = factories.get(apiLoader);
-        if (factory == null) {
-            factory = new BridgeLoader(apiLoader, agentLoader).factory();
-            factories.put(apiLoader, factory);
+    private RecorderFactory factory(Class<?> globalOpenTelemetry) throws ReflectiveOperationException {
+        try {
+            return factories.get(globalOpenTelemetry);
+        } catch (BridgeFailure e) {
+            throw e.getCause();
         }
-        return factory;
+    }
+
+    /** Carries a bridge that could not be made out of {@link ClassValue#computeValue}, which throws no checked exception. */
+    private static final class BridgeFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BridgeFailure(ReflectiveOperationException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized ReflectiveOperationException getCause() {
+            return (ReflectiveOperationException) super.getCause();
+        }
     }
 }

@@ -7,8 +7,8 @@ import net.bytebuddy.pool.TypePool;
 /**
  * Byte Buddy's type pools, with the types every woven class refers to — {@code java.*} and Bulwark's
  * annotations — described once for the whole JVM instead of once per woven class. Re-reading and re-parsing
- * the annotation types and their enums from each class's loader was about a millisecond per woven class at
- * start-up.
+ * the annotation types and their enums from each class's loader was a large part of each woven class's cost
+ * at start-up (docs/benchmark-history.md).
  *
  * <p>Sharing them is exact: no application loader can define a {@code java.*} class, and the agent jar puts
  * {@code dev.bulwark.annotations} on the bootstrap path, which every parent-first loader asks first. Their

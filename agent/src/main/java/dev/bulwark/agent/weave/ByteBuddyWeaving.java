@@ -22,8 +22,10 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
 
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -32,36 +34,104 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 final class ByteBuddyWeaving {
     private final Weaver weaver;
     private final SitePlanner planner;
+    /** Where a method left out of its class's weaving is reported. */
+    private final Consumer<String> leftOutReport;
     /**
-     * The site ids of the class this thread is weaving, for {@link #advice}. Byte Buddy transforms a class on
-     * the thread that loads it, from {@link #transform} to the written class file, and never nests two
-     * transformations on one thread.
+     * The class this thread is weaving, for {@link #transform} and {@link #advice}. Byte Buddy transforms a
+     * class on the thread that loads it, from {@link #weave} to the written class file.
      */
-    private final ThreadLocal<Map<String, Integer>> siteIdsBeingWoven = new ThreadLocal<>();
-    /** Built once: building it reads and resolves {@link BulwarkAdvice}, which cost a millisecond per woven class. */
+    private final ThreadLocal<ClassWeaving> classBeingWoven = new ThreadLocal<>();
+    /**
+     * Built once: building it reads and resolves {@link BulwarkAdvice}, which is costly when repeated for every
+     * woven class (docs/benchmark-history.md).
+     */
     private final Advice advice;
 
-    private ByteBuddyWeaving(Weaver weaver) {
+    private ByteBuddyWeaving(Weaver weaver, Consumer<String> leftOutReport) {
         this.weaver = weaver;
         this.planner = weaver.planner();
+        this.leftOutReport = leftOutReport;
         this.advice = Advice.withCustomMapping()
                 .bind(SiteId.class, (Advice.OffsetMapping) (instrumentedType, instrumentedMethod, assigner, arguments, sort) ->
                         new Advice.OffsetMapping.Target.ForStackManipulation(
-                                IntegerConstant.forValue(siteIdsBeingWoven.get().get(key(instrumentedMethod)))))
+                                IntegerConstant.forValue(classBeingWoven.get().siteId(key(instrumentedMethod)))))
                 .to(BulwarkAdvice.class);
     }
 
     /** A transformer for classes loaded from now on; the caller registers it. */
     static ClassFileTransformer transformer(Weaver weaver) {
-        return new ByteBuddyWeaving(weaver).agentBuilder().makeRaw();
+        return transformer(weaver, ByteBuddyWeaving::reportLeftOut);
+    }
+
+    /** @param leftOutReport where a method left out of its class's weaving is reported, in one line */
+    static ClassFileTransformer transformer(Weaver weaver, Consumer<String> leftOutReport) {
+        ByteBuddyWeaving weaving = new ByteBuddyWeaving(weaver, leftOutReport);
+        ClassFileTransformer byteBuddy = weaving.agentBuilder().makeRaw();
+        return new ClassFileTransformer() {
+            @Override
+            public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                                    ProtectionDomain domain, byte[] classFile) {
+                return weaving.weave(byteBuddy, module, loader, internalName, redefined, domain, classFile);
+            }
+        };
     }
 
     /** Registers the transformer, behind the weaver's prefilter, and weaves the matching classes already loaded. */
     static void installRetransforming(Weaver weaver, Instrumentation instrumentation) {
-        new ByteBuddyWeaving(weaver).agentBuilder()
+        ByteBuddyWeaving weaving = new ByteBuddyWeaving(weaver, ByteBuddyWeaving::reportLeftOut);
+        weaving.agentBuilder()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with((AgentBuilder.TransformerDecorator) transformer -> new Prefiltered(weaver, transformer))
+                .with((AgentBuilder.TransformerDecorator) transformer -> weaving.new Prefiltered(transformer))
                 .installOn(instrumentation);
+    }
+
+    /** Once per method: a class loaded again, by another loader or for a reload, is left out the same way. */
+    private static void reportLeftOut(String message) {
+        BulwarkLog.errorOnce(message, message, null);
+    }
+
+    /**
+     * Weaves a class with {@code byteBuddy}, once more without each method that cannot be woven, until the
+     * class can be: one such method runs unprotected, not its whole class. Under the current config
+     * throughout, so that a reload sees the sites defined at the end or hands them its config.
+     */
+    private byte[] weave(ClassFileTransformer byteBuddy, Module module, ClassLoader loader, String internalName,
+                         Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
+        // A class that loads on this thread while another is woven (Byte Buddy then leaves it as it is) must
+        // not take the other's place.
+        ClassWeaving outer = classBeingWoven.get();
+        try {
+            return weaver.underCurrentConfig(config -> {
+                ClassWeaving weaving = new ClassWeaving(config, leftOutReport);
+                classBeingWoven.set(weaving);
+                byte[] woven = attempt(byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                while (weaving.leaveOutFailedMethod()) {
+                    woven = attempt(byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                }
+                if (woven != null) {
+                    weaving.defineSites(weaver.sites(), loader);
+                }
+                return woven;
+            });
+        } finally {
+            if (outer == null) {
+                classBeingWoven.remove();
+            } else {
+                classBeingWoven.set(outer);
+            }
+        }
+    }
+
+    /** The woven class file, or null when the class stays as it is. */
+    private static byte[] attempt(ClassFileTransformer byteBuddy, Module module, ClassLoader loader, String internalName,
+                                  Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
+        try {
+            return byteBuddy.transform(module, loader, internalName, redefined, domain, classFile);
+        } catch (IllegalClassFormatException | RuntimeException e) {
+            // Byte Buddy throws a failure once it has reported it to the Listener; the JVM, given it, would
+            // keep the class as it is.
+            return null;
+        }
     }
 
     private AgentBuilder agentBuilder() {
@@ -95,64 +165,74 @@ final class ByteBuddyWeaving {
 
     private DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                                              JavaModule module, ProtectionDomain domain) {
-        Map<String, Integer> siteIds = weaver.underCurrentConfig(config -> registerSites(type, loader, config));
+        ClassWeaving weaving = classBeingWoven.get();
+        if (!weaving.isPlanned()) {
+            weaving.planned(plan(type, weaving.config()));
+        }
+        Map<String, Integer> siteIds = weaving.reserveSites(weaver.sites(), loader);
         if (siteIds.isEmpty()) {
             return builder;
         }
-        siteIdsBeingWoven.set(siteIds);
         return builder.visit(advice.on(method -> siteIds.containsKey(key(method))));
     }
 
-    /** Plans and registers the protected methods of {@code type}: their descriptors' keys and site ids. */
-    private Map<String, Integer> registerSites(TypeDescription type, ClassLoader loader, BulwarkConfig config) {
-        Map<String, Integer> siteIds = new HashMap<>();
+    /** The protected methods of {@code type}, by their names' and descriptors' keys. */
+    private Map<String, ClassWeaving.PlannedSite> plan(TypeDescription type, BulwarkConfig config) {
+        Map<String, ClassWeaving.PlannedSite> planned = new LinkedHashMap<>();
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
             if (!SitePlanner.isCandidate(method)) {
                 continue;
             }
             SiteDefinition site = planner.plan(type, method, config);
             if (site != null) {
-                int id = weaver.sites().register(loader, type.getName() + "#" + key(method), site);
-                siteIds.put(key(method), id);
-                if (BulwarkLog.isDebug()) {
-                    BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
-                }
+                planned.put(key(method), new ClassWeaving.PlannedSite(type.getName() + "#" + key(method),
+                        type.getName() + "#" + method.getName() + parameterList(method), site));
             }
         }
-        return siteIds;
+        return planned;
+    }
+
+    /** {@code (int, java.lang.String[])} */
+    private static String parameterList(MethodDescription method) {
+        StringJoiner parameters = new StringJoiner(", ", "(", ")");
+        for (TypeDescription parameter : method.getParameters().asTypeList().asErasures()) {
+            parameters.add(parameter.getActualName());
+        }
+        return parameters.toString();
     }
 
     private static String key(MethodDescription method) {
         return method.getInternalName() + method.getDescriptor();
     }
 
-    /** Hands Byte Buddy only the classes {@link Weaver#mayProtect} lets through, retransformed ones too. */
-    private static final class Prefiltered extends ResettableClassFileTransformer.WithDelegation {
-        private final Weaver weaver;
-
-        Prefiltered(Weaver weaver, ResettableClassFileTransformer transformer) {
+    /**
+     * Hands Byte Buddy only the classes {@link Weaver#mayProtect} lets through, retransformed ones too, and
+     * weaves each as {@link #weave} does.
+     */
+    private final class Prefiltered extends ResettableClassFileTransformer.WithDelegation {
+        Prefiltered(ResettableClassFileTransformer transformer) {
             super(transformer);
-            this.weaver = weaver;
         }
 
         @Override
         public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
-                                ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
+                                ProtectionDomain domain, byte[] classFile) {
             return weaver.mayProtect(internalName, classFile)
-                    ? classFileTransformer.transform(module, loader, internalName, redefined, domain, classFile) : null;
+                    ? weave(classFileTransformer, module, loader, internalName, redefined, domain, classFile) : null;
         }
     }
 
-    /** Reports classes that could not be woven (they run unprotected), and forgets each class's site ids. */
+    /**
+     * Reports classes that could not be woven (they run unprotected), unless one method was the cause: that
+     * one is left out of the next attempt instead.
+     */
     private final class Listener extends AgentBuilder.Listener.Adapter {
         @Override
-        public void onComplete(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
-            siteIdsBeingWoven.remove();
-        }
-
-        @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-            BulwarkLog.errorOnce("weave " + typeName, "could not weave " + typeName + "; it runs unprotected: " + throwable, throwable);
+            ClassWeaving weaving = classBeingWoven.get();
+            if (weaving == null || !weaving.failedOnOneMethod(throwable)) {
+                BulwarkLog.errorOnce("weave " + typeName, "could not weave " + typeName + "; it runs unprotected: " + throwable, throwable);
+            }
         }
     }
 }

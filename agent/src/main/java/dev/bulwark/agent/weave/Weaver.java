@@ -12,7 +12,6 @@ import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -46,7 +45,7 @@ public final class Weaver {
     /** Made with Byte Buddy's side, before any class is woven; reading annotations takes Byte Buddy. */
     private volatile SitePlanner planner;
     /**
-     * Weaving holds the read side while it plans and registers a class's sites; a reload holds the write side
+     * Weaving holds the read side while it plans, weaves and defines a class's sites; a reload holds the write side
      * while it swaps the config and re-resolves every site, so no class is woven with the old config and then
      * missed by the reload. Read locks are re-entrant, so a class loaded while another is woven cannot block.
      */
@@ -86,26 +85,38 @@ public final class Weaver {
      * Makes {@code next} the config of every class woven from now on, re-resolves every woven method against
      * it, and weaves again the loaded classes whose selected methods it changes ({@link LoadedClassReweaving}).
      *
-     * @return how many call sites changed in place
+     * @return how many call sites changed: resolved to other policies, or woven by the reload
      */
     public int reconfigure(BulwarkConfig next) {
-        BulwarkConfig previous;
+        sites.noteChanges();
         int changed;
+        try {
+            applyAndReweave(next);
+        } finally {
+            changed = sites.changesNoted();
+        }
+        return changed;
+    }
+
+    private void applyAndReweave(BulwarkConfig next) {
+        BulwarkConfig previous;
         reloadLock.writeLock().lock();
         try {
             previous = config == null ? initialConfig.getNow(null) : config;
             config = next;
             SitePlanner woven = planner;
-            changed = woven == null ? 0 : sites.reconfigure(site -> woven.replan(site, next));
+            if (woven != null) {
+                sites.reconfigure(site -> woven.replan(site, next));
+            }
         } finally {
             reloadLock.writeLock().unlock();
         }
         Instrumentation instrumentation = retransforming;
         if (instrumentation != null && previous != null) {
-            // Outside the lock: retransforming runs this weaver's transformer, on this thread.
+            // Outside the lock: retransforming runs this weaver's transformer, on this thread, where the sites
+            // it weaves are noted.
             LoadedClassReweaving.reweave(instrumentation, previous, next);
         }
-        return changed;
     }
 
     /**
@@ -148,9 +159,9 @@ public final class Weaver {
 
     /**
      * Runs {@code weaving} with the current config, under the read side of {@link #reloadLock}, so that a reload
-     * either sees the sites it registers or hands them the new config.
+     * either sees the sites it defines or hands them the new config.
      */
-    Map<String, Integer> underCurrentConfig(Function<BulwarkConfig, Map<String, Integer>> weaving) {
+    <T> T underCurrentConfig(Function<BulwarkConfig, T> weaving) {
         reloadLock.readLock().lock();
         try {
             BulwarkConfig current = config;
@@ -179,7 +190,8 @@ public final class Weaver {
     /**
      * Whether a class may need weaving, judged from its raw bytes: only a class whose constant pool names a
      * Bulwark annotation, or that the config selects by name, is handed to Byte Buddy. Parsing every class the
-     * application loads to look for annotations cost tens of microseconds per class at start-up.
+     * application loads to look for annotations was a measurable cost per class at start-up
+     * (docs/benchmark-history.md).
      */
     boolean mayProtect(String internalName, byte[] classFile) {
         if (internalName == null || neverWoven(internalName)) {

@@ -4,10 +4,13 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.PolicyKind;
+import dev.bulwark.agent.policy.retry.RetrySpec;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -20,9 +23,9 @@ class CallSitesTest {
 
     @Test
     void aMethodWovenAgainKeepsItsIdAndTakesTheNewDefinition() {
-        int first = fixture.sites.register(loader, "Example#call()V", definition("first"));
-        int other = fixture.sites.register(loader, "Example#other()V", definition("other"));
-        int again = fixture.sites.register(loader, "Example#call()V", definition("again"));
+        int first = register(loader, "Example#call()V", definition("first"));
+        int other = register(loader, "Example#other()V", definition("other"));
+        int again = register(loader, "Example#call()V", definition("again"));
 
         assertThat(again).isEqualTo(first).isNotEqualTo(other);
         assertThat(fixture.sites.get(first).retry.spec().name()).isEqualTo("again");
@@ -32,14 +35,55 @@ class CallSitesTest {
     @Test
     void theSameMethodOfAClassDefinedByAnotherLoaderIsAnotherSite() throws Exception {
         try (URLClassLoader another = new URLClassLoader(new URL[0], loader)) {
-            int here = fixture.sites.register(loader, "Example#call()V", definition("here"));
-            int there = fixture.sites.register(another, "Example#call()V", definition("there"));
-            int bootstrap = fixture.sites.register(null, "Example#call()V", definition("bootstrap"));
+            int here = register(loader, "Example#call()V", definition("here"));
+            int there = register(another, "Example#call()V", definition("there"));
+            int bootstrap = register(null, "Example#call()V", definition("bootstrap"));
 
             assertThat(here).isNotEqualTo(there).isNotEqualTo(bootstrap);
             assertThat(there).isNotEqualTo(bootstrap);
-            assertThat(fixture.sites.register(null, "Example#call()V", definition("bootstrap again"))).isEqualTo(bootstrap);
+            assertThat(register(null, "Example#call()V", definition("bootstrap again"))).isEqualTo(bootstrap);
         }
+    }
+
+    @Test
+    void anIdReservedButNeverDefinedHasNoChainAndAReloadPassesItBy() {
+        int leftOut = fixture.sites.reserve(loader, "Example#huge()V");
+        int woven = register(loader, "Example#call()V", definition("woven"));
+        List<String> resolved = new ArrayList<>();
+
+        fixture.sites.reconfigure(site -> {
+            resolved.add(site.policies().spec(PolicyKind.RETRY, RetrySpec.class).name());
+            return site;
+        });
+
+        assertThat(fixture.sites.get(leftOut)).isNull();
+        assertThat(fixture.sites.get(woven).retry.spec().name()).isEqualTo("woven");
+        assertThat(resolved).containsExactly("woven");
+        assertThat(fixture.sites.reserve(loader, "Example#huge()V")).isEqualTo(leftOut);
+    }
+
+    @Test
+    void aReloadCountsEachSiteItChangedOnceWhetherResolvedAgainOrWovenOnItsThread() throws Exception {
+        SiteDefinition retuned = definition("before");
+        int kept = register(loader, "Example#kept()V", definition("kept"));
+        int changed = register(loader, "Example#changed()V", retuned);
+
+        fixture.sites.noteChanges();
+        fixture.sites.reconfigure(site -> site == retuned ? site.with(definition("after").policies()) : site);
+        // The reload's retransformation weaves the classes again: the same policies, and one method new.
+        assertThat(register(loader, "Example#changed()V", definition("after"))).isEqualTo(changed);
+        assertThat(register(loader, "Example#kept()V", definition("kept"))).isEqualTo(kept);
+        register(loader, "Example#woven()V", definition("woven"));
+        Thread elsewhere = new Thread(() -> register(loader, "Other#loadedMeanwhile()V", definition("other")));
+        elsewhere.start();
+        elsewhere.join();
+
+        assertThat(fixture.sites.changesNoted()).isEqualTo(2);
+        assertThat(fixture.sites.changesNoted()).as("noting ended").isZero();
+    }
+
+    private int register(ClassLoader loader, String method, SiteDefinition definition) {
+        return fixture.register(loader, method, definition);
     }
 
     private static SiteDefinition definition(String retryName) {

@@ -73,7 +73,14 @@ final class ChainFixture {
             }
         }
         String method = "call" + ++sitesMade;
-        return sites.register(ChainFixture.class.getClassLoader(), "Example#" + method,
+        return register(ChainFixture.class.getClassLoader(), "Example#" + method,
                 new SiteDefinition(config.resolve("Example", method, declared), fallback, asyncBody, Map.of(), 0));
+    }
+
+    /** Weaves {@code method} of {@code loader}'s class: reserves its id and defines its site. */
+    int register(ClassLoader loader, String method, SiteDefinition definition) {
+        int site = sites.reserve(loader, method);
+        sites.define(site, definition);
+        return site;
     }
 }

@@ -4,12 +4,15 @@ import dev.bulwark.agent.telemetry.SpanMode;
 
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.retry.RetrySpec;
+import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 import dev.bulwark.annotations.Backoff;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.bulwark.agent.config.ConfigFixture.declared;
@@ -180,6 +183,21 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void aDurationBelowItsBoundSaysTheBoundAsItIsWritten() {
+        fixture.load(
+                "bulwark.defaults {",
+                "  timeout { value = 0 }",
+                "  rate-limiter { period = 500us }",
+                "  retry { delay = -1s }",
+                "}");
+
+        assertThat(fixture.problems).as("%s", fixture.problems).extracting(ConfigProblem::toString).containsExactlyInAnyOrder(
+                file() + ": 2: 'bulwark.defaults.timeout.value' expected a duration greater than 0, found 0",
+                file() + ": 3: 'bulwark.defaults.rate-limiter.period' expected a duration of at least 1ms, found \"500us\"",
+                file() + ": 4: 'bulwark.defaults.retry.delay' expected a duration of 0 or more, found \"-1s\"");
+    }
+
+    @Test
     void aMissingFile() {
         fixture.agentArguments = "config=" + dir.resolve("absent.conf");
         BulwarkConfig config = fixture.load();
@@ -213,6 +231,33 @@ class ConfigProblemsTest {
         ConfigProblem problem = onlyProblem();
         assertThat(problem.key()).isEqualTo("bulwark.defaults.timeout.value");
         assertThat(problem.origin()).isEqualTo("system property bulwark.defaults.timeout.value");
+    }
+
+    @Test
+    void aBadSystemPropertyIsReportedOnceAndSetAsideSoTheFileStillReloads() {
+        fixture.properties.setProperty("bulwark.defaults.timeout.value", "whenever");
+        fixture.properties.setProperty("bulwark.defaults.retry.delay", "7ms");
+        BulwarkConfig config = fixture.load("bulwark.defaults.timeout { value = 3s }");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.origin()).isEqualTo("system property bulwark.defaults.timeout.value");
+        assertThat(problem.outcome()).isEqualTo("the system property is set aside: ignored until the JVM restarts, reloads included");
+        assertThat(config.setAsideProperties()).containsExactly("bulwark.defaults.timeout.value");
+        assertThat(timeoutOfCharge(config)).as("the file's block, not set aside with the property").isEqualTo(TimeUnit.SECONDS.toNanos(3));
+
+        fixture.file("bulwark.conf", "bulwark.defaults.timeout { value = 4s }");
+        List<ConfigProblem> reloadProblems = new ArrayList<>();
+        BulwarkConfig reloaded = config.reload(reloadProblems::add);
+
+        assertThat(reloadProblems).as("the property is not reported again").isEmpty();
+        assertThat(timeoutOfCharge(reloaded)).isEqualTo(TimeUnit.SECONDS.toNanos(4));
+        assertThat(retryOfCharge(reloaded).delayNanos()).as("a good property still applies").isEqualTo(TimeUnit.MILLISECONDS.toNanos(7));
+        assertThat(reloaded.setAsideProperties()).containsExactly("bulwark.defaults.timeout.value");
+    }
+
+    private static long timeoutOfCharge(BulwarkConfig config) {
+        return config.resolve("com.acme.Billing", "charge", declared(PolicyKind.TIMEOUT, ""))
+                .spec(PolicyKind.TIMEOUT, TimeoutSpec.class).timeoutNanos();
     }
 
     @Test

@@ -4,8 +4,6 @@ import dev.bulwark.CircuitBreakerControl;
 import dev.bulwark.CircuitBreakers;
 import dev.bulwark.CircuitOpenException;
 import dev.bulwark.annotations.CircuitBreaker;
-import dev.bulwark.annotations.Retry;
-import dev.bulwark.annotations.Timeout;
 
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -51,21 +49,6 @@ public final class BreakerScenarios {
         throw new AssertionError("an Error in a trial call");
     }
 
-    @Retry(maxAttempts = 5, delay = "1ms")
-    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
-    static String retriedThroughBreaker() {
-        BODY.incrementAndGet();
-        throw new IllegalStateException("fails");
-    }
-
-    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m", recordOn = IllegalArgumentException.class)
-    @Timeout("50ms")
-    static String timesOut() throws InterruptedException {
-        BODY.incrementAndGet();
-        Thread.sleep(60_000);
-        return "never";
-    }
-
     private static String call(java.util.concurrent.Callable<String> call) {
         return Report.outcome(call).replace("threw:", "").replace("returned:", "");
     }
@@ -75,51 +58,6 @@ public final class BreakerScenarios {
     }
 
     private static final String GUARDED = "dev.bulwark.it.app.BreakerScenarios#guarded";
-
-    public static void opensAtTheThresholdAndRejects() {
-        StringBuilder outcomes = new StringBuilder();
-        for (int i = 0; i < 3; i++) {
-            outcomes.append(call(() -> guarded(true))).append(" | ");
-        }
-        outcomes.append(call(() -> guarded(false))).append(" | ");
-        Report.put("stateAfterFour", state(GUARDED));
-        outcomes.append(call(() -> guarded(false)));
-        Report.put("outcomes", outcomes);
-        Report.put("bodyRuns", BODY.get());
-    }
-
-    public static void belowTheThresholdStaysClosed() {
-        call(() -> guarded(true));
-        call(() -> guarded(true));
-        call(() -> guarded(false));
-        call(() -> guarded(false));
-        Report.put("fifth", call(() -> guarded(false)));
-        Report.put("state", state(GUARDED));
-    }
-
-    public static void recoversThroughHalfOpen() throws InterruptedException {
-        for (int i = 0; i < 4; i++) {
-            call(() -> guarded(true));
-        }
-        Report.put("opened", state(GUARDED));
-        Thread.sleep(300);
-        Report.put("trial1", call(() -> guarded(false)));
-        Report.put("halfOpen", state(GUARDED));
-        Report.put("trial2", call(() -> guarded(false)));
-        Report.put("closed", state(GUARDED));
-        Report.put("failedCalls", CircuitBreakers.find(GUARDED).failedCalls());
-    }
-
-    public static void aFailedTrialReopens() throws InterruptedException {
-        for (int i = 0; i < 4; i++) {
-            call(() -> guarded(true));
-        }
-        Thread.sleep(300);
-        call(() -> guarded(true));
-        call(() -> guarded(true));
-        Report.put("state", state(GUARDED));
-        Report.put("next", call(() -> guarded(false)));
-    }
 
     public static void aBreakerSharedByName() {
         for (int i = 0; i < 4; i++) {
@@ -149,20 +87,6 @@ public final class BreakerScenarios {
                 return "ran the body";
             }
         }));
-    }
-
-    public static void anOpenCircuitEndsTheRetryLoop() {
-        Report.put("first", call(BreakerScenarios::retriedThroughBreaker));
-        Report.put("bodyRuns", BODY.getAndSet(0));
-        Report.put("second", call(BreakerScenarios::retriedThroughBreaker));
-        Report.put("bodyRunsAfterOpen", BODY.get());
-    }
-
-    public static void timeoutsCountAsFailures() {
-        call(BreakerScenarios::timesOut);
-        call(BreakerScenarios::timesOut);
-        Report.put("state", state("dev.bulwark.it.app.BreakerScenarios#timesOut"));
-        Report.put("third", call(BreakerScenarios::timesOut));
     }
 
     public static void operatorsControlABreaker() throws Exception {

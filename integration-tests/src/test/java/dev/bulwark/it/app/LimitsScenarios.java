@@ -5,8 +5,6 @@ import dev.bulwark.RateLimitedException;
 import dev.bulwark.annotations.Bulkhead;
 import dev.bulwark.annotations.RateAlgorithm;
 import dev.bulwark.annotations.RateLimited;
-import dev.bulwark.annotations.Jitter;
-import dev.bulwark.annotations.Retry;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -18,33 +16,9 @@ public final class LimitsScenarios {
     private static final AtomicInteger ACTIVE = new AtomicInteger();
     private static final AtomicInteger HIGH_WATER = new AtomicInteger();
     private static volatile boolean bodiesOnVirtualThreads;
-    private static final AtomicInteger SOLE_SLOT_CALLS = new AtomicInteger();
 
     public static void main(String[] args) throws Throwable {
         Report.run(LimitsScenarios.class, args);
-    }
-
-    @Bulkhead(maxConcurrent = 1)
-    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE)
-    static String soleSlotFailsTwice() {
-        int call = SOLE_SLOT_CALLS.incrementAndGet();
-        if (call < 3) {
-            throw new IllegalStateException("attempt " + call);
-        }
-        return "ok after " + call;
-    }
-
-    @Bulkhead(maxConcurrent = 1)
-    static String soleSlotThrows() {
-        throw new IllegalStateException("boom");
-    }
-
-    /** Every attempt, failed or not, gives its slot back; with one slot, a leaked permit rejects the next call. */
-    public static void failedAttemptsGiveTheirSlotBack() {
-        Report.put("retried", Report.outcome(LimitsScenarios::soleSlotFailsTwice));
-        Report.put("again", Report.outcome(LimitsScenarios::soleSlotFailsTwice));
-        Report.put("threw", Report.outcome(LimitsScenarios::soleSlotThrows));
-        Report.put("threwAgain", Report.outcome(LimitsScenarios::soleSlotThrows));
     }
 
     @Bulkhead(maxConcurrent = 2)
@@ -61,20 +35,6 @@ public final class LimitsScenarios {
         } finally {
             ACTIVE.decrementAndGet();
         }
-    }
-
-    @Bulkhead(maxConcurrent = 1, maxWait = "30s")
-    static String waitsForASlot(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
-        entered.countDown();
-        release.await(60, TimeUnit.SECONDS);
-        return "done";
-    }
-
-    @Bulkhead(maxConcurrent = 1, maxWait = "200ms")
-    static String waitsBriefly(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
-        entered.countDown();
-        release.await(60, TimeUnit.SECONDS);
-        return "done";
     }
 
     @Bulkhead(name = "inventory", maxConcurrent = 1)
@@ -109,16 +69,6 @@ public final class LimitsScenarios {
 
     @RateLimited(permits = 3, period = "1m", algorithm = RateAlgorithm.SLIDING_WINDOW)
     static String slidingWindow() {
-        return "ok";
-    }
-
-    @RateLimited(permits = 1, period = "300ms", maxWait = "10s")
-    static String waitsForAPermit() {
-        return "ok";
-    }
-
-    @RateLimited(permits = 1, period = "1m", maxWait = "100ms")
-    static String nextPermitTooFarAway() {
         return "ok";
     }
 
@@ -208,37 +158,6 @@ public final class LimitsScenarios {
         Report.put("ran", ran.get());
     }
 
-    public static void maxWaitGetsAReleasedSlot() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = start(() -> call(() -> waitsForASlot(entered, release)));
-        entered.await(60, TimeUnit.SECONDS);
-        String[] waiter = new String[1];
-        CountDownLatch waiterStarted = new CountDownLatch(1);
-        Thread second = start(() -> {
-            waiterStarted.countDown();
-            waiter[0] = call(() -> waitsForASlot(new CountDownLatch(1), new CountDownLatch(0)));
-        });
-        waiterStarted.await();
-        Thread.sleep(200);
-        release.countDown();
-        holder.join();
-        second.join();
-        Report.put("waiter", waiter[0]);
-    }
-
-    public static void maxWaitRunsOut() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        Thread holder = start(() -> call(() -> waitsBriefly(entered, release)));
-        entered.await(60, TimeUnit.SECONDS);
-        long start = System.nanoTime();
-        Report.put("second", call(() -> waitsBriefly(new CountDownLatch(1), new CountDownLatch(0))));
-        Report.put("waitedMillis", (System.nanoTime() - start) / 1_000_000);
-        release.countDown();
-        holder.join();
-    }
-
     public static void bulkheadSharedByName() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -260,17 +179,6 @@ public final class LimitsScenarios {
             }
             Report.put(name, outcomes);
         }
-    }
-
-    public static void maxWaitForAPermit() {
-        Report.put("first", call(LimitsScenarios::waitsForAPermit));
-        long start = System.nanoTime();
-        Report.put("second", call(LimitsScenarios::waitsForAPermit));
-        Report.put("waitedMillis", (System.nanoTime() - start) / 1_000_000);
-        Report.put("tooFarFirst", call(LimitsScenarios::nextPermitTooFarAway));
-        long rejectStart = System.nanoTime();
-        Report.put("tooFarSecond", call(LimitsScenarios::nextPermitTooFarAway));
-        Report.put("rejectMillis", (System.nanoTime() - rejectStart) / 1_000_000);
     }
 
     public static void limitersPerKey() {

@@ -26,49 +26,6 @@ public final class RetryScenarios {
         return "ok after " + call;
     }
 
-    @Retry(maxAttempts = 3, delay = "1ms")
-    static String alwaysFails() {
-        throw new IllegalStateException("attempt " + CALLS.incrementAndGet());
-    }
-
-    @Retry(maxAttempts = 5, delay = "1ms", abortOn = IllegalArgumentException.class)
-    static String aborts() {
-        CALLS.incrementAndGet();
-        throw new IllegalArgumentException("bad input");
-    }
-
-    @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
-    static String notRetryable() {
-        CALLS.incrementAndGet();
-        throw new IllegalStateException("not an IOException");
-    }
-
-    @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
-    static String retryableSubclass() throws IOException {
-        if (CALLS.incrementAndGet() < 4) {
-            throw new java.io.FileNotFoundException("missing");
-        }
-        return "found";
-    }
-
-    @Retry(maxAttempts = 3, delay = "1ms")
-    static void errorsAreNotRetriedByDefault() {
-        CALLS.incrementAndGet();
-        throw new AssertionError("an Error is not an Exception");
-    }
-
-    @Retry(maxAttempts = 4, delay = "120ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
-    static void fixedDelay() {
-        CALLS.incrementAndGet();
-        throw new IllegalStateException("fails");
-    }
-
-    @Retry(maxAttempts = 1000, delay = "100ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, maxDuration = "1s")
-    static void boundedByMaxDuration() {
-        CALLS.incrementAndGet();
-        throw new IllegalStateException("fails");
-    }
-
     static final CountDownLatch FIRST_ATTEMPT_FAILED = new CountDownLatch(1);
 
     @Retry(maxAttempts = 10, delay = "30s", backoff = Backoff.FIXED, jitter = Jitter.NONE)
@@ -85,46 +42,6 @@ public final class RetryScenarios {
 
     public static void retriesUntilSuccess() {
         Report.put("outcome", Report.outcome(RetryScenarios::succeedsOnThirdAttempt));
-        Report.put("calls", CALLS.get());
-    }
-
-    public static void exhaustsAndRethrowsTheLastException() {
-        Report.put("outcome", Report.outcome(RetryScenarios::alwaysFails));
-        Report.put("calls", CALLS.get());
-    }
-
-    public static void abortOnEndsTheLoop() {
-        Report.put("outcome", Report.outcome(RetryScenarios::aborts));
-        Report.put("calls", CALLS.get());
-    }
-
-    public static void retryOnSelectsExceptions() {
-        Report.put("notRetryable", Report.outcome(RetryScenarios::notRetryable));
-        Report.put("notRetryableCalls", CALLS.getAndSet(0));
-        Report.put("subclass", Report.outcome(RetryScenarios::retryableSubclass));
-        Report.put("subclassCalls", CALLS.getAndSet(0));
-        try {
-            errorsAreNotRetriedByDefault();
-        } catch (AssertionError expected) {
-            Report.put("errorCalls", CALLS.get());
-        }
-    }
-
-    public static void waitsTheBackoffDelay() {
-        long start = System.nanoTime();
-        Report.put("outcome", Report.outcome(() -> {
-            fixedDelay();
-            return null;
-        }));
-        Report.put("calls", CALLS.get());
-        Report.put("elapsedMillis", (System.nanoTime() - start) / 1_000_000);
-    }
-
-    public static void maxDurationBoundsTheLoop() {
-        Report.put("outcome", Report.outcome(() -> {
-            boundedByMaxDuration();
-            return null;
-        }));
         Report.put("calls", CALLS.get());
     }
 

@@ -8,13 +8,18 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 public final class WeavingScenarios {
+    /** A class WeavingIT writes, not compiled here: see {@link #methodTooLargeToWeave}. */
+    public static final String TOO_LARGE_TO_WEAVE = "dev.bulwark.it.app.TooLargeToWeave";
     private static final AtomicInteger CALLS = new AtomicInteger();
+    private static final AtomicInteger HUGE_CALLS = new AtomicInteger();
 
     public static void main(String[] args) throws Throwable {
         Report.run(WeavingScenarios.class, args);
@@ -88,6 +93,43 @@ public final class WeavingScenarios {
             throw new IllegalStateException("attempt " + call);
         }
         return "ok after " + call;
+    }
+
+    /**
+     * Calls the two {@code @Retry} methods of {@link #TOO_LARGE_TO_WEAVE}: {@code flaky()}, woven, and
+     * {@code huge(int)}, whose code would be too large woven.
+     */
+    public static void methodTooLargeToWeave() throws Exception {
+        Class<?> generated = Class.forName(TOO_LARGE_TO_WEAVE);
+        Method flaky = generated.getMethod("flaky");
+        Method huge = generated.getMethod("huge", int.class);
+        Report.put("flaky", Report.outcome(() -> invoke(flaky)));
+        Report.put("huge", Report.outcome(() -> invoke(huge, 1)));
+        Report.put("hugeCalls", HUGE_CALLS.get());
+    }
+
+    private static Object invoke(Method method, Object... arguments) throws Exception {
+        try {
+            return method.invoke(null, arguments);
+        } catch (InvocationTargetException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    /** The body of the generated {@code flaky()}. */
+    public static String failsTwice() {
+        int call = CALLS.incrementAndGet();
+        if (call < 3) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    /** The start of the generated {@code huge(int)}. */
+    public static void failsOnce() {
+        if (HUGE_CALLS.incrementAndGet() == 1) {
+            throw new IllegalStateException("huge attempt 1");
+        }
     }
 
     /** Replaces the bridge's runtime with one that fails inside Bulwark at the given step. */

@@ -1,0 +1,121 @@
+package dev.bulwark.agent.weave;
+
+import dev.bulwark.agent.chain.CallSites;
+import dev.bulwark.agent.chain.SiteDefinition;
+import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.runtime.BulwarkLog;
+import net.bytebuddy.jar.asm.MethodTooLargeException;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One class being woven, through the attempts that leave out, one at a time, each method that cannot be woven
+ * (its code over the JVM's 64 KB limit once the advice is inlined): that method runs unprotected, the rest of
+ * its class is protected. The sites are planned at the first attempt and defined once one succeeds, so a
+ * method left out never has a chain, nor the shared policies, metrics and MBeans that come with one.
+ */
+final class ClassWeaving {
+    private final BulwarkConfig config;
+    private final Consumer<String> report;
+    /** The protected methods by key (name and descriptor), in declaration order; null until planned. */
+    private Map<String, PlannedSite> planned;
+    private final Set<String> leftOut = new HashSet<>();
+    /** The site ids of the methods the current attempt weaves, by key. */
+    private Map<String, Integer> siteIds = Map.of();
+    /** The key of the method the last attempt failed on, until it is left out. */
+    private String failed;
+
+    /** @param report where a method left out is reported, in one line */
+    ClassWeaving(BulwarkConfig config, Consumer<String> report) {
+        this.config = config;
+        this.report = report;
+    }
+
+    BulwarkConfig config() {
+        return config;
+    }
+
+    boolean isPlanned() {
+        return planned != null;
+    }
+
+    void planned(Map<String, PlannedSite> sites) {
+        planned = sites;
+    }
+
+    /** Reserves the ids of the methods this attempt weaves: all planned ones but those left out. */
+    Map<String, Integer> reserveSites(CallSites sites, ClassLoader loader) {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        planned.forEach((key, site) -> {
+            if (!leftOut.contains(key)) {
+                ids.put(key, sites.reserve(loader, site.siteKey));
+            }
+        });
+        siteIds = ids;
+        return ids;
+    }
+
+    int siteId(String key) {
+        return siteIds.get(key);
+    }
+
+    /**
+     * Whether {@code failure}, which failed the current attempt, is a method this attempt wove growing past
+     * the JVM's limit; if so it is left out of the next.
+     */
+    boolean failedOnOneMethod(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MethodTooLargeException) {
+                MethodTooLargeException tooLarge = (MethodTooLargeException) cause;
+                String key = tooLarge.getMethodName() + tooLarge.getDescriptor();
+                if (siteIds.containsKey(key)) {
+                    failed = key;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Leaves out the method the last attempt failed on, and reports it; false when it failed on none. */
+    boolean leaveOutFailedMethod() {
+        if (failed == null) {
+            return false;
+        }
+        leftOut.add(failed);
+        report.accept(planned.get(failed).readableName + " is not protected: its code would exceed the JVM's 64 KB"
+                + " method limit once woven; the other methods of the class are");
+        failed = null;
+        return true;
+    }
+
+    /** Defines the sites of the methods the last attempt wove, once it succeeded; none if it never planned any. */
+    void defineSites(CallSites sites, ClassLoader loader) {
+        siteIds.forEach((key, id) -> {
+            SiteDefinition site = planned.get(key).definition;
+            sites.define(id, site);
+            if (BulwarkLog.isDebug()) {
+                BulwarkLog.debug("woven " + site.policies() + " as site " + id + (loader == null ? "" : " in " + loader));
+            }
+        });
+    }
+
+    /** A method to protect, as planned when its class was first described. */
+    static final class PlannedSite {
+        /** Its class's name, its own and its descriptor, {@code com.acme.Service#call(I)V}: what its id is kept by. */
+        final String siteKey;
+        /** With its parameter types, {@code com.acme.Service#call(int, java.lang.String)}, for messages. */
+        final String readableName;
+        final SiteDefinition definition;
+
+        PlannedSite(String siteKey, String readableName, SiteDefinition definition) {
+            this.siteKey = siteKey;
+            this.readableName = readableName;
+            this.definition = definition;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.bulwark.agent.telemetry;
+
+import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.context.Context;
+import org.junit.jupiter.api.Test;
+
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OtelLocatorTest {
+    private static final long COLLECTION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private final TelemetrySettings settings = new TelemetrySettings(true, true, "test",
+            new PolicyRegistry(NanoClock.SYSTEM, CircuitBreakerListener.NOOP));
+
+    /** The locator lives as long as the agent: an application it bridged must still be collectable once undeployed. */
+    @Test
+    void anApplicationsApiThatWasBridgedDoesNotKeepItsLoaderAlive() throws Exception {
+        OtelLocator locator = new OtelLocator(new BridgeClassesOnTheClassPath());
+
+        WeakReference<ClassLoader> application = bridgeAnApplicationThatGoesAway(locator);
+
+        long end = System.nanoTime() + COLLECTION_WAIT_NANOS;
+        while (application.get() != null && System.nanoTime() < end) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(application.get()).as("the application's loader, once only the locator saw it").isNull();
+    }
+
+    private WeakReference<ClassLoader> bridgeAnApplicationThatGoesAway(OtelLocator locator) throws Exception {
+        URLClassLoader application = new URLClassLoader(apiJars(), ClassLoader.getPlatformClassLoader());
+        Class<?> api = application.loadClass(GlobalOpenTelemetry.class.getName());
+        assertThat(api.getClassLoader()).isSameAs(application);
+
+        assertThat(locator.find(settings, application)).as("nothing registered in the application: look again later").isNull();
+        assertThat(locator.find(settings, application)).isNull();
+        application.close();
+        return new WeakReference<>(application);
+    }
+
+    /** opentelemetry-api and what it needs, for a loader of its own that delegates to none of the test's classes. */
+    private static URL[] apiJars() throws ClassNotFoundException {
+        List<URL> jars = new ArrayList<>();
+        jars.add(GlobalOpenTelemetry.class.getProtectionDomain().getCodeSource().getLocation());
+        jars.add(Context.class.getProtectionDomain().getCodeSource().getLocation());
+        jars.add(Class.forName("io.opentelemetry.common.ComponentLoader").getProtectionDomain().getCodeSource().getLocation());
+        return jars.toArray(new URL[0]);
+    }
+
+    /** The agent loader as its jar lays it out: the bridge's class files under {@code bridge/}, as {@code .classdata}. */
+    private static final class BridgeClassesOnTheClassPath extends ClassLoader {
+        BridgeClassesOnTheClassPath() {
+            super(OtelLocatorTest.class.getClassLoader());
+        }
+
+        @Override
+        public URL getResource(String name) {
+            String folder = "bridge/";
+            String suffix = ".classdata";
+            if (name.startsWith(folder) && name.endsWith(suffix)) {
+                return getParent().getResource(name.substring(folder.length(), name.length() - suffix.length()) + ".class");
+            }
+            return super.getResource(name);
+        }
+    }
+}

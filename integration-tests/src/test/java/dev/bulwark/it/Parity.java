@@ -1,0 +1,39 @@
+package dev.bulwark.it;
+
+import org.assertj.core.api.AbstractLongAssert;
+import org.assertj.core.api.AbstractStringAssert;
+import org.assertj.core.api.SoftAssertions;
+
+import java.util.function.Consumer;
+
+/**
+ * Checks what a parity scenario ({@code dev.bulwark.it.app.parity}) reported for both of its modes: the same
+ * expectation for the call through the synchronous twin and the one through the asynchronous twin. A mode that
+ * reported nothing fails the test, and a failure names its mode; both modes are checked before the test fails.
+ */
+final class Parity {
+    private static final String[] MODES = {"SYNC", "ASYNC"};
+
+    private Parity() {
+    }
+
+    static void assertBoth(ScenarioResult result, String key, String expected) {
+        assertBoth(result, key, value -> value.isEqualTo(expected));
+    }
+
+    static void assertBoth(ScenarioResult result, String key, Consumer<AbstractStringAssert<?>> expectation) {
+        SoftAssertions softly = new SoftAssertions();
+        for (String mode : MODES) {
+            expectation.accept(softly.assertThat(result.get(mode + "." + key)).as(mode + " " + key));
+        }
+        softly.assertAll();
+    }
+
+    static void assertBothLong(ScenarioResult result, String key, Consumer<AbstractLongAssert<?>> expectation) {
+        SoftAssertions softly = new SoftAssertions();
+        for (String mode : MODES) {
+            expectation.accept(softly.assertThat(result.getLong(mode + "." + key)).as(mode + " " + key));
+        }
+        softly.assertAll();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.bulwark.it.app.parity;
+
+import dev.bulwark.CircuitBreakers;
+import dev.bulwark.annotations.Bulkhead;
+import dev.bulwark.annotations.CircuitBreaker;
+import dev.bulwark.annotations.Fallback;
+import dev.bulwark.annotations.Jitter;
+import dev.bulwark.annotations.RateLimited;
+import dev.bulwark.annotations.Retry;
+import dev.bulwark.it.app.Report;
+
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The order of SPEC §4 (Fallback → Retry → CircuitBreaker → RateLimited → Timeout → Bulkhead → body), the same
+ * through a synchronous method and through one returning a stage (see {@link Mode}): each policy sees what the
+ * policies inside it did, rejections included.
+ */
+public final class ChainParity {
+    private static final String SITE = "dev.bulwark.it.app.parity.ChainParity#";
+    private static final AtomicInteger BODY = new AtomicInteger();
+
+    private ChainParity() {
+    }
+
+    public static void main(String[] args) throws Throwable {
+        Report.run(ChainParity.class, args);
+    }
+
+    private static String fails() {
+        BODY.incrementAndGet();
+        throw new IllegalStateException("fails");
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms")
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
+    static String retriedThroughBreaker() {
+        return fails();
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms")
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
+    static CompletionStage<String> retriedThroughBreakerAsync() {
+        return Mode.later(ChainParity::fails);
+    }
+
+    private static String hold(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
+        BODY.incrementAndGet();
+        entered.countDown();
+        release.await(60, TimeUnit.SECONDS);
+        return "done";
+    }
+
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
+    @Bulkhead(maxConcurrent = 1)
+    static String oneSlotBehindABreaker(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
+        return hold(entered, release);
+    }
+
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
+    @Bulkhead(maxConcurrent = 1)
+    static CompletionStage<String> oneSlotBehindABreakerAsync(CountDownLatch entered, CountDownLatch release) {
+        return Mode.later(() -> hold(entered, release));
+    }
+
+    private static String granted() {
+        BODY.incrementAndGet();
+        return "granted";
+    }
+
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 50, waitInOpen = "1m")
+    @RateLimited(permits = 1, period = "1m")
+    static String limitedBehindABreaker() {
+        return granted();
+    }
+
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 50, waitInOpen = "1m")
+    @RateLimited(permits = 1, period = "1m")
+    static CompletionStage<String> limitedBehindABreakerAsync() {
+        return Mode.later(ChainParity::granted);
+    }
+
+    @Fallback(method = "rejected")
+    @Retry(maxAttempts = 3, delay = "1ms")
+    @RateLimited(permits = 1, period = "1m")
+    static String limitedWithFallback() {
+        return granted();
+    }
+
+    @Fallback(method = "rejected")
+    @Retry(maxAttempts = 3, delay = "1ms")
+    @RateLimited(permits = 1, period = "1m")
+    static CompletionStage<String> limitedWithFallbackAsync() {
+        return Mode.now(ChainParity::granted);
+    }
+
+    @Fallback(method = "rejected")
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
+    static String breakerWithFallback() {
+        return fails();
+    }
+
+    @Fallback(method = "rejected")
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
+    static CompletionStage<String> breakerWithFallbackAsync() {
+        return Mode.later(ChainParity::fails);
+    }
+
+    static String rejected(Throwable failure) {
+        return "fallback after " + failure.getClass().getSimpleName();
+    }
+
+    private static final AtomicInteger SOLE_SLOT_CALLS = new AtomicInteger();
+
+    private static String failsTwice() {
+        int call = SOLE_SLOT_CALLS.incrementAndGet();
+        if (call < 3) {
+            throw new IllegalStateException("attempt " + call);
+        }
+        return "ok after " + call;
+    }
+
+    @Bulkhead(maxConcurrent = 1)
+    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE)
+    static String soleSlotFailsTwice() {
+        return failsTwice();
+    }
+
+    @Bulkhead(maxConcurrent = 1)
+    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE)
+    static CompletionStage<String> soleSlotFailsTwiceAsync() {
+        return Mode.later(ChainParity::failsTwice);
+    }
+
+    private static String boom() {
+        throw new IllegalStateException("boom");
+    }
+
+    @Bulkhead(maxConcurrent = 1)
+    static String soleSlotThrows() {
+        return boom();
+    }
+
+    @Bulkhead(maxConcurrent = 1)
+    static CompletionStage<String> soleSlotThrowsAsync() {
+        return Mode.later(ChainParity::boom);
+    }
+
+    private static String state(Mode mode, String method) {
+        return CircuitBreakers.find(mode.site(SITE + method)).state();
+    }
+
+    /** A CircuitOpenException of the method's own breaker ends its retry loop at once. */
+    public static void anOpenCircuitEndsTheRetryLoop() {
+        for (Mode mode : Mode.values()) {
+            BODY.set(0);
+            mode.put("first", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync));
+            mode.put("bodyRuns", BODY.getAndSet(0));
+            mode.put("second", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync));
+            mode.put("bodyRunsAfterOpen", BODY.get());
+        }
+    }
+
+    /** The bulkhead is inside the breaker: its rejections are failures the breaker records. */
+    public static void theBreakerRecordsBulkheadRejections() throws InterruptedException {
+        for (Mode mode : Mode.values()) {
+            BODY.set(0);
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<String> holder = mode.inBackground(() -> oneSlotBehindABreaker(entered, release),
+                    () -> oneSlotBehindABreakerAsync(entered, release));
+            mode.put("holderEntered", entered.await(20, TimeUnit.SECONDS));
+            CountDownLatch unused = new CountDownLatch(1);
+            for (int i = 1; i <= 2; i++) {
+                mode.put("rejected" + i, mode.outcome(() -> oneSlotBehindABreaker(unused, unused),
+                        () -> oneSlotBehindABreakerAsync(unused, unused)));
+            }
+            mode.put("state", state(mode, "oneSlotBehindABreaker"));
+            release.countDown();
+            mode.put("holder", Mode.await(holder));
+            mode.put("afterRelease", mode.outcome(() -> oneSlotBehindABreaker(unused, unused),
+                    () -> oneSlotBehindABreakerAsync(unused, unused)));
+            mode.put("bodyRuns", BODY.get());
+        }
+    }
+
+    /** The rate limiter is inside the breaker: its rejections are failures the breaker records. */
+    public static void theBreakerRecordsLimiterRejections() {
+        for (Mode mode : Mode.values()) {
+            BODY.set(0);
+            mode.put("first", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
+            mode.put("second", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
+            mode.put("state", state(mode, "limitedBehindABreaker"));
+            mode.put("third", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
+            mode.put("bodyRuns", BODY.get());
+        }
+    }
+
+    /** Rejections are retried like failures, and the fallback, outermost, gets the last of them. */
+    public static void theFallbackGetsRejections() {
+        for (Mode mode : Mode.values()) {
+            BODY.set(0);
+            mode.put("limitedFirst", mode.outcome(ChainParity::limitedWithFallback, ChainParity::limitedWithFallbackAsync));
+            mode.put("limitedSecond", mode.outcome(ChainParity::limitedWithFallback, ChainParity::limitedWithFallbackAsync));
+            mode.put("limitedBodyRuns", BODY.getAndSet(0));
+            for (int i = 1; i <= 3; i++) {
+                mode.put("breaker" + i, mode.outcome(ChainParity::breakerWithFallback, ChainParity::breakerWithFallbackAsync));
+            }
+            mode.put("breakerBodyRuns", BODY.get());
+        }
+    }
+
+    /** Every attempt, failed or not, gives its slot back; with one slot, a leaked slot rejects the next call. */
+    public static void failedAttemptsGiveTheirSlotBack() {
+        for (Mode mode : Mode.values()) {
+            SOLE_SLOT_CALLS.set(0);
+            mode.put("retried", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync));
+            mode.put("again", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync));
+            mode.put("threw", mode.outcome(ChainParity::soleSlotThrows, ChainParity::soleSlotThrowsAsync));
+            mode.put("threwAgain", mode.outcome(ChainParity::soleSlotThrows, ChainParity::soleSlotThrowsAsync));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.bulwark.it.app.parity;
+
+import dev.bulwark.it.app.Report;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * How a parity scenario calls its protected method: {@link #SYNC} calls the twin returning a plain value,
+ * {@link #ASYNC} the twin returning a {@code CompletionStage}. Both twins carry the same annotations and do the
+ * same thing, the async one is named like the sync one plus {@code Async}; a scenario runs its steps once per
+ * mode, SYNC first, and reports each step as {@code MODE.key}, so that the test expects one outcome of both.
+ */
+public enum Mode {
+    SYNC, ASYNC;
+
+    /** Far above any wait a scenario expects; a stage still pending then is reported, not waited for forever. */
+    private static final long WAIT_SECONDS = 20;
+    private static final ExecutorService BODIES = Executors.newCachedThreadPool(body -> {
+        Thread thread = new Thread(body, "parity-body");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Calls this mode's twin and tells how the call ended: {@code ok:value} or {@code failed:SimpleName:message}.
+     * An asynchronous call is waited for; its {@code CompletionException} or {@code ExecutionException} is taken
+     * off, and a twin that throws instead of returning a stage ends {@code threw:...}, which no sync call gives.
+     */
+    public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
+        if (this == SYNC) {
+            return outcomeOf(sync);
+        }
+        CompletionStage<?> stage;
+        try {
+            stage = async.call();
+        } catch (Throwable failure) {
+            return named("threw:" + describe(failure));
+        }
+        return outcome(stage);
+    }
+
+    /**
+     * Tells how a call ended that is synchronous in both modes, such as a protected method calling this mode's
+     * twin through {@link #join}.
+     */
+    public String outcomeOf(Callable<?> call) {
+        try {
+            return named("ok:" + call.call());
+        } catch (Throwable failure) {
+            return named(failed(failure));
+        }
+    }
+
+    /**
+     * Calls this mode's twin from inside a synchronous method and waits for its value: {@code join}, which an
+     * interrupt does not end, so that only the stage itself decides when the wait is over.
+     */
+    public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async) throws Exception {
+        return this == SYNC ? sync.call() : async.call().toCompletableFuture().join();
+    }
+
+    /** Waits, boundedly, for a stage the scenario holds itself. */
+    public String outcome(CompletionStage<?> stage) {
+        try {
+            return named("ok:" + stage.toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS));
+        } catch (TimeoutException e) {
+            return "stuck:not completed in " + WAIT_SECONDS + "s";
+        } catch (Throwable failure) {
+            return named(failed(failure));
+        }
+    }
+
+    /** Makes the call of {@link #outcome(Callable, Callable)} on a thread of its own; see {@link #await(Future)}. */
+    public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
+        FutureTask<String> call = new FutureTask<>(() -> outcome(sync, async));
+        Thread thread = new Thread(call, "parity-" + name().toLowerCase() + "-caller");
+        thread.setDaemon(true);
+        thread.start();
+        return call;
+    }
+
+    public static String await(Future<String> outcome) {
+        try {
+            return outcome.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return "stuck:not ended in " + WAIT_SECONDS + "s";
+        } catch (InterruptedException | ExecutionException e) {
+            return "stuck:" + e;
+        }
+    }
+
+    /** Reports {@code value} under this mode's {@code key}. */
+    public void put(String key, Object value) {
+        Report.put(name() + "." + key, value);
+    }
+
+    /** The policy name of this mode's twin of the sync method named {@code syncSite}, to look its breaker up. */
+    public String site(String syncSite) {
+        return this == ASYNC ? syncSite + "Async" : syncSite;
+    }
+
+    /** A stage completed by {@code body} run on another thread: with its value, or its exception as thrown. */
+    public static <T> CompletableFuture<T> later(Callable<T> body) {
+        CompletableFuture<T> stage = new CompletableFuture<>();
+        BODIES.execute(() -> complete(stage, body));
+        return stage;
+    }
+
+    /** A stage completed by {@code body} on the calling thread, before it is returned. */
+    public static <T> CompletableFuture<T> now(Callable<T> body) {
+        CompletableFuture<T> stage = new CompletableFuture<>();
+        complete(stage, body);
+        return stage;
+    }
+
+    public static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private static <T> void complete(CompletableFuture<T> stage, Callable<T> body) {
+        try {
+            stage.complete(body.call());
+        } catch (Throwable failure) {
+            stage.completeExceptionally(failure);
+        }
+    }
+
+    private static String failed(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return "failed:" + describe(cause);
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getClass().getSimpleName() + ":" + failure.getMessage();
+    }
+
+    /**
+     * The async twin's policy names, quoted in Bulwark's messages, are its sync twin's plus {@code Async}: both
+     * modes report the sync name, so that one expectation fits both.
+     */
+    private String named(String outcome) {
+        return this == ASYNC ? outcome.replace("Async'", "'") : outcome;
+    }
+}
