@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OtelLocatorTest {
     private static final long COLLECTION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private final TelemetrySettings settings = new TelemetrySettings(true, true, "test",
+    private final TelemetrySettings settings = new TelemetrySettings(true, SpanMode.ALL, "test",
             new PolicyRegistry(NanoClock.SYSTEM, CircuitBreakerListener.NOOP));
 
     /** The locator lives as long as the agent: an application it bridged must still be collectable once undeployed. */
