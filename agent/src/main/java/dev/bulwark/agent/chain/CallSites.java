@@ -19,6 +19,7 @@ import java.util.function.UnaryOperator;
  */
 public final class CallSites {
     private final PolicyRegistry registry;
+    private final CallObserver observer;
     private volatile SiteChain[] chains = new SiteChain[64];
     private SiteDefinition[] definitions = new SiteDefinition[64];
     private int count;
@@ -32,7 +33,13 @@ public final class CallSites {
     private final ThreadLocal<Set<Integer>> changesNoted = new ThreadLocal<>();
 
     public CallSites(PolicyRegistry registry) {
+        this(registry, CallObserver.NONE);
+    }
+
+    /** @param observer gives each chain the counts it records into */
+    public CallSites(PolicyRegistry registry, CallObserver observer) {
         this.registry = registry;
+        this.observer = observer;
     }
 
     /**
@@ -67,7 +74,7 @@ public final class CallSites {
         }
         SiteChain[] current = chains;
         SiteChain replaced = current[site];
-        current[site] = new SiteChain(site, definition, registry);
+        current[site] = new SiteChain(site, definition, registry, observer);
         definitions[site] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
@@ -123,7 +130,7 @@ public final class CallSites {
         registry.beginReload();
         SiteChain[] rebuilt = new SiteChain[chains.length];
         for (int site = 0; site < count; site++) {
-            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry);
+            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry, observer);
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;

@@ -67,7 +67,7 @@ public final class AgentInstaller {
         DeadlineClock deadlineClock = new DeadlineClock(millisecondClock);
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
-        CallSites sites = new CallSites(registry);
+        CallSites sites = new CallSites(registry, observer);
         OperatorRegistry.install(registry);
         ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
                 new Watchdog(NanoClock.SYSTEM, deadlineClock), observer);

@@ -14,8 +14,6 @@ class ObservedInvocationTest {
             "circuit-breaker { window-size = 10 }", "retry { max-attempts = 2, delay = 0ms }", "timeout { value = 2s }",
             "rate-limiter { permits = 10, period = 1h }", "bulkhead { max-concurrent = 5 }"};
 
-    private final ChainFixture chains = new ChainFixture();
-
     @Test
     void aSuccessThatStartedWhileNothingRecordedIsNotReported() {
         CountingObserver observer = new CountingObserver(CallObserver.NOT_RECORDING);
@@ -36,6 +34,7 @@ class ObservedInvocationTest {
     }
 
     private void succeedOnce(CallObserver observer) {
+        ChainFixture chains = new ChainFixture(observer);
         ChainDispatcher dispatcher = chains.dispatcher(observer);
         Invocation invocation = dispatcher.enter(chains.site(EVERY_POLICY));
         assertThat(invocation.skipBody).isFalse();

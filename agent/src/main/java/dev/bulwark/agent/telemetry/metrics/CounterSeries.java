@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CounterSeries extends Series {
     private final LongAdder[] counts;
-    /** What the last collection reported, per count. */
-    private final long[] exported;
 
     CounterSeries(String name, int width) {
         super(name);
@@ -18,7 +16,6 @@ public final class CounterSeries extends Series {
         for (int i = 0; i < width; i++) {
             counts[i] = new LongAdder();
         }
-        exported = new long[width];
     }
 
     /** Counts one more for attribute value {@code index}. */
@@ -26,19 +23,13 @@ public final class CounterSeries extends Series {
         counts[index].increment();
     }
 
-    void incrementBy(int index, long amount) {
-        counts[index].add(amount);
-    }
-
     public int width() {
         return counts.length;
     }
 
-    /** The cumulative count of attribute value {@code index}, now reported. */
-    public long export(int index) {
-        long value = counts[index].sum();
-        exported[index] = value;
-        return value;
+    /** The cumulative count of attribute value {@code index}. */
+    public long count(int index) {
+        return counts[index].sum();
     }
 
     @Override
@@ -48,26 +39,5 @@ public final class CounterSeries extends Series {
             total += count.sum();
         }
         return total;
-    }
-
-    @Override
-    boolean hasUnexported() {
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i].sum() != exported[i]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    void absorb(Series retired) {
-        CounterSeries before = (CounterSeries) retired;
-        for (int i = 0; i < counts.length; i++) {
-            long missed = before.counts[i].sum() - before.exported[i];
-            if (missed > 0) {
-                counts[i].add(missed);
-            }
-        }
     }
 }

@@ -12,15 +12,9 @@ public final class Counters {
         this.series = new SeriesMap<>(name -> new CounterSeries(name, width), clock, retentionNanos);
     }
 
-    /** On the call path: one map look-up and one increment. */
-    public void increment(String name, int index) {
-        series.get(name).increment(index);
-    }
-
-    public void add(String name, int index, long amount) {
-        if (amount > 0) {
-            series.get(name).incrementBy(index, amount);
-        }
+    /** The series of {@code name}, for a chain or breaker to hold and record into. */
+    public CounterSeries resolve(String name) {
+        return series.resolve(name);
     }
 
     public void collect(Consumer<CounterSeries> visitor) {

@@ -37,7 +37,9 @@ public final class DurationSeries extends Series {
     /** Guarded by this: folded out of the words and not yet handed over, per cell. */
     private final long[] foldedCounts = new long[CELLS];
     private final long[] foldedSums = new long[CELLS];
-    /** Guarded by this: how many records were handed over (or dropped) so far, all cells. */
+    /** Guarded by this: how many records collections gave up so far. */
+    private long dropped;
+    /** Guarded by this: how many records collections took so far. */
     private long drained;
 
     /** Where {@link #drain} hands the durations over. */
@@ -55,7 +57,7 @@ public final class DurationSeries extends Series {
         return Math.min(16, Integer.highestOneBit(Math.max(2, processors) * 2 - 1) * 2);
     }
 
-    void record(long nanos, int outcome) {
+    public void record(long nanos, int outcome) {
         int cell = outcome * DurationBuckets.COUNT + DurationBuckets.of(nanos);
         if (nanos > MAX_PACKED_NANOS) {
             recordUnpacked(cell, nanos);
@@ -84,6 +86,7 @@ public final class DurationSeries extends Series {
         foldedSums[cell] += word & SUM_MASK;
     }
 
+    /** Guarded by this. */
     private void foldAll() {
         for (int stripe = 0; stripe < STRIPES; stripe++) {
             for (int cell = 0; cell < CELLS; cell++) {
@@ -97,16 +100,15 @@ public final class DurationSeries extends Series {
     /**
      * Hands over every duration recorded since the last drain, each bucket's as that many records of their mean
      * (which lies in the bucket, so bucket counts come out exact, and the sum to less than a nanosecond per
-     * record). At most {@code limit} records are handed over; beyond that each bucket gives up its share, and
-     * the number given up is returned.
+     * record). At most {@code limit} records are handed over; beyond that each bucket gives up its share, which
+     * {@link #dropped} counts.
      */
-    public synchronized long drain(long limit, Sink sink) {
+    public synchronized void drain(long limit, Sink sink) {
         foldAll();
         long total = 0;
         for (long count : foldedCounts) {
             total += count;
         }
-        long dropped = 0;
         for (int cell = 0; cell < CELLS; cell++) {
             long n = foldedCounts[cell];
             if (n == 0) {
@@ -122,49 +124,22 @@ public final class DurationSeries extends Series {
             foldedSums[cell] = 0;
         }
         drained += total;
+    }
+
+    /** How many records collections gave up so far, for {@code bulwark.telemetry.dropped}. */
+    public synchronized long dropped() {
         return dropped;
     }
 
     @Override
     synchronized long activity() {
         long total = drained;
-        for (int cell = 0; cell < CELLS; cell++) {
-            total += foldedCounts[cell];
+        for (long count : foldedCounts) {
+            total += count;
         }
         for (int i = 0; i < words.length(); i++) {
             total += words.get(i) >>> SUM_BITS;
         }
         return total;
-    }
-
-    @Override
-    synchronized boolean hasUnexported() {
-        for (long count : foldedCounts) {
-            if (count != 0) {
-                return true;
-            }
-        }
-        for (int i = 0; i < words.length(); i++) {
-            if (words.get(i) != 0) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @Override
-    void absorb(Series retired) {
-        DurationSeries before = (DurationSeries) retired;
-        synchronized (before) {
-            before.foldAll();
-            synchronized (this) {
-                for (int cell = 0; cell < CELLS; cell++) {
-                    foldedCounts[cell] += before.foldedCounts[cell];
-                    foldedSums[cell] += before.foldedSums[cell];
-                    before.foldedCounts[cell] = 0;
-                    before.foldedSums[cell] = 0;
-                }
-            }
-        }
     }
 }

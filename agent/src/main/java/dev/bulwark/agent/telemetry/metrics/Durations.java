@@ -12,11 +12,9 @@ public final class Durations {
         this.series = new SeriesMap<>(DurationSeries::new, clock, retentionNanos);
     }
 
-    /** On the call path: one map look-up and two increments; a negative duration (not timed) records nothing. */
-    public void record(String site, long nanos, boolean failed) {
-        if (nanos >= 0) {
-            series.get(site).record(nanos, failed ? DurationSeries.FAILURE : DurationSeries.SUCCESS);
-        }
+    /** The series of {@code site}, for its chain to hold and record into. */
+    public DurationSeries resolve(String site) {
+        return series.resolve(site);
     }
 
     public void collect(Consumer<DurationSeries> visitor) {

@@ -30,12 +30,6 @@ public abstract class Series {
     /** A total that grows with every record, so that an unchanged one tells an idle series. */
     abstract long activity();
 
-    /** Whether this series recorded anything after its last export. */
-    abstract boolean hasUnexported();
-
-    /** Takes over what {@code retired}, the series this one replaces, recorded after it was last exported. */
-    abstract void absorb(Series retired);
-
     /** True when this series recorded nothing for {@code idleNanos} up to {@code now}; called at each collection. */
     final boolean idleFor(long idleNanos, long now) {
         long activity = activity();

@@ -26,7 +26,7 @@ class EventfulSpansTest {
     private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
     private final OtelRecorder recorder = new OtelRecorder(sdk,
-            new TelemetrySettings(false, SpanMode.EVENTFUL, "test", null), "test");
+            new TelemetrySettings(null, SpanMode.EVENTFUL, "test", null), "test");
 
     @AfterEach
     void close() {

@@ -1,7 +1,10 @@
 package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
+import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
@@ -11,6 +14,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -29,25 +33,43 @@ class OtelMetricsTest {
     private final InMemoryMetricReader reader = InMemoryMetricReader.create();
     private final SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(reader).build();
     private final AtomicLong now = new AtomicLong();
+    private final BulwarkMetrics counts = new BulwarkMetrics(now::get, BulwarkMetrics.RETENTION_NANOS);
+    /** Held here, as a chain holds them: what no one holds is not exported. */
+    private final List<Object> held = new ArrayList<>();
 
     @AfterEach
     void close() {
         provider.close();
     }
 
-    private OtelMetrics metrics(long maxDurations) {
-        return new OtelMetrics(provider.get("dev.bulwark"), null, now::get, maxDurations);
+    private void export(long maxDurations) {
+        new OtelMetrics(provider.get("dev.bulwark"), counts, null, maxDurations);
+        counts.start();
+    }
+
+    private SiteMetrics site(String site, String retry, String bulkhead) {
+        SiteMetrics metrics = counts.site(site, retry, bulkhead, null);
+        held.add(metrics);
+        return metrics;
+    }
+
+    private CircuitBreakerListener breaker(String name) {
+        CircuitBreakerListener listener = counts.breaker(name);
+        held.add(listener);
+        return listener;
     }
 
     @Test
     void exportedValuesAreTheDecisionsMadeByEightThreads() throws InterruptedException {
-        OtelMetrics metrics = metrics(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        SiteMetrics shop = site("com.acme.Shop#buy", "payments", "pool");
+        CircuitBreakerListener backend = breaker("backend");
         runOnThreads(thread -> {
             for (int i = 0; i < CALLS; i++) {
-                metrics.retryFinished("payments", i % 2 == 0 ? RetryOutcome.SUCCESS : RetryOutcome.EXHAUSTED);
-                metrics.breakerOutcome("backend", CallOutcome.FAILURE);
-                metrics.bulkhead("pool", i % 4 != 0);
-                metrics.finished("com.acme.Shop#buy", i % 3 == 0 ? 3_000_000L : 400_000L, i % 5 == 0);
+                shop.retryFinished(i % 2 == 0 ? RetryOutcome.SUCCESS : RetryOutcome.EXHAUSTED);
+                backend.onOutcome("backend", CallOutcome.FAILURE);
+                shop.bulkhead(i % 4 != 0);
+                shop.finished(i % 3 == 0 ? 3_000_000L : 400_000L, i % 5 == 0);
             }
         });
 
@@ -82,7 +104,8 @@ class OtelMetricsTest {
 
     @Test
     void aCollectionDuringTheCallsLosesNothing() throws InterruptedException {
-        OtelMetrics metrics = metrics(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        SiteMetrics shop = site("com.acme.Shop#buy", "payments", null);
         AtomicBoolean recording = new AtomicBoolean(true);
         List<Collection<MetricData>> midway = new ArrayList<>();
         Thread collector = new Thread(() -> {
@@ -93,8 +116,8 @@ class OtelMetricsTest {
         collector.start();
         runOnThreads(thread -> {
             for (int i = 0; i < CALLS; i++) {
-                metrics.retryAttempt("payments");
-                metrics.finished("com.acme.Shop#buy", 1_000L * i, false);
+                shop.retryAttempt();
+                shop.finished(1_000L * i, false);
             }
         });
         recording.set(false);
@@ -113,40 +136,67 @@ class OtelMetricsTest {
     }
 
     @Test
-    void aNameThatRecordsNothingForTheRetentionTimeIsNoLongerExported() {
-        OtelMetrics metrics = metrics(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
-        metrics.fallback("com.acme.Unloaded#gone");
-        metrics.fallback("com.acme.Live#here");
-        assertThat(points(reader.collectAllMetrics(), "bulwark.fallback.calls")).hasSize(2);
+    void nothingIsCountedBeforeAnSdkReadsTheCounts() {
+        SiteMetrics early = site("com.acme.Early#call", null, null);
+        early.fallback();
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        early.fallback();
 
-        now.addAndGet(OtelMetrics.RETENTION_NANOS / 2);
-        metrics.fallback("com.acme.Live#here");
-        assertThat(points(reader.collectAllMetrics(), "bulwark.fallback.calls")).hasSize(2);
-
-        now.addAndGet(OtelMetrics.RETENTION_NANOS / 2);
-        Collection<MetricData> exported = reader.collectAllMetrics();
-        assertThat(points(exported, "bulwark.fallback.calls")).singleElement()
-                .satisfies(point -> assertThat(point.getAttributes().get(OtelMetrics.NAME)).isEqualTo("com.acme.Live#here"));
+        assertThat(counter(reader.collectAllMetrics(), "bulwark.fallback.calls", "com.acme.Early#call")).isEqualTo(1);
     }
 
     @Test
-    void whatARetiredSeriesRecordedAfterItsLastExportGoesToItsSuccessor() {
-        OtelMetrics metrics = metrics(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
-        metrics.timeout("com.acme.Slow#call", true);
-        reader.collectAllMetrics();
-        now.addAndGet(OtelMetrics.RETENTION_NANOS);
-        assertThat(points(reader.collectAllMetrics(), "bulwark.timeout.calls")).isEmpty();
+    void aNameThatRecordsNothingForTheRetentionTimeIsNoLongerExported() {
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        SiteMetrics unloaded = site("com.acme.Unloaded#gone", null, null);
+        SiteMetrics live = site("com.acme.Live#here", null, null);
+        unloaded.fallback();
+        live.fallback();
+        assertThat(points(reader.collectAllMetrics(), "bulwark.fallback.calls")).hasSize(2);
 
-        metrics.timeout("com.acme.Slow#call", true);
-        assertThat(counter(reader.collectAllMetrics(), "bulwark.timeout.calls", "com.acme.Slow#call", "timed_out"))
-                .isEqualTo(1);
+        now.addAndGet(BulwarkMetrics.RETENTION_NANOS / 2);
+        live.fallback();
+        assertThat(points(reader.collectAllMetrics(), "bulwark.fallback.calls")).hasSize(2);
+
+        now.addAndGet(BulwarkMetrics.RETENTION_NANOS / 2);
+        Collection<MetricData> exported = reader.collectAllMetrics();
+        assertThat(points(exported, "bulwark.fallback.calls")).singleElement()
+                .satisfies(point -> assertThat(point.getAttributes().get(OtelMetrics.NAME)).isEqualTo("com.acme.Live#here"));
+
+        unloaded.fallback();
+        assertThat(counter(reader.collectAllMetrics(), "bulwark.fallback.calls", "com.acme.Unloaded#gone")).isEqualTo(2);
+    }
+
+    @Test
+    void aNameNoChainHoldsAnyMoreIsNeitherExportedNorKept() throws InterruptedException {
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        site("com.acme.Live#here", null, null).fallback();
+        WeakReference<SiteMetrics> dropped = recordOnceAndDrop("com.acme.Reloaded#away");
+        assertThat(points(reader.collectAllMetrics(), "bulwark.fallback.calls")).hasSize(2);
+
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (dropped.get() != null && System.nanoTime() < end) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(dropped.get()).as("the counts of a name no chain holds").isNull();
+        assertThat(points(reader.collectAllMetrics(), "bulwark.fallback.calls")).singleElement()
+                .satisfies(point -> assertThat(point.getAttributes().get(OtelMetrics.NAME)).isEqualTo("com.acme.Live#here"));
+    }
+
+    private WeakReference<SiteMetrics> recordOnceAndDrop(String name) {
+        SiteMetrics metrics = counts.site(name, null, null, null);
+        metrics.fallback();
+        reader.collectAllMetrics();
+        return new WeakReference<>(metrics);
     }
 
     @Test
     void durationsBeyondWhatOneCollectionTakesAreCountedAsDropped() {
-        OtelMetrics metrics = metrics(10);
+        export(10);
+        SiteMetrics busy = site("com.acme.Busy#call", null, null);
         for (int i = 0; i < 30; i++) {
-            metrics.finished("com.acme.Busy#call", 2_000_000L, false);
+            busy.finished(2_000_000L, false);
         }
         Collection<MetricData> exported = reader.collectAllMetrics();
         assertThat(histogram(exported, "com.acme.Busy#call", "success").getCount()).isEqualTo(10);
@@ -190,8 +240,15 @@ class OtelMetricsTest {
         return find(exported, name).map(metric -> metric.getData().getPoints()).orElse(List.of());
     }
 
+    private static long counter(Collection<MetricData> exported, String name, String policy) {
+        return counter(exported, name, Attributes.of(OtelMetrics.NAME, policy));
+    }
+
     private static long counter(Collection<MetricData> exported, String name, String policy, String outcome) {
-        Attributes wanted = Attributes.of(OtelMetrics.NAME, policy, OtelMetrics.OUTCOME, outcome);
+        return counter(exported, name, Attributes.of(OtelMetrics.NAME, policy, OtelMetrics.OUTCOME, outcome));
+    }
+
+    private static long counter(Collection<MetricData> exported, String name, Attributes wanted) {
         return find(exported, name).orElseThrow().getLongSumData().getPoints().stream()
                 .filter(point -> point.getAttributes().equals(wanted)).mapToLong(LongPointData::getValue)
                 .findFirst().orElse(0);
