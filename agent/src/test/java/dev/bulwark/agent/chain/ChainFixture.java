@@ -33,7 +33,12 @@ final class ChainFixture {
 
     /** Over {@code exact}, with breakers and timeouts of a second or more on {@code millisecond}. */
     ChainFixture(NanoClock exact, MillisecondClock millisecond) {
-        this(exact, millisecond, new DeadlineClock(millisecond), CallObserver.NONE);
+        this(exact, millisecond, CallObserver.NONE);
+    }
+
+    /** Over {@code exact} and {@code millisecond}, the chains getting their counts from {@code observer}. */
+    ChainFixture(NanoClock exact, MillisecondClock millisecond, CallObserver observer) {
+        this(exact, millisecond, new DeadlineClock(millisecond), observer);
     }
 
     private ChainFixture(NanoClock exact, NanoClock millisecond, DeadlineClock deadlines, CallObserver observer) {
