@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The chain's {@link CallObserver}: counts decisions into {@link BulwarkMetrics}, through handles each chain and
  * breaker resolves once, and forwards an invocation's own callbacks to a {@link Recorder} (spans), once an
- * OpenTelemetry SDK is found; it costs one volatile read per invocation until then (the chain skips the other callbacks of an
- * invocation that started unrecorded and succeeded). The SDK is looked for at the first protected call, never
+ * OpenTelemetry SDK is found; it costs one volatile read per invocation until then (the chain skips the other
+ * callbacks of an invocation that started unrecorded and succeeded). The SDK is looked for at the first protected call, never
  * at start-up, so the application has had its chance to register one, and on the application's own thread, so
  * that its context class loader counts. While only a no-op is there, a daemon thread looks again (every second
  * for a minute, then every ten seconds) with that first caller's context class loader, held weakly. Not the
