@@ -71,35 +71,101 @@ public class PolicyBenchmarks {
         return p.service.all(c.next());
     }
 
-    // --- Bulwark recording into an OpenTelemetry SDK the application registered (see OpenTelemetrySdks);
-    //     otel_metrics_* switch Bulwark's spans off (bulwark.otel.spans=false), otel_spans_* keep both on ---
+    // --- Bulwark recording into an OpenTelemetry SDK the application registered (see OpenTelemetrySdks):
+    //     otel_metrics_* with Bulwark's spans off, otel_spans_* with every invocation a span (bulwark.otel.spans=all),
+    //     otel_eventful_* with spans only for invocations that retried, were rejected, fell back or failed ---
 
     @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=false")
-    public String otel_metrics_bulwark_retry(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
-        return p.service.retry(c.next());
-    }
-
-    @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=false")
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
     public String otel_metrics_bulwark_circuitBreaker(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
         return p.service.circuitBreaker(c.next());
     }
 
     @Benchmark
-    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=false")
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
+    public String otel_metrics_bulwark_retry(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.retry(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
+    public String otel_metrics_bulwark_rateLimiter(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.rateLimiter(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
+    public String otel_metrics_bulwark_bulkhead(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.bulkhead(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
+    public String otel_metrics_bulwark_timeout(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.timeout(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
+    public String otel_metrics_bulwark_chain4(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
+        return p.service.chain4(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=off")
     public String otel_metrics_bulwark_all(Policies p, Caller c, OpenTelemetrySdks.Metrics sdk) {
         return p.service.all(c.next());
     }
 
     @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=all")
     public String otel_spans_bulwark_retry(Policies p, Caller c, OpenTelemetrySdks.MetricsAndSpans sdk) {
         return p.service.retry(c.next());
     }
 
     @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=all")
     public String otel_spans_bulwark_all(Policies p, Caller c, OpenTelemetrySdks.MetricsAndSpans sdk) {
         return p.service.all(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=eventful")
+    public String otel_eventful_bulwark_retry(Policies p, Caller c, OpenTelemetrySdks.MetricsAndSpans sdk) {
+        return p.service.retry(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.otel.spans=eventful")
+    public String otel_eventful_bulwark_all(Policies p, Caller c, OpenTelemetrySdks.MetricsAndSpans sdk) {
+        return p.service.all(c.next());
+    }
+
+    // --- Resilience4j with its Micrometer metrics on a Prometheus registry (see MicrometerPolicies) ---
+
+    @Benchmark
+    public String r4jm_circuitBreaker(MicrometerPolicies.Decorated d) {
+        return d.breaker.get();
+    }
+
+    @Benchmark
+    public String r4jm_retry(MicrometerPolicies.Decorated d) {
+        return d.retry.get();
+    }
+
+    @Benchmark
+    public String r4jm_rateLimiter(MicrometerPolicies.Decorated d) {
+        return d.limiter.get();
+    }
+
+    @Benchmark
+    public String r4jm_bulkhead(MicrometerPolicies.Decorated d) {
+        return d.bulkhead.get();
+    }
+
+    @Benchmark
+    public String r4jm_chain4(MicrometerPolicies.Decorated d) {
+        return d.chain4.get();
     }
 
     // --- Resilience4j decorators ---

@@ -47,17 +47,50 @@ public final class RunBenchmarks {
             {"chain4 (Retry+CB+RL+BH)", "bulwark_chain4", "r4j_chain4", "failsafe_chain4"},
             {"all five", "bulwark_all", null, "failsafe_all"},
     };
-    /** Issue 5 targets: what, Bulwark benchmark, Resilience4j benchmark (null: absolute), factor or limit in ns. */
-    private static final Object[][] TARGETS = {
-            {"circuitBreaker <= 1/3 of R4j", "bulwark_circuitBreaker", "r4j_circuitBreaker", 1 / 3.0},
-            {"retry <= 1/3 of R4j", "bulwark_retry", "r4j_retry", 1 / 3.0},
-            {"rateLimiter <= 1/3 of R4j", "bulwark_rateLimiter", "r4j_rateLimiter", 1 / 3.0},
-            {"bulkhead <= R4j", "bulwark_bulkhead", "r4j_bulkhead", 1.0},
-            {"timeout <= 1/3 of R4j TimeLimiter (completed future)", "bulwark_timeout", "r4j_timeout", 1 / 3.0},
-            {"timeout <= 1/3 of R4j TimeLimiter (body on an executor)", "bulwark_timeout", "r4j_timeoutOnExecutor", 1 / 3.0},
-            {"timeout <= 50 ns over bare", "bulwark_timeout", null, 50.0},
-            {"whole chain (all five) <= 1/3 of R4j Retry+CB+RL+BH", "bulwark_all", "r4j_chain4", 1 / 3.0},
-    };
+    /**
+     * A target: {@code benchmark}'s overhead at most {@code factor} times {@code reference}'s overhead plus
+     * {@code plusNs} ({@code reference} null: at most {@code plusNs}), at {@code threads} threads (0: every count).
+     */
+    record Target(String what, String benchmark, String reference, double factor, double plusNs, int threads) {
+        static Target ofPeer(String what, String benchmark, String peer, double factor) {
+            return new Target(what, benchmark, peer, factor, 0, 0);
+        }
+    }
+
+    private static final List<Target> TARGETS = targets();
+
+    private static List<Target> targets() {
+        List<Target> targets = new ArrayList<>(List.of(
+                // Issue 5.
+                Target.ofPeer("circuitBreaker <= 1/3 of R4j", "bulwark_circuitBreaker", "r4j_circuitBreaker", 1 / 3.0),
+                Target.ofPeer("retry <= 1/3 of R4j", "bulwark_retry", "r4j_retry", 1 / 3.0),
+                Target.ofPeer("rateLimiter <= 1/3 of R4j", "bulwark_rateLimiter", "r4j_rateLimiter", 1 / 3.0),
+                Target.ofPeer("bulkhead <= R4j", "bulwark_bulkhead", "r4j_bulkhead", 1.0),
+                Target.ofPeer("timeout <= 1/3 of R4j TimeLimiter (completed future)", "bulwark_timeout", "r4j_timeout", 1 / 3.0),
+                Target.ofPeer("timeout <= 1/3 of R4j TimeLimiter (body on an executor)", "bulwark_timeout",
+                        "r4j_timeoutOnExecutor", 1 / 3.0),
+                new Target("timeout <= 50 ns over bare", "bulwark_timeout", null, 0, 50.0, 0),
+                Target.ofPeer("whole chain (all five) <= 1/3 of R4j Retry+CB+RL+BH", "bulwark_all", "r4j_chain4", 1 / 3.0)));
+        // Issue 16: metrics on (an SDK registered, spans off).
+        String[][] policies = {{"circuitBreaker", "r4jm_circuitBreaker"}, {"retry", "r4jm_retry"},
+                {"rateLimiter", "r4jm_rateLimiter"}, {"bulkhead", "r4jm_bulkhead"}, {"timeout", null},
+                {"chain4", "r4jm_chain4"}, {"all", "r4jm_chain4"}};
+        for (String[] policy : policies) {
+            String on = "otel_metrics_bulwark_" + policy[0];
+            String off = "bulwark_" + policy[0];
+            targets.add(new Target(policy[0] + " metrics on <= metrics off + 15 ns", on, off, 1.0, 15.0, 1));
+            targets.add(new Target(policy[0] + " metrics on <= 2x metrics off", on, off, 2.0, 0, 2));
+            if (policy[1] != null) {
+                targets.add(Target.ofPeer(policy[0] + " metrics on <= 1/3 of R4j + Micrometer", on, policy[1], 1 / 3.0));
+            }
+        }
+        for (String row : new String[]{"retry", "all"}) {
+            targets.add(Target.ofPeer(row + " eventful spans, healthy <= spans off + 10 %", "otel_eventful_bulwark_" + row,
+                    "otel_metrics_bulwark_" + row, 1.1));
+        }
+        return targets;
+    }
+
     private static final double ZERO_BYTES = 0.5;
 
     private RunBenchmarks() {
@@ -180,7 +213,7 @@ public final class RunBenchmarks {
 
         s.append("\nTargets (overhead = ns/op minus the bare call's ns/op in the same run and thread count; "
                 + "mean of the iterations, and in brackets the best iteration of each):\n\n");
-        s.append("| target | threads | Bulwark overhead ns | Resilience4j overhead ns | limit ns | verdict (mean) | verdict (best) |\n");
+        s.append("| target | threads | Bulwark overhead ns | reference overhead ns | limit ns | verdict (mean) | verdict (best) |\n");
         s.append("|---|---:|---:|---:|---:|---|---|\n");
         for (int t : threads) {
             Map<String, Score> r = results.get(t);
@@ -188,25 +221,25 @@ public final class RunBenchmarks {
             if (bare == null) {
                 continue;
             }
-            for (Object[] target : TARGETS) {
-                Score b = r.get((String) target[1]);
-                Score j = target[2] == null ? null : r.get((String) target[2]);
-                if (b == null || (target[2] != null && j == null)) {
+            for (Target target : TARGETS) {
+                Score b = r.get(target.benchmark());
+                Score j = target.reference() == null ? null : r.get(target.reference());
+                if (b == null || (target.reference() != null && j == null) || (target.threads() != 0 && target.threads() != t)) {
                     continue;
                 }
                 double ob = b.nsPerOp - bare.nsPerOp;
                 double oj = j == null ? Double.NaN : j.nsPerOp - bare.nsPerOp;
-                double limit = j == null ? (Double) target[3] : oj * (Double) target[3];
+                double limit = j == null ? target.plusNs() : oj * target.factor() + target.plusNs();
                 double obBest = b.best - bare.best;
                 double ojBest = j == null ? Double.NaN : j.best - bare.best;
-                double limitBest = j == null ? (Double) target[3] : ojBest * (Double) target[3];
-                s.append(fmt("| %s | %d | %.1f (%.1f) | %s | %.1f (%.1f) | %s | %s |\n", target[0], t, ob, obBest,
+                double limitBest = j == null ? target.plusNs() : ojBest * target.factor() + target.plusNs();
+                s.append(fmt("| %s | %d | %.1f (%.1f) | %s | %.1f (%.1f) | %s | %s |\n", target.what(), t, ob, obBest,
                         j == null ? "–" : fmt("%.1f (%.1f)", oj, ojBest), limit, limitBest,
                         verdict(ob, limit, Math.hypot(b.nsError, bare.nsError)), verdict(obBest, limitBest, 0)));
             }
             for (String name : names) {
                 Score b = r.get(name);
-                if (b != null && name.startsWith("bulwark_")) {
+                if (b != null && (name.startsWith("bulwark_") || name.startsWith("otel_metrics_"))) {
                     String zero = b.bytesPerOp < ZERO_BYTES ? "met" : "MISSED";
                     s.append(fmt("| %s: 0 B/op | %d | %.2f B/op | – | 0 | %s | %s |\n", name, t, b.bytesPerOp, zero, zero));
                 }

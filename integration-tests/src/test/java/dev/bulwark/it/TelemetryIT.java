@@ -91,6 +91,27 @@ class TelemetryIT {
     }
 
     @Test
+    void eventfulSpansCoverOnlyTheInvocationsThatRetriedWereRejectedFellBackTimedOutOrFailed() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath().option("-Dbulwark.otel.spans=eventful")
+                .run(SdkScenarios.class, "workload");
+        assertWorkloadOutcomes(result);
+        assertThat(metric(result, "bulwark.retry.attempts", "bulwark.name:" + SITE + "flaky")).isEqualTo("2");
+
+        Map<String, List<String>> spans = spansByName(result);
+        assertThat(spans.get("Workload.flaky")).containsExactly(
+                "-|INTERNAL|UNSET|dev.bulwark|bulwark.retry{bulwark.attempt=2},bulwark.retry{bulwark.attempt=3}");
+        assertThat(spans.get("Workload.broken")).singleElement().asString()
+                .startsWith("-|INTERNAL|ERROR|dev.bulwark|bulwark.retry{bulwark.attempt=2},exception{");
+        assertThat(spans.get("Workload.slow")).containsExactly(
+                "-|INTERNAL|ERROR|dev.bulwark|bulwark.timeout{bulwark.name=" + SITE + "slow,bulwark.policy=timeout}");
+        assertThat(spans.get("Workload.withFallback")).containsExactly("-|INTERNAL|UNSET|dev.bulwark|bulwark.fallback");
+        assertThat(spans.get("Workload.guarded"))
+                .contains("-|INTERNAL|ERROR|dev.bulwark|bulwark.rejected{bulwark.name=telemetry-breaker,bulwark.policy=circuit_breaker}");
+        assertThat(spans).doesNotContainKeys("Workload.outer", "Workload.inner", "Workload.fast");
+        assertThat(result.stderr()).contains("[bulwark] INFO telemetry: metrics and eventful spans go to");
+    }
+
+    @Test
     void metricsOffRecordsNoMetricAndSpansGoOn() throws Exception {
         ScenarioResult result = AgentJvm.withAgent().withTestClassPath().option("-Dbulwark.otel.metrics=false")
                 .run(SdkScenarios.class, "workload");

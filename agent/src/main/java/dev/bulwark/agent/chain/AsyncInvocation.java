@@ -305,7 +305,7 @@ final class AsyncInvocation {
 
     private void finish(Object value, Throwable failure) {
         long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
-        steps.finished(call.observed, call.observation, chain.name, duration, failure == null ? null : failure.getClass(),
+        steps.finished(call.observed, call.observation, chain, duration, failure == null ? null : failure.getClass(),
                 failure);
         if (failure == null) {
             result.complete(value);

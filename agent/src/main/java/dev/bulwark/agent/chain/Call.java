@@ -21,10 +21,13 @@ final class Call extends Invocation {
     Object rateKey;
     /**
      * Whether the observer recorded when this invocation started: only then is it told of its success and is
-     * its duration measured, which needs the exact clock at both ends.
+     * its duration measured, on the exact clock at both ends unless it is only counted.
      */
     boolean observed;
-    /** The observer's handle on this invocation (a span, say). */
+    /**
+     * The observer's handle on this invocation (a span, say); {@link CallObserver#COUNTING} when it is only
+     * counted, and then timed roughly (see {@link ChainDispatcher}).
+     */
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
@@ -53,6 +56,10 @@ final class Call extends Invocation {
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
         wantsArguments = chain.keyedLimiter != null && !asynchronous;
+    }
+
+    boolean onlyCounted() {
+        return observation == CallObserver.COUNTING;
     }
 
     /**

@@ -13,6 +13,10 @@ import java.util.function.Supplier;
  */
 public interface CallObserver {
     CallObserver NONE = new CallObserver() {
+        @Override
+        public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
+            return SiteMetrics.NONE;
+        }
     };
 
     /**
@@ -29,6 +33,13 @@ public interface CallObserver {
      */
     default void applicationLoaders(Supplier<List<ClassLoader>> loaders) {
     }
+
+    /**
+     * What {@link #invocationStarted} returns when it counts the invocation but keeps nothing of it (metrics
+     * without spans). The chain then times it at the millisecond clock's resolution, reusing an exact reading
+     * only where its policies took one, and tells only its {@link SiteMetrics} of its end.
+     */
+    Object COUNTING = new Object();
 
     /** How a retry loop ended: the {@code outcome} of the {@code bulwark.retry.calls} metric (docs/telemetry.md). */
     enum RetryOutcome {
@@ -54,6 +65,14 @@ public interface CallObserver {
     /** Told of each breaker's outcomes and transitions; called once per breaker, when it is created. */
     default CircuitBreakerListener circuitBreakerListener() {
         return CircuitBreakerListener.NOOP;
+    }
+
+    /**
+     * The counts of one site, held by its chain while it is in use; the names of its retry, bulkhead and rate
+     * limiter are null where it has none. Not on the call path: called when a chain is built.
+     */
+    default SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
+        return new ForwardingMetrics(this, site, retryName, bulkheadName, limiterName);
     }
 
     /** Gives telemetry the registry, for gauges that read current states. */

@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
  */
 public final class CallSites {
     private final PolicyRegistry registry;
+    private final CallObserver observer;
     private volatile SiteChain[] chains = new SiteChain[64];
     private SiteDefinition[] definitions = new SiteDefinition[64];
     /** The scope of the class loader that defined each site's method. */
@@ -51,7 +52,13 @@ public final class CallSites {
     private final ThreadLocal<Set<Integer>> changesNoted = new ThreadLocal<>();
 
     public CallSites(PolicyRegistry registry) {
+        this(registry, CallObserver.NONE);
+    }
+
+    /** @param observer gives each chain the counts it records into */
+    public CallSites(PolicyRegistry registry, CallObserver observer) {
         this.registry = registry;
+        this.observer = observer;
     }
 
     /**
@@ -137,7 +144,7 @@ public final class CallSites {
         }
         SiteChain[] current = chains;
         SiteChain replaced = current[site];
-        current[site] = new SiteChain(site, definition, registry, loaderScopes[site]);
+        current[site] = new SiteChain(site, definition, registry, loaderScopes[site], observer);
         definitions[site] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
@@ -194,7 +201,7 @@ public final class CallSites {
         registry.beginReload();
         SiteChain[] rebuilt = new SiteChain[chains.length];
         for (int site = 0; site < count; site++) {
-            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry, loaderScopes[site]);
+            rebuilt[site] = next[site] == null ? null : new SiteChain(site, next[site], registry, loaderScopes[site], observer);
         }
         System.arraycopy(next, 0, definitions, 0, count);
         chains = rebuilt;

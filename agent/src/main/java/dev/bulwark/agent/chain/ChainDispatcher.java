@@ -104,9 +104,11 @@ public final class ChainDispatcher extends Dispatcher {
         call.observed = observation != CallObserver.NOT_RECORDING;
         call.observation = call.observed ? observation : null;
         long now = NOT_READ;
-        if (chain.readsClockOnEntry || call.observed) {
+        if (chain.readsClockOnEntry || (call.observed && !call.onlyCounted())) {
             now = clock.nanoTime();
             call.invocationStartNanos = now;
+        } else if (call.observed) {
+            call.invocationStartNanos = millisecondClock.nanoTime();
         }
         if (call.asynchronous) {
             call.skipBody = true;
@@ -209,8 +211,9 @@ public final class ChainDispatcher extends Dispatcher {
             long now = clock.nanoTime();
             return conclude(call, thrown, call.skipBody ? call.rejection : completeAttempt(call, thrown, now), now);
         }
-        // A success needs the time only for the observer, or for its retry decision if it timed out after all.
-        long now = call.observed ? clock.nanoTime() : NOT_READ;
+        // A success needs the time only for an observer that times it exactly, or for its retry decision if it
+        // timed out after all.
+        long now = call.observed && !call.onlyCounted() ? clock.nanoTime() : NOT_READ;
         int rejection = completeAttempt(call, null, now);
         if (rejection != 0) {
             return conclude(call, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
@@ -249,7 +252,20 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
-        steps.finished(call.observed, call.observation, call.site.name, now - call.invocationStartNanos, failure, thrown);
+        steps.finished(call.observed, call.observation, call.site, durationUntil(call.onlyCounted(),
+                call.invocationStartNanos, now), failure, thrown);
+    }
+
+    /**
+     * The duration from {@code start} to {@code now}, which an invocation timed exactly has read. One that is only
+     * counted ends on the exact reading when the chain took one anyway, else on the millisecond clock; it started
+     * on either, so its duration may be off by about a millisecond (docs/telemetry.md), never negative.
+     */
+    private long durationUntil(boolean onlyCounted, long start, long now) {
+        if (!onlyCounted) {
+            return now - start;
+        }
+        return Math.max(0L, (now == NOT_READ ? millisecondClock.nanoTime() : now) - start);
     }
 
     /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
@@ -319,12 +335,12 @@ public final class ChainDispatcher extends Dispatcher {
         try {
             result = steps.invokeFallback(chain, declaringType, self, arguments, failure);
         } catch (Throwable fallbackFailure) {
-            steps.finished(observed, observation, chain.name, durationSince(observed, start), fallbackFailure.getClass(),
-                    fallbackFailure);
+            steps.finished(observed, observation, chain, durationSince(observed, observation, start),
+                    fallbackFailure.getClass(), fallbackFailure);
             // Marked as the application's own, so the bridge passes it on instead of taking it for a fault of ours.
             throw new FallbackThrew(fallbackFailure);
         }
-        steps.finished(observed, observation, chain.name, durationSince(observed, start), null, null);
+        steps.finished(observed, observation, chain, durationSince(observed, observation, start), null, null);
         return result;
     }
 
@@ -339,8 +355,12 @@ public final class ChainDispatcher extends Dispatcher {
                 stack.enclosingTimeoutSite()).start();
     }
 
-    private long durationSince(boolean observed, long start) {
-        return observed ? clock.nanoTime() - start : -1;
+    private long durationSince(boolean observed, Object observation, long start) {
+        if (!observed) {
+            return -1;
+        }
+        boolean onlyCounted = observation == CallObserver.COUNTING;
+        return durationUntil(onlyCounted, start, onlyCounted ? NOT_READ : clock.nanoTime());
     }
 
     @Override

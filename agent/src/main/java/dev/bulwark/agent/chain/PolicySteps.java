@@ -62,7 +62,7 @@ final class PolicySteps {
     boolean rateDecided(Call call, boolean permitted) {
         SiteChain chain = call.site;
         if (call.observed) {
-            observer.rateLimiter(chain.limiterSpec.name(), permitted);
+            chain.metrics.rateLimiter(permitted);
         }
         if (!permitted) {
             rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name());
@@ -95,13 +95,13 @@ final class PolicySteps {
     void bulkheadDecided(Call call, boolean permitted, boolean timedOut) {
         SiteChain chain = call.site;
         if (call.observed) {
-            observer.bulkhead(chain.bulkheadSpec.name(), permitted);
+            chain.metrics.bulkhead(permitted);
         }
         if (permitted) {
             return;
         }
         if (timedOut) {
-            observer.timeout(call.observation, chain.name, true);
+            chain.metrics.timeout(call.observation, true);
             rejectInside(call, ChainRejection.TIMED_OUT, chain.name);
         } else {
             rejectInside(call, ChainRejection.BULKHEAD_FULL, chain.bulkheadSpec.name());
@@ -141,7 +141,7 @@ final class PolicySteps {
         int rejection = 0;
         if (timed) {
             if (call.observed) {
-                observer.timeout(call.observation, chain.name, timedOut);
+                chain.metrics.timeout(call.observation, timedOut);
             }
             if (timedOut) {
                 rejection = BulwarkBridge.TIMED_OUT;
@@ -184,7 +184,7 @@ final class PolicySteps {
     void succeeded(Call call) {
         SiteChain chain = call.site;
         if (chain.retry != null && call.observed) {
-            observer.retryFinished(chain.retry.spec().name(), chain.retryVerdict(null, false, call.attempt));
+            chain.metrics.retryFinished(chain.retryVerdict(null, false, call.attempt));
         }
     }
 
@@ -215,6 +215,7 @@ final class PolicySteps {
     /** The next attempt starts now. */
     void retrying(Call call) {
         call.attempt++;
+        call.site.metrics.retryAttempt();
         observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
     }
 
@@ -222,7 +223,7 @@ final class PolicySteps {
     void retryFinished(Call call, CallObserver.RetryOutcome outcome) {
         SiteChain chain = call.site;
         if (chain.retry != null) {
-            observer.retryFinished(chain.retry.spec().name(), outcome);
+            chain.metrics.retryFinished(outcome);
         }
     }
 
@@ -233,6 +234,7 @@ final class PolicySteps {
 
     /** The invocation goes to its fallback. */
     void fallingBack(SiteChain chain, Object observation) {
+        chain.metrics.fallback();
         observer.fallback(observation, chain.name);
     }
 
@@ -254,12 +256,15 @@ final class PolicySteps {
     /**
      * The invocation ends; {@code durationNanos} is negative when it was not timed. Told only of an invocation
      * the observer recorded from its start (the call's frame may be reused by then, so the caller passes what it
-     * needs of it).
+     * needs of it); one it only counts ({@link CallObserver#COUNTING}) ends in its site's counts alone.
      */
-    void finished(boolean observed, Object observation, String site, long durationNanos,
+    void finished(boolean observed, Object observation, SiteChain chain, long durationNanos,
                   Class<? extends Throwable> failure, Throwable thrown) {
         if (observed) {
-            observer.invocationFinished(observation, site, durationNanos, failure, thrown);
+            chain.metrics.finished(durationNanos, failure != null);
+            if (observation != CallObserver.COUNTING) {
+                observer.invocationFinished(observation, chain.name, durationNanos, failure, thrown);
+            }
         }
     }
 }

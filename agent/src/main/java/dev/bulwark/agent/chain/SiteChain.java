@@ -55,11 +55,13 @@ final class SiteChain {
      * that never waits); null otherwise.
      */
     final StatelessEntry statelessEntry;
+    /** The counts of this site and its named policies, held while this chain is in use. */
+    final SiteMetrics metrics;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
     /** @param loaderScope the scope of the class loader that defined the method's class */
-    SiteChain(int id, SiteDefinition definition, PolicyRegistry registry, PolicyScope loaderScope) {
+    SiteChain(int id, SiteDefinition definition, PolicyRegistry registry, PolicyScope loaderScope, CallObserver observer) {
         this.id = id;
         SitePolicies policies = definition.policies();
         this.name = policies.ownName();
@@ -95,6 +97,8 @@ final class SiteChain {
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
+        this.metrics = observer.siteMetrics(name, retrySpec == null ? null : retrySpec.name(),
+                bulkheadSpec == null ? null : bulkheadSpec.name(), limiterSpec == null ? null : limiterSpec.name());
     }
 
     private static PolicyScope scope(SitePolicies policies, String policyName, PolicyScope loaderScope) {

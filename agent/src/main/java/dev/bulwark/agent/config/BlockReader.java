@@ -1,5 +1,7 @@
 package dev.bulwark.agent.config;
 
+import dev.bulwark.agent.telemetry.SpanMode;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
@@ -50,6 +52,19 @@ final class BlockReader {
             problem(key, "a string", describe(key));
             return fallback;
         }
+    }
+
+    SpanMode spanMode(String key, SpanMode fallback) {
+        try {
+            SpanMode mode = SpanMode.parse(block.getString(key));
+            if (mode != null) {
+                return mode;
+            }
+        } catch (ConfigException e) {
+            // Reported below, like a value that names no mode.
+        }
+        problem(key, "all, eventful or off (true and false mean all and off)", describe(key));
+        return fallback;
     }
 
     boolean bool(String key, boolean fallback) {

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.config;
 
+import dev.bulwark.agent.telemetry.SpanMode;
+
 import java.util.Map;
 import java.util.Properties;
 
@@ -13,7 +15,7 @@ public final class BuiltInDefaults {
     /** How the start-up line names a config that is the built-in defaults alone. */
     public static final String SOURCE = "built-in defaults";
     public static final boolean METRICS = true;
-    public static final boolean SPANS = true;
+    public static final SpanMode SPANS = SpanMode.ALL;
 
     private BuiltInDefaults() {
     }

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.config;
 
+import dev.bulwark.agent.telemetry.SpanMode;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -43,7 +45,7 @@ public final class BulwarkConfig {
     private final Consumer<ConfigProblem> problems;
     private final boolean enabled;
     private final boolean metricsEnabled;
-    private final boolean spansEnabled;
+    private final SpanMode spans;
     private final long reloadIntervalNanos;
     private final long unmatchedReportNanos;
     private final int asyncThreads;
@@ -70,7 +72,7 @@ public final class BulwarkConfig {
         BlockReader otel = new BlockReader(object("otel"), ConfigSources.ROOT + ".otel");
         otel.rejectUnknownKeys(OTEL_KEYS);
         this.metricsEnabled = otel.bool("metrics", true);
-        this.spansEnabled = otel.bool("spans", true);
+        this.spans = otel.spanMode("spans", BuiltInDefaults.SPANS);
         otel.problems().forEach(problems);
         BlockReader async = new BlockReader(object("async"), ConfigSources.ROOT + ".async");
         async.rejectUnknownKeys(ASYNC_KEYS);
@@ -143,8 +145,8 @@ public final class BulwarkConfig {
         return metricsEnabled;
     }
 
-    public boolean spansEnabled() {
-        return spansEnabled;
+    public SpanMode spans() {
+        return spans;
     }
 
     /** How often the config file is checked for changes; 0 turns hot reload off. */

@@ -13,6 +13,7 @@ import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.reload.ConfigWatcher;
+import dev.bulwark.agent.telemetry.SpanMode;
 import dev.bulwark.agent.telemetry.TelemetryObserver;
 import dev.bulwark.agent.weave.Weaver;
 
@@ -41,7 +42,7 @@ public final class AgentInstaller {
         String version = version();
         CompletableFuture<BulwarkConfig> config;
         boolean metrics;
-        boolean spans;
+        SpanMode spans;
         String source;
         if (BuiltInDefaults.alone(arguments, System.getProperties(), System.getenv())) {
             config = readBeside(loader);
@@ -58,7 +59,7 @@ public final class AgentInstaller {
             }
             config = CompletableFuture.completedFuture(loaded);
             metrics = loaded.metricsEnabled();
-            spans = loaded.spansEnabled();
+            spans = loaded.spans();
             source = loaded.source();
         }
         CallObserver observer = TelemetryObserver.create(metrics, spans, version);
@@ -66,7 +67,7 @@ public final class AgentInstaller {
         DeadlineClock deadlineClock = new DeadlineClock(millisecondClock);
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
-        CallSites sites = new CallSites(registry);
+        CallSites sites = new CallSites(registry, observer);
         observer.applicationLoaders(sites::loaders);
         OperatorRegistry.install(registry);
         ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,

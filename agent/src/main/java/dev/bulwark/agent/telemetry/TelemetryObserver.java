@@ -2,20 +2,21 @@ package dev.bulwark.agent.telemetry;
 
 import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.chain.PolicyRegistry;
-import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
+import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
-import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
+import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The chain's {@link CallObserver}: forwards every decision to a {@link Recorder} once an OpenTelemetry SDK is
- * found, and costs one volatile read per invocation until then (the chain skips the other callbacks of an
- * invocation that started unrecorded and succeeded). The SDK is looked for at the first protected call, never
+ * The chain's {@link CallObserver}: counts decisions into {@link BulwarkMetrics}, through handles each chain and
+ * breaker resolves once, and forwards an invocation's own callbacks to a {@link Recorder} (spans), once an
+ * OpenTelemetry SDK is found; it costs one volatile read per invocation until then (the chain skips the other
+ * callbacks of an invocation that started unrecorded and succeeded). The SDK is looked for at the first protected call, never
  * at start-up, so the application has had its chance to register one, and on the application's own thread, so
  * that its context class loader counts. While only a no-op is there, a daemon thread looks again (every second
  * for a minute, then every ten seconds) in the class loaders that defined woven classes and are not collected,
@@ -33,8 +34,9 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     /** Records nothing either, and tells the first protected call to look OpenTelemetry up. */
     private static final Recorder FIRST_LOOKUP_DUE = () -> "nowhere yet";
 
-    private final boolean metrics;
-    private final boolean spans;
+    /** Null with metrics off. */
+    private final BulwarkMetrics metrics;
+    private final SpanMode spans;
     private final String version;
     private final OtelLocator locator;
     private volatile TelemetrySettings settings;
@@ -45,22 +47,33 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
      */
     private volatile Recorder recorder = FIRST_LOOKUP_DUE;
 
-    private TelemetryObserver(boolean metrics, boolean spans, String version) {
-        this.metrics = metrics;
+    private TelemetryObserver(boolean metrics, SpanMode spans, String version) {
+        this.metrics = metrics ? new BulwarkMetrics() : null;
         this.spans = spans;
         this.version = version;
         this.locator = new OtelLocator(TelemetryObserver.class.getClassLoader());
-        this.settings = new TelemetrySettings(metrics, spans, version, null);
+        this.settings = new TelemetrySettings(this.metrics, spans, version, null);
     }
 
     /** The observer for the {@code bulwark.otel.*} switches; with both off, none at all. */
-    public static CallObserver create(boolean metrics, boolean spans, String version) {
-        return metrics || spans ? new TelemetryObserver(metrics, spans, version) : CallObserver.NONE;
+    public static CallObserver create(boolean metrics, SpanMode spans, String version) {
+        return metrics || spans != SpanMode.OFF ? new TelemetryObserver(metrics, spans, version) : CallObserver.NONE;
     }
 
     @Override
     public CircuitBreakerListener circuitBreakerListener() {
         return this;
+    }
+
+    /** Each breaker's own listener holds its counts; with metrics off, none. */
+    @Override
+    public CircuitBreakerListener forBreaker(String name) {
+        return metrics == null ? CircuitBreakerListener.NOOP : metrics.breaker(name);
+    }
+
+    @Override
+    public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
+        return metrics == null ? SiteMetrics.NONE : metrics.site(site, retryName, bulkheadName, limiterName);
     }
 
     @Override
@@ -103,8 +116,14 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
             Recorder found = locator.find(settings, contextLoader, applicationLoaders.get());
             if (found != null) {
                 recorder = found;
-                BulwarkLog.info("telemetry: " + (metrics ? "metrics" : "") + (metrics && spans ? " and " : "")
-                        + (spans ? "spans" : "") + " go to " + found.describe());
+                if (metrics != null) {
+                    metrics.start();
+                }
+                boolean spanning = spans != SpanMode.OFF;
+                String spanned = spans == SpanMode.EVENTFUL ? "eventful spans" : "spans";
+                BulwarkLog.info("telemetry: " + (metrics != null ? "metrics" : "")
+                        + (metrics != null && spanning ? " and " : "")
+                        + (spanning ? spanned : "") + " go to " + found.describe());
                 return true;
             }
         } catch (Throwable t) {
@@ -143,28 +162,8 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
-    public void retryFinished(String retryName, RetryOutcome outcome) {
-        recorder.retryFinished(retryName, outcome);
-    }
-
-    @Override
     public void rejected(Object invocation, String policyName, Rejection rejection) {
         recorder.rejected(invocation, policyName, rejection);
-    }
-
-    @Override
-    public void bulkhead(String bulkheadName, boolean permitted) {
-        recorder.bulkhead(bulkheadName, permitted);
-    }
-
-    @Override
-    public void rateLimiter(String limiterName, boolean permitted) {
-        recorder.rateLimiter(limiterName, permitted);
-    }
-
-    @Override
-    public void timeout(Object invocation, String site, boolean timedOut) {
-        recorder.timeout(invocation, site, timedOut);
     }
 
     @Override
@@ -176,15 +175,5 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     public void invocationFinished(Object invocation, String site, long durationNanos, Class<? extends Throwable> failure,
                                    Throwable thrown) {
         recorder.invocationFinished(invocation, site, durationNanos, failure, thrown);
-    }
-
-    @Override
-    public void onTransition(String name, CircuitState from, CircuitState to) {
-        recorder.onTransition(name, from, to);
-    }
-
-    @Override
-    public void onOutcome(String name, CallOutcome outcome) {
-        recorder.onOutcome(name, outcome);
     }
 }

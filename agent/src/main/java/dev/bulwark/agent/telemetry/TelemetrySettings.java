@@ -1,29 +1,31 @@
 package dev.bulwark.agent.telemetry;
 
 import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 
 /** What a recorder needs to know, handed across the bridge loader boundary in one piece. */
 public final class TelemetrySettings {
     /** The instrumentation scope of every meter and tracer (docs/telemetry.md). */
     public static final String SCOPE = "dev.bulwark";
 
-    private final boolean metrics;
-    private final boolean spans;
+    private final BulwarkMetrics metrics;
+    private final SpanMode spans;
     private final String version;
     private final PolicyRegistry registry;
 
-    public TelemetrySettings(boolean metrics, boolean spans, String version, PolicyRegistry registry) {
+    public TelemetrySettings(BulwarkMetrics metrics, SpanMode spans, String version, PolicyRegistry registry) {
         this.metrics = metrics;
         this.spans = spans;
         this.version = version;
         this.registry = registry;
     }
 
-    public boolean metrics() {
+    /** The counts the SDK's instruments read; null with metrics off. */
+    public BulwarkMetrics metrics() {
         return metrics;
     }
 
-    public boolean spans() {
+    public SpanMode spans() {
         return spans;
     }
 

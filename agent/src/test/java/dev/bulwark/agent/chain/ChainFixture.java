@@ -23,19 +23,29 @@ final class ChainFixture {
 
     /** On the system clock, every deadline counted from it. */
     ChainFixture() {
-        this(NanoClock.SYSTEM, NanoClock.SYSTEM, DeadlineClock.EXACT);
+        this(CallObserver.NONE);
+    }
+
+    /** On the system clock; the chains get their counts from {@code observer}, as the agent's do. */
+    ChainFixture(CallObserver observer) {
+        this(NanoClock.SYSTEM, NanoClock.SYSTEM, DeadlineClock.EXACT, observer);
     }
 
     /** Over {@code exact}, with breakers and timeouts of a second or more on {@code millisecond}. */
     ChainFixture(NanoClock exact, MillisecondClock millisecond) {
-        this(exact, millisecond, new DeadlineClock(millisecond));
+        this(exact, millisecond, CallObserver.NONE);
     }
 
-    private ChainFixture(NanoClock exact, NanoClock millisecond, DeadlineClock deadlines) {
+    /** Over {@code exact} and {@code millisecond}, the chains getting their counts from {@code observer}. */
+    ChainFixture(NanoClock exact, MillisecondClock millisecond, CallObserver observer) {
+        this(exact, millisecond, new DeadlineClock(millisecond), observer);
+    }
+
+    private ChainFixture(NanoClock exact, NanoClock millisecond, DeadlineClock deadlines, CallObserver observer) {
         this.exact = exact;
         this.millisecond = millisecond;
         this.registry = new PolicyRegistry(millisecond, deadlines, CallObserver.NONE.circuitBreakerListener());
-        this.sites = new CallSites(registry);
+        this.sites = new CallSites(registry, observer);
     }
 
     ChainDispatcher dispatcher(CallObserver observer) {

@@ -4,17 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.policy.MillisecondClock;
+import dev.bulwark.agent.policy.NanoClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The observer hears of an invocation's success only when it recorded as the invocation started. */
+/**
+ * The observer hears of an invocation's success only when it recorded as the invocation started; one it only counts
+ * is timed on the millisecond clock.
+ */
 class ObservedInvocationTest {
     private static final String[] EVERY_POLICY = {
             "circuit-breaker { window-size = 10 }", "retry { max-attempts = 2, delay = 0ms }", "timeout { value = 2s }",
             "rate-limiter { permits = 10, period = 1h }", "bulkhead { max-concurrent = 5 }"};
-
-    private final ChainFixture chains = new ChainFixture();
 
     @Test
     void aSuccessThatStartedWhileNothingRecordedIsNotReported() {
@@ -35,7 +41,78 @@ class ObservedInvocationTest {
                 "timeout span in time", "retry finished", "finished span timed");
     }
 
+    @Test
+    void anInvocationThatIsOnlyCountedIsTimedOnTheMillisecondClockWithoutAnExactReading() {
+        AtomicLong exactNow = new AtomicLong(1_000_000_000L);
+        AtomicInteger exactReads = new AtomicInteger();
+        NanoClock exact = () -> {
+            exactReads.incrementAndGet();
+            return exactNow.get();
+        };
+        MillisecondClock millisecond = MillisecondClock.driven(exactNow::get);
+        millisecond.tick();
+        List<Long> durations = new ArrayList<>();
+        CallObserver counting = new CallObserver() {
+            @Override
+            public Object invocationStarted(String site) {
+                return COUNTING;
+            }
+
+            @Override
+            public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
+                return new RecordedDurations(durations);
+            }
+        };
+        ChainFixture chains = new ChainFixture(exact, millisecond, counting);
+        ChainDispatcher dispatcher = chains.dispatcher(counting);
+        Invocation invocation = dispatcher.enter(chains.site("retry { max-attempts = 2, delay = 0ms }", "circuit-breaker { window-size = 10 }"));
+        exactNow.addAndGet(3_000_000L);
+        millisecond.tick();
+        assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.PROCEED);
+
+        assertThat(durations).containsExactly(3_000_000L);
+        assertThat(exactReads).hasValue(0);
+    }
+
+    private static final class RecordedDurations implements SiteMetrics {
+        private final List<Long> durations;
+
+        RecordedDurations(List<Long> durations) {
+            this.durations = durations;
+        }
+
+        @Override
+        public void retryFinished(RetryOutcome outcome) {
+        }
+
+        @Override
+        public void retryAttempt() {
+        }
+
+        @Override
+        public void bulkhead(boolean permitted) {
+        }
+
+        @Override
+        public void rateLimiter(boolean permitted) {
+        }
+
+        @Override
+        public void timeout(Object invocation, boolean timedOut) {
+        }
+
+        @Override
+        public void fallback() {
+        }
+
+        @Override
+        public void finished(long durationNanos, boolean failed) {
+            durations.add(durationNanos);
+        }
+    }
+
     private void succeedOnce(CallObserver observer) {
+        ChainFixture chains = new ChainFixture(observer);
         ChainDispatcher dispatcher = chains.dispatcher(observer);
         Invocation invocation = dispatcher.enter(chains.site(EVERY_POLICY));
         assertThat(invocation.skipBody).isFalse();

@@ -24,7 +24,7 @@ class BuiltInDefaultsTest {
 
         assertThat(config.enabled()).isTrue();
         assertThat(config.metricsEnabled()).isEqualTo(BuiltInDefaults.METRICS);
-        assertThat(config.spansEnabled()).isEqualTo(BuiltInDefaults.SPANS);
+        assertThat(config.spans()).isEqualTo(BuiltInDefaults.SPANS);
         assertThat(config.source()).isEqualTo(BuiltInDefaults.SOURCE);
         assertThat(config.instrumentRules()).isEmpty();
         assertThat(config.selectsClass("com.acme.Billing")).isFalse();

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.config;
 
+import dev.bulwark.agent.telemetry.SpanMode;
+
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
@@ -68,6 +70,23 @@ class ConfigProblemsTest {
         BulwarkConfig config = fixture.load("bulwark.async.threads = -2");
         assertThat(fixture.problems).extracting(ConfigProblem::key).containsExactly("bulwark.async.threads");
         assertThat(config.asyncThreads()).as("the default: chosen from the processors").isZero();
+    }
+
+    @Test
+    void spansTakeAModeAndTheOldBooleansStillWork() {
+        assertThat(fixture.load("bulwark.otel.spans = eventful").spans()).isEqualTo(SpanMode.EVENTFUL);
+        assertThat(fixture.load("bulwark.otel.spans = off").spans()).isEqualTo(SpanMode.OFF);
+        assertThat(fixture.load("bulwark.otel.spans = all").spans()).isEqualTo(SpanMode.ALL);
+        assertThat(fixture.load("bulwark.otel.spans = true").spans()).isEqualTo(SpanMode.ALL);
+        assertThat(fixture.load("bulwark.otel.spans = false").spans()).isEqualTo(SpanMode.OFF);
+        assertThat(fixture.problems).isEmpty();
+
+        BulwarkConfig config = fixture.load("bulwark.otel.spans = some");
+        assertThat(fixture.problems).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo("bulwark.otel.spans");
+            assertThat(problem.toString()).contains("all, eventful or off");
+        });
+        assertThat(config.spans()).isEqualTo(SpanMode.ALL);
     }
 
     @Test

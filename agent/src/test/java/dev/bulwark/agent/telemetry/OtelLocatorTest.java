@@ -3,6 +3,7 @@ package dev.bulwark.agent.telemetry;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
+import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.context.Context;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OtelLocatorTest {
     private static final long COLLECTION_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private final TelemetrySettings settings = new TelemetrySettings(true, true, "test",
+    private final TelemetrySettings settings = new TelemetrySettings(new BulwarkMetrics(), SpanMode.ALL, "test",
             new PolicyRegistry(NanoClock.SYSTEM, CircuitBreakerListener.NOOP));
 
     /** The locator lives as long as the agent: an application it bridged must still be collectable once undeployed. */

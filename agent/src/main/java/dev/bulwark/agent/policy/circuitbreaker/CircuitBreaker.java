@@ -41,7 +41,7 @@ public final class CircuitBreaker {
         this.spec = spec;
         this.name = spec.name();
         this.clock = clock;
-        this.listener = listener;
+        this.listener = listener.forBreaker(name);
         this.windowTrip = new TripCondition(effectiveMinimumCalls(spec), spec.failureRateThreshold(), spec.slowCallRateThreshold());
         this.trialTrip = new TripCondition(spec.halfOpenCalls(), spec.failureRateThreshold(), spec.slowCallRateThreshold());
         this.phase = new AtomicReference<>(newClosedPhase(0));

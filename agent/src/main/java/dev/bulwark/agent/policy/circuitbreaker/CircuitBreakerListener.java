@@ -9,6 +9,11 @@ public interface CircuitBreakerListener {
     CircuitBreakerListener NOOP = new CircuitBreakerListener() {
     };
 
+    /** The listener of the breaker {@code name}, which may hold what it records into; called once per breaker. */
+    default CircuitBreakerListener forBreaker(String name) {
+        return this;
+    }
+
     /** Told exactly once per transition, by the thread whose CAS won it. */
     default void onTransition(String name, CircuitState from, CircuitState to) {
     }

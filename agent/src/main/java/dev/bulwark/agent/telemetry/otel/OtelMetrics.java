@@ -5,20 +5,25 @@ import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
+import dev.bulwark.agent.telemetry.metrics.Counters;
+import dev.bulwark.agent.telemetry.metrics.DurationBuckets;
+import dev.bulwark.agent.telemetry.metrics.Series;
+import dev.bulwark.agent.telemetry.metrics.Durations;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
-import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * Bulwark's metric instruments (docs/telemetry.md), created once per OpenTelemetry instance, with their attributes
- * cached per name.
+ * Bulwark's metric instruments (docs/telemetry.md), created once per OpenTelemetry instance. A decision only
+ * increments Bulwark's own striped counts; the SDK reads them through asynchronous instruments, one callback
+ * per instrument, when it collects. Durations are counted into a bucket histogram of Bulwark's own and handed
+ * to the SDK's histogram at collection (see {@link #drainDurations}).
  */
 final class OtelMetrics {
     static final AttributeKey<String> NAME = AttributeKey.stringKey("bulwark.name");
@@ -27,58 +32,58 @@ final class OtelMetrics {
     static final AttributeKey<String> FROM = AttributeKey.stringKey("bulwark.from");
     static final AttributeKey<String> TO = AttributeKey.stringKey("bulwark.to");
 
-    /** Index into the permitted / rejected pair. */
-    static final int PERMITTED = 0;
-    static final int REJECTED = 1;
-    /** Index into the success / failure pair of {@code bulwark.call.duration}. */
-    static final int SUCCESS = 0;
-    static final int FAILURE = 1;
+    /**
+     * The most durations one site hands to the SDK per collection: each is one call of the SDK's histogram, so
+     * this bounds the time a collection spends per site.
+     */
+    static final long MAX_DURATIONS_PER_COLLECTION = 1_000_000;
 
     private static final CircuitState[] STATES = CircuitState.values();
-    /** Seconds: the SDK's default boundaries are meant for milliseconds. */
-    private static final List<Double> DURATION_BUCKETS = Arrays.asList(
-            0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0);
+    private static final String[] BREAKER_OUTCOMES = lowerCase(CallOutcome.values());
+    private static final String[] RETRY_OUTCOMES = retryValues();
+    private static final String[] ADMISSIONS = {"permitted", "rejected"};
+    private static final String[] TIMEOUTS = {"completed", "timed_out"};
+    private static final String[] DURATION_OUTCOMES = {"success", "failure"};
 
-    final LongCounter breakerCalls;
-    final LongCounter breakerTransitions;
-    final LongCounter retryCalls;
-    final LongCounter retryAttempts;
-    final LongCounter bulkheadCalls;
-    final LongCounter limiterCalls;
-    final LongCounter timeoutCalls;
-    final LongCounter fallbackCalls;
-    final DoubleHistogram callDuration;
+    private final Durations durations;
+    private final DoubleHistogram callDuration;
+    private final long maxDurationsPerCollection;
 
-    final NamedAttributes names = new NamedAttributes(name -> new Attributes[]{Attributes.of(NAME, name)});
-    final NamedAttributes breakerOutcomes = new NamedAttributes(name -> outcomes(name, lowerCase(CallOutcome.values())));
-    final NamedAttributes retryOutcomes = new NamedAttributes(name -> outcomes(name, retryValues()));
-    final NamedAttributes admissions = new NamedAttributes(name -> outcomes(name, "permitted", "rejected"));
-    final NamedAttributes timeouts = new NamedAttributes(name -> outcomes(name, "completed", "timed_out"));
-    final NamedAttributes durations = new NamedAttributes(name -> outcomes(name, "success", "failure"));
     final NamedAttributes states = new NamedAttributes(OtelMetrics::states);
-    /** Indexed by {@code from.ordinal() * 3 + to.ordinal()}. */
-    final NamedAttributes transitions = new NamedAttributes(OtelMetrics::transitions);
+    final NamedAttributes names = new NamedAttributes(name -> new Attributes[]{Attributes.of(NAME, name)});
 
-    OtelMetrics(Meter meter, PolicyRegistry registry) {
-        breakerCalls = meter.counterBuilder("bulwark.circuit_breaker.calls").setUnit("{call}")
-                .setDescription("Calls seen by a circuit breaker, by outcome").build();
-        breakerTransitions = meter.counterBuilder("bulwark.circuit_breaker.transitions").setUnit("{transition}")
-                .setDescription("State transitions of a circuit breaker").build();
-        retryCalls = meter.counterBuilder("bulwark.retry.calls").setUnit("{call}")
-                .setDescription("Calls through a retry, by how the retry loop ended").build();
-        retryAttempts = meter.counterBuilder("bulwark.retry.attempts").setUnit("{attempt}")
-                .setDescription("Re-invocations made by a retry").build();
-        bulkheadCalls = meter.counterBuilder("bulwark.bulkhead.calls").setUnit("{call}")
-                .setDescription("Calls admitted or rejected by a bulkhead").build();
-        limiterCalls = meter.counterBuilder("bulwark.rate_limiter.calls").setUnit("{call}")
-                .setDescription("Calls admitted or rejected by a rate limiter").build();
-        timeoutCalls = meter.counterBuilder("bulwark.timeout.calls").setUnit("{call}")
-                .setDescription("Attempts under a timeout, by whether they ran past it").build();
-        fallbackCalls = meter.counterBuilder("bulwark.fallback.calls").setUnit("{call}")
-                .setDescription("Calls answered by a fallback method").build();
+    /** Registers the instruments, which read {@code counts} from now on. */
+    static void register(Meter meter, BulwarkMetrics counts, PolicyRegistry registry) {
+        new OtelMetrics(meter, counts, registry, MAX_DURATIONS_PER_COLLECTION);
+    }
+
+    /** @param maxDurationsPerCollection see {@link #MAX_DURATIONS_PER_COLLECTION} */
+    OtelMetrics(Meter meter, BulwarkMetrics counts, PolicyRegistry registry, long maxDurationsPerCollection) {
+        this.maxDurationsPerCollection = maxDurationsPerCollection;
+        this.durations = counts.durations;
+        observe(meter, "bulwark.circuit_breaker.calls", "{call}", "Calls seen by a circuit breaker, by outcome",
+                counts.breakerCalls, name -> outcomes(name, BREAKER_OUTCOMES));
+        observe(meter, "bulwark.circuit_breaker.transitions", "{transition}", "State transitions of a circuit breaker",
+                counts.breakerTransitions, OtelMetrics::transitions);
+        observe(meter, "bulwark.retry.calls", "{call}", "Calls through a retry, by how the retry loop ended",
+                counts.retryCalls, name -> outcomes(name, RETRY_OUTCOMES));
+        observe(meter, "bulwark.retry.attempts", "{attempt}", "Re-invocations made by a retry",
+                counts.retryAttempts, OtelMetrics::named);
+        observe(meter, "bulwark.bulkhead.calls", "{call}", "Calls admitted or rejected by a bulkhead",
+                counts.bulkheadCalls, name -> outcomes(name, ADMISSIONS));
+        observe(meter, "bulwark.rate_limiter.calls", "{call}", "Calls admitted or rejected by a rate limiter",
+                counts.limiterCalls, name -> outcomes(name, ADMISSIONS));
+        observe(meter, "bulwark.timeout.calls", "{call}", "Attempts under a timeout, by whether they ran past it",
+                counts.timeoutCalls, name -> outcomes(name, TIMEOUTS));
+        observe(meter, "bulwark.fallback.calls", "{call}", "Calls answered by a fallback method",
+                counts.fallbackCalls, OtelMetrics::named);
         callDuration = meter.histogramBuilder("bulwark.call.duration").setUnit("s")
                 .setDescription("Duration of protected invocations, retries and fallback included")
-                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+                .setExplicitBucketBoundariesAdvice(DurationBuckets.SECONDS).build();
+        // Its callback hands the durations over first: the SDK runs every callback before it reads any instrument.
+        meter.counterBuilder("bulwark.telemetry.dropped").setUnit("{measurement}")
+                .setDescription("Durations not handed to bulwark.call.duration because a collection had too many")
+                .buildWithCallback(this::drainDurations);
         if (registry != null) {
             meter.gaugeBuilder("bulwark.circuit_breaker.state").ofLongs()
                     .setDescription("1 for the current state of a circuit breaker, 0 for the others")
@@ -87,6 +92,55 @@ final class OtelMetrics {
                     .setDescription("Calls running inside a bulkhead now")
                     .buildWithCallback(measurement -> recordActive(registry, measurement));
         }
+    }
+
+    private static void observe(Meter meter, String instrument, String unit, String description, Counters counters,
+                                Function<String, Attributes[]> attributes) {
+        meter.counterBuilder(instrument).setUnit(unit).setDescription(description)
+                .buildWithCallback(measurement -> report(counters, attributes, measurement));
+    }
+
+    private static void report(Counters counters, Function<String, Attributes[]> attributes,
+                               ObservableLongMeasurement measurement) {
+        counters.collect(series -> {
+            Attributes[] byIndex = attributesOf(series, attributes);
+            for (int i = 0; i < series.width(); i++) {
+                long value = series.count(i);
+                if (value > 0) {
+                    measurement.record(value, byIndex[i]);
+                }
+            }
+        });
+    }
+
+    private static Attributes[] attributesOf(Series series, Function<String, Attributes[]> build) {
+        Attributes[] attributes = (Attributes[]) series.exportState();
+        if (attributes == null) {
+            attributes = build.apply(series.name());
+            series.exportState(attributes);
+        }
+        return attributes;
+    }
+
+    /**
+     * Hands every duration recorded since the last collection to the SDK's histogram, as records of each
+     * bucket's mean, so the exported bucket counts, count and sum are those of the calls; what a site has beyond
+     * {@link #MAX_DURATIONS_PER_COLLECTION} is counted in {@code bulwark.telemetry.dropped} instead. Records made
+     * here carry the collection's time, not the calls'.
+     */
+    private synchronized void drainDurations(ObservableLongMeasurement dropped) {
+        durations.collect(series -> {
+            Attributes[] byOutcome = attributesOf(series, name -> outcomes(name, DURATION_OUTCOMES));
+            series.drain(maxDurationsPerCollection, (outcome, seconds, times) -> {
+                for (long i = 0; i < times; i++) {
+                    callDuration.record(seconds, byOutcome[outcome]);
+                }
+            });
+            long given = series.dropped();
+            if (given > 0) {
+                dropped.record(given, Attributes.of(NAME, series.name()));
+            }
+        });
     }
 
     private void recordStates(PolicyRegistry registry, ObservableLongMeasurement measurement) {
@@ -111,47 +165,12 @@ final class OtelMetrics {
         }
     }
 
-    void breakerOutcome(String name, CallOutcome outcome) {
-        breakerCalls.add(1, breakerOutcomes.of(name)[outcome.ordinal()]);
-    }
-
-    void transition(String name, CircuitState from, CircuitState to) {
-        breakerTransitions.add(1, transitions.of(name)[from.ordinal() * STATES.length + to.ordinal()]);
-    }
-
-    void retryFinished(String name, RetryOutcome outcome) {
-        retryCalls.add(1, retryOutcomes.of(name)[outcome.ordinal()]);
-    }
-
-    void retryAttempt(String name) {
-        retryAttempts.add(1, names.of(name)[0]);
-    }
-
-    void bulkhead(String name, boolean permitted) {
-        bulkheadCalls.add(1, admissions.of(name)[permitted ? PERMITTED : REJECTED]);
-    }
-
-    void rateLimiter(String name, boolean permitted) {
-        limiterCalls.add(1, admissions.of(name)[permitted ? PERMITTED : REJECTED]);
-    }
-
-    void timeout(String site, boolean timedOut) {
-        timeoutCalls.add(1, timeouts.of(site)[timedOut ? 1 : 0]);
-    }
-
-    void fallback(String site) {
-        fallbackCalls.add(1, names.of(site)[0]);
-    }
-
-    /** A negative duration marks an invocation that began before the SDK was found, and was not timed. */
-    void finished(String site, long durationNanos, boolean failed) {
-        if (durationNanos >= 0) {
-            callDuration.record(durationNanos / 1e9, durations.of(site)[failed ? FAILURE : SUCCESS]);
-        }
-    }
-
     static String stateValue(CircuitState state) {
         return state.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Attributes[] named(String name) {
+        return new Attributes[]{Attributes.of(NAME, name)};
     }
 
     private static Attributes[] outcomes(String name, String... values) {

@@ -53,7 +53,7 @@ final class OtelSpans {
         }
     }
 
-    private static final class Site {
+    static final class Site {
         final String spanName;
         final Attributes attributes;
 
@@ -66,11 +66,13 @@ final class OtelSpans {
         }
     }
 
-    Active start(String site) {
+    static Site site(ConcurrentHashMap<String, Site> sites, String site) {
         Site known = sites.get(site);
-        if (known == null) {
-            known = sites.computeIfAbsent(site, Site::new);
-        }
+        return known != null ? known : sites.computeIfAbsent(site, Site::new);
+    }
+
+    Active start(String site) {
+        Site known = site(sites, site);
         Span span = tracer.spanBuilder(known.spanName).setSpanKind(SpanKind.INTERNAL)
                 .setAllAttributes(known.attributes).startSpan();
         return new Active(span, span.makeCurrent());

@@ -2,10 +2,13 @@ package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.telemetry.Recorder;
+import dev.bulwark.agent.telemetry.SpanMode;
 import dev.bulwark.agent.telemetry.TelemetrySettings;
+import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -15,12 +18,13 @@ import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.Reference;
 import java.util.Collection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OtelRecorderFactoryTest {
-    private final TelemetrySettings settings = new TelemetrySettings(true, true, "test",
+    private final TelemetrySettings settings = new TelemetrySettings(new BulwarkMetrics(), SpanMode.ALL, "test",
             new PolicyRegistry(NanoClock.SYSTEM, CircuitBreakerListener.NOOP));
 
     @AfterEach
@@ -40,8 +44,11 @@ class OtelRecorderFactoryTest {
 
         Recorder recorder = new OtelRecorderFactory().create(settings, false);
         assertThat(recorder).isNotNull();
-        recorder.retryFinished("payments", CallObserver.RetryOutcome.EXHAUSTED);
+        SiteMetrics site = settings.metrics().site("com.acme.Shop#buy", "payments", null, null);
+        settings.metrics().start();
+        site.retryFinished(CallObserver.RetryOutcome.EXHAUSTED);
         Collection<MetricData> metrics = reader.collectAllMetrics();
+        Reference.reachabilityFence(site);
         assertThat(metrics).singleElement().satisfies(metric -> {
             assertThat(metric.getName()).isEqualTo("bulwark.retry.calls");
             assertThat(metric.getInstrumentationScopeInfo().getName()).isEqualTo("dev.bulwark");

@@ -1,0 +1,43 @@
+package dev.bulwark.agent.telemetry.metrics;
+
+/**
+ * What one name (a policy, or a site {@code com.acme.Foo#bar}) has recorded: written on the call path into
+ * striped cells, read by one collection at a time.
+ */
+public abstract class Series {
+    private final String name;
+    /** The exporter's data for this name (its attribute sets), built by the first collection that sees it. */
+    private Object exportState;
+    private long activityAtLastCollection = -1;
+    private long idleSinceNanos;
+
+    Series(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Object exportState() {
+        return exportState;
+    }
+
+    public void exportState(Object state) {
+        exportState = state;
+    }
+
+    /** A total that grows with every record, so that an unchanged one tells an idle series. */
+    abstract long activity();
+
+    /** True when this series recorded nothing for {@code idleNanos} up to {@code now}; called at each collection. */
+    final boolean idleFor(long idleNanos, long now) {
+        long activity = activity();
+        if (activity != activityAtLastCollection) {
+            activityAtLastCollection = activity;
+            idleSinceNanos = now;
+            return false;
+        }
+        return now - idleSinceNanos >= idleNanos;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.bulwark.agent.telemetry.otel;
+
+import dev.bulwark.agent.chain.CallObserver.Rejection;
+import dev.bulwark.agent.telemetry.SpanMode;
+import dev.bulwark.agent.telemetry.TelemetrySettings;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EventfulSpansTest {
+    private static final String SITE = "com.acme.Shop#buy";
+
+    private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build();
+    private final OtelRecorder recorder = new OtelRecorder(sdk,
+            new TelemetrySettings(null, SpanMode.EVENTFUL, "test", null), "test");
+
+    @AfterEach
+    void close() {
+        sdk.close();
+    }
+
+    @Test
+    void aHealthyInvocationMakesNoSpanAndItsRecordIsReused() {
+        Object first = recorder.invocationStarted(SITE);
+        recorder.invocationFinished(first, SITE, 1_000, null, null);
+        Object second = recorder.invocationStarted(SITE);
+        recorder.invocationFinished(second, SITE, 1_000, null, null);
+
+        assertThat(exporter.getFinishedSpanItems()).isEmpty();
+        assertThat(second).isSameAs(first);
+    }
+
+    @Test
+    void aRetriedInvocationGetsASpanBackdatedToItsStartWithItsEvents() {
+        Object invocation = recorder.invocationStarted(SITE);
+        recorder.retryAttempt(invocation, "payments", 2);
+        recorder.invocationFinished(invocation, SITE, 5_000_000_000L, null, null);
+
+        assertThat(exporter.getFinishedSpanItems()).singleElement().satisfies(span -> {
+            assertThat(span.getName()).isEqualTo("Shop.buy");
+            assertThat(span.getEndEpochNanos() - span.getStartEpochNanos()).isEqualTo(5_000_000_000L);
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+            assertThat(span.getEvents()).extracting(EventData::getName).containsExactly("bulwark.retry");
+            assertThat(span.getEvents().get(0).getAttributes().get(OtelSpans.ATTEMPT)).isEqualTo(2L);
+            assertThat(span.getEvents().get(0).getEpochNanos()).isBetween(span.getStartEpochNanos(), span.getEndEpochNanos());
+        });
+    }
+
+    @Test
+    void rejectedFellBackAndFailedInvocationsGetSpans() {
+        Object rejected = recorder.invocationStarted(SITE);
+        recorder.rejected(rejected, "backend", Rejection.CIRCUIT_BREAKER);
+        recorder.fallback(rejected, SITE);
+        recorder.invocationFinished(rejected, SITE, 1_000, null, null);
+        Object failed = recorder.invocationStarted(SITE);
+        IllegalStateException boom = new IllegalStateException("boom");
+        recorder.invocationFinished(failed, SITE, 1_000, IllegalStateException.class, boom);
+
+        assertThat(exporter.getFinishedSpanItems()).hasSize(2);
+        SpanData fellBack = exporter.getFinishedSpanItems().get(0);
+        assertThat(fellBack.getEvents()).extracting(EventData::getName).containsExactly("bulwark.rejected", "bulwark.fallback");
+        assertThat(fellBack.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        SpanData error = exporter.getFinishedSpanItems().get(1);
+        assertThat(error.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(error.getEvents()).extracting(EventData::getName).containsExactly("exception");
+    }
+
+    @Test
+    void nestedInvocationsKeepTheirOwnRecordsAndTheCallersSpanIsTheParent() {
+        Span caller = sdk.getTracer("test").spanBuilder("caller").startSpan();
+        try (Scope ignored = caller.makeCurrent()) {
+            Object outer = recorder.invocationStarted(SITE);
+            Object inner = recorder.invocationStarted("com.acme.Stock#check");
+            assertThat(inner).isNotSameAs(outer);
+            recorder.invocationFinished(inner, "com.acme.Stock#check", 1_000, IllegalStateException.class, null);
+            recorder.retryAttempt(outer, "payments", 2);
+            recorder.invocationFinished(outer, SITE, 2_000, null, null);
+        }
+        caller.end();
+
+        assertThat(exporter.getFinishedSpanItems()).extracting(SpanData::getName)
+                .containsExactly("Stock.check", "Shop.buy", "caller");
+        assertThat(exporter.getFinishedSpanItems().subList(0, 2)).allSatisfy(span ->
+                assertThat(span.getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId()));
+    }
+
+    @Test
+    void anInvocationThatLeftItsThreadKeepsTheParentItStartedUnder() throws Exception {
+        Span caller = sdk.getTracer("test").spanBuilder("caller").startSpan();
+        Object invocation;
+        try (Scope ignored = caller.makeCurrent()) {
+            invocation = recorder.invocationStarted(SITE);
+            recorder.invocationDetached(invocation);
+        }
+        CompletableFuture.runAsync(() -> {
+            recorder.rejected(invocation, SITE, Rejection.TIMEOUT);
+            recorder.invocationFinished(invocation, SITE, 1_000, null, null);
+        }).get();
+        caller.end();
+
+        assertThat(exporter.getFinishedSpanItems().get(0).getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
+        assertThat(exporter.getFinishedSpanItems().get(0).getEvents()).extracting(EventData::getName)
+                .containsExactly("bulwark.timeout");
+        assertThat(recorder.invocationStarted(SITE)).isNotSameAs(invocation);
+    }
+}
