@@ -166,6 +166,15 @@ class AdminIT {
             }
             assertThat(moved).isEqualTo("200 {\"status\":\"UP\"}");
             assertThatThrownBy(() -> get(first, "/bulwark/health", null)).isInstanceOf(ConnectException.class);
+
+            Files.writeString(config, Files.readString(config).replace(", token = t0ken", ""));
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!answer(second, "/bulwark/health").startsWith("200 ")) {
+                assertThat(System.nanoTime()).as("the token was never dropped").isLessThan(end);
+                Thread.sleep(100);
+            }
+            assertThat(get(second, "/bulwark/health", null)).as("restarted on the same port without the token")
+                    .isEqualTo("200 {\"status\":\"UP\"}");
         } finally {
             app.send("quit");
         }
@@ -195,6 +204,15 @@ class AdminIT {
     private void command(AgentJvm.Running app, String command) throws Exception {
         app.send(command);
         app.awaitOutput("done " + ++commands);
+    }
+
+    /** The answer to a GET without a token, or "refused" while nothing listens on the port. */
+    private String answer(int port, String path) throws Exception {
+        try {
+            return get(port, path, null);
+        } catch (ConnectException e) {
+            return "refused";
+        }
     }
 
     private String get(int port, String path, String authorization) throws Exception {

@@ -32,8 +32,19 @@ public final class AdminEndpoint {
         this.operator = operator;
     }
 
-    /** Starts, restarts or stops the server to match {@code next}; unchanged settings leave it alone. */
+    /**
+     * Starts, restarts or stops the server to match {@code next}; unchanged settings leave it alone. A failure is
+     * logged, never thrown: the agent's start and its reloads go on without the endpoint.
+     */
     public synchronized void apply(AdminSettings next) {
+        try {
+            change(next);
+        } catch (RuntimeException | LinkageError e) {
+            BulwarkLog.error("admin endpoint: cannot apply " + next + ": " + e, e);
+        }
+    }
+
+    private void change(AdminSettings next) {
         if (next.equals(settings)) {
             return;
         }

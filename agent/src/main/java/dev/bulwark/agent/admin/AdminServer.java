@@ -98,10 +98,13 @@ final class AdminServer {
                 return;
             }
             route(exchange);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException e) {
             BulwarkLog.errorOnce("admin " + e.getClass().getName(), "admin endpoint: " + exchange.getRequestMethod() + " "
                     + exchange.getRequestURI().getRawPath() + " failed: " + e, e);
-            throw e;
+            // Unless the answer was already under way, the client learns that the request failed, not why.
+            if (exchange.getResponseCode() == -1) {
+                respond(exchange, 500, error("internal error of the admin endpoint; see the application's log"));
+            }
         } finally {
             exchange.close();
         }
