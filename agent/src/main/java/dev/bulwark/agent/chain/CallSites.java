@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -102,6 +103,19 @@ public final class CallSites {
     /** The class loaders, not yet collected, that defined a woven class; the bootstrap loader is not among them. */
     public synchronized List<ClassLoader> loaders() {
         return new ArrayList<>(byLoader.keySet());
+    }
+
+    /**
+     * Hands every defined site's definition, with the label of its policies' class-loader scope (null for one that
+     * lives as long as the JVM), to {@code action}, under the lock: for the admin endpoint.
+     */
+    public synchronized void forEachDefinition(BiConsumer<SiteDefinition, String> action) {
+        freeSitesOfCollectedLoaders();
+        for (int id = 0; id < count; id++) {
+            if (definitions[id] != null) {
+                action.accept(definitions[id], loaderScopes[id] == null ? null : loaderScopes[id].label());
+            }
+        }
     }
 
     /** How many sites are in use: those of the class loaders not yet collected. */

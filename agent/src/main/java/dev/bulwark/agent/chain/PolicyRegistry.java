@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -109,6 +110,14 @@ public final class PolicyRegistry {
      */
     public CircuitBreaker circuitBreaker(String name) {
         return byName(breakers, name);
+    }
+
+    /**
+     * Hands every breaker, with the label of its class-loader scope (null for one shared JVM-wide or of a loader
+     * that lives as long as the JVM), to {@code action}.
+     */
+    public void forEachCircuitBreaker(BiConsumer<CircuitBreaker, String> action) {
+        breakers.forEach((key, shared) -> action.accept(shared.policy, key.scope.label()));
     }
 
     public Set<String> circuitBreakerNames() {

@@ -153,6 +153,24 @@ final class BlockReader {
         }
     }
 
+    /** A list of non-empty strings, each trimmed. */
+    List<String> strings(String key, List<String> fallback) {
+        try {
+            List<String> values = new ArrayList<>();
+            for (String value : block.getStringList(key)) {
+                if (value.trim().isEmpty()) {
+                    problem(key, "a list of non-empty strings", describe(key));
+                    return fallback;
+                }
+                values.add(value.trim());
+            }
+            return values;
+        } catch (ConfigException e) {
+            problem(key, "a list of strings", describe(key));
+            return fallback;
+        }
+    }
+
     /** A block merged from several sources says "merge of a,b"; the first is where the user wrote it. */
     private static String firstOrigin(String description) {
         String merged = "merge of ";

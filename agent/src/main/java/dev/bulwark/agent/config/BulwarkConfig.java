@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -31,9 +32,10 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async", "shared-names");
+            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
+    private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
     private static final int MAX_ASYNC_THREADS = 10_000;
 
@@ -49,8 +51,11 @@ public final class BulwarkConfig {
     private final long reloadIntervalNanos;
     private final long unmatchedReportNanos;
     private final int asyncThreads;
+    private final AdminSettings admin;
     private final boolean namesPerClassLoader;
     private final Map<PolicyKind, Config> defaults;
+    /** The blocks of the user's {@code defaults}, without the built-in keys they fall back to. */
+    private final Map<PolicyKind, Config> writtenDefaults = new EnumMap<>(PolicyKind.class);
     private final Map<String, Map<PolicyKind, Config>> policies;
     private final Map<String, Map<PolicyKind, Config>> methods;
     private final Set<String> classesWithMethodEntries = new HashSet<>();
@@ -78,6 +83,7 @@ public final class BulwarkConfig {
         async.rejectUnknownKeys(ASYNC_KEYS);
         this.asyncThreads = async.integer("threads", 0, MAX_ASYNC_THREADS, 0);
         async.problems().forEach(problems);
+        this.admin = readAdmin();
         this.defaults = readDefaults();
         this.policies = readEntries("policies");
         this.methods = readEntries("methods");
@@ -167,6 +173,11 @@ public final class BulwarkConfig {
         return asyncThreads;
     }
 
+    /** The admin endpoint's settings ({@code bulwark.admin}). */
+    public AdminSettings admin() {
+        return admin;
+    }
+
     public List<InstrumentRule> instrumentRules() {
         return instrumentRules;
     }
@@ -239,6 +250,7 @@ public final class BulwarkConfig {
         String ownName = className + "#" + methodName;
         Map<PolicyKind, Config> overrides = methods.getOrDefault(ownName, Collections.emptyMap());
         Map<PolicyKind, Object> specs = new EnumMap<>(PolicyKind.class);
+        Map<PolicyKind, Map<String, Setting>> settings = new EnumMap<>(PolicyKind.class);
         for (PolicyKind kind : PolicyKind.values()) {
             Config override = overrides.get(kind);
             Config own = declared.get(kind);
@@ -248,19 +260,63 @@ public final class BulwarkConfig {
             Config top = orEmpty(override).withFallback(orEmpty(own));
             String name = policyName(kind, top, ownName);
             Config base = named(name, kind).withFallback(defaults.get(kind));
-            BlockReader reader = new BlockReader(top.withFallback(base), kind.configKey());
+            Config merged = top.withFallback(base);
+            BlockReader reader = new BlockReader(merged, kind.configKey());
             Object spec = SpecReader.read(kind, name, reader);
+            Config usedDeclared = own;
             if (!reader.problems().isEmpty()) {
                 reader.problems().forEach(problems);
-                BlockReader withoutDeclared = new BlockReader(orEmpty(override).withFallback(base), kind.configKey());
+                merged = orEmpty(override).withFallback(base);
+                BlockReader withoutDeclared = new BlockReader(merged, kind.configKey());
                 spec = SpecReader.read(kind, name, withoutDeclared);
                 spec = withoutDeclared.problems().isEmpty() ? spec : null;
+                usedDeclared = null;
             }
             if (spec != null) {
                 specs.put(kind, spec);
+                settings.put(kind, settings(merged, override, usedDeclared, named(name, kind), writtenDefaults.get(kind)));
             }
         }
-        return new SitePolicies(className, methodName, specs, namesPerClassLoader);
+        return new SitePolicies(className, methodName, specs, namesPerClassLoader, settings);
+    }
+
+    /**
+     * Each key of a resolved block with its value and the first layer, in order of precedence, that wrote it:
+     * {@link Setting#METHODS}, {@link Setting#DECLARED}, {@link Setting#POLICIES}, {@link Setting#DEFAULTS}, else
+     * {@link Setting#BUILT_IN}.
+     */
+    private static Map<String, Setting> settings(Config merged, Config methodsEntry, Config declared, Config policiesEntry,
+                                                 Config userDefaults) {
+        Map<String, Setting> settings = new TreeMap<>();
+        for (Map.Entry<String, ConfigValue> key : merged.root().entrySet()) {
+            String source = writes(methodsEntry, key.getKey()) ? Setting.METHODS
+                    : writes(declared, key.getKey()) ? Setting.DECLARED
+                    : writes(policiesEntry, key.getKey()) ? Setting.POLICIES
+                    : writes(userDefaults, key.getKey()) ? Setting.DEFAULTS
+                    : Setting.BUILT_IN;
+            settings.put(key.getKey(), new Setting(key.getValue().unwrapped(), source));
+        }
+        return settings;
+    }
+
+    private static boolean writes(Config layer, String key) {
+        return layer != null && layer.root().containsKey(key);
+    }
+
+    private AdminSettings readAdmin() {
+        BlockReader reader = new BlockReader(object("admin"), ConfigSources.ROOT + ".admin");
+        reader.rejectUnknownKeys(ADMIN_KEYS);
+        int port = reader.integer("port", 0, 65535, 0);
+        String host = reader.string("host", AdminSettings.LOOPBACK).trim();
+        if (host.isEmpty()) {
+            reader.problem("host", "a host name or address to listen on", "\"\"");
+            host = AdminSettings.LOOPBACK;
+        }
+        String token = reader.string("token", "");
+        List<String> readinessBreakers = reader.strings("readiness-breakers", Collections.emptyList());
+        reader.problems().forEach(problems);
+        // A bad value leaves the endpoint off rather than opening it with settings nobody wrote.
+        return reader.problems().isEmpty() ? new AdminSettings(port, host, token, readinessBreakers) : AdminSettings.OFF;
     }
 
     /** {@code shared-names}: whether a named policy is shared per class loader rather than JVM-wide. */
@@ -316,8 +372,23 @@ public final class BulwarkConfig {
             Config block = written.getOrDefault(kind, builtIn);
             boolean valid = isValid(kind, block.withFallback(builtIn), builtIn, false, path("defaults", kind.configKey()));
             blocks.put(kind, valid ? block.withFallback(builtIn) : builtIn);
+            if (valid && written.containsKey(kind)) {
+                writtenDefaults.put(kind, withoutBuiltIn(block, builtIn));
+            }
         }
         return blocks;
+    }
+
+    /** The keys of {@code block} that the user wrote: the merged root also holds reference.conf's, with its origin. */
+    private static Config withoutBuiltIn(Config block, Config builtIn) {
+        Config written = block;
+        for (Map.Entry<String, ConfigValue> key : block.root().entrySet()) {
+            ConfigValue reference = builtIn.root().get(key.getKey());
+            if (reference != null && reference.origin().equals(key.getValue().origin())) {
+                written = written.withoutPath(ConfigUtil.joinPath(key.getKey()));
+            }
+        }
+        return written;
     }
 
     /** {@code policies} or {@code methods}: named entries of policy blocks, each block validated on its own. */

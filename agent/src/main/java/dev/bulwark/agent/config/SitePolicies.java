@@ -10,12 +10,16 @@ public final class SitePolicies {
     private final String methodName;
     private final Map<PolicyKind, Object> specs;
     private final boolean namesPerClassLoader;
+    /** What the admin endpoint shows: each kind's keys, values and where they were written; not part of equality. */
+    private final Map<PolicyKind, Map<String, Setting>> settings;
 
-    SitePolicies(String className, String methodName, Map<PolicyKind, Object> specs, boolean namesPerClassLoader) {
+    SitePolicies(String className, String methodName, Map<PolicyKind, Object> specs, boolean namesPerClassLoader,
+                 Map<PolicyKind, Map<String, Setting>> settings) {
         this.className = className;
         this.methodName = methodName;
         this.specs = Collections.unmodifiableMap(new EnumMap<>(specs));
         this.namesPerClassLoader = namesPerClassLoader;
+        this.settings = settings.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(new EnumMap<>(settings));
     }
 
     public String className() {
@@ -55,18 +59,26 @@ public final class SitePolicies {
         return specs;
     }
 
+    /** The effective settings of each policy, key by key, with where each was written; empty when not recorded. */
+    public Map<PolicyKind, Map<String, Setting>> settings() {
+        return settings;
+    }
+
     public SitePolicies with(PolicyKind kind, Object spec) {
         Map<PolicyKind, Object> more = new EnumMap<>(PolicyKind.class);
         more.putAll(specs);
         more.put(kind, spec);
-        return new SitePolicies(className, methodName, more, namesPerClassLoader);
+        return new SitePolicies(className, methodName, more, namesPerClassLoader, settings);
     }
 
     public SitePolicies without(PolicyKind kind) {
         Map<PolicyKind, Object> rest = new EnumMap<>(PolicyKind.class);
         rest.putAll(specs);
         rest.remove(kind);
-        return new SitePolicies(className, methodName, rest, namesPerClassLoader);
+        Map<PolicyKind, Map<String, Setting>> restSettings = new EnumMap<>(PolicyKind.class);
+        restSettings.putAll(settings);
+        restSettings.remove(kind);
+        return new SitePolicies(className, methodName, rest, namesPerClassLoader, restSettings);
     }
 
     @Override

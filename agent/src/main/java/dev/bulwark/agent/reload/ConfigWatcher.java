@@ -23,13 +23,15 @@ public final class ConfigWatcher implements Runnable {
     private final File file;
     private final Weaver weaver;
     private final InstrumentMatches matches;
+    private final Consumer<BulwarkConfig> reloaded;
     private BulwarkConfig current;
     private FileFingerprint lastSeen;
     private long unmatchedReportAt;
 
-    ConfigWatcher(BulwarkConfig initial, Weaver weaver) {
+    ConfigWatcher(BulwarkConfig initial, Weaver weaver, Consumer<BulwarkConfig> reloaded) {
         this.file = initial.file();
         this.weaver = weaver;
+        this.reloaded = reloaded;
         this.matches = weaver.instrumentMatches();
         this.current = initial;
         this.lastSeen = file == null ? null : FileFingerprint.of(file);
@@ -39,14 +41,16 @@ public final class ConfigWatcher implements Runnable {
     /**
      * Starts the watcher when there is anything to watch: a config file with hot reload on, or
      * {@code instrument} entries to report on.
+     *
+     * @param reloaded told of every config a reload put in force, after the call sites took it
      */
-    public static void start(BulwarkConfig initial, Weaver weaver) {
+    public static void start(BulwarkConfig initial, Weaver weaver, Consumer<BulwarkConfig> reloaded) {
         boolean reloads = initial.file() != null && initial.reloadIntervalNanos() > 0;
         boolean reports = !initial.instrumentRules().isEmpty() && initial.unmatchedReportNanos() > 0;
         if (!reloads && !reports) {
             return;
         }
-        AgentThreads.start("bulwark-config-watcher", new ConfigWatcher(initial, weaver));
+        AgentThreads.start("bulwark-config-watcher", new ConfigWatcher(initial, weaver, reloaded));
     }
 
     @Override
@@ -106,6 +110,7 @@ public final class ConfigWatcher implements Runnable {
         sink.switchTo(problem -> BulwarkLog.debug("config: " + problem));
         int changed = weaver.reconfigure(next);
         current = next;
+        reloaded.accept(next);
         unmatchedReportAt = reportTime(next, System.nanoTime());
         BulwarkLog.info("config reloaded from " + file.getAbsolutePath() + ": " + changed + " call site"
                 + (changed == 1 ? "" : "s") + " changed");

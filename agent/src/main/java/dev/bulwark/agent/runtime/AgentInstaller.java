@@ -1,5 +1,6 @@
 package dev.bulwark.agent.runtime;
 
+import dev.bulwark.agent.admin.AdminEndpoint;
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.chain.CallSites;
@@ -69,7 +70,8 @@ public final class AgentInstaller {
         observer.observe(registry);
         CallSites sites = new CallSites(registry, observer);
         observer.applicationLoaders(sites::loaders);
-        OperatorRegistry.install(registry);
+        OperatorRegistry operator = OperatorRegistry.install(registry);
+        AdminEndpoint admin = new AdminEndpoint(registry, sites, operator::find);
         ChainDispatcher dispatcher = new ChainDispatcher(sites, registry, NanoClock.SYSTEM, millisecondClock,
                 new Watchdog(NanoClock.SYSTEM, deadlineClock), observer);
         BulwarkBridge.install(dispatcher);
@@ -77,7 +79,8 @@ public final class AgentInstaller {
         weaver.install(instrumentation, attached);
         config.thenAccept(initial -> {
             dispatcher.asyncThreads(initial.asyncThreads());
-            ConfigWatcher.start(initial, weaver);
+            admin.apply(initial.admin());
+            ConfigWatcher.start(initial, weaver, reloaded -> admin.apply(reloaded.admin()));
         });
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + source);

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Backs the public {@link CircuitBreakers} API with the agent's breakers. */
-final class OperatorRegistry implements CircuitBreakers.Registry {
+/** Backs the public {@link CircuitBreakers} API, and the admin endpoint's breaker control, with the agent's breakers. */
+public final class OperatorRegistry implements CircuitBreakers.Registry {
     private final PolicyRegistry policies;
 
     private OperatorRegistry(PolicyRegistry policies) {
@@ -22,15 +22,19 @@ final class OperatorRegistry implements CircuitBreakers.Registry {
     /**
      * Installs the registry into the bootstrap copy of {@link CircuitBreakers}, the one every ordinary class
      * loader resolves. The field is private so that applications cannot replace it.
+     *
+     * @return the registry, for the admin endpoint, even when the API could not be given it
      */
-    static void install(PolicyRegistry policies) {
+    static OperatorRegistry install(PolicyRegistry policies) {
+        OperatorRegistry registry = new OperatorRegistry(policies);
         try {
             Field field = CircuitBreakers.class.getDeclaredField("registry");
             field.setAccessible(true);
-            field.set(null, new OperatorRegistry(policies));
+            field.set(null, registry);
         } catch (ReflectiveOperationException | RuntimeException e) {
             BulwarkLog.warn("the CircuitBreakers API is unavailable (JMX still works): " + e);
         }
+        return registry;
     }
 
     @Override
