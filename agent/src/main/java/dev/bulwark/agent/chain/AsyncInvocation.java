@@ -228,7 +228,7 @@ final class AsyncInvocation {
         cancelTimer();
         Throwable failure = unwrap(error);
         boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
-        int rejection = steps.completeAttempt(call, failure == null ? null : failure.getClass(), call.timed, timedOut);
+        int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut);
         if (rejection != 0) {
             decide(null, ChainRejection.TIMED_OUT.exception(chain.name), rejection);
         } else {
@@ -272,15 +272,15 @@ final class AsyncInvocation {
             finish(value, null);
             return;
         }
-        Class<? extends Throwable> type = failure.getClass();
-        long delay = steps.nextAttemptDelay(call, type, rejection, runtime.clock.nanoTime(), enclosingDeadline);
+        Class<? extends Throwable> judged = rejection != 0 ? failure.getClass() : steps.judgedType(failure);
+        long delay = steps.nextAttemptDelay(call, judged, rejection, runtime.clock.nanoTime(), enclosingDeadline);
         if (delay != PolicySteps.NO_RETRY) {
             steps.retrying(call);
             runtime.schedule(guarded(this::startAttempt), delay);
             return;
         }
         steps.retryFinished(call, call.loopOutcome);
-        if (steps.fallbackApplies(call, type)) {
+        if (steps.fallbackApplies(call, judged, failure.getClass())) {
             steps.fallingBack(chain, call.observation);
             runtime.execute(guarded(() -> fallback(failure)));
         } else {

@@ -5,6 +5,7 @@ import dev.bulwark.agent.bootstrap.Dispatcher;
 import dev.bulwark.agent.bootstrap.FallbackThrew;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
 import dev.bulwark.agent.policy.timeout.Watchdog;
@@ -64,6 +65,11 @@ public final class ChainDispatcher extends Dispatcher {
      */
     public void asyncThreads(int threads) {
         async.threads(threads);
+    }
+
+    /** The wrappers ({@code bulwark.unwrap}) every exception matcher looks through from now on. */
+    public void unwrapping(Unwrapping unwrapping) {
+        steps.unwrapping(unwrapping);
     }
 
     @Override
@@ -207,13 +213,14 @@ public final class ChainDispatcher extends Dispatcher {
         Call call = (Call) invocation;
         if (thrown != null || call.skipBody) {
             long now = clock.nanoTime();
-            return conclude(call, thrown, call.skipBody ? call.rejection : completeAttempt(call, thrown, now), now);
+            Class<? extends Throwable> judged = steps.judgedType(thrown);
+            return conclude(call, thrown, judged, call.skipBody ? call.rejection : completeAttempt(call, judged, now), now);
         }
         // A success needs the time only for the observer, or for its retry decision if it timed out after all.
         long now = call.observed ? clock.nanoTime() : NOT_READ;
         int rejection = completeAttempt(call, null, now);
         if (rejection != 0) {
-            return conclude(call, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
+            return conclude(call, null, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
         }
         steps.succeeded(call);
         finished(call, now, null, null);
@@ -221,12 +228,19 @@ public final class ChainDispatcher extends Dispatcher {
         return BulwarkBridge.PROCEED;
     }
 
-    /** The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller. */
-    private int conclude(Call call, Throwable thrown, int rejection, long now) {
+    /**
+     * The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller.
+     *
+     * @param judged the type the matchers judge {@code thrown} by
+     */
+    private int conclude(Call call, Throwable thrown, Class<? extends Throwable> judged, int rejection, long now) {
         Class<? extends Throwable> failure = rejection != 0 ? ChainRejection.typeOf(rejection)
                 : thrown == null ? null : thrown.getClass();
+        if (rejection != 0) {
+            judged = failure;
+        }
         CallObserver.RetryOutcome retryOutcome;
-        while ((retryOutcome = retryOutcome(call, failure, rejection, now)) == null) {
+        while ((retryOutcome = retryOutcome(call, judged, rejection, now)) == null) {
             steps.retrying(call);
             now = clock.nanoTime();
             admit(call, now);
@@ -235,9 +249,10 @@ public final class ChainDispatcher extends Dispatcher {
             }
             rejection = call.rejection;
             failure = ChainRejection.typeOf(rejection);
+            judged = failure;
         }
         steps.retryFinished(call, retryOutcome);
-        boolean fallback = steps.fallbackApplies(call, failure);
+        boolean fallback = steps.fallbackApplies(call, judged, failure);
         if (!fallback) {
             finished(call, now, failure, thrown);
         }
@@ -252,11 +267,15 @@ public final class ChainDispatcher extends Dispatcher {
         steps.finished(call.observed, call.observation, call.site.name, now - call.invocationStartNanos, failure, thrown);
     }
 
-    /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
-    private int completeAttempt(Call call, Throwable thrown, long now) {
+    /**
+     * Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline.
+     *
+     * @param judged the type the attempt's exception is judged by, null when it returned
+     */
+    private int completeAttempt(Call call, Class<? extends Throwable> judged, long now) {
         boolean timed = call.timed;
         boolean timedOut = timed && closeTimeout(call, now);
-        return steps.completeAttempt(call, thrown == null ? null : thrown.getClass(), timed, timedOut);
+        return steps.completeAttempt(call, judged, timed, timedOut);
     }
 
     /** Closes the attempt's timeout frame; true when the attempt ran past its deadline. */

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -24,10 +25,24 @@ final class PolicySteps {
 
     private final PolicyRegistry registry;
     private final CallObserver observer;
+    private volatile Unwrapping unwrapping = Unwrapping.defaults();
 
     PolicySteps(PolicyRegistry registry, CallObserver observer) {
         this.registry = registry;
         this.observer = observer;
+    }
+
+    /** The wrappers every exception matcher looks through from now on. */
+    void unwrapping(Unwrapping unwrapping) {
+        this.unwrapping = unwrapping;
+    }
+
+    /**
+     * The type every exception matcher judges {@code thrown} by: its first cause that is not a wrapper. Read
+     * only for a failure, so a success pays nothing for it.
+     */
+    Class<? extends Throwable> judgedType(Throwable thrown) {
+        return unwrapping.judgedType(thrown);
     }
 
     /** Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. */
@@ -130,7 +145,8 @@ final class PolicySteps {
      * {@code timed}) and records its outcome with the breaker. Returns the kind bits of the timeout when the
      * attempt ran past its deadline, else 0.
      *
-     * @param failure the attempt's exception type, or null; a timeout replaces it
+     * @param failure the type the attempt's exception is judged by ({@link #judgedType}), or null; a timeout
+     *                replaces it
      */
     int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
         SiteChain chain = call.site;
@@ -226,9 +242,13 @@ final class PolicySteps {
         }
     }
 
-    /** Whether the site's fallback takes a failure of this type. */
-    boolean fallbackApplies(Call call, Class<? extends Throwable> failure) {
-        return failure != null && call.site.fallbackApplies(failure);
+    /**
+     * Whether the site's fallback takes the failure: {@code applyOn} and {@code skipOn} judge it by
+     * {@code judged}, while the fallback's own failure parameter must accept the exception as thrown,
+     * {@code thrown}, since that is what it receives.
+     */
+    boolean fallbackApplies(Call call, Class<? extends Throwable> judged, Class<? extends Throwable> thrown) {
+        return judged != null && call.site.fallbackApplies(judged, thrown);
     }
 
     /** The invocation goes to its fallback. */

@@ -108,8 +108,8 @@ final class SiteChain {
         return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
     }
 
-    boolean fallbackApplies(Class<?> failureType) {
-        return fallback != null && fallbackSpec.applyOn().matches(failureType) && !fallbackSpec.skipOn().matches(failureType)
-                && fallback.accepts(failureType);
+    boolean fallbackApplies(Class<?> judgedType, Class<?> thrownType) {
+        return fallback != null && fallbackSpec.applyOn().matches(judgedType) && !fallbackSpec.skipOn().matches(judgedType)
+                && fallback.accepts(thrownType);
     }
 }

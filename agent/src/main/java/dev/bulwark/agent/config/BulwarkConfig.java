@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import dev.bulwark.agent.policy.Unwrapping;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async");
+            "reload-interval", "unmatched-instrument-report", "async", "unwrap");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
@@ -47,6 +48,7 @@ public final class BulwarkConfig {
     private final long reloadIntervalNanos;
     private final long unmatchedReportNanos;
     private final int asyncThreads;
+    private final List<String> unwrap;
     private final Map<PolicyKind, Config> defaults;
     private final Map<String, Map<PolicyKind, Config>> policies;
     private final Map<String, Map<PolicyKind, Config>> methods;
@@ -64,6 +66,7 @@ public final class BulwarkConfig {
         this.enabled = top.bool("enabled", true);
         this.reloadIntervalNanos = top.durationNanos("reload-interval", 0, 1_000 * NANOS_PER_MILLI);
         this.unmatchedReportNanos = top.durationNanos("unmatched-instrument-report", 0, 60_000 * NANOS_PER_MILLI);
+        this.unwrap = List.copyOf(top.classNames("unwrap", Unwrapping.DEFAULT_WRAPPERS));
         top.problems().forEach(problems);
         BlockReader otel = new BlockReader(object("otel"), ConfigSources.ROOT + ".otel");
         otel.rejectUnknownKeys(OTEL_KEYS);
@@ -161,6 +164,11 @@ public final class BulwarkConfig {
      */
     public int asyncThreads() {
         return asyncThreads;
+    }
+
+    /** The wrapper exceptions every exception matcher looks through. */
+    public List<String> unwrap() {
+        return unwrap;
     }
 
     public List<InstrumentRule> instrumentRules() {

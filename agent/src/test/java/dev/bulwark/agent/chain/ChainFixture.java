@@ -58,6 +58,11 @@ final class ChainFixture {
         return site(new SiblingMethod(body, java.util.List.of(), null, true), fallbackMethod, blocks);
     }
 
+    /** A new synchronous site whose fallback, a static no-argument method, takes a failure of {@code failureType}. */
+    int siteWithFallback(String failureType, String... blocks) {
+        return site(null, new SiblingMethod("fallback", java.util.List.of(), failureType, true), blocks);
+    }
+
     private int site(SiblingMethod asyncBody, SiblingMethod fallback, String... blocks) {
         BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), new Properties(),
                 Map.of(), problem -> {
