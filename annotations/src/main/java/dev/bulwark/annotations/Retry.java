@@ -41,4 +41,12 @@ public @interface Retry {
 
     /** Exceptions that end the loop at once, even if {@link #retryOn()} matches them. */
     Class<? extends Throwable>[] abortOn() default {};
+
+    /**
+     * Where the next delay comes from instead of the backoff: {@code "#exception.getter"} (or a chain,
+     * {@code "#exception.response.retryAfter"}) read from the failure, a {@code java.time.Duration} or a number of
+     * milliseconds; capped at {@link #maxDelay()}. A failure without the getter, or that gives nothing above
+     * zero, waits the backoff's delay. Empty: always the backoff.
+     */
+    String delayFrom() default "";
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.BulkheadFullException;
+import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,7 +107,7 @@ final class AsyncInvocation {
                 runtime.schedule(guarded(this::rateGranted), wait);
                 return;
             }
-            if (!steps.rateDecided(call, wait == 0)) {
+            if (!steps.rateDecided(call, wait == 0, RateLimiter.retryAfterNanos(wait))) {
                 refused();
                 return;
             }
@@ -115,7 +116,7 @@ final class AsyncInvocation {
     }
 
     private void rateGranted() {
-        steps.rateDecided(call, true);
+        steps.rateDecided(call, true, 0L);
         openTimeout();
     }
 
@@ -230,7 +231,7 @@ final class AsyncInvocation {
         boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
         int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut);
         if (rejection != 0) {
-            decide(null, ChainRejection.TIMED_OUT.exception(chain.name), rejection);
+            decide(null, ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
         } else {
             decide(value, failure, 0);
         }
@@ -242,7 +243,7 @@ final class AsyncInvocation {
             return;
         }
         boolean own = call.timed && call.deadlineNanos <= enclosingDeadline;
-        Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite);
+        Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite, 0L);
         int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own);
         // Cancelling the body runs whatever depends on its stage: the application's code, so not on the timer.
         runtime.execute(guarded(() -> {
@@ -253,7 +254,8 @@ final class AsyncInvocation {
 
     /** The attempt, claimed already, was refused at admission; its failure is the rejection's exception. */
     private void rejected() {
-        decide(null, ChainRejection.of(call.rejection).exception(call.rejectingPolicy), call.rejection);
+        decide(null, ChainRejection.of(call.rejection).exception(call.rejectingPolicy, call.rejectionRetryAfterNanos),
+                call.rejection);
     }
 
     private void refused() {
@@ -273,7 +275,8 @@ final class AsyncInvocation {
             return;
         }
         Class<? extends Throwable> judged = rejection != 0 ? failure.getClass() : steps.judgedType(failure);
-        long delay = steps.nextAttemptDelay(call, judged, rejection, runtime.clock.nanoTime(), enclosingDeadline);
+        long delay = steps.nextAttemptDelay(call, rejection != 0 ? null : failure, judged, rejection,
+                runtime.clock.nanoTime(), enclosingDeadline);
         if (delay != PolicySteps.NO_RETRY) {
             steps.retrying(call);
             runtime.schedule(guarded(this::startAttempt), delay);

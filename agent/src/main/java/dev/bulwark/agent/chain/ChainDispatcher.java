@@ -6,6 +6,7 @@ import dev.bulwark.agent.bootstrap.FallbackThrew;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
 import dev.bulwark.agent.policy.timeout.Watchdog;
@@ -161,7 +162,7 @@ public final class ChainDispatcher extends Dispatcher {
     private long takeRatePermit(Call call, long now) {
         long wait = steps.reserveRate(call, now);
         boolean permitted = wait == 0 || (wait > 0 && pause(wait));
-        steps.rateDecided(call, permitted);
+        steps.rateDecided(call, permitted, RateLimiter.retryAfterNanos(wait));
         return wait > 0 ? clock.nanoTime() : now;
     }
 
@@ -240,7 +241,7 @@ public final class ChainDispatcher extends Dispatcher {
             judged = failure;
         }
         CallObserver.RetryOutcome retryOutcome;
-        while ((retryOutcome = retryOutcome(call, judged, rejection, now)) == null) {
+        while ((retryOutcome = retryOutcome(call, rejection != 0 ? null : thrown, judged, rejection, now)) == null) {
             steps.retrying(call);
             now = clock.nanoTime();
             admit(call, now);
@@ -303,8 +304,9 @@ public final class ChainDispatcher extends Dispatcher {
      * Null when the failed attempt is to be retried, after waiting its backoff here; otherwise how the retry loop
      * ends (reported even for a site without retry, where it is simply ignored).
      */
-    private CallObserver.RetryOutcome retryOutcome(Call call, Class<? extends Throwable> failure, int rejection, long now) {
-        long delay = steps.nextAttemptDelay(call, failure, rejection, now, call.stack.enclosingDeadline());
+    private CallObserver.RetryOutcome retryOutcome(Call call, Throwable thrown, Class<? extends Throwable> failure,
+                                                   int rejection, long now) {
+        long delay = steps.nextAttemptDelay(call, thrown, failure, rejection, now, call.stack.enclosingDeadline());
         if (delay == PolicySteps.NO_RETRY) {
             return call.loopOutcome;
         }

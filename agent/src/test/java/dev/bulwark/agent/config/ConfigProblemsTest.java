@@ -104,6 +104,31 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void theUnwrapListIsReadAndANameThatIsNotAClassIsReported() {
+        assertThat(fixture.load("bulwark.unwrap = [\"java.lang.RuntimeException\"]").unwrap())
+                .containsExactly("java.lang.RuntimeException");
+        assertThat(fixture.problems).isEmpty();
+
+        BulwarkConfig config = fixture.load("bulwark.unwrap = [\"not a class\"]");
+        assertThat(onlyProblem().key()).isEqualTo("bulwark.unwrap");
+        assertThat(config.unwrap()).contains("java.util.concurrent.CompletionException");
+    }
+
+    @Test
+    void aDelayFromThatIsNotHashExceptionDotGetter() {
+        BulwarkConfig config = fixture.load("bulwark.defaults.retry { delay-from = \"#0.retryAfter\", max-attempts = 4 }");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.defaults.retry.delay-from");
+        assertThat(problem.origin()).isEqualTo(file() + ": 1");
+        assertThat(problem.toString()).contains("\"#exception.getter\"", "found \"#0.retryAfter\"");
+        assertThat(retryOfCharge(config).delayFrom()).isEmpty();
+
+        assertThat(retryOfCharge(fixture.load("bulwark.defaults.retry.delay-from = \"#exception.retryAfter\"")).delayFrom())
+                .isEqualTo("#exception.retryAfter");
+    }
+
+    @Test
     void aWrongType() {
         BulwarkConfig config = fixture.load("bulwark.defaults.retry { max-attempts = many, delay = 10ms }");
 

@@ -17,6 +17,7 @@ public final class RetrySpec {
     private final long maxDurationNanos;
     private final ExceptionMatcher retryOn;
     private final ExceptionMatcher abortOn;
+    private final String delayFrom;
 
     private RetrySpec(Builder b) {
         this.name = b.name;
@@ -29,6 +30,7 @@ public final class RetrySpec {
         this.maxDurationNanos = b.maxDurationNanos;
         this.retryOn = b.retryOn;
         this.abortOn = b.abortOn;
+        this.delayFrom = b.delayFrom;
     }
 
     public static Builder builder() {
@@ -47,6 +49,7 @@ public final class RetrySpec {
         b.maxDurationNanos = maxDurationNanos;
         b.retryOn = retryOn;
         b.abortOn = abortOn;
+        b.delayFrom = delayFrom;
         return b;
     }
 
@@ -92,6 +95,11 @@ public final class RetrySpec {
         return abortOn;
     }
 
+    /** {@code "#exception.getter…"} that gives the next delay, or {@code ""}; see {@link DelayFrom}. */
+    public String delayFrom() {
+        return delayFrom;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -110,12 +118,13 @@ public final class RetrySpec {
                 && Objects.equals(jitter, that.jitter)
                 && maxDurationNanos == that.maxDurationNanos
                 && Objects.equals(retryOn, that.retryOn)
-                && Objects.equals(abortOn, that.abortOn);
+                && Objects.equals(abortOn, that.abortOn)
+                && delayFrom.equals(that.delayFrom);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn);
+        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn, delayFrom);
     }
 
     @Override
@@ -131,6 +140,7 @@ public final class RetrySpec {
                 + ", maxDurationNanos=" + maxDurationNanos
                 + ", retryOn=" + retryOn
                 + ", abortOn=" + abortOn
+                + ", delayFrom=" + delayFrom
                 + "}";
     }
 
@@ -146,6 +156,7 @@ public final class RetrySpec {
         private long maxDurationNanos = 0L;
         private ExceptionMatcher retryOn = ExceptionMatcher.of("java.lang.Exception");
         private ExceptionMatcher abortOn = ExceptionMatcher.none();
+        private String delayFrom = "";
 
         private Builder() {
         }
@@ -197,6 +208,11 @@ public final class RetrySpec {
 
         public Builder abortOn(ExceptionMatcher abortOn) {
             this.abortOn = abortOn;
+            return this;
+        }
+
+        public Builder delayFrom(String delayFrom) {
+            this.delayFrom = delayFrom;
             return this;
         }
 
