@@ -49,4 +49,10 @@ public @interface Retry {
      * zero, waits the backoff's delay. Empty: always the backoff.
      */
     String delayFrom() default "";
+
+    /**
+     * The retry budget, named under {@code bulwark.retry-budgets} in the config, that bounds this loop's retries
+     * together with every other retry naming it; empty: no budget.
+     */
+    String budget() default "";
 }

@@ -80,6 +80,7 @@ public final class ChainDispatcher extends Dispatcher {
             return null;
         }
         if (chain.statelessEntry != null) {
+            steps.firstAttempt(chain);
             Object observation = observer.invocationStarted(chain.name);
             if (observation == CallObserver.NOT_RECORDING && admitsShared(chain)) {
                 return chain.statelessEntry;
@@ -91,6 +92,7 @@ public final class ChainDispatcher extends Dispatcher {
             stack.bypassSite = CallStack.NO_SITE;
             return null;
         }
+        steps.firstAttempt(chain);
         return begin(chain, stack, observer.invocationStarted(chain.name));
     }
 

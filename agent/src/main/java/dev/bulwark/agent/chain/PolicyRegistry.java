@@ -1,6 +1,8 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.budget.RetryBudget;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
@@ -41,6 +43,7 @@ public final class PolicyRegistry {
     private final Map<String, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<String, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<String, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
+    private final Map<String, Shared<RetryBudget, RetryBudgetSpec>> retryBudgets = new ConcurrentHashMap<>();
     /** Pools a reload replaced with new settings, until the chains that ran on them are gone. */
     private final List<ThreadPoolBulkhead> replacedPools = new ArrayList<>();
     /**
@@ -166,6 +169,21 @@ public final class PolicyRegistry {
     Object rateLimiter(RateLimiterSpec spec) {
         return shared(limiters, spec.name(), spec,
                 s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
+    }
+
+    /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
+    RetryBudget retryBudget(RetryBudgetSpec spec) {
+        return shared(retryBudgets, spec.name(), spec, s -> new RetryBudget(s, breakerClock), "retry budget");
+    }
+
+    public Iterable<String> retryBudgetNames() {
+        return retryBudgets.keySet();
+    }
+
+    /** The named budget, or null. */
+    public RetryBudget retryBudget(String name) {
+        Shared<RetryBudget, RetryBudgetSpec> shared = retryBudgets.get(name);
+        return shared == null ? null : shared.policy;
     }
 
     /** Called by a config reload, under the {@link CallSites} lock, before it rebuilds the chains. */

@@ -45,6 +45,13 @@ final class PolicySteps {
         return unwrapping.judgedType(thrown);
     }
 
+    /** An invocation of a site whose retries draw on a budget starts: its first attempt deposits into it. */
+    void firstAttempt(SiteChain chain) {
+        if (chain.retryBudget != null) {
+            chain.retryBudget.deposit();
+        }
+    }
+
     /** Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. */
     boolean admitBreaker(Call call) {
         CircuitBreaker breaker = call.site.breaker;
@@ -238,6 +245,10 @@ final class PolicySteps {
         }
         if (!chain.retry.nextAttemptFits(delay, now, call.invocationStartNanos, enclosingDeadline)) {
             call.loopOutcome = CallObserver.RetryOutcome.EXHAUSTED;
+            return NO_RETRY;
+        }
+        if (chain.retryBudget != null && !chain.retryBudget.tryWithdraw()) {
+            call.loopOutcome = CallObserver.RetryOutcome.BUDGET_EXHAUSTED;
             return NO_RETRY;
         }
         call.previousDelayNanos = delay;

@@ -2,6 +2,7 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
@@ -28,6 +29,8 @@ final class SiteChain {
     final FallbackSpec fallbackSpec;
     final SiblingMethod fallback;
     final RetryPolicy retry;
+    /** The budget the retries draw on; null without one. */
+    final RetryBudget retryBudget;
     final CircuitBreaker breaker;
     final RateLimiter limiter;
     final KeyedRateLimiter keyedLimiter;
@@ -66,6 +69,8 @@ final class SiteChain {
         this.fallbackSpec = fallback == null ? null : anyFallbackSpec;
         RetrySpec retrySpec = policies.spec(PolicyKind.RETRY, RetrySpec.class);
         this.retry = retrySpec == null ? null : new RetryPolicy(retrySpec);
+        this.retryBudget = retrySpec == null || retrySpec.budgetSpec() == null ? null
+                : registry.retryBudget(retrySpec.budgetSpec());
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
         this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec);
         this.limiterSpec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);

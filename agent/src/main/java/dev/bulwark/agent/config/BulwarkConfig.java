@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
+import dev.bulwark.agent.policy.retry.RetrySpec;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -30,9 +32,11 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async", "unwrap");
+            "reload-interval", "unmatched-instrument-report", "async", "unwrap", "retry-budgets");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
+    private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window");
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
     private static final int MAX_ASYNC_THREADS = 10_000;
 
@@ -49,6 +53,7 @@ public final class BulwarkConfig {
     private final long unmatchedReportNanos;
     private final int asyncThreads;
     private final List<String> unwrap;
+    private final Map<String, RetryBudgetSpec> retryBudgets;
     private final Map<PolicyKind, Config> defaults;
     private final Map<String, Map<PolicyKind, Config>> policies;
     private final Map<String, Map<PolicyKind, Config>> methods;
@@ -77,6 +82,7 @@ public final class BulwarkConfig {
         async.rejectUnknownKeys(ASYNC_KEYS);
         this.asyncThreads = async.integer("threads", 0, MAX_ASYNC_THREADS, 0);
         async.problems().forEach(problems);
+        this.retryBudgets = readRetryBudgets();
         this.defaults = readDefaults();
         this.policies = readEntries("policies");
         this.methods = readEntries("methods");
@@ -254,6 +260,9 @@ public final class BulwarkConfig {
             Config base = named(name, kind).withFallback(defaults.get(kind));
             BlockReader reader = new BlockReader(top.withFallback(base), kind.configKey());
             Object spec = SpecReader.read(kind, name, reader);
+            if (spec instanceof RetrySpec) {
+                spec = withBudget((RetrySpec) spec, top.withFallback(base));
+            }
             if (!reader.problems().isEmpty()) {
                 reader.problems().forEach(problems);
                 BlockReader withoutDeclared = new BlockReader(orEmpty(override).withFallback(base), kind.configKey());
@@ -265,6 +274,50 @@ public final class BulwarkConfig {
             }
         }
         return new SitePolicies(className, methodName, specs);
+    }
+
+    /**
+     * The retry with the settings of the budget it names; a name that {@code retry-budgets} does not define is
+     * reported, and the retry runs without a budget.
+     */
+    private RetrySpec withBudget(RetrySpec spec, Config block) {
+        if (spec.budget().isEmpty()) {
+            return spec;
+        }
+        RetryBudgetSpec budget = retryBudgets.get(spec.budget());
+        if (budget == null) {
+            BlockReader reader = new BlockReader(block, PolicyKind.RETRY.configKey());
+            reader.problem("budget", "the name of a budget defined under bulwark.retry-budgets, one of "
+                    + new TreeSet<>(retryBudgets.keySet()), "\"" + spec.budget() + "\"");
+            reader.problems().forEach(problems);
+            return spec.toBuilder().budget("").build();
+        }
+        return spec.toBuilder().budgetSpec(budget).build();
+    }
+
+    /** {@code retry-budgets}: each entry's keys default to those of docs/configuration.md; a bad value keeps its default. */
+    private Map<String, RetryBudgetSpec> readRetryBudgets() {
+        Map<String, RetryBudgetSpec> budgets = new HashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : object("retry-budgets").root().entrySet()) {
+            String name = entry.getKey();
+            if (!(entry.getValue() instanceof ConfigObject)) {
+                problems.accept(new ConfigProblem(path("retry-budgets", name), entry.getValue().origin().description(),
+                        "an object { ratio, min-per-second, window }", entry.getValue().render()));
+                continue;
+            }
+            BlockReader r = new BlockReader(((ConfigObject) entry.getValue()).toConfig(), path("retry-budgets", name));
+            r.rejectUnknownKeys(BUDGET_KEYS);
+            double ratio = r.has("ratio") ? r.decimal("ratio", 0.0, RetryBudgetSpec.DEFAULT_RATIO)
+                    : RetryBudgetSpec.DEFAULT_RATIO;
+            int minPerSecond = r.has("min-per-second")
+                    ? r.integer("min-per-second", 0, Integer.MAX_VALUE, RetryBudgetSpec.DEFAULT_MIN_PER_SECOND)
+                    : RetryBudgetSpec.DEFAULT_MIN_PER_SECOND;
+            long window = r.has("window") ? r.durationNanos("window", NANOS_PER_SECOND, RetryBudgetSpec.DEFAULT_WINDOW_NANOS)
+                    : RetryBudgetSpec.DEFAULT_WINDOW_NANOS;
+            r.problems().forEach(problems);
+            budgets.put(name, new RetryBudgetSpec(name, ratio, minPerSecond, window));
+        }
+        return budgets;
     }
 
     private static Config orEmpty(Config block) {

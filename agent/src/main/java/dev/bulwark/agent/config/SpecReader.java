@@ -37,7 +37,7 @@ final class SpecReader {
                         "ignore-on");
             case RETRY:
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
-                        "retry-on", "abort-on", "delay-from");
+                        "retry-on", "abort-on", "delay-from", "budget");
             case BULKHEAD:
                 return set("name", "max-concurrent", "max-wait", "type", "queue-capacity");
             case RATE_LIMITER:
@@ -108,6 +108,7 @@ final class SpecReader {
                 .retryOn(matcher(r, "retry-on", d.retryOn()))
                 .abortOn(matcher(r, "abort-on", d.abortOn()))
                 .delayFrom(delayFrom(r, d.delayFrom()))
+                .budget(r.string("budget", d.budget()).trim())
                 .build();
     }
 

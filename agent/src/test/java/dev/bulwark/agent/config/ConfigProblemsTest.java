@@ -1,6 +1,7 @@
 package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 import dev.bulwark.annotations.Backoff;
@@ -126,6 +127,49 @@ class ConfigProblemsTest {
 
         assertThat(retryOfCharge(fixture.load("bulwark.defaults.retry.delay-from = \"#exception.retryAfter\"")).delayFrom())
                 .isEqualTo("#exception.retryAfter");
+    }
+
+    @Test
+    void aRetryTakesTheSettingsOfTheBudgetItNamesAndKeysLeftOutTakeTheirDefaults() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { ratio = 0.2, window = 30s }",
+                "bulwark.defaults.retry.budget = payments");
+
+        assertThat(fixture.problems).isEmpty();
+        RetryBudgetSpec budget = retryOfCharge(config).budgetSpec();
+        assertThat(budget.name()).isEqualTo("payments");
+        assertThat(budget.ratio()).isEqualTo(0.2);
+        assertThat(budget.minPerSecond()).isEqualTo(RetryBudgetSpec.DEFAULT_MIN_PER_SECOND);
+        assertThat(budget.windowNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(30));
+    }
+
+    @Test
+    void aBudgetThatIsNotDefinedIsReportedAndTheRetryRunsWithoutOne() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { ratio = 0.2 }",
+                "bulwark.defaults.retry { budget = paymnets, max-attempts = 4 }");
+
+        RetrySpec retry = retryOfCharge(config);
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("retry.budget");
+        assertThat(problem.toString()).contains("bulwark.retry-budgets", "[payments]", "found \"paymnets\"");
+        assertThat(retry.budgetSpec()).isNull();
+        assertThat(retry.maxAttempts()).isEqualTo(4);
+    }
+
+    @Test
+    void aBadBudgetValueIsReportedAndKeepsItsDefault() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { ratio = -1, min-per-second = 3, window = 10ms, burst = 2 }",
+                "bulwark.defaults.retry.budget = payments");
+
+        assertThat(fixture.problems).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
+                "bulwark.retry-budgets.payments.ratio", "bulwark.retry-budgets.payments.window",
+                "bulwark.retry-budgets.payments.burst");
+        RetryBudgetSpec budget = retryOfCharge(config).budgetSpec();
+        assertThat(budget.ratio()).isEqualTo(RetryBudgetSpec.DEFAULT_RATIO);
+        assertThat(budget.minPerSecond()).isEqualTo(3);
+        assertThat(budget.windowNanos()).isEqualTo(RetryBudgetSpec.DEFAULT_WINDOW_NANOS);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.policy.retry;
 
 import dev.bulwark.agent.policy.ExceptionMatcher;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.Jitter;
 import java.util.Objects;
@@ -18,6 +19,8 @@ public final class RetrySpec {
     private final ExceptionMatcher retryOn;
     private final ExceptionMatcher abortOn;
     private final String delayFrom;
+    private final String budget;
+    private final RetryBudgetSpec budgetSpec;
 
     private RetrySpec(Builder b) {
         this.name = b.name;
@@ -31,6 +34,8 @@ public final class RetrySpec {
         this.retryOn = b.retryOn;
         this.abortOn = b.abortOn;
         this.delayFrom = b.delayFrom;
+        this.budget = b.budget;
+        this.budgetSpec = b.budgetSpec;
     }
 
     public static Builder builder() {
@@ -50,6 +55,8 @@ public final class RetrySpec {
         b.retryOn = retryOn;
         b.abortOn = abortOn;
         b.delayFrom = delayFrom;
+        b.budget = budget;
+        b.budgetSpec = budgetSpec;
         return b;
     }
 
@@ -100,6 +107,16 @@ public final class RetrySpec {
         return delayFrom;
     }
 
+    /** The name of the retry budget the loop's retries draw on, or {@code ""} for none. */
+    public String budget() {
+        return budget;
+    }
+
+    /** The settings of {@link #budget()} from {@code bulwark.retry-budgets}; null without a budget. */
+    public RetryBudgetSpec budgetSpec() {
+        return budgetSpec;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -119,12 +136,14 @@ public final class RetrySpec {
                 && maxDurationNanos == that.maxDurationNanos
                 && Objects.equals(retryOn, that.retryOn)
                 && Objects.equals(abortOn, that.abortOn)
-                && delayFrom.equals(that.delayFrom);
+                && delayFrom.equals(that.delayFrom)
+                && budget.equals(that.budget)
+                && Objects.equals(budgetSpec, that.budgetSpec);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn, delayFrom);
+        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn, delayFrom, budget, budgetSpec);
     }
 
     @Override
@@ -141,6 +160,7 @@ public final class RetrySpec {
                 + ", retryOn=" + retryOn
                 + ", abortOn=" + abortOn
                 + ", delayFrom=" + delayFrom
+                + ", budget=" + (budgetSpec != null ? budgetSpec : budget)
                 + "}";
     }
 
@@ -157,6 +177,8 @@ public final class RetrySpec {
         private ExceptionMatcher retryOn = ExceptionMatcher.of("java.lang.Exception");
         private ExceptionMatcher abortOn = ExceptionMatcher.none();
         private String delayFrom = "";
+        private String budget = "";
+        private RetryBudgetSpec budgetSpec;
 
         private Builder() {
         }
@@ -213,6 +235,17 @@ public final class RetrySpec {
 
         public Builder delayFrom(String delayFrom) {
             this.delayFrom = delayFrom;
+            return this;
+        }
+
+        public Builder budget(String budget) {
+            this.budget = budget;
+            return this;
+        }
+
+        /** The settings of the budget this retry draws on; null for none. */
+        public Builder budgetSpec(RetryBudgetSpec budgetSpec) {
+            this.budgetSpec = budgetSpec;
             return this;
         }
 
