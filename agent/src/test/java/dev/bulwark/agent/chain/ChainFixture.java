@@ -20,6 +20,8 @@ final class ChainFixture {
     final PolicyRegistry registry;
     final CallSites sites;
     private int sitesMade;
+    /** {@code -Dbulwark.…} settings the sites' config is read with, e.g. a retry budget. */
+    final Properties properties = new Properties();
 
     /** On the system clock, every deadline counted from it. */
     ChainFixture() {
@@ -64,7 +66,7 @@ final class ChainFixture {
     }
 
     private int site(SiblingMethod asyncBody, SiblingMethod fallback, String... blocks) {
-        BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), new Properties(),
+        BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), properties,
                 Map.of(), problem -> {
                     throw new AssertionError(problem.toString());
                 });
