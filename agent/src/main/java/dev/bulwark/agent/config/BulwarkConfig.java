@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +55,11 @@ public final class BulwarkConfig {
     private final int asyncThreads;
     private final List<String> unwrap;
     private final Map<String, RetryBudgetSpec> retryBudgets;
+    /**
+     * Undefined budget names already reported, with where they were written: a {@code defaults} block naming one
+     * would otherwise be reported once for every method with a retry.
+     */
+    private final Set<String> reportedBudgetProblems = ConcurrentHashMap.newKeySet();
     private final Map<PolicyKind, Config> defaults;
     private final Map<String, Map<PolicyKind, Config>> policies;
     private final Map<String, Map<PolicyKind, Config>> methods;
@@ -289,7 +295,8 @@ public final class BulwarkConfig {
             BlockReader reader = new BlockReader(block, PolicyKind.RETRY.configKey());
             reader.problem("budget", "the name of a budget defined under bulwark.retry-budgets, one of "
                     + new TreeSet<>(retryBudgets.keySet()), "\"" + spec.budget() + "\"");
-            reader.problems().forEach(problems);
+            reader.problems().stream().filter(problem -> reportedBudgetProblems.add(problem.toString()))
+                    .forEach(problems);
             return spec.toBuilder().budget("").build();
         }
         return spec.toBuilder().budgetSpec(budget).build();

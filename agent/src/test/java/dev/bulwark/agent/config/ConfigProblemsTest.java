@@ -155,6 +155,8 @@ class ConfigProblemsTest {
         assertThat(problem.toString()).contains("bulwark.retry-budgets", "[payments]", "found \"paymnets\"");
         assertThat(retry.budgetSpec()).isNull();
         assertThat(retry.maxAttempts()).isEqualTo(4);
+        config.resolve("com.acme.Billing", "refund", declared(PolicyKind.RETRY, ""));
+        assertThat(fixture.problems).as("the defaults block's name, reported once, not once per method").hasSize(1);
     }
 
     @Test
