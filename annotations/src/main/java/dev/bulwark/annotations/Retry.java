@@ -41,4 +41,18 @@ public @interface Retry {
 
     /** Exceptions that end the loop at once, even if {@link #retryOn()} matches them. */
     Class<? extends Throwable>[] abortOn() default {};
+
+    /**
+     * Where the next delay comes from instead of the backoff: {@code "#exception.getter"} (or a chain,
+     * {@code "#exception.response.retryAfter"}) read from the failure, a {@code java.time.Duration} or a number of
+     * milliseconds; capped at {@link #maxDelay()}. A failure without the getter, or that gives nothing above
+     * zero, waits the backoff's delay. Empty: always the backoff.
+     */
+    String delayFrom() default "";
+
+    /**
+     * The retry budget, named under {@code bulwark.retry-budgets} in the config, that bounds this loop's retries
+     * together with every other retry naming it; empty: no budget.
+     */
+    String budget() default "";
 }

@@ -47,6 +47,13 @@ public class PolicyBenchmarks {
     }
 
     @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = {"-Dbulwark.retry-budgets.bench.ratio=0.1",
+            "-Dbulwark.retry-budgets.bench.min-per-second=10"})
+    public String bulwark_budgetedRetry(Policies p, Caller c) {
+        return p.service.budgetedRetry(c.next());
+    }
+
+    @Benchmark
     public String bulwark_rateLimiter(Policies p, Caller c) {
         return p.service.rateLimiter(c.next());
     }

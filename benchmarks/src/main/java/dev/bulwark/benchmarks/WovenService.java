@@ -32,6 +32,12 @@ public class WovenService {
         return Work.work(i);
     }
 
+    /** Its budget, {@code bench}, is defined by the benchmark's fork: the first attempt deposits into it. */
+    @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE, budget = "bench")
+    public String budgetedRetry(int i) {
+        return Work.work(i);
+    }
+
     @RateLimited(permits = PERMITS, period = "1s")
     public String rateLimiter(int i) {
         return Work.work(i);

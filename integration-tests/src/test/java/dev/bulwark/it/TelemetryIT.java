@@ -81,6 +81,20 @@ class TelemetryIT {
     }
 
     @Test
+    void aRetryBudgetsRefusalIsCountedAndItsBalanceIsAGauge() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath()
+                .option("-Dbulwark.retry-budgets.telemetry-budget.ratio=0.5",
+                        "-Dbulwark.retry-budgets.telemetry-budget.min-per-second=0")
+                .run(SdkScenarios.class, "budget");
+
+        assertThat(result.get("refused")).isEqualTo("threw:IllegalStateException:always fails");
+        String retry = "bulwark.name:dev.bulwark.it.app.telemetry.BudgetWorkload#refused";
+        assertThat(metric(result, "bulwark.retry.calls", retry + ",bulwark.outcome:budget_exhausted")).isEqualTo("1");
+        // One first attempt deposited half a token, and no retry took one.
+        assertThat(metric(result, "bulwark.retry_budget.balance", "bulwark.name:telemetry-budget")).isEqualTo("0.5");
+    }
+
+    @Test
     void spansOffStartsNoSpanAndMetricsGoOn() throws Exception {
         ScenarioResult result = AgentJvm.withAgent().withTestClassPath().option("-Dbulwark.otel.spans=false")
                 .run(SdkScenarios.class, "workload");

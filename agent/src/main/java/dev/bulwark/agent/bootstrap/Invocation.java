@@ -18,4 +18,9 @@ public abstract class Invocation {
     public boolean stateless;
     /** Name of the policy that rejected the call, for the exception the advice creates. */
     public String rejectingPolicy;
+    /**
+     * For a rejection by a rate limiter or a breaker: nanoseconds until a permit would be granted or a trial let
+     * through, the {@code retryAfter()} of the exception the advice creates; 0 when not known.
+     */
+    public long rejectionRetryAfterNanos;
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.BulkheadFullException;
+import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -106,7 +107,7 @@ final class AsyncInvocation {
                 runtime.schedule(guarded(this::rateGranted), wait);
                 return;
             }
-            if (!steps.rateDecided(call, wait == 0)) {
+            if (!steps.rateDecided(call, wait == 0, RateLimiter.retryAfterNanos(wait))) {
                 refused();
                 return;
             }
@@ -115,7 +116,7 @@ final class AsyncInvocation {
     }
 
     private void rateGranted() {
-        steps.rateDecided(call, true);
+        steps.rateDecided(call, true, 0L);
         openTimeout();
     }
 
@@ -228,9 +229,9 @@ final class AsyncInvocation {
         cancelTimer();
         Throwable failure = unwrap(error);
         boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
-        int rejection = steps.completeAttempt(call, failure == null ? null : failure.getClass(), call.timed, timedOut);
+        int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut);
         if (rejection != 0) {
-            decide(null, ChainRejection.TIMED_OUT.exception(chain.name), rejection);
+            decide(null, ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
         } else {
             decide(value, failure, 0);
         }
@@ -242,7 +243,7 @@ final class AsyncInvocation {
             return;
         }
         boolean own = call.timed && call.deadlineNanos <= enclosingDeadline;
-        Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite);
+        Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite, 0L);
         int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own);
         // Cancelling the body runs whatever depends on its stage: the application's code, so not on the timer.
         runtime.execute(guarded(() -> {
@@ -253,7 +254,8 @@ final class AsyncInvocation {
 
     /** The attempt, claimed already, was refused at admission; its failure is the rejection's exception. */
     private void rejected() {
-        decide(null, ChainRejection.of(call.rejection).exception(call.rejectingPolicy), call.rejection);
+        decide(null, ChainRejection.of(call.rejection).exception(call.rejectingPolicy, call.rejectionRetryAfterNanos),
+                call.rejection);
     }
 
     private void refused() {
@@ -272,15 +274,16 @@ final class AsyncInvocation {
             finish(value, null);
             return;
         }
-        Class<? extends Throwable> type = failure.getClass();
-        long delay = steps.nextAttemptDelay(call, type, rejection, runtime.clock.nanoTime(), enclosingDeadline);
+        Class<? extends Throwable> judged = rejection != 0 ? failure.getClass() : steps.judgedType(failure);
+        long delay = steps.nextAttemptDelay(call, rejection != 0 ? null : failure, judged, rejection,
+                runtime.clock.nanoTime(), enclosingDeadline);
         if (delay != PolicySteps.NO_RETRY) {
             steps.retrying(call);
             runtime.schedule(guarded(this::startAttempt), delay);
             return;
         }
         steps.retryFinished(call, call.loopOutcome);
-        if (steps.fallbackApplies(call, type)) {
+        if (steps.fallbackApplies(call, judged, failure.getClass())) {
             steps.fallingBack(chain, call.observation);
             runtime.execute(guarded(() -> fallback(failure)));
         } else {

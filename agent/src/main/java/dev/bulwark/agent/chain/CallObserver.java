@@ -44,7 +44,9 @@ public interface CallObserver {
     /** How a retry loop ended: the {@code outcome} of the {@code bulwark.retry.calls} metric (docs/telemetry.md). */
     enum RetryOutcome {
         SUCCESS("success"), SUCCESS_AFTER_RETRY("success_after_retry"), FAILURE("failure"), EXHAUSTED("exhausted"),
-        ABORTED("aborted");
+        ABORTED("aborted"),
+        /** The retry's budget refused the next attempt. */
+        BUDGET_EXHAUSTED("budget_exhausted");
 
         private final String attributeValue;
 

@@ -5,6 +5,8 @@ import dev.bulwark.agent.bootstrap.Dispatcher;
 import dev.bulwark.agent.bootstrap.FallbackThrew;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
 import dev.bulwark.agent.policy.timeout.Watchdog;
@@ -66,6 +68,11 @@ public final class ChainDispatcher extends Dispatcher {
         async.threads(threads);
     }
 
+    /** The wrappers ({@code bulwark.unwrap}) every exception matcher looks through from now on. */
+    public void unwrapping(Unwrapping unwrapping) {
+        steps.unwrapping(unwrapping);
+    }
+
     @Override
     public Invocation enter(int site) {
         SiteChain chain = sites.get(site);
@@ -73,6 +80,7 @@ public final class ChainDispatcher extends Dispatcher {
             return null;
         }
         if (chain.statelessEntry != null) {
+            steps.firstAttempt(chain);
             Object observation = observer.invocationStarted(chain.name);
             if (observation == CallObserver.NOT_RECORDING && admitsShared(chain)) {
                 return chain.statelessEntry;
@@ -84,6 +92,7 @@ public final class ChainDispatcher extends Dispatcher {
             stack.bypassSite = CallStack.NO_SITE;
             return null;
         }
+        steps.firstAttempt(chain);
         return begin(chain, stack, observer.invocationStarted(chain.name));
     }
 
@@ -157,7 +166,7 @@ public final class ChainDispatcher extends Dispatcher {
     private long takeRatePermit(Call call, long now) {
         long wait = steps.reserveRate(call, now);
         boolean permitted = wait == 0 || (wait > 0 && pause(wait));
-        steps.rateDecided(call, permitted);
+        steps.rateDecided(call, permitted, RateLimiter.retryAfterNanos(wait));
         return wait > 0 ? clock.nanoTime() : now;
     }
 
@@ -209,14 +218,15 @@ public final class ChainDispatcher extends Dispatcher {
         Call call = (Call) invocation;
         if (thrown != null || call.skipBody) {
             long now = clock.nanoTime();
-            return conclude(call, thrown, call.skipBody ? call.rejection : completeAttempt(call, thrown, now), now);
+            Class<? extends Throwable> judged = steps.judgedType(thrown);
+            return conclude(call, thrown, judged, call.skipBody ? call.rejection : completeAttempt(call, judged, now), now);
         }
         // A success needs the time only for an observer that times it exactly, or for its retry decision if it
         // timed out after all.
         long now = call.observed && !call.onlyCounted() ? clock.nanoTime() : NOT_READ;
         int rejection = completeAttempt(call, null, now);
         if (rejection != 0) {
-            return conclude(call, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
+            return conclude(call, null, null, rejection, now == NOT_READ ? clock.nanoTime() : now);
         }
         steps.succeeded(call);
         finished(call, now, null, null);
@@ -224,12 +234,19 @@ public final class ChainDispatcher extends Dispatcher {
         return BulwarkBridge.PROCEED;
     }
 
-    /** The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller. */
-    private int conclude(Call call, Throwable thrown, int rejection, long now) {
+    /**
+     * The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller.
+     *
+     * @param judged the type the matchers judge {@code thrown} by
+     */
+    private int conclude(Call call, Throwable thrown, Class<? extends Throwable> judged, int rejection, long now) {
         Class<? extends Throwable> failure = rejection != 0 ? ChainRejection.typeOf(rejection)
                 : thrown == null ? null : thrown.getClass();
+        if (rejection != 0) {
+            judged = failure;
+        }
         CallObserver.RetryOutcome retryOutcome;
-        while ((retryOutcome = retryOutcome(call, failure, rejection, now)) == null) {
+        while ((retryOutcome = retryOutcome(call, rejection != 0 ? null : thrown, judged, rejection, now)) == null) {
             steps.retrying(call);
             now = clock.nanoTime();
             admit(call, now);
@@ -238,9 +255,10 @@ public final class ChainDispatcher extends Dispatcher {
             }
             rejection = call.rejection;
             failure = ChainRejection.typeOf(rejection);
+            judged = failure;
         }
         steps.retryFinished(call, retryOutcome);
-        boolean fallback = steps.fallbackApplies(call, failure);
+        boolean fallback = steps.fallbackApplies(call, judged, failure);
         if (!fallback) {
             finished(call, now, failure, thrown);
         }
@@ -268,11 +286,15 @@ public final class ChainDispatcher extends Dispatcher {
         return Math.max(0L, (now == NOT_READ ? millisecondClock.nanoTime() : now) - start);
     }
 
-    /** Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline. */
-    private int completeAttempt(Call call, Throwable thrown, long now) {
+    /**
+     * Releases the attempt's permits, innermost first; returns the timeout kind when it ran past its deadline.
+     *
+     * @param judged the type the attempt's exception is judged by, null when it returned
+     */
+    private int completeAttempt(Call call, Class<? extends Throwable> judged, long now) {
         boolean timed = call.timed;
         boolean timedOut = timed && closeTimeout(call, now);
-        return steps.completeAttempt(call, thrown == null ? null : thrown.getClass(), timed, timedOut);
+        return steps.completeAttempt(call, judged, timed, timedOut);
     }
 
     /** Closes the attempt's timeout frame; true when the attempt ran past its deadline. */
@@ -300,8 +322,9 @@ public final class ChainDispatcher extends Dispatcher {
      * Null when the failed attempt is to be retried, after waiting its backoff here; otherwise how the retry loop
      * ends (reported even for a site without retry, where it is simply ignored).
      */
-    private CallObserver.RetryOutcome retryOutcome(Call call, Class<? extends Throwable> failure, int rejection, long now) {
-        long delay = steps.nextAttemptDelay(call, failure, rejection, now, call.stack.enclosingDeadline());
+    private CallObserver.RetryOutcome retryOutcome(Call call, Throwable thrown, Class<? extends Throwable> failure,
+                                                   int rejection, long now) {
+        long delay = steps.nextAttemptDelay(call, thrown, failure, rejection, now, call.stack.enclosingDeadline());
         if (delay == PolicySteps.NO_RETRY) {
             return call.loopOutcome;
         }

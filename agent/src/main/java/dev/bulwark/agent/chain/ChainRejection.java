@@ -6,7 +6,8 @@ import dev.bulwark.RateLimitedException;
 import dev.bulwark.TimeoutExceededException;
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 
-import java.util.function.Function;
+import java.time.Duration;
+import java.util.function.BiFunction;
 
 /**
  * The one table from a policy's refusal to what everyone else sees of it: the kind bits the woven code turns
@@ -17,11 +18,11 @@ enum ChainRejection {
     CIRCUIT_OPEN(BulwarkBridge.CIRCUIT_OPEN, CircuitOpenException.class, CallObserver.Rejection.CIRCUIT_BREAKER,
             CircuitOpenException::new),
     BULKHEAD_FULL(BulwarkBridge.BULKHEAD_FULL, BulkheadFullException.class, CallObserver.Rejection.BULKHEAD,
-            BulkheadFullException::new),
+            (policy, retryAfter) -> new BulkheadFullException(policy)),
     RATE_LIMITED(BulwarkBridge.RATE_LIMITED, RateLimitedException.class, CallObserver.Rejection.RATE_LIMITER,
             RateLimitedException::new),
     TIMED_OUT(BulwarkBridge.TIMED_OUT, TimeoutExceededException.class, CallObserver.Rejection.TIMEOUT,
-            TimeoutExceededException::new);
+            (policy, retryAfter) -> new TimeoutExceededException(policy));
 
     private static final ChainRejection[] BY_KIND = new ChainRejection[(BulwarkBridge.REJECTION_MASK >> 2) + 1];
 
@@ -35,10 +36,10 @@ enum ChainRejection {
     final int kind;
     final Class<? extends Throwable> type;
     final CallObserver.Rejection observed;
-    private final Function<String, RuntimeException> create;
+    private final BiFunction<String, Duration, RuntimeException> create;
 
     ChainRejection(int kind, Class<? extends Throwable> type, CallObserver.Rejection observed,
-                   Function<String, RuntimeException> create) {
+                   BiFunction<String, Duration, RuntimeException> create) {
         this.kind = kind;
         this.type = type;
         this.observed = observed;
@@ -56,7 +57,8 @@ enum ChainRejection {
         return rejection == null ? null : rejection.type;
     }
 
-    RuntimeException exception(String policy) {
-        return create.apply(policy);
+    /** @param retryAfterNanos for a rate limiter's or breaker's refusal, the wait it knows of; else ignored */
+    RuntimeException exception(String policy, long retryAfterNanos) {
+        return create.apply(policy, Duration.ofNanos(retryAfterNanos));
     }
 }

@@ -1,6 +1,8 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.budget.RetryBudget;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
@@ -44,6 +46,8 @@ public final class PolicyRegistry {
     private final Map<ScopedName, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
+    /** Budgets are always named, and defined once for the whole JVM: their scope is {@link PolicyScope#JVM}. */
+    private final Map<ScopedName, Shared<RetryBudget, RetryBudgetSpec>> retryBudgets = new ConcurrentHashMap<>();
     /** Pools a reload replaced with new settings, until the chains that ran on them are gone. */
     private final List<ThreadPoolBulkhead> replacedPools = new ArrayList<>();
     /**
@@ -181,6 +185,22 @@ public final class PolicyRegistry {
     Object rateLimiter(RateLimiterSpec spec, PolicyScope scope) {
         return shared(limiters, new ScopedName(spec.name(), scope), spec,
                 s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
+    }
+
+    /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
+    RetryBudget retryBudget(RetryBudgetSpec spec) {
+        return shared(retryBudgets, new ScopedName(spec.name(), PolicyScope.JVM), spec,
+                s -> new RetryBudget(s, breakerClock), "retry budget");
+    }
+
+    public Iterable<String> retryBudgetNames() {
+        return names(retryBudgets);
+    }
+
+    /** The named budget, or null. */
+    public RetryBudget retryBudget(String name) {
+        Shared<RetryBudget, RetryBudgetSpec> shared = retryBudgets.get(new ScopedName(name, PolicyScope.JVM));
+        return shared == null ? null : shared.policy;
     }
 
     /** Called by a config reload, under the {@link CallSites} lock, before it rebuilds the chains. */

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -24,10 +25,31 @@ final class PolicySteps {
 
     private final PolicyRegistry registry;
     private final CallObserver observer;
+    private volatile Unwrapping unwrapping = Unwrapping.defaults();
 
     PolicySteps(PolicyRegistry registry, CallObserver observer) {
         this.registry = registry;
         this.observer = observer;
+    }
+
+    /** The wrappers every exception matcher looks through from now on. */
+    void unwrapping(Unwrapping unwrapping) {
+        this.unwrapping = unwrapping;
+    }
+
+    /**
+     * The type every exception matcher judges {@code thrown} by: its first cause that is not a wrapper. Read
+     * only for a failure, so a success pays nothing for it.
+     */
+    Class<? extends Throwable> judgedType(Throwable thrown) {
+        return unwrapping.judgedType(thrown);
+    }
+
+    /** An invocation of a site whose retries draw on a budget starts: its first attempt deposits into it. */
+    void firstAttempt(SiteChain chain) {
+        if (chain.retryBudget != null) {
+            chain.retryBudget.deposit();
+        }
     }
 
     /** Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. */
@@ -43,7 +65,7 @@ final class PolicySteps {
             return true;
         }
         call.breakerPermit = Call.NO_PERMIT;
-        reject(call, ChainRejection.CIRCUIT_OPEN, breaker.name());
+        reject(call, ChainRejection.CIRCUIT_OPEN, breaker.name(), breaker.retryAfterNanos(call.breakerStartNanos));
         return false;
     }
 
@@ -58,14 +80,18 @@ final class PolicySteps {
                 : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
     }
 
-    /** Whether the attempt got its rate permit (a wait interrupted counts as refused); a refusal rejects it. */
-    boolean rateDecided(Call call, boolean permitted) {
+    /**
+     * Whether the attempt got its rate permit (a wait interrupted counts as refused); a refusal rejects it.
+     *
+     * @param retryAfterNanos for a refusal, how long until the limiter would grant a permit; 0 when not known
+     */
+    boolean rateDecided(Call call, boolean permitted, long retryAfterNanos) {
         SiteChain chain = call.site;
         if (call.observed) {
             chain.metrics.rateLimiter(permitted);
         }
         if (!permitted) {
-            rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name());
+            rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name(), retryAfterNanos);
         }
         return permitted;
     }
@@ -102,26 +128,27 @@ final class PolicySteps {
         }
         if (timedOut) {
             chain.metrics.timeout(call.observation, true);
-            rejectInside(call, ChainRejection.TIMED_OUT, chain.name);
+            rejectInside(call, ChainRejection.TIMED_OUT, chain.name, 0L);
         } else {
-            rejectInside(call, ChainRejection.BULKHEAD_FULL, chain.bulkheadSpec.name());
+            rejectInside(call, ChainRejection.BULKHEAD_FULL, chain.bulkheadSpec.name(), 0L);
         }
     }
 
     /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
-    void rejectInside(Call call, ChainRejection rejection, String policy) {
+    void rejectInside(Call call, ChainRejection rejection, String policy, long retryAfterNanos) {
         if (call.breakerPermit != Call.NO_PERMIT) {
             CircuitBreaker breaker = call.site.breaker;
             breaker.onComplete(call.breakerPermit, rejection.type, 0, breaker.nanoTime());
             call.breakerPermit = Call.NO_PERMIT;
         }
-        reject(call, rejection, policy);
+        reject(call, rejection, policy, retryAfterNanos);
     }
 
-    private void reject(Call call, ChainRejection rejection, String policy) {
+    private void reject(Call call, ChainRejection rejection, String policy, long retryAfterNanos) {
         call.skipBody = true;
         call.rejection = rejection.kind;
         call.rejectingPolicy = policy;
+        call.rejectionRetryAfterNanos = retryAfterNanos;
         observer.rejected(call.observation, policy, rejection.observed);
     }
 
@@ -130,7 +157,8 @@ final class PolicySteps {
      * {@code timed}) and records its outcome with the breaker. Returns the kind bits of the timeout when the
      * attempt ran past its deadline, else 0.
      *
-     * @param failure the attempt's exception type, or null; a timeout replaces it
+     * @param failure the type the attempt's exception is judged by ({@link #judgedType}), or null; a timeout
+     *                replaces it
      */
     int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
         SiteChain chain = call.site;
@@ -191,12 +219,17 @@ final class PolicySteps {
     /**
      * After an attempt that ended with {@code failure} (its exception type, or a rejection's): the delay before
      * the next attempt, which then starts with the attempt number advanced; or {@link #NO_RETRY} with the call's
-     * {@code loopOutcome} set. A next attempt must start before the retry's {@code maxDuration} and before
-     * {@code enclosingDeadline} run out.
+     * {@code loopOutcome} set. The delay is the backoff's, or what the exception asks for through
+     * {@code delayFrom}, and at least the {@code retryAfter} of a rate limiter's or breaker's refusal. A next
+     * attempt must start before the retry's {@code maxDuration} and before {@code enclosingDeadline} run out;
+     * when the delay does not fit, the loop ends at once.
      *
+     * @param thrown    the exception the body ended with, or null when it was rejected
+     * @param failure   the type it is judged by ({@link #judgedType}), or the rejection's
      * @param rejection the kind bits of the attempt's rejection, 0 when its body ran
      */
-    long nextAttemptDelay(Call call, Class<? extends Throwable> failure, int rejection, long now, long enclosingDeadline) {
+    long nextAttemptDelay(Call call, Throwable thrown, Class<? extends Throwable> failure, int rejection, long now,
+                          long enclosingDeadline) {
         SiteChain chain = call.site;
         CallObserver.RetryOutcome verdict = chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
         if (verdict != null) {
@@ -204,8 +237,18 @@ final class PolicySteps {
             return NO_RETRY;
         }
         long delay = chain.retry.delayNanos(call.attempt, call.previousDelayNanos, RANDOM);
+        if (rejection == BulwarkBridge.CIRCUIT_OPEN || rejection == BulwarkBridge.RATE_LIMITED) {
+            delay = Math.max(delay, call.rejectionRetryAfterNanos);
+        } else if (thrown != null) {
+            Throwable judged = unwrapping.judged(thrown);
+            delay = Math.max(chain.retry.delayFor(judged, delay), RetryAfter.nanosOf(judged));
+        }
         if (!chain.retry.nextAttemptFits(delay, now, call.invocationStartNanos, enclosingDeadline)) {
             call.loopOutcome = CallObserver.RetryOutcome.EXHAUSTED;
+            return NO_RETRY;
+        }
+        if (chain.retryBudget != null && !chain.retryBudget.tryWithdraw()) {
+            call.loopOutcome = CallObserver.RetryOutcome.BUDGET_EXHAUSTED;
             return NO_RETRY;
         }
         call.previousDelayNanos = delay;
@@ -227,9 +270,13 @@ final class PolicySteps {
         }
     }
 
-    /** Whether the site's fallback takes a failure of this type. */
-    boolean fallbackApplies(Call call, Class<? extends Throwable> failure) {
-        return failure != null && call.site.fallbackApplies(failure);
+    /**
+     * Whether the site's fallback takes the failure: {@code applyOn} and {@code skipOn} judge it by
+     * {@code judged}, while the fallback's own failure parameter must accept the exception as thrown,
+     * {@code thrown}, since that is what it receives.
+     */
+    boolean fallbackApplies(Call call, Class<? extends Throwable> judged, Class<? extends Throwable> thrown) {
+        return judged != null && call.site.fallbackApplies(judged, thrown);
     }
 
     /** The invocation goes to its fallback. */

@@ -2,6 +2,7 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
@@ -28,6 +29,8 @@ final class SiteChain {
     final FallbackSpec fallbackSpec;
     final SiblingMethod fallback;
     final RetryPolicy retry;
+    /** The budget the retries draw on; null without one. */
+    final RetryBudget retryBudget;
     final CircuitBreaker breaker;
     /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
     final PolicyScope breakerScope;
@@ -71,6 +74,8 @@ final class SiteChain {
         this.fallbackSpec = fallback == null ? null : anyFallbackSpec;
         RetrySpec retrySpec = policies.spec(PolicyKind.RETRY, RetrySpec.class);
         this.retry = retrySpec == null ? null : new RetryPolicy(retrySpec);
+        this.retryBudget = retrySpec == null || retrySpec.budgetSpec() == null ? null
+                : registry.retryBudget(retrySpec.budgetSpec());
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
         this.breakerScope = breakerSpec == null ? null : scope(policies, breakerSpec.name(), loaderScope);
         this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec, breakerScope);
@@ -122,8 +127,8 @@ final class SiteChain {
         return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
     }
 
-    boolean fallbackApplies(Class<?> failureType) {
-        return fallback != null && fallbackSpec.applyOn().matches(failureType) && !fallbackSpec.skipOn().matches(failureType)
-                && fallback.accepts(failureType);
+    boolean fallbackApplies(Class<?> judgedType, Class<?> thrownType) {
+        return fallback != null && fallbackSpec.applyOn().matches(judgedType) && !fallbackSpec.skipOn().matches(judgedType)
+                && fallback.accepts(thrownType);
     }
 }

@@ -8,6 +8,9 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
+import dev.bulwark.agent.policy.retry.RetrySpec;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -21,6 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -32,10 +36,12 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin");
+            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
+    private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window");
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
     private static final int MAX_ASYNC_THREADS = 10_000;
 
@@ -53,6 +59,13 @@ public final class BulwarkConfig {
     private final int asyncThreads;
     private final AdminSettings admin;
     private final boolean namesPerClassLoader;
+    private final List<String> unwrap;
+    private final Map<String, RetryBudgetSpec> retryBudgets;
+    /**
+     * Undefined budget names already reported, with where they were written: a {@code defaults} block naming one
+     * would otherwise be reported once for every method with a retry.
+     */
+    private final Set<String> reportedBudgetProblems = ConcurrentHashMap.newKeySet();
     private final Map<PolicyKind, Config> defaults;
     /** The blocks of the user's {@code defaults}, without the built-in keys they fall back to. */
     private final Map<PolicyKind, Config> writtenDefaults = new EnumMap<>(PolicyKind.class);
@@ -73,6 +86,7 @@ public final class BulwarkConfig {
         this.reloadIntervalNanos = top.durationNanos("reload-interval", 0, 1_000 * NANOS_PER_MILLI);
         this.unmatchedReportNanos = top.durationNanos("unmatched-instrument-report", 0, 60_000 * NANOS_PER_MILLI);
         this.namesPerClassLoader = readSharedNames(top);
+        this.unwrap = List.copyOf(top.classNames("unwrap", Unwrapping.DEFAULT_WRAPPERS));
         top.problems().forEach(problems);
         BlockReader otel = new BlockReader(object("otel"), ConfigSources.ROOT + ".otel");
         otel.rejectUnknownKeys(OTEL_KEYS);
@@ -84,6 +98,7 @@ public final class BulwarkConfig {
         this.asyncThreads = async.integer("threads", 0, MAX_ASYNC_THREADS, 0);
         async.problems().forEach(problems);
         this.admin = readAdmin();
+        this.retryBudgets = readRetryBudgets();
         this.defaults = readDefaults();
         this.policies = readEntries("policies");
         this.methods = readEntries("methods");
@@ -176,6 +191,11 @@ public final class BulwarkConfig {
     /** The admin endpoint's settings ({@code bulwark.admin}). */
     public AdminSettings admin() {
         return admin;
+    }
+
+    /** The wrapper exceptions every exception matcher looks through. */
+    public List<String> unwrap() {
+        return unwrap;
     }
 
     public List<InstrumentRule> instrumentRules() {
@@ -272,6 +292,9 @@ public final class BulwarkConfig {
                 spec = withoutDeclared.problems().isEmpty() ? spec : null;
                 usedDeclared = null;
             }
+            if (spec instanceof RetrySpec) {
+                spec = withBudget((RetrySpec) spec, merged);
+            }
             if (spec != null) {
                 specs.put(kind, spec);
                 settings.put(kind, settings(merged, override, usedDeclared, named(name, kind), writtenDefaults.get(kind)));
@@ -329,6 +352,51 @@ public final class BulwarkConfig {
             top.problem("shared-names", "jvm or class-loader", "\"" + value + "\"");
         }
         return false;
+    }
+
+    /**
+     * The retry with the settings of the budget it names; a name that {@code retry-budgets} does not define is
+     * reported, and the retry runs without a budget.
+     */
+    private RetrySpec withBudget(RetrySpec spec, Config block) {
+        if (spec.budget().isEmpty()) {
+            return spec;
+        }
+        RetryBudgetSpec budget = retryBudgets.get(spec.budget());
+        if (budget == null) {
+            BlockReader reader = new BlockReader(block, PolicyKind.RETRY.configKey());
+            reader.problem("budget", "the name of a budget defined under bulwark.retry-budgets, one of "
+                    + new TreeSet<>(retryBudgets.keySet()), "\"" + spec.budget() + "\"");
+            reader.problems().stream().filter(problem -> reportedBudgetProblems.add(problem.toString()))
+                    .forEach(problems);
+            return spec.toBuilder().budget("").build();
+        }
+        return spec.toBuilder().budgetSpec(budget).build();
+    }
+
+    /** {@code retry-budgets}: each entry's keys default to those of docs/configuration.md; a bad value keeps its default. */
+    private Map<String, RetryBudgetSpec> readRetryBudgets() {
+        Map<String, RetryBudgetSpec> budgets = new HashMap<>();
+        for (Map.Entry<String, ConfigValue> entry : object("retry-budgets").root().entrySet()) {
+            String name = entry.getKey();
+            if (!(entry.getValue() instanceof ConfigObject)) {
+                problems.accept(new ConfigProblem(path("retry-budgets", name), entry.getValue().origin().description(),
+                        "an object { ratio, min-per-second, window }", entry.getValue().render()));
+                continue;
+            }
+            BlockReader r = new BlockReader(((ConfigObject) entry.getValue()).toConfig(), path("retry-budgets", name));
+            r.rejectUnknownKeys(BUDGET_KEYS);
+            double ratio = r.has("ratio") ? r.decimal("ratio", 0.0, RetryBudgetSpec.DEFAULT_RATIO)
+                    : RetryBudgetSpec.DEFAULT_RATIO;
+            int minPerSecond = r.has("min-per-second")
+                    ? r.integer("min-per-second", 0, Integer.MAX_VALUE, RetryBudgetSpec.DEFAULT_MIN_PER_SECOND)
+                    : RetryBudgetSpec.DEFAULT_MIN_PER_SECOND;
+            long window = r.has("window") ? r.durationNanos("window", NANOS_PER_SECOND, RetryBudgetSpec.DEFAULT_WINDOW_NANOS)
+                    : RetryBudgetSpec.DEFAULT_WINDOW_NANOS;
+            r.problems().forEach(problems);
+            budgets.put(name, new RetryBudgetSpec(name, ratio, minPerSecond, window));
+        }
+        return budgets;
     }
 
     private static Config orEmpty(Config block) {

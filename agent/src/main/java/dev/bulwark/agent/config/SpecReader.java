@@ -1,6 +1,7 @@
 package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.policy.ExceptionMatcher;
+import dev.bulwark.agent.policy.retry.DelayFrom;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
@@ -36,7 +37,7 @@ final class SpecReader {
                         "ignore-on");
             case RETRY:
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
-                        "retry-on", "abort-on");
+                        "retry-on", "abort-on", "delay-from", "budget");
             case BULKHEAD:
                 return set("name", "max-concurrent", "max-wait", "type", "queue-capacity");
             case RATE_LIMITER:
@@ -106,6 +107,8 @@ final class SpecReader {
                 .maxDurationNanos(r.durationNanos("max-duration", 0, d.maxDurationNanos()))
                 .retryOn(matcher(r, "retry-on", d.retryOn()))
                 .abortOn(matcher(r, "abort-on", d.abortOn()))
+                .delayFrom(delayFrom(r, d.delayFrom()))
+                .budget(r.string("budget", d.budget()).trim())
                 .build();
     }
 
@@ -157,6 +160,16 @@ final class SpecReader {
                 .applyOn(matcher(r, "apply-on", d.applyOn()))
                 .skipOn(matcher(r, "skip-on", d.skipOn()))
                 .build();
+    }
+
+    private static String delayFrom(BlockReader r, String fallback) {
+        String text = r.string("delay-from", fallback).trim();
+        if (!DelayFrom.isValid(text)) {
+            r.problem("delay-from", "\"\" or \"#exception.getter\" (a no-argument method of the exception, or a"
+                    + " chain of them: \"#exception.response.retryAfter\")", "\"" + text + "\"");
+            return fallback;
+        }
+        return text;
     }
 
     /** A timeout inside the breaker always counts as a failure, whatever else record-on names. */

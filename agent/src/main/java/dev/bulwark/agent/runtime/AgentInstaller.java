@@ -11,6 +11,7 @@ import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.ConfigProblem;
 import dev.bulwark.agent.policy.MillisecondClock;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
 import dev.bulwark.agent.reload.ConfigWatcher;
@@ -79,6 +80,7 @@ public final class AgentInstaller {
         weaver.install(instrumentation, attached);
         config.thenAccept(initial -> {
             dispatcher.asyncThreads(initial.asyncThreads());
+            dispatcher.unwrapping(Unwrapping.of(initial.unwrap()));
             admin.apply(initial.admin());
             ConfigWatcher.start(initial, weaver, reloaded -> admin.apply(reloaded.admin()));
         });

@@ -74,6 +74,13 @@ public final class BulwarkLog {
         }
     }
 
+    /** Like {@link #errorOnce}, for what may be the application's intent rather than a fault. */
+    public static void warnOnce(String key, String message) {
+        if (REPORTED_ONCE.add(key)) {
+            warn(message);
+        }
+    }
+
     private static void log(Level level, String message, Throwable cause) {
         if (level.compareTo(THRESHOLD) >= 0) {
             write(OUT, level, message, cause);

@@ -9,6 +9,8 @@ import dev.bulwark.agent.bootstrap.Invocation;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
+import java.time.Duration;
+
 /**
  * The code inlined into every protected method: a trampoline into {@link BulwarkBridge}. Everything it names
  * is on the bootstrap path (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
@@ -73,11 +75,11 @@ final class BulwarkAdvice {
         Throwable failure = thrown;
         int rejection = verdict & BulwarkBridge.REJECTION_MASK;
         if (rejection == BulwarkBridge.CIRCUIT_OPEN) {
-            failure = new CircuitOpenException(invocation.rejectingPolicy);
+            failure = new CircuitOpenException(invocation.rejectingPolicy, Duration.ofNanos(invocation.rejectionRetryAfterNanos));
         } else if (rejection == BulwarkBridge.BULKHEAD_FULL) {
             failure = new BulkheadFullException(invocation.rejectingPolicy);
         } else if (rejection == BulwarkBridge.RATE_LIMITED) {
-            failure = new RateLimitedException(invocation.rejectingPolicy);
+            failure = new RateLimitedException(invocation.rejectingPolicy, Duration.ofNanos(invocation.rejectionRetryAfterNanos));
         } else if (rejection == BulwarkBridge.TIMED_OUT) {
             failure = new TimeoutExceededException(invocation.rejectingPolicy);
         }

@@ -20,6 +20,8 @@ final class ChainFixture {
     final PolicyRegistry registry;
     final CallSites sites;
     private int sitesMade;
+    /** {@code -Dbulwark.…} settings the sites' config is read with, e.g. a retry budget. */
+    final Properties properties = new Properties();
 
     /** On the system clock, every deadline counted from it. */
     ChainFixture() {
@@ -68,8 +70,13 @@ final class ChainFixture {
         return site(new SiblingMethod(body, java.util.List.of(), null, true), fallbackMethod, blocks);
     }
 
+    /** A new synchronous site whose fallback, a static no-argument method, takes a failure of {@code failureType}. */
+    int siteWithFallback(String failureType, String... blocks) {
+        return site(null, new SiblingMethod("fallback", java.util.List.of(), failureType, true), blocks);
+    }
+
     private int site(SiblingMethod asyncBody, SiblingMethod fallback, String... blocks) {
-        BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), new Properties(),
+        BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), properties,
                 Map.of(), problem -> {
                     throw new AssertionError(problem.toString());
                 });

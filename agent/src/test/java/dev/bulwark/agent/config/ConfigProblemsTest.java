@@ -3,6 +3,7 @@ package dev.bulwark.agent.config;
 import dev.bulwark.agent.telemetry.SpanMode;
 
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 import dev.bulwark.annotations.Backoff;
@@ -120,6 +121,76 @@ class ConfigProblemsTest {
         assertThat(fixture.problems).extracting(ConfigProblem::origin).containsExactlyInAnyOrder(
                 file() + ": 2", file() + ": 3", file() + ": 4", file() + ": 5");
         assertThat(fixture.problems.get(0).toString()).contains("expected a policy block: one of fallback, retry, circuit-breaker");
+    }
+
+    @Test
+    void theUnwrapListIsReadAndANameThatIsNotAClassIsReported() {
+        assertThat(fixture.load("bulwark.unwrap = [\"java.lang.RuntimeException\"]").unwrap())
+                .containsExactly("java.lang.RuntimeException");
+        assertThat(fixture.problems).isEmpty();
+
+        BulwarkConfig config = fixture.load("bulwark.unwrap = [\"not a class\"]");
+        assertThat(onlyProblem().key()).isEqualTo("bulwark.unwrap");
+        assertThat(config.unwrap()).contains("java.util.concurrent.CompletionException");
+    }
+
+    @Test
+    void aDelayFromThatIsNotHashExceptionDotGetter() {
+        BulwarkConfig config = fixture.load("bulwark.defaults.retry { delay-from = \"#0.retryAfter\", max-attempts = 4 }");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.defaults.retry.delay-from");
+        assertThat(problem.origin()).isEqualTo(file() + ": 1");
+        assertThat(problem.toString()).contains("\"#exception.getter\"", "found \"#0.retryAfter\"");
+        assertThat(retryOfCharge(config).delayFrom()).isEmpty();
+
+        assertThat(retryOfCharge(fixture.load("bulwark.defaults.retry.delay-from = \"#exception.retryAfter\"")).delayFrom())
+                .isEqualTo("#exception.retryAfter");
+    }
+
+    @Test
+    void aRetryTakesTheSettingsOfTheBudgetItNamesAndKeysLeftOutTakeTheirDefaults() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { ratio = 0.2, window = 30s }",
+                "bulwark.defaults.retry.budget = payments");
+
+        assertThat(fixture.problems).isEmpty();
+        RetryBudgetSpec budget = retryOfCharge(config).budgetSpec();
+        assertThat(budget.name()).isEqualTo("payments");
+        assertThat(budget.ratio()).isEqualTo(0.2);
+        assertThat(budget.minPerSecond()).isEqualTo(RetryBudgetSpec.DEFAULT_MIN_PER_SECOND);
+        assertThat(budget.windowNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(30));
+    }
+
+    @Test
+    void aBudgetThatIsNotDefinedIsReportedAndTheRetryRunsWithoutOne() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { ratio = 0.2 }",
+                "bulwark.defaults.retry { budget = paymnets, max-attempts = 4 }");
+
+        RetrySpec retry = retryOfCharge(config);
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("retry.budget");
+        assertThat(problem.toString()).contains("bulwark.retry-budgets", "[payments]", "found \"paymnets\"");
+        assertThat(retry.budgetSpec()).isNull();
+        assertThat(retry.maxAttempts()).isEqualTo(4);
+        config.resolve("com.acme.Billing", "refund", declared(PolicyKind.RETRY, ""));
+        assertThat(fixture.problems).as("the defaults block's name, reported once, not once per method").hasSize(1);
+    }
+
+    @Test
+    void aBadBudgetValueIsReportedAndKeepsItsDefault() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { ratio = -1, min-per-second = 3, window = 10ms, burst = 2 }",
+                "bulwark.defaults.retry.budget = payments");
+
+        assertThat(fixture.problems).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
+                "bulwark.retry-budgets.payments.ratio", "bulwark.retry-budgets.payments.window",
+                "bulwark.retry-budgets.payments.burst");
+        RetryBudgetSpec budget = retryOfCharge(config).budgetSpec();
+        assertThat(budget.ratio()).isEqualTo(RetryBudgetSpec.DEFAULT_RATIO);
+        assertThat(budget.minPerSecond()).isEqualTo(3);
+        assertThat(budget.windowNanos()).isEqualTo(RetryBudgetSpec.DEFAULT_WINDOW_NANOS);
     }
 
     @Test

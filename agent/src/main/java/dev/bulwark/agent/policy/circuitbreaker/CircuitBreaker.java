@@ -77,6 +77,16 @@ public final class CircuitBreaker {
     }
 
     /**
+     * After {@link #tryAcquirePermission} refused a call: how long until the breaker lets a trial call through, the
+     * {@code Retry-After} of the refusal. 0 when that is not known: the breaker is HALF_OPEN with its trials
+     * taken, forced open, or has moved on meanwhile.
+     */
+    public long retryAfterNanos(long nowNanos) {
+        Phase current = phase.get();
+        return current instanceof OpenPhase ? ((OpenPhase) current).untilTrial(nowNanos, spec.waitInOpenNanos()) : 0L;
+    }
+
+    /**
      * Records the outcome of a call admitted with {@code permit}; {@code failureType} null means it
      * returned normally. {@code ignoreOn} wins over {@code recordOn}; an ignored call counts neither way
      * but frees its trial slot. Anything not matching {@code recordOn}, an {@link Error} included, is a

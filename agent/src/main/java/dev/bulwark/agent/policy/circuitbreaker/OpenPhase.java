@@ -19,6 +19,11 @@ final class OpenPhase extends Phase {
         return !forced && nowNanos - openedAtNanos >= waitInOpenNanos;
     }
 
+    /** Nanoseconds from {@code nowNanos} until a trial may run; 0 when not known (forced open). */
+    long untilTrial(long nowNanos, long waitInOpenNanos) {
+        return forced ? 0L : Math.max(0L, waitInOpenNanos - (nowNanos - openedAtNanos));
+    }
+
     @Override
     WindowCounts counts(long nowNanos) {
         return cause.counts(nowNanos);

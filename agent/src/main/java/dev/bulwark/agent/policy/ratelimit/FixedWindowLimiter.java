@@ -47,9 +47,9 @@ final class FixedWindowLimiter implements Retirable {
                 windowsAhead++;
                 count = 0;
             }
-            long wait = windowsAhead == 0 ? 0 : waitForWindow(nowNanos, windowsAhead, maxWaitNanos);
-            if (wait < 0) {
-                return REJECTED;
+            long wait = windowsAhead == 0 ? 0 : untilWindow(nowNanos, windowsAhead);
+            if (wait > maxWaitNanos) {
+                return RateLimiter.rejectedFor(wait);
             }
             long next = ((currentWindow + windowsAhead) << countBits) | (count + 1);
             if (windowAndCount.compareAndSet(state, next)) {
@@ -75,12 +75,14 @@ final class FixedWindowLimiter implements Retirable {
         return (storedMinusCurrent << countBits) >> countBits;
     }
 
-    /** Nanoseconds until the window {@code windowsAhead} after now's begins, or -1 beyond the maximum wait. */
-    private long waitForWindow(long nowNanos, long windowsAhead, long maxWaitNanos) {
-        if (windowsAhead - 1 > maxWaitNanos / periodNanos) {
-            return -1;
+    /**
+     * Nanoseconds until the window {@code windowsAhead} after now's begins; saturated, since a window far ahead is
+     * only ever compared with the maximum wait.
+     */
+    private long untilWindow(long nowNanos, long windowsAhead) {
+        if (windowsAhead > Long.MAX_VALUE / periodNanos) {
+            return Long.MAX_VALUE;
         }
-        long wait = windowsAhead * periodNanos - Math.floorMod(nowNanos, periodNanos);
-        return wait > maxWaitNanos ? -1 : wait;
+        return windowsAhead * periodNanos - Math.floorMod(nowNanos, periodNanos);
     }
 }

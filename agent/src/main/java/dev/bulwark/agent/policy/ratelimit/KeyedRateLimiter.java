@@ -142,10 +142,13 @@ public final class KeyedRateLimiter {
                 return limiter.reserve(nowNanos, maxWaitNanos);
             }
             if (lag > maxWaitNanos) {
-                return RateLimiter.REJECTED;
+                return RateLimiter.rejectedFor(lag);
             }
             long wait = limiter.reserve(notBefore, maxWaitNanos - lag);
-            return wait < 0 ? wait : wait + lag;
+            if (wait == Retirable.RETIRED) {
+                return wait;
+            }
+            return wait < 0 ? RateLimiter.rejectedFor(RateLimiter.retryAfterNanos(wait) + lag) : wait + lag;
         }
     }
 }

@@ -57,7 +57,7 @@ final class SlidingWindowLimiter implements Retirable {
             long wait = proceedAt - nowNanos;
             if (wait > 0 && wait > maxWaitNanos) {
                 if (grantsClaimed.get() == grant) {
-                    return REJECTED;
+                    return RateLimiter.rejectedFor(wait);
                 }
                 continue;
             }

@@ -37,7 +37,7 @@ final class TokenBucketLimiter implements Retirable {
             long start = arrival == NEVER_USED || arrival - nowNanos < 0 ? nowNanos : arrival;
             long wait = Math.max(0L, start - nowNanos - burstTolerance);
             if (wait > 0 && wait > maxWaitNanos) {
-                return REJECTED;
+                return RateLimiter.rejectedFor(wait);
             }
             if (theoreticalArrival.compareAndSet(arrival, start + emissionInterval)) {
                 return wait;

@@ -14,9 +14,13 @@ public final class RetryPolicy {
     private final RetrySpec spec;
     private final BackoffSchedule schedule;
     private final boolean retriesOpenCircuit;
+    /** Null without {@code delayFrom}. */
+    private final DelayFrom delayFrom;
 
+    /** @throws IllegalArgumentException when the spec's {@code delayFrom} is not {@code "#exception.getter…"} */
     public RetryPolicy(RetrySpec spec) {
         this.spec = spec;
+        this.delayFrom = DelayFrom.parse(spec.delayFrom());
         this.schedule = new BackoffSchedule(spec);
         this.retriesOpenCircuit = namesOpenCircuit(spec.retryOn()) && !spec.abortOn().matches(CircuitOpenException.class);
     }
@@ -47,6 +51,18 @@ public final class RetryPolicy {
      */
     public long delayNanos(int failedAttempt, long previousDelayNanos, DoubleSupplier random) {
         return schedule.delayNanos(failedAttempt, previousDelayNanos, random);
+    }
+
+    /**
+     * The delay {@code failure} asks for through {@code delayFrom}, capped at {@code maxDelay}, in place of the
+     * backoff's {@code backoffNanos}; the backoff's when it asks for none.
+     */
+    public long delayFor(Throwable failure, long backoffNanos) {
+        if (delayFrom == null || failure == null) {
+            return backoffNanos;
+        }
+        long asked = delayFrom.delayNanos(failure);
+        return asked > 0 ? Math.min(asked, spec.maxDelayNanos()) : backoffNanos;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.policy.retry;
 
 import dev.bulwark.agent.policy.ExceptionMatcher;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.Jitter;
 import java.util.Objects;
@@ -17,6 +18,9 @@ public final class RetrySpec {
     private final long maxDurationNanos;
     private final ExceptionMatcher retryOn;
     private final ExceptionMatcher abortOn;
+    private final String delayFrom;
+    private final String budget;
+    private final RetryBudgetSpec budgetSpec;
 
     private RetrySpec(Builder b) {
         this.name = b.name;
@@ -29,6 +33,9 @@ public final class RetrySpec {
         this.maxDurationNanos = b.maxDurationNanos;
         this.retryOn = b.retryOn;
         this.abortOn = b.abortOn;
+        this.delayFrom = b.delayFrom;
+        this.budget = b.budget;
+        this.budgetSpec = b.budgetSpec;
     }
 
     public static Builder builder() {
@@ -47,6 +54,9 @@ public final class RetrySpec {
         b.maxDurationNanos = maxDurationNanos;
         b.retryOn = retryOn;
         b.abortOn = abortOn;
+        b.delayFrom = delayFrom;
+        b.budget = budget;
+        b.budgetSpec = budgetSpec;
         return b;
     }
 
@@ -92,6 +102,21 @@ public final class RetrySpec {
         return abortOn;
     }
 
+    /** {@code "#exception.getter…"} that gives the next delay, or {@code ""}; see {@link DelayFrom}. */
+    public String delayFrom() {
+        return delayFrom;
+    }
+
+    /** The name of the retry budget the loop's retries draw on, or {@code ""} for none. */
+    public String budget() {
+        return budget;
+    }
+
+    /** The settings of {@link #budget()} from {@code bulwark.retry-budgets}; null without a budget. */
+    public RetryBudgetSpec budgetSpec() {
+        return budgetSpec;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -110,12 +135,15 @@ public final class RetrySpec {
                 && Objects.equals(jitter, that.jitter)
                 && maxDurationNanos == that.maxDurationNanos
                 && Objects.equals(retryOn, that.retryOn)
-                && Objects.equals(abortOn, that.abortOn);
+                && Objects.equals(abortOn, that.abortOn)
+                && delayFrom.equals(that.delayFrom)
+                && budget.equals(that.budget)
+                && Objects.equals(budgetSpec, that.budgetSpec);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn);
+        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn, delayFrom, budget, budgetSpec);
     }
 
     @Override
@@ -131,6 +159,8 @@ public final class RetrySpec {
                 + ", maxDurationNanos=" + maxDurationNanos
                 + ", retryOn=" + retryOn
                 + ", abortOn=" + abortOn
+                + ", delayFrom=" + delayFrom
+                + ", budget=" + (budgetSpec != null ? budgetSpec : budget)
                 + "}";
     }
 
@@ -146,6 +176,9 @@ public final class RetrySpec {
         private long maxDurationNanos = 0L;
         private ExceptionMatcher retryOn = ExceptionMatcher.of("java.lang.Exception");
         private ExceptionMatcher abortOn = ExceptionMatcher.none();
+        private String delayFrom = "";
+        private String budget = "";
+        private RetryBudgetSpec budgetSpec;
 
         private Builder() {
         }
@@ -197,6 +230,22 @@ public final class RetrySpec {
 
         public Builder abortOn(ExceptionMatcher abortOn) {
             this.abortOn = abortOn;
+            return this;
+        }
+
+        public Builder delayFrom(String delayFrom) {
+            this.delayFrom = delayFrom;
+            return this;
+        }
+
+        public Builder budget(String budget) {
+            this.budget = budget;
+            return this;
+        }
+
+        /** The settings of the budget this retry draws on; null for none. */
+        public Builder budgetSpec(RetryBudgetSpec budgetSpec) {
+            this.budgetSpec = budgetSpec;
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
 import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
@@ -14,6 +15,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 
 import java.util.Locale;
@@ -91,6 +93,9 @@ final class OtelMetrics {
             meter.gaugeBuilder("bulwark.bulkhead.active").ofLongs().setUnit("{call}")
                     .setDescription("Calls running inside a bulkhead now")
                     .buildWithCallback(measurement -> recordActive(registry, measurement));
+            meter.gaugeBuilder("bulwark.retry_budget.balance").setUnit("{token}")
+                    .setDescription("Tokens in a retry budget: ratio times first attempts minus retries, within its window")
+                    .buildWithCallback(measurement -> recordBalances(registry, measurement));
         }
     }
 
@@ -161,6 +166,15 @@ final class OtelMetrics {
             int active = registry.bulkheadActive(name);
             if (active >= 0) {
                 measurement.record(active, names.of(name)[0]);
+            }
+        }
+    }
+
+    private void recordBalances(PolicyRegistry registry, ObservableDoubleMeasurement measurement) {
+        for (String name : registry.retryBudgetNames()) {
+            RetryBudget budget = registry.retryBudget(name);
+            if (budget != null) {
+                measurement.record(budget.balance(), names.of(name)[0]);
             }
         }
     }

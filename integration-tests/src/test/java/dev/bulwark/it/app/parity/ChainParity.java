@@ -85,14 +85,14 @@ public final class ChainParity {
     }
 
     @Fallback(method = "rejected")
-    @Retry(maxAttempts = 3, delay = "1ms")
+    @Retry(maxAttempts = 3, delay = "1ms", maxDuration = "1s")
     @RateLimited(permits = 1, period = "1m")
     static String limitedWithFallback() {
         return granted();
     }
 
     @Fallback(method = "rejected")
-    @Retry(maxAttempts = 3, delay = "1ms")
+    @Retry(maxAttempts = 3, delay = "1ms", maxDuration = "1s")
     @RateLimited(permits = 1, period = "1m")
     static CompletionStage<String> limitedWithFallbackAsync() {
         return Mode.now(ChainParity::granted);
@@ -200,7 +200,11 @@ public final class ChainParity {
         }
     }
 
-    /** Rejections are retried like failures, and the fallback, outermost, gets the last of them. */
+    /**
+     * Rejections are retried like failures, and the fallback, outermost, gets the last of them. The limiter's
+     * refusal asks for a wait of about a minute (its Retry-After), which does not fit in the retry's maxDuration:
+     * the loop ends at once with it.
+     */
     public static void theFallbackGetsRejections() {
         for (Mode mode : Mode.values()) {
             BODY.set(0);

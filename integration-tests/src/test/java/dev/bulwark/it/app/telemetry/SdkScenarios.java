@@ -5,6 +5,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.DoublePointData;
 import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
@@ -54,6 +55,13 @@ public final class SdkScenarios {
         reportSpans(SPANS.getFinishedSpanItems());
     }
 
+    /** One call whose retry budget refuses its retry: the refusal's outcome and the budget's balance. */
+    public static void budget() {
+        registerSdk();
+        Report.put("refused", Report.outcome(BudgetWorkload::refused));
+        reportMetrics(METRICS.collectAllMetrics());
+    }
+
     /** Protected calls before the application's set(): they must not freeze the global to a no-op. */
     public static void registeredAfterFirstCalls() throws InterruptedException {
         Report.put("early", Report.outcome(Workload::fast));
@@ -91,6 +99,9 @@ public final class SdkScenarios {
     private static Object value(PointData point) {
         if (point instanceof LongPointData) {
             return ((LongPointData) point).getValue();
+        }
+        if (point instanceof DoublePointData) {
+            return ((DoublePointData) point).getValue();
         }
         if (point instanceof HistogramPointData) {
             return ((HistogramPointData) point).getCount();

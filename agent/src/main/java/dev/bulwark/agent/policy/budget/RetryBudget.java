@@ -1,0 +1,133 @@
+package dev.bulwark.agent.policy.budget;
+
+import dev.bulwark.agent.policy.NanoClock;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A named retry budget: each first attempt deposits {@code ratio} of a token, each retry withdraws one; a retry is
+ * allowed while the balance is at least one token, or while fewer than {@code minPerSecond} retries were made in
+ * the current second. Deposits and withdrawals count for {@code window}, rounded up to whole seconds.
+ *
+ * <p>The state is a ring of per-second slots, one per second of the window, each two packed {@code long}s: the
+ * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A slot found holding an
+ * older second starts afresh in the same CAS that counts into it, so nothing is ever counted in the wrong second
+ * and nothing is allocated. A retry is decided and counted by one CAS on its second's retries: two retries of the
+ * same second are therefore serialized, each checked against the count the other left, which keeps the bound
+ * exact within a second; only a thread whose clock read is a second behind can decide on a slot another thread
+ * has already left.
+ */
+public final class RetryBudget {
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+    private static final int FIRST_ATTEMPTS = 0;
+    private static final int RETRIES = 1;
+
+    private final RetryBudgetSpec spec;
+    private final NanoClock clock;
+    private final int seconds;
+    /** Slot i: [2i] first attempts, [2i + 1] retries; each {@code second << 32 | count}. */
+    private final AtomicLongArray counts;
+
+    /** @param clock read once per deposit and per withdrawal; a millisecond clock is precise enough */
+    public RetryBudget(RetryBudgetSpec spec, NanoClock clock) {
+        this.spec = spec;
+        this.clock = clock;
+        this.seconds = (int) Math.max(1L, Math.min(Integer.MAX_VALUE / 2,
+                (spec.windowNanos() + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND));
+        this.counts = new AtomicLongArray(2 * seconds);
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public RetryBudgetSpec spec() {
+        return spec;
+    }
+
+    /** A first attempt: deposits {@code ratio} of a token. */
+    public void deposit() {
+        long second = second();
+        for (;;) {
+            int index = index(second, FIRST_ATTEMPTS);
+            long current = counts.get(index);
+            if (isLater(current, second)) {
+                second = second();
+                continue;
+            }
+            if (counts.compareAndSet(index, current, incremented(current, second))) {
+                return;
+            }
+        }
+    }
+
+    /** A retry wants to run: withdraws a token and returns true, or returns false when the budget refuses it. */
+    public boolean tryWithdraw() {
+        long second = second();
+        for (;;) {
+            int index = index(second, RETRIES);
+            long current = counts.get(index);
+            if (isLater(current, second)) {
+                second = second();
+                continue;
+            }
+            long retriesThisSecond = countIn(current, second);
+            if (retriesThisSecond >= spec.minPerSecond()
+                    && spec.ratio() * sum(FIRST_ATTEMPTS, second) - sumOthers(RETRIES, second) - retriesThisSecond < 1.0) {
+                return false;
+            }
+            if (counts.compareAndSet(index, current, incremented(current, second))) {
+                return true;
+            }
+        }
+    }
+
+    /** Tokens in the budget now: {@code ratio} × first attempts − retries, both within the window. */
+    public double balance() {
+        long second = second();
+        return spec.ratio() * sum(FIRST_ATTEMPTS, second) - sum(RETRIES, second);
+    }
+
+    private long second() {
+        return Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
+    }
+
+    private int index(long second, int kind) {
+        return 2 * (int) Math.floorMod(second, (long) seconds) + kind;
+    }
+
+    /** What {@code kind} counted within the window ending with {@code second}. */
+    private long sum(int kind, long second) {
+        return sumOthers(kind, second) + countIn(counts.get(index(second, kind)), second);
+    }
+
+    /** Like {@link #sum}, without the slot of {@code second} itself. */
+    private long sumOthers(int kind, long second) {
+        long sum = 0;
+        for (int back = 1; back < seconds; back++) {
+            sum += countIn(counts.get(index(second - back, kind)), second - back);
+        }
+        return sum;
+    }
+
+    /** The count of {@code packed} if it counts {@code second}, else 0: its slot holds another second. */
+    private static long countIn(long packed, long second) {
+        return stampOf(packed) == (int) second ? packed & COUNT_MASK : 0L;
+    }
+
+    private static int stampOf(long packed) {
+        return (int) (packed >>> 32);
+    }
+
+    /** Whether the slot already counts a second after {@code second}: this thread's clock read is stale. */
+    private static boolean isLater(long packed, long second) {
+        return packed != 0 && stampOf(packed) - (int) second > 0;
+    }
+
+    /** One more in {@code second}, or the first of it when the slot held an older second; saturates. */
+    private static long incremented(long packed, long second) {
+        long count = countIn(packed, second);
+        return ((long) (int) second << 32) | Math.min(count + 1, COUNT_MASK);
+    }
+}
