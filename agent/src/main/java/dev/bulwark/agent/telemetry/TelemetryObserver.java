@@ -1,6 +1,7 @@
 package dev.bulwark.agent.telemetry;
 
 import dev.bulwark.agent.chain.CallObserver;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -67,13 +68,13 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
 
     /** Each breaker's own listener holds its counts; with metrics off, none. */
     @Override
-    public CircuitBreakerListener forBreaker(String name) {
-        return metrics == null ? CircuitBreakerListener.NOOP : metrics.breaker(name);
+    public CircuitBreakerListener forBreaker(String name, String scope) {
+        return metrics == null ? CircuitBreakerListener.NOOP : metrics.breaker(new PolicyName(name, scope));
     }
 
     @Override
-    public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
-        return metrics == null ? SiteMetrics.NONE : metrics.site(site, retryName, bulkheadName, limiterName);
+    public SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
+        return metrics == null ? SiteMetrics.NONE : metrics.site(site, retry, bulkhead, limiter);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
-import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import dev.bulwark.agent.telemetry.metrics.Counters;
@@ -12,6 +12,7 @@ import dev.bulwark.agent.telemetry.metrics.Series;
 import dev.bulwark.agent.telemetry.metrics.Durations;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
@@ -31,6 +32,8 @@ final class OtelMetrics {
     static final AttributeKey<String> STATE = AttributeKey.stringKey("bulwark.state");
     static final AttributeKey<String> FROM = AttributeKey.stringKey("bulwark.from");
     static final AttributeKey<String> TO = AttributeKey.stringKey("bulwark.to");
+    /** Only on the series of a policy or site scoped to a class loader that does not live as long as the JVM. */
+    static final AttributeKey<String> SCOPE = AttributeKey.stringKey("bulwark.scope");
 
     /**
      * The most durations one site hands to the SDK per collection: each is one call of the SDK's histogram, so
@@ -50,7 +53,7 @@ final class OtelMetrics {
     private final long maxDurationsPerCollection;
 
     final NamedAttributes states = new NamedAttributes(OtelMetrics::states);
-    final NamedAttributes names = new NamedAttributes(name -> new Attributes[]{Attributes.of(NAME, name)});
+    final NamedAttributes names = new NamedAttributes(OtelMetrics::named);
 
     /** Registers the instruments, which read {@code counts} from now on. */
     static void register(Meter meter, BulwarkMetrics counts, PolicyRegistry registry) {
@@ -95,12 +98,12 @@ final class OtelMetrics {
     }
 
     private static void observe(Meter meter, String instrument, String unit, String description, Counters counters,
-                                Function<String, Attributes[]> attributes) {
+                                Function<PolicyName, Attributes[]> attributes) {
         meter.counterBuilder(instrument).setUnit(unit).setDescription(description)
                 .buildWithCallback(measurement -> report(counters, attributes, measurement));
     }
 
-    private static void report(Counters counters, Function<String, Attributes[]> attributes,
+    private static void report(Counters counters, Function<PolicyName, Attributes[]> attributes,
                                ObservableLongMeasurement measurement) {
         counters.collect(series -> {
             Attributes[] byIndex = attributesOf(series, attributes);
@@ -113,10 +116,10 @@ final class OtelMetrics {
         });
     }
 
-    private static Attributes[] attributesOf(Series series, Function<String, Attributes[]> build) {
+    private static Attributes[] attributesOf(Series series, Function<PolicyName, Attributes[]> build) {
         Attributes[] attributes = (Attributes[]) series.exportState();
         if (attributes == null) {
-            attributes = build.apply(series.name());
+            attributes = build.apply(new PolicyName(series.name(), series.scope()));
             series.exportState(attributes);
         }
         return attributes;
@@ -138,45 +141,46 @@ final class OtelMetrics {
             });
             long given = series.dropped();
             if (given > 0) {
-                dropped.record(given, Attributes.of(NAME, series.name()));
+                dropped.record(given, base(series.name(), series.scope()).build());
             }
         });
     }
 
     private void recordStates(PolicyRegistry registry, ObservableLongMeasurement measurement) {
-        for (String name : registry.circuitBreakerNames()) {
-            CircuitBreaker breaker = registry.circuitBreaker(name);
-            if (breaker != null) {
-                CircuitState current = breaker.state();
-                Attributes[] byState = states.of(name);
-                for (CircuitState state : STATES) {
-                    measurement.record(state == current ? 1 : 0, byState[state.ordinal()]);
-                }
+        registry.forEachCircuitBreaker((name, breaker) -> {
+            CircuitState current = breaker.state();
+            Attributes[] byState = states.of(name);
+            for (CircuitState state : STATES) {
+                measurement.record(state == current ? 1 : 0, byState[state.ordinal()]);
             }
-        }
+        });
     }
 
     private void recordActive(PolicyRegistry registry, ObservableLongMeasurement measurement) {
-        for (String name : registry.bulkheadNames()) {
-            int active = registry.bulkheadActive(name);
-            if (active >= 0) {
-                measurement.record(active, names.of(name)[0]);
-            }
-        }
+        registry.forEachBulkhead((name, active) -> measurement.record(active, names.of(name)[0]));
     }
 
     static String stateValue(CircuitState state) {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    private static Attributes[] named(String name) {
-        return new Attributes[]{Attributes.of(NAME, name)};
+    /**
+     * {@code bulwark.name}, and {@code bulwark.scope} for a policy of a class loader's own: two deployments'
+     * policies of one name are then two series, while a plain application's attributes stay those of §6.
+     */
+    private static AttributesBuilder base(String name, String scope) {
+        AttributesBuilder builder = Attributes.builder().put(NAME, name);
+        return scope == null ? builder : builder.put(SCOPE, scope);
     }
 
-    private static Attributes[] outcomes(String name, String... values) {
+    private static Attributes[] named(PolicyName name) {
+        return new Attributes[]{base(name.name(), name.scope()).build()};
+    }
+
+    private static Attributes[] outcomes(PolicyName name, String... values) {
         Attributes[] attributes = new Attributes[values.length];
         for (int i = 0; i < values.length; i++) {
-            attributes[i] = Attributes.of(NAME, name, OUTCOME, values[i]);
+            attributes[i] = base(name.name(), name.scope()).put(OUTCOME, values[i]).build();
         }
         return attributes;
     }
@@ -198,20 +202,20 @@ final class OtelMetrics {
         return values;
     }
 
-    private static Attributes[] states(String name) {
+    private static Attributes[] states(PolicyName name) {
         Attributes[] attributes = new Attributes[STATES.length];
         for (CircuitState state : STATES) {
-            attributes[state.ordinal()] = Attributes.of(NAME, name, STATE, stateValue(state));
+            attributes[state.ordinal()] = base(name.name(), name.scope()).put(STATE, stateValue(state)).build();
         }
         return attributes;
     }
 
-    private static Attributes[] transitions(String name) {
+    private static Attributes[] transitions(PolicyName name) {
         Attributes[] attributes = new Attributes[STATES.length * STATES.length];
         for (CircuitState from : STATES) {
             for (CircuitState to : STATES) {
-                attributes[from.ordinal() * STATES.length + to.ordinal()] =
-                        Attributes.of(NAME, name, FROM, stateValue(from), TO, stateValue(to));
+                attributes[from.ordinal() * STATES.length + to.ordinal()] = base(name.name(), name.scope())
+                        .put(FROM, stateValue(from)).put(TO, stateValue(to)).build();
             }
         }
         return attributes;
