@@ -8,8 +8,6 @@ import dev.bulwark.agent.chain.PolicyName;
  */
 public abstract class Series {
     private final PolicyName name;
-    /** The exporter's data for this name (its attribute sets), built by the first collection that sees it. */
-    private Object exportState;
     private long activityAtLastCollection = -1;
     private long idleSinceNanos;
 
@@ -26,12 +24,8 @@ public abstract class Series {
         return name.scope();
     }
 
-    public Object exportState() {
-        return exportState;
-    }
-
-    public void exportState(Object state) {
-        exportState = state;
+    public PolicyName policyName() {
+        return name;
     }
 
     /** A total that grows with every record, so that an unchanged one tells an idle series. */

@@ -18,6 +18,8 @@ import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -51,6 +53,12 @@ final class OtelMetrics {
     private final Durations durations;
     private final DoubleHistogram callDuration;
     private final long maxDurationsPerCollection;
+    /**
+     * Each site's attribute sets, kept here, with the SDK that holds this object, rather than with the series: a
+     * series may outlive the application whose API defined {@link Attributes}, and must not keep its loader.
+     * Guarded by this.
+     */
+    private final Map<Series, Attributes[]> durationAttributes = new WeakHashMap<>();
 
     final NamedAttributes states = new NamedAttributes(OtelMetrics::states);
     final NamedAttributes names = new NamedAttributes(OtelMetrics::named);
@@ -99,14 +107,16 @@ final class OtelMetrics {
 
     private static void observe(Meter meter, String instrument, String unit, String description, Counters counters,
                                 Function<PolicyName, Attributes[]> attributes) {
+        Map<Series, Attributes[]> built = new WeakHashMap<>();
         meter.counterBuilder(instrument).setUnit(unit).setDescription(description)
-                .buildWithCallback(measurement -> report(counters, attributes, measurement));
+                .buildWithCallback(measurement -> report(counters, built, attributes, measurement));
     }
 
-    private static void report(Counters counters, Function<PolicyName, Attributes[]> attributes,
-                               ObservableLongMeasurement measurement) {
+    /** Called by one collection at a time: {@code built} is read and written under the lock of the counters. */
+    private static void report(Counters counters, Map<Series, Attributes[]> built,
+                               Function<PolicyName, Attributes[]> attributes, ObservableLongMeasurement measurement) {
         counters.collect(series -> {
-            Attributes[] byIndex = attributesOf(series, attributes);
+            Attributes[] byIndex = built.computeIfAbsent(series, s -> attributes.apply(s.policyName()));
             for (int i = 0; i < series.width(); i++) {
                 long value = series.count(i);
                 if (value > 0) {
@@ -116,14 +126,6 @@ final class OtelMetrics {
         });
     }
 
-    private static Attributes[] attributesOf(Series series, Function<PolicyName, Attributes[]> build) {
-        Attributes[] attributes = (Attributes[]) series.exportState();
-        if (attributes == null) {
-            attributes = build.apply(new PolicyName(series.name(), series.scope()));
-            series.exportState(attributes);
-        }
-        return attributes;
-    }
 
     /**
      * Hands every duration recorded since the last collection to the SDK's histogram, as records of each
@@ -133,7 +135,8 @@ final class OtelMetrics {
      */
     private synchronized void drainDurations(ObservableLongMeasurement dropped) {
         durations.collect(series -> {
-            Attributes[] byOutcome = attributesOf(series, name -> outcomes(name, DURATION_OUTCOMES));
+            Attributes[] byOutcome = durationAttributes.computeIfAbsent(series,
+                    s -> outcomes(s.policyName(), DURATION_OUTCOMES));
             series.drain(maxDurationsPerCollection, (outcome, seconds, times) -> {
                 for (long i = 0; i < times; i++) {
                     callDuration.record(seconds, byOutcome[outcome]);
