@@ -40,6 +40,11 @@ class AppServerIT {
         assertThat(result.get("app-named")).isEqualTo("open");
         assertThat(result.get("app2-named")).as("a named breaker is shared JVM-wide").isEqualTo("open");
         assertThat(result.get("redeployed-named")).as("and survives a redeploy").isEqualTo("open");
+        assertThat(result.get("limiter-scopes")).as("each deployment's own limiter, counted apart")
+                .isEqualTo("2 [ParallelWebappClassLoader, ParallelWebappClassLoader]");
+        assertThat(result.get("breaker-state-scopes")).as("each deployment's own breaker, in the state gauge")
+                .isEqualTo("2 [ParallelWebappClassLoader, ParallelWebappClassLoader]");
+        assertThat(result.get("named-state-scopes")).as("a JVM-wide breaker has no scope").isEqualTo("1 [none]");
         assertRedeploysClean(result);
         assertThat(result.get("tomcat-leaks")).isEqualTo("[]");
         assertThat(result.stderr()).doesNotContain("failed to stop it").doesNotContain("Illegal access")
@@ -53,6 +58,8 @@ class AppServerIT {
         assertThat(result.get("app-named")).isEqualTo("open");
         assertThat(result.get("app2-named")).isEqualTo("closed");
         assertThat(result.get("redeployed-named")).as("a redeploy starts fresh").isEqualTo("closed");
+        assertThat(result.get("named-state-scopes")).as("each deployment's named breaker, in the state gauge")
+                .isEqualTo("2 [ParallelWebappClassLoader, ParallelWebappClassLoader]");
         assertRedeploysClean(result);
         assertThat(result.get("tomcat-leaks")).isEqualTo("[]");
     }

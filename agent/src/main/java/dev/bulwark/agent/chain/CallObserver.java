@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 public interface CallObserver {
     CallObserver NONE = new CallObserver() {
         @Override
-        public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
+        public SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
             return SiteMetrics.NONE;
         }
     };
@@ -71,10 +71,15 @@ public interface CallObserver {
 
     /**
      * The counts of one site, held by its chain while it is in use; the names of its retry, bulkhead and rate
-     * limiter are null where it has none. Not on the call path: called when a chain is built.
+     * limiter are null where it has none. A site is in its class loader's scope, each policy in the scope its
+     * name is shared in. Not on the call path: called when a chain is built.
      */
-    default SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
-        return new ForwardingMetrics(this, site, retryName, bulkheadName, limiterName);
+    default SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
+        return new ForwardingMetrics(this, site.name(), nameOf(retry), nameOf(bulkhead), nameOf(limiter));
+    }
+
+    private static String nameOf(PolicyName policy) {
+        return policy == null ? null : policy.name();
     }
 
     /** Gives telemetry the registry, for gauges that read current states. */

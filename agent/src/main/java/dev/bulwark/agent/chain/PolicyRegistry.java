@@ -30,6 +30,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ObjIntConsumer;
 
 /**
  * The stateful policies, one per name and {@link PolicyScope scope}: every method that names the same breaker,
@@ -89,7 +90,7 @@ public final class PolicyRegistry {
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec, PolicyScope scope) {
-        return shared(breakers, new ScopedName(spec.name(), scope), spec, s -> new CircuitBreaker(s, breakerClock, breakerListener),
+        return shared(breakers, new ScopedName(spec.name(), scope), spec, s -> new CircuitBreaker(s, breakerClock, breakerListener, scope.label()),
                 "circuit breaker");
     }
 
@@ -133,6 +134,17 @@ public final class PolicyRegistry {
         Set<String> names = names(bulkheads);
         names.addAll(names(threadPools));
         return names;
+    }
+
+    /** Visits every breaker, each with its name in its scope, so that two deployments' breakers of a name are two. */
+    public void forEachCircuitBreaker(BiConsumer<PolicyName, CircuitBreaker> visitor) {
+        breakers.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy));
+    }
+
+    /** Visits every bulkhead, semaphore or thread pool, with its name in its scope and the calls running inside it now. */
+    public void forEachBulkhead(ObjIntConsumer<PolicyName> visitor) {
+        bulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
+        threadPools.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
     }
 
     /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
@@ -286,9 +298,13 @@ public final class PolicyRegistry {
             return name.hashCode() * 31 + System.identityHashCode(scope);
         }
 
+        PolicyName policyName() {
+            return new PolicyName(name, scope);
+        }
+
         @Override
         public String toString() {
-            return scope.label() == null ? name : name + " (" + scope.label() + ")";
+            return policyName().toString();
         }
     }
 

@@ -80,8 +80,8 @@ final class SiteChain {
         this.breakerScope = breakerSpec == null ? null : scope(policies, breakerSpec.name(), loaderScope);
         this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec, breakerScope);
         this.limiterSpec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
-        Object anyLimiter = limiterSpec == null ? null
-                : registry.rateLimiter(limiterSpec, scope(policies, limiterSpec.name(), loaderScope));
+        PolicyScope limiterScope = limiterSpec == null ? null : scope(policies, limiterSpec.name(), loaderScope);
+        Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec, limiterScope);
         this.limiter = anyLimiter instanceof RateLimiter ? (RateLimiter) anyLimiter : null;
         this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
@@ -102,8 +102,10 @@ final class SiteChain {
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
-        this.metrics = observer.siteMetrics(name, retrySpec == null ? null : retrySpec.name(),
-                bulkheadSpec == null ? null : bulkheadSpec.name(), limiterSpec == null ? null : limiterSpec.name());
+        this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
+                retrySpec == null ? null : new PolicyName(retrySpec.name(), scope(policies, retrySpec.name(), loaderScope)),
+                bulkheadSpec == null ? null : new PolicyName(bulkheadSpec.name(), bulkheadScope),
+                limiterSpec == null ? null : new PolicyName(limiterSpec.name(), limiterScope));
     }
 
     private static PolicyScope scope(SitePolicies policies, String policyName, PolicyScope loaderScope) {

@@ -19,14 +19,15 @@ final class OtelLocator {
     private final ClassLoader agentLoader;
     /**
      * Per copy of the API, kept with its {@code GlobalOpenTelemetry} class: its bridge, so each copy is bridged
-     * once. A map keyed by the API's loader would keep an undeployed application's loader, which the bridge's
-     * loader has for its parent, for as long as the agent runs.
+     * once, and the recorder made over it, which lives as long as that class and no longer. A map keyed by the
+     * API's loader would keep an undeployed application's loader, which the bridge's loader has for its parent,
+     * for as long as the agent runs.
      */
-    private final ClassValue<RecorderFactory> factories = new ClassValue<>() {
+    private final ClassValue<Bridge> bridges = new ClassValue<>() {
         @Override
-        protected RecorderFactory computeValue(Class<?> globalOpenTelemetry) {
+        protected Bridge computeValue(Class<?> globalOpenTelemetry) {
             try {
-                return new BridgeLoader(globalOpenTelemetry.getClassLoader(), agentLoader).factory();
+                return new Bridge(new BridgeLoader(globalOpenTelemetry.getClassLoader(), agentLoader).factory());
             } catch (ReflectiveOperationException e) {
                 throw new BridgeFailure(e);
             }
@@ -44,7 +45,9 @@ final class OtelLocator {
     }
 
     /**
-     * A recorder over a real OpenTelemetry, or null while there is only a no-op (look again later).
+     * A recorder over a real OpenTelemetry, or null while there is only a no-op (look again later). The recorder
+     * is kept by the {@code GlobalOpenTelemetry} class it records through: a caller holds it weakly, and loses it
+     * when that class's application is collected.
      *
      * @param contextLoader      the context class loader of an application thread calling now, or null
      * @param applicationLoaders loaders of the application's classes, which may belong to an application already
@@ -63,7 +66,7 @@ final class OtelLocator {
         }
         for (Class<?> api : apis) {
             applicationHasApi = true;
-            Recorder recorder = factory(api).create(settings, javaAgent);
+            Recorder recorder = bridge(api).recorder(settings, javaAgent);
             if (recorder != null) {
                 return recorder;
             }
@@ -72,7 +75,7 @@ final class OtelLocator {
             if (bundledApi == null) {
                 bundledApi = new BundledApiLoader(agentLoader);
             }
-            return factory(Class.forName(GLOBAL_OPENTELEMETRY, false, bundledApi)).create(settings, true);
+            return bridge(Class.forName(GLOBAL_OPENTELEMETRY, false, bundledApi)).recorder(settings, true);
         }
         return null;
     }
@@ -124,11 +127,30 @@ final class OtelLocator {
         }
     }
 
-    private RecorderFactory factory(Class<?> globalOpenTelemetry) throws ReflectiveOperationException {
+    private Bridge bridge(Class<?> globalOpenTelemetry) throws ReflectiveOperationException {
         try {
-            return factories.get(globalOpenTelemetry);
+            return bridges.get(globalOpenTelemetry);
         } catch (BridgeFailure e) {
             throw e.getCause();
+        }
+    }
+
+    /** One copy of the API's bridge, and the recorder it made, once its OpenTelemetry was real. */
+    private static final class Bridge {
+        private final RecorderFactory factory;
+        /** Under the observer's lock, like every look-up. */
+        private Recorder recorder;
+
+        Bridge(RecorderFactory factory) {
+            this.factory = factory;
+        }
+
+        /** The same recorder at every look-up once there is one: its instruments are registered in the SDK once. */
+        Recorder recorder(TelemetrySettings settings, boolean javaAgent) {
+            if (recorder == null) {
+                recorder = factory.create(settings, javaAgent);
+            }
+            return recorder;
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.telemetry;
 
 import dev.bulwark.agent.chain.CallObserver;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -8,6 +9,7 @@ import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 
+import java.lang.ref.WeakReference;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -24,6 +26,11 @@ import java.util.function.Supplier;
  * (an application server refuses, and logs, loading through a stopped application's loader). Not the
  * next protected call: a branch its compiled code took for the first time every second made the JIT throw that
  * code away and compile it again, sometimes slower for good (docs/benchmark-history.md).
+ *
+ * <p>The recorder found is held weakly: it lives in the bridge next to the {@code opentelemetry-api} of the
+ * application that registered the SDK, whose class loader is that bridge's parent, and an undeployed application
+ * must be collected with its SDK. Once it is, the next protected call looks again, so a redeployed application's
+ * SDK is found anew.
  */
 public final class TelemetryObserver implements CallObserver, CircuitBreakerListener {
     private static final long FAST_LOOKUPS = 60;
@@ -33,6 +40,9 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     private static final Recorder NOT_FOUND = () -> "nowhere";
     /** Records nothing either, and tells the first protected call to look OpenTelemetry up. */
     private static final Recorder FIRST_LOOKUP_DUE = () -> "nowhere yet";
+    /** The constants are held by the class, so these never clear. */
+    private static final WeakReference<Recorder> NOT_FOUND_YET = new WeakReference<>(NOT_FOUND);
+    private static final WeakReference<Recorder> LOOKUP_DUE = new WeakReference<>(FIRST_LOOKUP_DUE);
 
     /** Null with metrics off. */
     private final BulwarkMetrics metrics;
@@ -42,16 +52,22 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     private volatile TelemetrySettings settings;
     private volatile Supplier<List<ClassLoader>> applicationLoaders = List::of;
     /**
-     * {@link #FIRST_LOOKUP_DUE}, then {@link #NOT_FOUND} until a real OpenTelemetry is found, then that for good;
-     * one field, so that an unrecorded invocation reads one volatile. Written under this object's lock only.
+     * {@link #FIRST_LOOKUP_DUE}, then {@link #NOT_FOUND} until a real OpenTelemetry is found, then that until its
+     * application is collected (cleared: look again); one field, so that an unrecorded invocation reads one
+     * volatile. Written under this object's lock only.
      */
-    private volatile Recorder recorder = FIRST_LOOKUP_DUE;
+    private volatile WeakReference<Recorder> recorder = LOOKUP_DUE;
 
     private TelemetryObserver(boolean metrics, SpanMode spans, String version) {
+        this(metrics, spans, version, TelemetryObserver.class.getClassLoader());
+    }
+
+    /** @param agentLoader where the bridge classes are, as the agent jar lays them out */
+    TelemetryObserver(boolean metrics, SpanMode spans, String version, ClassLoader agentLoader) {
         this.metrics = metrics ? new BulwarkMetrics() : null;
         this.spans = spans;
         this.version = version;
-        this.locator = new OtelLocator(TelemetryObserver.class.getClassLoader());
+        this.locator = new OtelLocator(agentLoader);
         this.settings = new TelemetrySettings(this.metrics, spans, version, null);
     }
 
@@ -67,13 +83,13 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
 
     /** Each breaker's own listener holds its counts; with metrics off, none. */
     @Override
-    public CircuitBreakerListener forBreaker(String name) {
-        return metrics == null ? CircuitBreakerListener.NOOP : metrics.breaker(name);
+    public CircuitBreakerListener forBreaker(String name, String scope) {
+        return metrics == null ? CircuitBreakerListener.NOOP : metrics.breaker(new PolicyName(name, scope));
     }
 
     @Override
-    public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
-        return metrics == null ? SiteMetrics.NONE : metrics.site(site, retryName, bulkheadName, limiterName);
+    public SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
+        return metrics == null ? SiteMetrics.NONE : metrics.site(site, retry, bulkhead, limiter);
     }
 
     @Override
@@ -88,22 +104,30 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
 
     @Override
     public Object invocationStarted(String site) {
-        Recorder r = recorder;
-        if (r == FIRST_LOOKUP_DUE) {
-            r = firstLookUp();
+        Recorder r = recorder.get();
+        if (r == FIRST_LOOKUP_DUE || r == null) {
+            r = lookUpNow();
         }
         return r.invocationStarted(site);
     }
 
-    private synchronized Recorder firstLookUp() {
-        if (recorder != FIRST_LOOKUP_DUE) {
-            return recorder;
+    /** The first look-up, or the first since the application whose SDK was found is gone. */
+    private synchronized Recorder lookUpNow() {
+        Recorder current = recorder.get();
+        if (current != FIRST_LOOKUP_DUE && current != null) {
+            return current;
         }
-        recorder = NOT_FOUND;
+        recorder = NOT_FOUND_YET;
         if (!lookUp(Thread.currentThread().getContextClassLoader())) {
             AgentThreads.start("bulwark-telemetry-lookup", this::lookAgain);
         }
-        return recorder;
+        return current();
+    }
+
+    /** What records now; an invocation's later callbacks go nowhere once its application's SDK is gone. */
+    private Recorder current() {
+        Recorder r = recorder.get();
+        return r == null ? NOT_FOUND : r;
     }
 
     /**
@@ -115,7 +139,7 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
         try {
             Recorder found = locator.find(settings, contextLoader, applicationLoaders.get());
             if (found != null) {
-                recorder = found;
+                recorder = new WeakReference<>(found);
                 if (metrics != null) {
                     metrics.start();
                 }
@@ -148,32 +172,32 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
 
     @Override
     public void invocationDetached(Object invocation) {
-        recorder.invocationDetached(invocation);
+        current().invocationDetached(invocation);
     }
 
     @Override
     public void invocationAbandoned(Object invocation) {
-        recorder.invocationAbandoned(invocation);
+        current().invocationAbandoned(invocation);
     }
 
     @Override
     public void retryAttempt(Object invocation, String retryName, int attempt) {
-        recorder.retryAttempt(invocation, retryName, attempt);
+        current().retryAttempt(invocation, retryName, attempt);
     }
 
     @Override
     public void rejected(Object invocation, String policyName, Rejection rejection) {
-        recorder.rejected(invocation, policyName, rejection);
+        current().rejected(invocation, policyName, rejection);
     }
 
     @Override
     public void fallback(Object invocation, String site) {
-        recorder.fallback(invocation, site);
+        current().fallback(invocation, site);
     }
 
     @Override
     public void invocationFinished(Object invocation, String site, long durationNanos, Class<? extends Throwable> failure,
                                    Throwable thrown) {
-        recorder.invocationFinished(invocation, site, durationNanos, failure, thrown);
+        current().invocationFinished(invocation, site, durationNanos, failure, thrown);
     }
 }

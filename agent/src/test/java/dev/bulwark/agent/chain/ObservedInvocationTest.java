@@ -59,7 +59,7 @@ class ObservedInvocationTest {
             }
 
             @Override
-            public SiteMetrics siteMetrics(String site, String retryName, String bulkheadName, String limiterName) {
+            public SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
                 return new RecordedDurations(durations);
             }
         };

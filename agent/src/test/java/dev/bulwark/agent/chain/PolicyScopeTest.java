@@ -4,13 +4,19 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.PolicyKind;
+import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import org.junit.jupiter.api.Test;
 
 import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -49,6 +55,52 @@ class PolicyScopeTest {
             SiteChain alsoFirst = fixture.sites.get(fixture.register(first, "Example#other()V", definition(true)));
 
             assertThat(one.limiter).isNotSameAs(two.limiter).isSameAs(alsoFirst.limiter);
+        }
+    }
+
+    @Test
+    void telemetryTellsEachDeploymentsPoliciesApartAndAPlainApplicationsAsBefore() throws Exception {
+        List<PolicyName> sitesCounted = new ArrayList<>();
+        List<PolicyName> limitersCounted = new ArrayList<>();
+        List<PolicyName> breakersCounted = new ArrayList<>();
+        CircuitBreakerListener breakers = new CircuitBreakerListener() {
+            @Override
+            public CircuitBreakerListener forBreaker(String name, String scope) {
+                breakersCounted.add(new PolicyName(name, scope));
+                return this;
+            }
+        };
+        CallObserver observer = new CallObserver() {
+            @Override
+            public SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
+                sitesCounted.add(site);
+                limitersCounted.add(limiter);
+                return SiteMetrics.NONE;
+            }
+        };
+        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, breakers);
+        CallSites sites = new CallSites(registry, observer);
+        try (URLClassLoader first = new URLClassLoader(new URL[0], parent);
+             URLClassLoader second = new URLClassLoader(new URL[0], parent)) {
+            for (ClassLoader loader : new ClassLoader[]{parent, first, second}) {
+                sites.define(sites.reserve(loader, "Example#call()V"), definition(false));
+            }
+            sites.define(sites.reserve(first, "Example#other()V"), definition(true));
+            String firstScope = PolicyScope.of(first).label();
+            String secondScope = PolicyScope.of(second).label();
+            PolicyName plain = new PolicyName("Example#call", (String) null);
+            PolicyName ofFirst = new PolicyName("Example#call", firstScope);
+            PolicyName ofSecond = new PolicyName("Example#call", secondScope);
+            Map<PolicyName, CircuitBreaker> visited = new HashMap<>();
+            registry.forEachCircuitBreaker(visited::put);
+
+            assertThat(firstScope).isNotNull().isNotEqualTo(secondScope);
+            assertThat(sitesCounted).containsExactly(plain, ofFirst, ofSecond, ofFirst);
+            assertThat(breakersCounted).containsExactly(plain, ofFirst, ofSecond);
+            assertThat(visited.keySet()).containsExactlyInAnyOrder(plain, ofFirst, ofSecond);
+            assertThat(limitersCounted).containsExactly(new PolicyName("shared-limiter", (String) null),
+                    new PolicyName("shared-limiter", (String) null), new PolicyName("shared-limiter", (String) null),
+                    new PolicyName("shared-limiter", firstScope));
         }
     }
 

@@ -87,21 +87,4 @@ class OtelLocatorTest {
         jars.add(Class.forName("io.opentelemetry.common.ComponentLoader").getProtectionDomain().getCodeSource().getLocation());
         return jars.toArray(new URL[0]);
     }
-
-    /** The agent loader as its jar lays it out: the bridge's class files under {@code bridge/}, as {@code .classdata}. */
-    private static final class BridgeClassesOnTheClassPath extends ClassLoader {
-        BridgeClassesOnTheClassPath() {
-            super(OtelLocatorTest.class.getClassLoader());
-        }
-
-        @Override
-        public URL getResource(String name) {
-            String folder = "bridge/";
-            String suffix = ".classdata";
-            if (name.startsWith(folder) && name.endsWith(suffix)) {
-                return getParent().getResource(name.substring(folder.length(), name.length() - suffix.length()) + ".class");
-            }
-            return super.getResource(name);
-        }
-    }
 }

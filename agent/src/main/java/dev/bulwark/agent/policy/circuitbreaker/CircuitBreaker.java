@@ -35,13 +35,26 @@ public final class CircuitBreaker {
     private final AtomicReference<Phase> phase;
     private final LongAdder notPermittedCalls = new LongAdder();
 
-    /** @throws IllegalArgumentException when a spec value is outside its range in docs/configuration.md */
+    /**
+     * A breaker its listener sees as shared JVM-wide.
+     *
+     * @throws IllegalArgumentException when a spec value is outside its range in docs/configuration.md
+     */
     public CircuitBreaker(CircuitBreakerSpec spec, NanoClock clock, CircuitBreakerListener listener) {
+        this(spec, clock, listener, null);
+    }
+
+    /**
+     * @param scope the label of the class loader whose classes alone share this breaker, or null; see
+     *              {@link CircuitBreakerListener#forBreaker}
+     * @throws IllegalArgumentException when a spec value is outside its range in docs/configuration.md
+     */
+    public CircuitBreaker(CircuitBreakerSpec spec, NanoClock clock, CircuitBreakerListener listener, String scope) {
         CircuitBreakerSpecCheck.validate(spec);
         this.spec = spec;
         this.name = spec.name();
         this.clock = clock;
-        this.listener = listener.forBreaker(name);
+        this.listener = listener.forBreaker(name, scope);
         this.windowTrip = new TripCondition(effectiveMinimumCalls(spec), spec.failureRateThreshold(), spec.slowCallRateThreshold());
         this.trialTrip = new TripCondition(spec.halfOpenCalls(), spec.failureRateThreshold(), spec.slowCallRateThreshold());
         this.phase = new AtomicReference<>(newClosedPhase(0));

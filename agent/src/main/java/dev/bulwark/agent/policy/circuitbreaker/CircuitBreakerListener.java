@@ -9,8 +9,13 @@ public interface CircuitBreakerListener {
     CircuitBreakerListener NOOP = new CircuitBreakerListener() {
     };
 
-    /** The listener of the breaker {@code name}, which may hold what it records into; called once per breaker. */
-    default CircuitBreakerListener forBreaker(String name) {
+    /**
+     * The listener of the breaker {@code name}, which may hold what it records into; called once per breaker.
+     *
+     * @param scope the label of the class loader whose classes alone share the breaker, or null when it is shared
+     *              JVM-wide or that loader lives as long as the JVM
+     */
+    default CircuitBreakerListener forBreaker(String name, String scope) {
         return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.telemetry.metrics;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
@@ -60,12 +61,12 @@ public final class BulwarkMetrics {
     }
 
     /** The counts of one site, for its chain to hold; a name is null where the site has no such policy. */
-    public SiteMetrics site(String site, String retryName, String bulkheadName, String limiterName) {
-        return new SiteCounts(site, retryName, bulkheadName, limiterName);
+    public SiteMetrics site(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
+        return new SiteCounts(site, retry, bulkhead, limiter);
     }
 
     /** The listener of one breaker, holding its counts. */
-    public CircuitBreakerListener breaker(String name) {
+    public CircuitBreakerListener breaker(PolicyName name) {
         return new BreakerCounts(name);
     }
 
@@ -78,9 +79,9 @@ public final class BulwarkMetrics {
         private final CounterSeries fallback;
         private final DurationSeries duration;
 
-        SiteCounts(String site, String retryName, String bulkheadName, String limiterName) {
-            retryOutcomes = retryName == null ? null : retryCalls.resolve(retryName);
-            attempts = retryName == null ? null : retryAttempts.resolve(retryName);
+        SiteCounts(PolicyName site, PolicyName retry, PolicyName bulkheadName, PolicyName limiterName) {
+            retryOutcomes = retry == null ? null : retryCalls.resolve(retry);
+            attempts = retry == null ? null : retryAttempts.resolve(retry);
             bulkhead = bulkheadName == null ? null : bulkheadCalls.resolve(bulkheadName);
             limiter = limiterName == null ? null : limiterCalls.resolve(limiterName);
             timeout = timeoutCalls.resolve(site);
@@ -142,7 +143,7 @@ public final class BulwarkMetrics {
         private final CounterSeries outcomes;
         private final CounterSeries transitions;
 
-        BreakerCounts(String name) {
+        BreakerCounts(PolicyName name) {
             outcomes = breakerCalls.resolve(name);
             transitions = breakerTransitions.resolve(name);
         }

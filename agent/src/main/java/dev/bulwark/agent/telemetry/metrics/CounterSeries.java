@@ -1,5 +1,7 @@
 package dev.bulwark.agent.telemetry.metrics;
 
+import dev.bulwark.agent.chain.PolicyName;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -10,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CounterSeries extends Series {
     private final LongAdder[] counts;
 
-    CounterSeries(String name, int width) {
+    CounterSeries(PolicyName name, int width) {
         super(name);
         counts = new LongAdder[width];
         for (int i = 0; i < width; i++) {

@@ -1,10 +1,11 @@
 package dev.bulwark.agent.telemetry.metrics;
 
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.policy.NanoClock;
 
 import java.util.function.Consumer;
 
-/** One counter instrument: a {@link CounterSeries} per name, each as wide as the instrument's attribute values. */
+/** One counter instrument: a {@link CounterSeries} per name in its scope, each as wide as the instrument's attribute values. */
 public final class Counters {
     private final SeriesMap<CounterSeries> series;
 
@@ -13,7 +14,7 @@ public final class Counters {
     }
 
     /** The series of {@code name}, for a chain or breaker to hold and record into. */
-    public CounterSeries resolve(String name) {
+    public CounterSeries resolve(PolicyName name) {
         return series.resolve(name);
     }
 

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.telemetry.metrics;
 
+import dev.bulwark.agent.chain.PolicyName;
+
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -48,7 +50,7 @@ public final class DurationSeries extends Series {
         void record(int outcome, double seconds, long times);
     }
 
-    DurationSeries(String name) {
+    DurationSeries(PolicyName name) {
         super(name);
     }
 

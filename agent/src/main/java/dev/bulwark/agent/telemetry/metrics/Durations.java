@@ -1,10 +1,11 @@
 package dev.bulwark.agent.telemetry.metrics;
 
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.policy.NanoClock;
 
 import java.util.function.Consumer;
 
-/** {@code bulwark.call.duration}: a {@link DurationSeries} per site. */
+/** {@code bulwark.call.duration}: a {@link DurationSeries} per site (a method in its class loader). */
 public final class Durations {
     private final SeriesMap<DurationSeries> series;
 
@@ -13,7 +14,7 @@ public final class Durations {
     }
 
     /** The series of {@code site}, for its chain to hold and record into. */
-    public DurationSeries resolve(String site) {
+    public DurationSeries resolve(PolicyName site) {
         return series.resolve(site);
     }
 

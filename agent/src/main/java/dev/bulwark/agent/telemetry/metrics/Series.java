@@ -1,30 +1,31 @@
 package dev.bulwark.agent.telemetry.metrics;
 
+import dev.bulwark.agent.chain.PolicyName;
+
 /**
- * What one name (a policy, or a site {@code com.acme.Foo#bar}) has recorded: written on the call path into
- * striped cells, read by one collection at a time.
+ * What one name (a policy, or a site {@code com.acme.Foo#bar}) in one scope has recorded: written on the call
+ * path into striped cells, read by one collection at a time.
  */
 public abstract class Series {
-    private final String name;
-    /** The exporter's data for this name (its attribute sets), built by the first collection that sees it. */
-    private Object exportState;
+    private final PolicyName name;
     private long activityAtLastCollection = -1;
     private long idleSinceNanos;
 
-    Series(String name) {
+    Series(PolicyName name) {
         this.name = name;
     }
 
     public String name() {
+        return name.name();
+    }
+
+    /** The label of the class loader whose classes alone record here, or null (see {@link PolicyName#scope}). */
+    public String scope() {
+        return name.scope();
+    }
+
+    public PolicyName policyName() {
         return name;
-    }
-
-    public Object exportState() {
-        return exportState;
-    }
-
-    public void exportState(Object state) {
-        exportState = state;
     }
 
     /** A total that grows with every record, so that an unchanged one tells an idle series. */

@@ -1,10 +1,10 @@
 package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
-import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import dev.bulwark.agent.telemetry.metrics.Counters;
@@ -13,12 +13,15 @@ import dev.bulwark.agent.telemetry.metrics.Series;
 import dev.bulwark.agent.telemetry.metrics.Durations;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.ObservableDoubleMeasurement;
 import io.opentelemetry.api.metrics.ObservableLongMeasurement;
 
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 
 /**
@@ -33,6 +36,8 @@ final class OtelMetrics {
     static final AttributeKey<String> STATE = AttributeKey.stringKey("bulwark.state");
     static final AttributeKey<String> FROM = AttributeKey.stringKey("bulwark.from");
     static final AttributeKey<String> TO = AttributeKey.stringKey("bulwark.to");
+    /** Only on the series of a policy or site scoped to a class loader that does not live as long as the JVM. */
+    static final AttributeKey<String> SCOPE = AttributeKey.stringKey("bulwark.scope");
 
     /**
      * The most durations one site hands to the SDK per collection: each is one call of the SDK's histogram, so
@@ -50,9 +55,15 @@ final class OtelMetrics {
     private final Durations durations;
     private final DoubleHistogram callDuration;
     private final long maxDurationsPerCollection;
+    /**
+     * Each site's attribute sets, kept here, with the SDK that holds this object, rather than with the series: a
+     * series may outlive the application whose API defined {@link Attributes}, and must not keep its loader.
+     * Guarded by this.
+     */
+    private final Map<Series, Attributes[]> durationAttributes = new WeakHashMap<>();
 
     final NamedAttributes states = new NamedAttributes(OtelMetrics::states);
-    final NamedAttributes names = new NamedAttributes(name -> new Attributes[]{Attributes.of(NAME, name)});
+    final NamedAttributes names = new NamedAttributes(OtelMetrics::named);
 
     /** Registers the instruments, which read {@code counts} from now on. */
     static void register(Meter meter, BulwarkMetrics counts, PolicyRegistry registry) {
@@ -100,15 +111,17 @@ final class OtelMetrics {
     }
 
     private static void observe(Meter meter, String instrument, String unit, String description, Counters counters,
-                                Function<String, Attributes[]> attributes) {
+                                Function<PolicyName, Attributes[]> attributes) {
+        Map<Series, Attributes[]> built = new WeakHashMap<>();
         meter.counterBuilder(instrument).setUnit(unit).setDescription(description)
-                .buildWithCallback(measurement -> report(counters, attributes, measurement));
+                .buildWithCallback(measurement -> report(counters, built, attributes, measurement));
     }
 
-    private static void report(Counters counters, Function<String, Attributes[]> attributes,
-                               ObservableLongMeasurement measurement) {
+    /** Called by one collection at a time: {@code built} is read and written under the lock of the counters. */
+    private static void report(Counters counters, Map<Series, Attributes[]> built,
+                               Function<PolicyName, Attributes[]> attributes, ObservableLongMeasurement measurement) {
         counters.collect(series -> {
-            Attributes[] byIndex = attributesOf(series, attributes);
+            Attributes[] byIndex = built.computeIfAbsent(series, s -> attributes.apply(s.policyName()));
             for (int i = 0; i < series.width(); i++) {
                 long value = series.count(i);
                 if (value > 0) {
@@ -118,14 +131,6 @@ final class OtelMetrics {
         });
     }
 
-    private static Attributes[] attributesOf(Series series, Function<String, Attributes[]> build) {
-        Attributes[] attributes = (Attributes[]) series.exportState();
-        if (attributes == null) {
-            attributes = build.apply(series.name());
-            series.exportState(attributes);
-        }
-        return attributes;
-    }
 
     /**
      * Hands every duration recorded since the last collection to the SDK's histogram, as records of each
@@ -135,7 +140,8 @@ final class OtelMetrics {
      */
     private synchronized void drainDurations(ObservableLongMeasurement dropped) {
         durations.collect(series -> {
-            Attributes[] byOutcome = attributesOf(series, name -> outcomes(name, DURATION_OUTCOMES));
+            Attributes[] byOutcome = durationAttributes.computeIfAbsent(series,
+                    s -> outcomes(s.policyName(), DURATION_OUTCOMES));
             series.drain(maxDurationsPerCollection, (outcome, seconds, times) -> {
                 for (long i = 0; i < times; i++) {
                     callDuration.record(seconds, byOutcome[outcome]);
@@ -143,31 +149,23 @@ final class OtelMetrics {
             });
             long given = series.dropped();
             if (given > 0) {
-                dropped.record(given, Attributes.of(NAME, series.name()));
+                dropped.record(given, base(series.name(), series.scope()).build());
             }
         });
     }
 
     private void recordStates(PolicyRegistry registry, ObservableLongMeasurement measurement) {
-        for (String name : registry.circuitBreakerNames()) {
-            CircuitBreaker breaker = registry.circuitBreaker(name);
-            if (breaker != null) {
-                CircuitState current = breaker.state();
-                Attributes[] byState = states.of(name);
-                for (CircuitState state : STATES) {
-                    measurement.record(state == current ? 1 : 0, byState[state.ordinal()]);
-                }
+        registry.forEachCircuitBreaker((name, breaker) -> {
+            CircuitState current = breaker.state();
+            Attributes[] byState = states.of(name);
+            for (CircuitState state : STATES) {
+                measurement.record(state == current ? 1 : 0, byState[state.ordinal()]);
             }
-        }
+        });
     }
 
     private void recordActive(PolicyRegistry registry, ObservableLongMeasurement measurement) {
-        for (String name : registry.bulkheadNames()) {
-            int active = registry.bulkheadActive(name);
-            if (active >= 0) {
-                measurement.record(active, names.of(name)[0]);
-            }
-        }
+        registry.forEachBulkhead((name, active) -> measurement.record(active, names.of(name)[0]));
     }
 
     private void recordBalances(PolicyRegistry registry, ObservableDoubleMeasurement measurement) {
@@ -183,14 +181,23 @@ final class OtelMetrics {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    private static Attributes[] named(String name) {
-        return new Attributes[]{Attributes.of(NAME, name)};
+    /**
+     * {@code bulwark.name}, and {@code bulwark.scope} for a policy of a class loader's own: two deployments'
+     * policies of one name are then two series, while a plain application's attributes stay those of §6.
+     */
+    private static AttributesBuilder base(String name, String scope) {
+        AttributesBuilder builder = Attributes.builder().put(NAME, name);
+        return scope == null ? builder : builder.put(SCOPE, scope);
     }
 
-    private static Attributes[] outcomes(String name, String... values) {
+    private static Attributes[] named(PolicyName name) {
+        return new Attributes[]{base(name.name(), name.scope()).build()};
+    }
+
+    private static Attributes[] outcomes(PolicyName name, String... values) {
         Attributes[] attributes = new Attributes[values.length];
         for (int i = 0; i < values.length; i++) {
-            attributes[i] = Attributes.of(NAME, name, OUTCOME, values[i]);
+            attributes[i] = base(name.name(), name.scope()).put(OUTCOME, values[i]).build();
         }
         return attributes;
     }
@@ -212,20 +219,20 @@ final class OtelMetrics {
         return values;
     }
 
-    private static Attributes[] states(String name) {
+    private static Attributes[] states(PolicyName name) {
         Attributes[] attributes = new Attributes[STATES.length];
         for (CircuitState state : STATES) {
-            attributes[state.ordinal()] = Attributes.of(NAME, name, STATE, stateValue(state));
+            attributes[state.ordinal()] = base(name.name(), name.scope()).put(STATE, stateValue(state)).build();
         }
         return attributes;
     }
 
-    private static Attributes[] transitions(String name) {
+    private static Attributes[] transitions(PolicyName name) {
         Attributes[] attributes = new Attributes[STATES.length * STATES.length];
         for (CircuitState from : STATES) {
             for (CircuitState to : STATES) {
-                attributes[from.ordinal() * STATES.length + to.ordinal()] =
-                        Attributes.of(NAME, name, FROM, stateValue(from), TO, stateValue(to));
+                attributes[from.ordinal() * STATES.length + to.ordinal()] = base(name.name(), name.scope())
+                        .put(FROM, stateValue(from)).put(TO, stateValue(to)).build();
             }
         }
         return attributes;

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.telemetry.metrics;
 
+import dev.bulwark.agent.chain.PolicyName;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -9,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The packed words of a duration series: folded before they overflow, and durations too long to pack at all. */
 class DurationSeriesTest {
-    private final DurationSeries series = new DurationSeries("com.acme.Shop#buy");
+    private final DurationSeries series = new DurationSeries(new PolicyName("com.acme.Shop#buy", null));
 
     /** What a drain hands over, one entry per bucket: outcome, seconds each, how many. */
     private List<String> drain() {

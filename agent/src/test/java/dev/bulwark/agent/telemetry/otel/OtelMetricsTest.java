@@ -1,6 +1,7 @@
 package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
@@ -48,13 +49,17 @@ class OtelMetricsTest {
     }
 
     private SiteMetrics site(String site, String retry, String bulkhead) {
-        SiteMetrics metrics = counts.site(site, retry, bulkhead, null);
+        SiteMetrics metrics = counts.site(jvmWide(site), jvmWide(retry), jvmWide(bulkhead), null);
         held.add(metrics);
         return metrics;
     }
 
+    private static PolicyName jvmWide(String name) {
+        return name == null ? null : new PolicyName(name, null);
+    }
+
     private CircuitBreakerListener breaker(String name) {
-        CircuitBreakerListener listener = counts.breaker(name);
+        CircuitBreakerListener listener = counts.breaker(jvmWide(name));
         held.add(listener);
         return listener;
     }
@@ -136,6 +141,44 @@ class OtelMetricsTest {
     }
 
     @Test
+    void twoDeploymentsPoliciesOfOneNameAreTwoSeriesEachWithItsScopeWhileAJvmWideOneHasNone() {
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        SiteMetrics plain = site(new PolicyName("com.acme.Shop#buy", null), new PolicyName("limiter", null));
+        SiteMetrics first = site(new PolicyName("com.acme.Shop#buy", "WebappClassLoader@1"),
+                new PolicyName("limiter", "WebappClassLoader@1"));
+        SiteMetrics second = site(new PolicyName("com.acme.Shop#buy", "WebappClassLoader@2"),
+                new PolicyName("limiter", "WebappClassLoader@2"));
+        CircuitBreakerListener firstBreaker = counts.breaker(new PolicyName("backend", "WebappClassLoader@1"));
+        held.add(firstBreaker);
+        plain.rateLimiter(true);
+        first.rateLimiter(true);
+        first.rateLimiter(true);
+        second.rateLimiter(false);
+        second.finished(1_000_000L, false);
+        firstBreaker.onOutcome("backend", CallOutcome.SUCCESS);
+
+        Collection<MetricData> exported = reader.collectAllMetrics();
+        assertThat(points(exported, "bulwark.rate_limiter.calls")).hasSize(3);
+        assertThat(counter(exported, "bulwark.rate_limiter.calls", "limiter", "permitted")).isEqualTo(1);
+        assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "limiter",
+                OtelMetrics.SCOPE, "WebappClassLoader@1", OtelMetrics.OUTCOME, "permitted"))).isEqualTo(2);
+        assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "limiter",
+                OtelMetrics.SCOPE, "WebappClassLoader@2", OtelMetrics.OUTCOME, "rejected"))).isEqualTo(1);
+        assertThat(counter(exported, "bulwark.circuit_breaker.calls", Attributes.of(OtelMetrics.NAME, "backend",
+                OtelMetrics.SCOPE, "WebappClassLoader@1", OtelMetrics.OUTCOME, "success"))).isEqualTo(1);
+        assertThat(find(exported, "bulwark.call.duration").orElseThrow().getHistogramData().getPoints())
+                .singleElement().satisfies(point -> assertThat(point.getAttributes()).isEqualTo(Attributes.of(
+                        OtelMetrics.NAME, "com.acme.Shop#buy", OtelMetrics.SCOPE, "WebappClassLoader@2",
+                        OtelMetrics.OUTCOME, "success")));
+    }
+
+    private SiteMetrics site(PolicyName site, PolicyName limiter) {
+        SiteMetrics metrics = counts.site(site, null, null, limiter);
+        held.add(metrics);
+        return metrics;
+    }
+
+    @Test
     void nothingIsCountedBeforeAnSdkReadsTheCounts() {
         SiteMetrics early = site("com.acme.Early#call", null, null);
         early.fallback();
@@ -185,7 +228,7 @@ class OtelMetricsTest {
     }
 
     private WeakReference<SiteMetrics> recordOnceAndDrop(String name) {
-        SiteMetrics metrics = counts.site(name, null, null, null);
+        SiteMetrics metrics = counts.site(jvmWide(name), null, null, null);
         metrics.fallback();
         reader.collectAllMetrics();
         return new WeakReference<>(metrics);

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.telemetry.otel;
 
 import dev.bulwark.agent.chain.CallObserver;
+import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.NanoClock;
@@ -44,7 +45,7 @@ class OtelRecorderFactoryTest {
 
         Recorder recorder = new OtelRecorderFactory().create(settings, false);
         assertThat(recorder).isNotNull();
-        SiteMetrics site = settings.metrics().site("com.acme.Shop#buy", "payments", null, null);
+        SiteMetrics site = settings.metrics().site(new PolicyName("com.acme.Shop#buy", null), new PolicyName("payments", null), null, null);
         settings.metrics().start();
         site.retryFinished(CallObserver.RetryOutcome.EXHAUSTED);
         Collection<MetricData> metrics = reader.collectAllMetrics();
@@ -64,7 +65,7 @@ class OtelRecorderFactoryTest {
     @Test
     void attributesAreBuiltOncePerName() {
         NamedAttributes byName = new NamedAttributes(name -> new Attributes[]{
-                Attributes.of(OtelMetrics.NAME, name)});
-        assertThat(byName.of("payments")).isSameAs(byName.of(new String("payments")));
+                Attributes.of(OtelMetrics.NAME, name.name())});
+        assertThat(byName.of(new PolicyName("payments", null))).isSameAs(byName.of(new PolicyName(new String("payments"), null)));
     }
 }
