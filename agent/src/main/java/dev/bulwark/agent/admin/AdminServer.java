@@ -153,7 +153,7 @@ final class AdminServer {
 
     private void ready(HttpExchange exchange) throws IOException {
         Set<String> openNow = new HashSet<>();
-        policies.forEachCircuitBreaker((breaker, scope) -> {
+        policies.forEachCircuitBreaker((name, breaker) -> {
             if (breaker.state() == CircuitState.OPEN) {
                 openNow.add(breaker.name());
             }
@@ -166,7 +166,7 @@ final class AdminServer {
 
     private List<Map<String, Object>> breakers() {
         List<Map<String, Object>> all = new ArrayList<>();
-        policies.forEachCircuitBreaker((breaker, scope) -> all.add(breaker(breaker, scope)));
+        policies.forEachCircuitBreaker((name, breaker) -> all.add(breaker(breaker, name.scope())));
         all.sort(Comparator.comparing((Map<String, Object> b) -> (String) b.get("name"))
                 .thenComparing(b -> String.valueOf(b.get("scope"))));
         return all;

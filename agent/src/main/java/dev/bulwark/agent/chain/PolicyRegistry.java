@@ -117,14 +117,6 @@ public final class PolicyRegistry {
         return byName(breakers, name);
     }
 
-    /**
-     * Hands every breaker, with the label of its class-loader scope (null for one shared JVM-wide or of a loader
-     * that lives as long as the JVM), to {@code action}.
-     */
-    public void forEachCircuitBreaker(BiConsumer<CircuitBreaker, String> action) {
-        breakers.forEach((key, shared) -> action.accept(shared.policy, key.scope.label()));
-    }
-
     public Set<String> circuitBreakerNames() {
         return names(breakers);
     }

@@ -16,9 +16,10 @@ import java.util.function.Function;
  * series hold it, resolved once when they are built, so that a decision costs no look-up. When the last of them
  * goes (a reload that drops a policy or a breaker), the series goes with a garbage collection, and the name is
  * neither reported nor kept any more. A reload that keeps a name resolves the same series while the chains it
- * replaces still hold it, so the name's counts go on. The agent keeps a site's chain as long as it runs, even
- * once its class is unloaded, so a series that recorded nothing for the retention time is also left out of the
- * export (not dropped: if it records again, it is reported again, its counts having gone on).
+ * replaces still hold it, so the name's counts go on. A site's chain goes only once its class loader is collected
+ * and a later weaving or reload frees it, so in the meantime a series that recorded nothing for the retention time
+ * is also left out of the export (not dropped: if it records again, it is reported again, its counts having gone
+ * on).
  */
 public final class SeriesMap<S extends Series> {
     private final ConcurrentHashMap<PolicyName, WeakReference<S>> byName = new ConcurrentHashMap<>();

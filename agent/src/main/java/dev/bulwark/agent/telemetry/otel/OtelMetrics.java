@@ -172,7 +172,8 @@ final class OtelMetrics {
         for (String name : registry.retryBudgetNames()) {
             RetryBudget budget = registry.retryBudget(name);
             if (budget != null) {
-                measurement.record(budget.balance(), names.of(name)[0]);
+                // Budgets are JVM-wide: no scope, as for any policy shared by the whole JVM.
+                measurement.record(budget.balance(), names.of(new PolicyName(name, null))[0]);
             }
         }
     }
