@@ -9,7 +9,7 @@ import java.util.List;
  * caller still receives the exception as thrown.
  */
 public final class Unwrapping {
-    /** The wrappers of SPEC §7, unwrapped when the config names no others. */
+    /** The usual wrappers ({@code bulwark.unwrap} in docs/configuration.md), unwrapped unless the config names others. */
     public static final List<String> DEFAULT_WRAPPERS = Arrays.asList(
             "java.util.concurrent.CompletionException",
             "java.util.concurrent.ExecutionException",

@@ -184,7 +184,8 @@ final class OtelMetrics {
 
     /**
      * {@code bulwark.name}, and {@code bulwark.scope} for a policy of a class loader's own: two deployments'
-     * policies of one name are then two series, while a plain application's attributes stay those of §6.
+     * policies of one name are then two series, while a plain application's attributes stay those of
+     * docs/telemetry.md's table.
      */
     private static AttributesBuilder base(String name, String scope) {
         AttributesBuilder builder = Attributes.builder().put(NAME, name);
