@@ -82,30 +82,6 @@ class ObservedInvocationTest {
         }
 
         @Override
-        public void retryFinished(RetryOutcome outcome) {
-        }
-
-        @Override
-        public void retryAttempt() {
-        }
-
-        @Override
-        public void bulkhead(boolean permitted) {
-        }
-
-        @Override
-        public void rateLimiter(boolean permitted) {
-        }
-
-        @Override
-        public void timeout(Object invocation, boolean timedOut) {
-        }
-
-        @Override
-        public void fallback() {
-        }
-
-        @Override
         public void finished(long durationNanos, boolean failed) {
             durations.add(durationNanos);
         }
