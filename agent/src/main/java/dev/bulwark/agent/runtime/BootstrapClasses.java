@@ -37,9 +37,9 @@ public final class BootstrapClasses {
     /**
      * Defines the shared classes of {@code agentJar}, unless an earlier start of the agent in this JVM did.
      *
-     * @throws Exception when they cannot be defined; the agent then does not start
+     * @throws Throwable when they cannot be defined; the agent then does not start
      */
-    public static void define(Instrumentation instrumentation, File agentJar) throws Exception {
+    public static void define(Instrumentation instrumentation, File agentJar) throws Throwable {
         Map<String, byte[]> classes = read(agentJar);
         if (alreadyDefined(classes.keySet().iterator().next())) {
             return;
@@ -49,7 +49,7 @@ public final class BootstrapClasses {
                 Set.of(BootstrapClasses.class.getModule())), Map.of(), Set.of(), Map.of());
         Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
         Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-        MethodHandle defineClass = MethodHandles.publicLookup().findVirtual(unsafeType, "defineClass",
+        MethodHandle defineClass = MethodHandles.lookup().findVirtual(unsafeType, "defineClass",
                 MethodType.methodType(Class.class, String.class, byte[].class, int.class, int.class,
                         ClassLoader.class, ProtectionDomain.class)).bindTo(unsafe);
         Map<String, Class<?>> defined = new LinkedHashMap<>();
