@@ -207,7 +207,13 @@ public final class PolicyRegistry {
     /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
     RetryBudget retryBudget(RetryBudgetSpec spec) {
         return shared(retryBudgets, new ScopedName(spec.name(), PolicyScope.JVM), spec,
-                s -> new RetryBudget(s, breakerClock), "retry budget");
+                this::newRetryBudget, "retry budget");
+    }
+
+    /** As for rate limiters, the cluster package loads only here, with the first cluster-scoped budget. */
+    private RetryBudget newRetryBudget(RetryBudgetSpec spec) {
+        return spec.scope() == Scope.CLUSTER ? new RetryBudget(spec, breakerClock, ClusterPolicies.retryBudget(spec))
+                : new RetryBudget(spec, breakerClock);
     }
 
     public Iterable<String> retryBudgetNames() {

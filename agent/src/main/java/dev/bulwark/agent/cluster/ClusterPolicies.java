@@ -1,6 +1,8 @@
 package dev.bulwark.agent.cluster;
 
 import dev.bulwark.agent.policy.RedisSettings;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
+import dev.bulwark.agent.policy.budget.SharedBudget;
 import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiters;
@@ -29,15 +31,33 @@ public final class ClusterPolicies {
     public static Object rateLimiter(RateLimiterSpec spec) {
         try {
             Scripts scripts = scripts();
-            RedisStore store = STORES.computeIfAbsent(spec.redis(),
-                    settings -> new RedisStore(settings, scripts.tokenBucket, scripts.fixedWindow, scripts.slidingWindow));
-            RedisRateLimiter limiter = new RedisRateLimiter(spec, store, scripts);
+            RedisRateLimiter limiter = new RedisRateLimiter(spec, store(spec.redis(), scripts), scripts);
             return spec.key().isEmpty() ? new RedisRateLimiter.Unkeyed(limiter) : limiter;
         } catch (RuntimeException | LinkageError e) {
             BulwarkLog.error("cluster scope: rate limiter '" + spec.name() + "' could not use Redis at "
                     + spec.redis().redactedUri() + " and limits this JVM alone: " + e, e);
             return spec.key().isEmpty() ? RateLimiters.create(spec) : new KeyedRateLimiter(spec);
         }
+    }
+
+    /**
+     * The shared side of a cluster-scoped retry budget, or null (the budget then counts this JVM alone) should the
+     * client fail to start, which is logged.
+     */
+    public static SharedBudget retryBudget(RetryBudgetSpec spec) {
+        try {
+            Scripts scripts = scripts();
+            return new RedisRetryBudget(spec, store(spec.redis(), scripts), scripts);
+        } catch (RuntimeException | LinkageError e) {
+            BulwarkLog.error("cluster scope: retry budget '" + spec.name() + "' could not use Redis at "
+                    + spec.redis().redactedUri() + " and counts this JVM alone: " + e, e);
+            return null;
+        }
+    }
+
+    private static RedisStore store(RedisSettings settings, Scripts scripts) {
+        return STORES.computeIfAbsent(settings, s -> new RedisStore(s, scripts.tokenBucket, scripts.fixedWindow,
+                scripts.slidingWindow, scripts.retryBudget));
     }
 
     private static Scripts scripts() {

@@ -17,6 +17,8 @@ import redis.clients.jedis.util.JedisURIHelper;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,6 +37,8 @@ final class RedisStore {
     /** Returned by {@link #eval} when Redis gave no answer in time: the caller decides per {@code on-failure}. */
     static final long FAILED = Long.MIN_VALUE;
     static final long PROBE_INTERVAL_MILLIS = 500;
+    /** How often counts that need no decision (a retry budget's first attempts) are handed to Redis. */
+    static final long FLUSH_INTERVAL_MILLIS = 200;
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final RedisSettings settings;
@@ -50,6 +54,8 @@ final class RedisStore {
     /** Whether the first connection was tried: the client's classes loaded, the scripts loaded into Redis. */
     private volatile boolean warm;
     private final CountDownLatch warmedUp = new CountDownLatch(1);
+    private final List<Runnable> flushes = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
 
     RedisStore(RedisSettings settings, RedisScript... scripts) {
         this.settings = settings;
@@ -165,6 +171,28 @@ final class RedisStore {
         } finally {
             if (jedis != null) {
                 jedis.close();
+            }
+        }
+    }
+
+    /** Runs {@code flush} every {@link #FLUSH_INTERVAL_MILLIS} on one thread of this store's, while Redis answers. */
+    void flushEvery(Runnable flush) {
+        flushes.add(flush);
+        if (flushing.compareAndSet(false, true)) {
+            AgentThreads.start("bulwark-redis-flush", this::flushForever);
+        }
+    }
+
+    private void flushForever() {
+        for (;;) {
+            try {
+                Thread.sleep(FLUSH_INTERVAL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (answering()) {
+                flushes.forEach(Runnable::run);
             }
         }
     }

@@ -5,4 +5,5 @@ final class Scripts {
     final RedisScript tokenBucket = RedisScript.load("token-bucket.lua");
     final RedisScript fixedWindow = RedisScript.load("fixed-window.lua");
     final RedisScript slidingWindow = RedisScript.load("sliding-window.lua");
+    final RedisScript retryBudget = RedisScript.load("retry-budget.lua");
 }

@@ -43,7 +43,7 @@ public final class BulwarkConfig {
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
-    private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window");
+    private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window", "scope");
     private static final Set<String> REDIS_KEYS = Set.of("uri", "timeout", "pool-size", "key-prefix", "on-failure");
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
@@ -103,8 +103,8 @@ public final class BulwarkConfig {
         this.asyncThreads = async.integer("threads", 0, MAX_ASYNC_THREADS, 0);
         async.problems().forEach(problems);
         this.admin = readAdmin();
-        this.retryBudgets = readRetryBudgets();
         this.redis = readRedis();
+        this.retryBudgets = readRetryBudgets();
         this.defaults = readDefaults();
         this.policies = readEntries("policies");
         this.methods = readEntries("methods");
@@ -435,8 +435,9 @@ public final class BulwarkConfig {
                     : RetryBudgetSpec.DEFAULT_MIN_PER_SECOND;
             long window = r.has("window") ? r.durationNanos("window", NANOS_PER_SECOND, RetryBudgetSpec.DEFAULT_WINDOW_NANOS)
                     : RetryBudgetSpec.DEFAULT_WINDOW_NANOS;
+            Scope scope = r.has("scope") ? r.enumeration("scope", Scope.class, Scope.LOCAL) : Scope.LOCAL;
             r.problems().forEach(problems);
-            budgets.put(name, new RetryBudgetSpec(name, ratio, minPerSecond, window));
+            budgets.put(name, new RetryBudgetSpec(name, ratio, minPerSecond, window, scope, redis));
         }
         return budgets;
     }

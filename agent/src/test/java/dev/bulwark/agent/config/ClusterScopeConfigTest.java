@@ -1,6 +1,8 @@
 package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.policy.RedisSettings;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
+import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.annotations.Scope;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +40,17 @@ class ClusterScopeConfigTest {
         assertThat(cluster.redis()).isEqualTo(new RedisSettings("redis://redis.internal:6380/2",
                 TimeUnit.MILLISECONDS.toNanos(20), 4, "svc:", RedisSettings.OnFailure.REJECT));
         assertThat(limiter(config, "{ permits = 10 }").scope()).isEqualTo(Scope.LOCAL);
+        assertThat(fixture.problems).isEmpty();
+    }
+
+    @Test
+    void aRetryBudgetAcceptsClusterScopeWithTheRedisSettings() {
+        BulwarkConfig config = fixture.load("bulwark { redis.uri = \"redis://redis.internal:6380\",\n"
+                + " retry-budgets.payments { ratio = 0.2, scope = cluster } }");
+        RetryBudgetSpec budget = config.resolve("com.acme.Partner", "call",
+                declared(PolicyKind.RETRY, "{ budget = payments }")).spec(PolicyKind.RETRY, RetrySpec.class).budgetSpec();
+        assertThat(budget.scope()).isEqualTo(Scope.CLUSTER);
+        assertThat(budget.redis().uri()).isEqualTo("redis://redis.internal:6380");
         assertThat(fixture.problems).isEmpty();
     }
 

@@ -1,6 +1,9 @@
 package dev.bulwark.agent.cluster;
 
+import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.RedisSettings;
+import dev.bulwark.agent.policy.budget.RetryBudget;
+import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
@@ -24,10 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The limiter against a real redis-server started here (the Debian package; skipped without one), and against
- * a port where nothing listens, for {@code on-failure}.
+ * Cluster-scoped limiters and retry budgets against a real redis-server started here (the Debian package; skipped
+ * without one), and against a port where nothing listens, for {@code on-failure}.
  */
-class RedisRateLimiterTest {
+class ClusterPoliciesTest {
     private static final Path REDIS = Paths.get("/usr/bin/redis-server");
     private static final long HOUR = TimeUnit.HOURS.toNanos(1);
     private static Process redis;
@@ -121,6 +124,52 @@ class RedisRateLimiterTest {
         assertThat(limiter.reserve("alice", System.nanoTime(), 0)).isZero();
         assertThat(limiter.reserve("alice", System.nanoTime(), 0)).isNegative();
         assertThat(limiter.reserve("bob", System.nanoTime(), 0)).isZero();
+    }
+
+    @Test
+    void aClusterRetryBudgetIsSharedByEveryJvmUsingItsName() {
+        assumeTrue(redis != null, "no redis-server at " + REDIS + ": skipping the tests against a real Redis");
+        RedisSettings settings = new RedisSettings("redis://127.0.0.1:" + port, TimeUnit.SECONDS.toNanos(5), 2,
+                "test:", RedisSettings.OnFailure.REJECT);
+        RetryBudgetSpec spec = new RetryBudgetSpec("shared-budget", 0.1, 0, TimeUnit.SECONDS.toNanos(10),
+                Scope.CLUSTER, settings);
+        // Two budgets of one name, as two JVMs would hold: one sees the first attempts, the other the retries.
+        RetryBudget first = new RetryBudget(spec, NanoClock.SYSTEM, ClusterPolicies.retryBudget(spec));
+        RetryBudget second = new RetryBudget(spec, NanoClock.SYSTEM, ClusterPolicies.retryBudget(spec));
+        for (int i = 0; i < 100; i++) {
+            first.deposit();
+        }
+        // Its retry carries the deposits to Redis with it, and takes one of the ten tokens they bought.
+        assertThat(first.tryWithdraw()).isTrue();
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            if (second.tryWithdraw()) {
+                allowed++;
+            }
+        }
+        assertThat(allowed).isEqualTo(9);
+    }
+
+    @Test
+    void withoutRedisARetryBudgetFollowsOnFailure() {
+        for (RedisSettings.OnFailure onFailure : RedisSettings.OnFailure.values()) {
+            RedisSettings settings = new RedisSettings("redis://127.0.0.1:" + closedPort, TimeUnit.SECONDS.toNanos(5), 1,
+                    "test:", onFailure);
+            RetryBudgetSpec spec = new RetryBudgetSpec("unreachable-" + onFailure, 0.1, 1, TimeUnit.SECONDS.toNanos(10),
+                    Scope.CLUSTER, settings);
+            RetryBudget budget = new RetryBudget(spec, NanoClock.SYSTEM, ClusterPolicies.retryBudget(spec));
+            int allowed = 0;
+            for (int i = 0; i < 5; i++) {
+                if (budget.tryWithdraw()) {
+                    allowed++;
+                }
+            }
+            // local: this JVM's budget, one retry a second with no first attempts (two should a second begin
+            // meanwhile); allow: all; reject: none.
+            int[] expected = onFailure == RedisSettings.OnFailure.LOCAL ? new int[] {1, 2}
+                    : onFailure == RedisSettings.OnFailure.ALLOW ? new int[] {5, 5} : new int[] {0, 0};
+            assertThat(allowed).as(onFailure.name()).isBetween(expected[0], expected[1]);
+        }
     }
 
     @Test
