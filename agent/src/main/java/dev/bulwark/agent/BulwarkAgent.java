@@ -21,6 +21,11 @@ import java.util.jar.JarFile;
  */
 public final class BulwarkAgent {
     private static final String INSTALLER = "dev.bulwark.agent.runtime.AgentInstaller";
+    /**
+     * The runtime's loader once the agent started: a later attach hands its arguments to the runtime already
+     * there, which loads the config they name, rather than starting a second one.
+     */
+    private static ClassLoader agentLoader;
 
     private BulwarkAgent() {
     }
@@ -35,15 +40,9 @@ public final class BulwarkAgent {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         try {
-            File agentJar;
-            if (BulwarkAgent.class.getClassLoader() == null) {
-                agentJar = jarOnBootstrapPath();
-                warnIfAnotherJarWasAsked(agentJar);
-            } else {
-                agentJar = new File(BulwarkAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
+            if (agentLoader == null) {
+                agentLoader = new AgentClassLoader(bridgedJar(instrumentation), ClassLoader.getPlatformClassLoader());
             }
-            ClassLoader agentLoader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
             Class.forName(INSTALLER, true, agentLoader)
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, arguments, instrumentation, attached);
@@ -54,6 +53,18 @@ public final class BulwarkAgent {
                 t.printStackTrace();
             }
         }
+    }
+
+    /** The agent jar, on the bootstrap search path. */
+    private static File bridgedJar(Instrumentation instrumentation) throws IOException, URISyntaxException {
+        if (BulwarkAgent.class.getClassLoader() == null) {
+            File agentJar = jarOnBootstrapPath();
+            warnIfAnotherJarWasAsked(agentJar);
+            return agentJar;
+        }
+        File agentJar = new File(BulwarkAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
+        return agentJar;
     }
 
     private static File jarOnBootstrapPath() throws IOException, URISyntaxException {
