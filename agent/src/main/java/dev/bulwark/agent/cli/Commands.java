@@ -29,16 +29,25 @@ public final class Commands {
 
     private static int dispatch(File agentJar, String[] args, PrintStream out) {
         if (args.length == 1 && args[0].equals("list")) {
+            requireAttachApi();
             LocalJvms.list(out);
             return OK;
         }
         if (args.length >= 2 && args.length <= 3 && args[0].equals("attach")) {
             String config = args.length == 3 ? configPath(args[2]) : null;
+            requireAttachApi();
             new AttachCommand(agentJar, out).attach(args[1], config);
             return OK;
         }
         throw new CommandFailure(USAGE, (args.length == 0 ? "no command" : "cannot read " + Arrays.toString(args))
                 + "; " + USAGE_LINE);
+    }
+
+    /** A runtime image without {@code jdk.attach} (a JRE, a jlink image) can neither list nor attach. */
+    private static void requireAttachApi() {
+        if (ModuleLayer.boot().findModule("jdk.attach").isEmpty()) {
+            throw new CommandFailure("this Java runtime has no attach API (module jdk.attach); run the command with a JDK's java");
+        }
     }
 
     private static String configPath(String argument) {

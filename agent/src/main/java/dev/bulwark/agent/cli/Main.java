@@ -31,7 +31,7 @@ public final class Main {
             System.err.println("bulwark: " + e.getCause());
             status = FAILED;
         } catch (Exception | LinkageError e) {
-            System.err.println("bulwark: run this command as java -jar bulwark-agent.jar: " + e);
+            System.err.println("bulwark: cannot start the command (run it as java -jar bulwark-agent.jar): " + e);
             status = FAILED;
         }
         System.exit(status);

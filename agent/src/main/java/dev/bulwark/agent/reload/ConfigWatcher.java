@@ -59,7 +59,7 @@ public final class ConfigWatcher implements Runnable {
      * then on watches the file it came from.
      */
     public synchronized Outcome loadAttached(String agentArguments) {
-        Outcome outcome = replace(next -> current.attached(agentArguments, next));
+        Outcome outcome = replace(problems -> current.attached(agentArguments, problems));
         if (outcome.refused()) {
             BulwarkLog.error(refusal("config named at attach", outcome.problems));
         } else {
