@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,16 +84,26 @@ class AttachIT {
         Path limited = rateLimit("limited.conf", "permits = 5, period = 1h");
         Target app = new Target(AgentJvm.withAgent().agentArguments("config=" + limited).start(AttachScenarios.class, "serve"));
         String pid = String.valueOf(app.running.pid());
+        Command refusedThere;
         Command attached;
         try {
             app.command("jobRejected job");
             app.command("burst limited");
+            // Valid where the command runs, which has the variable; the JVM attached to has not.
+            refusedThere = cli(Map.of("BULWARK_IT_PERMITS", "7"), "attach", pid,
+                    "config=" + rateLimit("environment.conf", "permits = ${BULWARK_IT_PERMITS}, period = 1s"));
+            app.command("burst afterRefusal");
             attached = cli("attach", pid, "config=" + rateLimit("relaxed.conf", "permits = 100000, period = 1s"));
             app.command("burst relaxed");
         } finally {
             app.running.send("quit");
         }
         ScenarioResult result = app.running.finish();
+
+        assertThat(refusedThere.status).isNotZero();
+        assertThat(refusedThere.stderr).startsWith("bulwark: JVM " + pid + ": config " + dir.resolve("environment.conf"))
+                .contains("refused; the last good config stays in force: ").contains("BULWARK_IT_PERMITS").hasLineCount(1);
+        assertThat(result.get("afterRefusal")).isEqualTo("permitted:0,limited:20");
 
         assertThat(attached.status).as(attached.toString()).isZero();
         assertThat(attached.stdout).contains("was already running in JVM " + pid + "; config loaded from "
@@ -137,10 +148,16 @@ class AttachIT {
 
     /** Runs the agent jar's command line to the end, on the JDK the tested JVMs run on. */
     private static Command cli(String... args) throws IOException, InterruptedException {
+        return cli(Map.of(), args);
+    }
+
+    private static Command cli(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(AgentJvm.javaHome().resolve("bin/java").toString(), "-jar",
                 AgentJvm.AGENT_JAR.toString()));
         command.addAll(Arrays.asList(args));
-        Process process = new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         process.getOutputStream().close();
         // The outputs are a few lines, well within the pipes' buffers, so they are read once the process ended.
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
