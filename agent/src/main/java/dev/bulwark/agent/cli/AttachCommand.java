@@ -96,6 +96,11 @@ final class AttachCommand {
     }
 
     private void load(long pid, String arguments) {
+        if (!AttachSignal.safeToAttach(pid)) {
+            throw new Commands.CommandFailure("process " + pid + " is not a JVM that can be attached to: it does not handle"
+                    + " SIGQUIT, the signal an attach starts with, which would end it (a JVM started with -Xrs cannot be"
+                    + " attached to either)");
+        }
         try {
             ByteBuddyAgent.attach(agentJar, String.valueOf(pid), arguments);
         } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** What the command refuses before it attaches to anything; attaching itself is proven by AttachIT. */
 class CommandsTest {
@@ -49,6 +50,22 @@ class CommandsTest {
 
         assertThat(err()).isEqualTo("bulwark: no such process: " + Long.MAX_VALUE + "\n"
                 + "bulwark: process " + ProcessHandle.current().pid() + " is this command's own JVM\n");
+    }
+
+    @Test
+    void aProcessThatIsNotAJvmIsRefusedAndLeftAlive() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")), "signal dispositions are read from /proc (Linux)");
+        Process notAJvm = new ProcessBuilder("sleep", "120").start();
+        try {
+            assertThat(run("attach", String.valueOf(notAJvm.pid()))).isEqualTo(Commands.FAILED);
+
+            assertThat(err()).startsWith("bulwark: process " + notAJvm.pid() + " is not a JVM that can be attached to: ")
+                    .contains("SIGQUIT");
+            assertThat(err().split("\n")).hasSize(1);
+            assertThat(notAJvm.isAlive()).isTrue();
+        } finally {
+            notAJvm.destroyForcibly();
+        }
     }
 
     @Test
