@@ -149,6 +149,19 @@ public final class BulwarkConfig {
         return new BulwarkConfig(origins, setAsideProperties, problems);
     }
 
+    /**
+     * The config an attach to this running agent asks for: read from the file its arguments name
+     * ({@code config=}), with this config's system properties and environment, else from this config's own
+     * sources again, like a reload.
+     */
+    public BulwarkConfig attached(String agentArguments, Consumer<ConfigProblem> problems) {
+        if (!AgentArguments.parse(agentArguments).containsKey("config")) {
+            return reload(problems);
+        }
+        Origins named = new Origins(agentArguments, origins.agentResources, origins.systemProperties, origins.environment);
+        return new BulwarkConfig(named, setAsideProperties, problems);
+    }
+
     /** The {@code -Dbulwark.*} system properties left out because their values were bad at start. */
     public Set<String> setAsideProperties() {
         return setAsideProperties;
