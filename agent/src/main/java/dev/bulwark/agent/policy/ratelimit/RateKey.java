@@ -1,43 +1,36 @@
 package dev.bulwark.agent.policy.ratelimit;
 
-import dev.bulwark.agent.policy.GetterChain;
-
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.bulwark.agent.policy.expression.Condition;
+import dev.bulwark.agent.policy.expression.Path;
+import dev.bulwark.agent.policy.expression.Subject;
 
 /**
  * Which value of a call's arguments selects its limiter (the rate limiter's {@code key}): {@code "#N"} is argument N
- * (0-based), {@code "#N.getter"} the result of a no-argument method of it, found under that name, else as a bean
- * property ({@code getX}, {@code isX}): a {@link GetterChain} of one link.
+ * (0-based), {@code "#N.getter"} (or {@code "#N.a.b"}) what no-argument methods of it return, each found under its
+ * name, else as a bean property ({@code getX}, {@code isX}): a {@link Path} of the shared expression language.
  */
 public final class RateKey {
-    private static final Pattern SYNTAX = Pattern.compile(
-            "#(\\d{1,9})(?:\\.(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*))?");
-
     private final String text;
-    private final int argumentIndex;
-    /** Null for the argument itself. */
-    private final GetterChain getter;
+    private final Path path;
 
-    private RateKey(String text, int argumentIndex, String getterName) {
+    private RateKey(String text, Path path) {
         this.text = text;
-        this.argumentIndex = argumentIndex;
-        this.getter = getterName == null ? null : new GetterChain("rate limiter key", List.of(getterName));
+        this.path = path;
     }
 
-    /** @throws IllegalArgumentException when {@code key} is not {@code "#N"} or {@code "#N.getter"} */
+    /** @throws IllegalArgumentException when {@code key} is not {@code "#N"} or {@code "#N.getter…"} */
     public static RateKey parse(String key) {
-        Matcher matcher = SYNTAX.matcher(key == null ? "" : key.trim());
-        if (!matcher.matches()) {
+        String text = key == null ? "" : key.trim();
+        try {
+            return new RateKey(text, Condition.parsePath(text, Subject.ARGUMENTS));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("rate limiter key '" + key + "' must be \"#N\" (argument N, from 0)"
-                    + " or \"#N.getter\" (a no-argument method of argument N)");
+                    + " or \"#N.getter\" (a no-argument method of argument N): " + e.getMessage());
         }
-        return new RateKey(matcher.group(), Integer.parseInt(matcher.group(1)), matcher.group(2));
     }
 
     public int argumentIndex() {
-        return argumentIndex;
+        return path.argument();
     }
 
     /**
@@ -47,23 +40,20 @@ public final class RateKey {
      * @throws IllegalArgumentException when the argument or the getter does not exist
      */
     public void checkApplicableTo(Class<?>... parameterTypes) {
-        if (argumentIndex >= parameterTypes.length) {
-            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + argumentIndex
+        if (path.argument() >= parameterTypes.length) {
+            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + path.argument()
                     + ", but the method takes " + parameterTypes.length);
         }
-        if (getter != null) {
-            getter.checkFirstOn(parameterTypes[argumentIndex]);
-        }
+        path.checkOn(parameterTypes[path.argument()]);
     }
 
-    /** The key value of a call; {@code null} when the argument (or what its getter returns) is null. */
+    /** The key value of a call; {@code null} when the argument (or what a getter returns) is null. */
     public Object extract(Object[] args) {
-        if (argumentIndex >= args.length) {
-            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + argumentIndex
+        if (path.argument() >= args.length) {
+            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + path.argument()
                     + ", but the call has " + args.length);
         }
-        Object argument = args[argumentIndex];
-        return getter == null ? argument : getter.apply(argument);
+        return path.valueOf(null, args);
     }
 
     @Override
