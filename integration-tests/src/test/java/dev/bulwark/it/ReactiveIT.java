@@ -2,6 +2,7 @@ package dev.bulwark.it;
 
 import dev.bulwark.it.app.parity.BreakerParity;
 import dev.bulwark.it.app.parity.ReactiveParity;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -17,21 +20,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Methods returning Reactor's {@code Mono} and {@code Flux}, protected per subscription by the agent: every policy
- * the same as through a synchronous method and one returning a stage, then what only publishers have. Run
- * against both ends of the supported reactor-core range, each on the class path as an application ships it.
+ * Methods returning Reactor's {@code Mono} and {@code Flux}, RxJava 3's and Mutiny's types, protected per
+ * subscription by the agent: every policy the same as through a synchronous method and one returning a stage,
+ * then what only publishers have. Run against both ends of each library's supported range, each on the class
+ * path as an application ships it.
  */
 class ReactiveIT {
     private static final String SITE = "dev.bulwark.it.app.parity.ReactiveParity#";
     private static final String DOWN = "failed:IllegalStateException:downstream failed";
 
     @Test
-    void everyPolicyActsOnMonoAndFluxAsOnPlainAndAsynchronousCallsWithTheNewestReactor() throws Exception {
+    void everyPolicyActsOnEachReactiveTypeAsOnPlainAndAsynchronousCallsWithTheNewestLibraries() throws Exception {
         checkEverything(run("newest"));
     }
 
     @Test
-    void everyPolicyActsOnMonoAndFluxAsOnPlainAndAsynchronousCallsWithTheOldestReactor() throws Exception {
+    void everyPolicyActsOnEachReactiveTypeAsOnPlainAndAsynchronousCallsWithTheOldestLibraries() throws Exception {
         checkEverything(run("oldest"));
     }
 
@@ -50,10 +54,10 @@ class ReactiveIT {
         return AgentJvm.withAgent().classPath(classPath(end)).run(ReactiveParity.class, "everything");
     }
 
-    /** The fixtures with one end of the range's reactor-core and reactive-streams jars. */
+    /** The fixtures with the jars of one end of the libraries' ranges. */
     private static String classPath(String end) throws IOException {
-        String jars = System.getProperty("bulwark.it.reactor.jars");
-        assumeTrue(jars != null, "bulwark.it.reactor.jars is not set: run through Maven");
+        String jars = System.getProperty("bulwark.it.reactive.jars");
+        assumeTrue(jars != null, "bulwark.it.reactive.jars is not set: run through Maven");
         Path dir = Paths.get(jars, end);
         try (Stream<Path> files = Files.list(dir)) {
             return AgentJvm.classPath() + File.pathSeparator
@@ -132,5 +136,37 @@ class ReactiveIT {
         assertThat(result.get("MONO.secondSubscription")).as("each subscription is a call")
                 .startsWith("failed:RateLimitedException:rate limiter '" + SITE + "oncePerMinute'");
         assertThat(result.get("MONO.runsAfterTwoSubscriptions")).isEqualTo("1");
+
+        checkRxJavaAndMutiny(result);
+    }
+
+    /** The same policies through RxJava 3's and Mutiny's types; a Completable has no value, it only completes. */
+    private static void checkRxJavaAndMutiny(ScenarioResult result) {
+        SoftAssertions softly = new SoftAssertions();
+        for (String type : new String[] {"SINGLE", "MAYBE", "COMPLETABLE", "FLOWABLE", "OBSERVABLE", "UNI", "MULTI"}) {
+            String site = "dev.bulwark.it.app.parity.RxJavaAndMutiny#";
+            String suffix = type.charAt(0) + type.substring(1).toLowerCase();
+            boolean valueless = type.equals("COMPLETABLE");
+            Map<String, String> expected = new LinkedHashMap<>();
+            expected.put("recovered", valueless ? "ok:(none)" : "ok:ok after 3");
+            expected.put("recoveredRuns", "3");
+            expected.put("fellBack", valueless ? "ok:(none)" : "ok:fallback after IllegalStateException");
+            expected.put("fellBackRuns", "3");
+            expected.put("timedOut", valueless ? "ok:(none)" : "ok:fallback after TimeoutExceededException");
+            expected.put("timedOutCancelled", "1");
+            expected.put("guarded1", "failed:IllegalStateException:attempt 1");
+            expected.put("guarded2", "failed:IllegalStateException:attempt 2");
+            expected.put("guardedOpen", "failed:CircuitOpenException:circuit breaker '" + site + "guarded" + suffix + "' is open");
+            expected.put("guardedRuns", "2");
+            expected.put("heldFull", "failed:BulkheadFullException:bulkhead '" + site + "held" + suffix + "' is full");
+            expected.put("heldCancelled", "1");
+            expected.put("heldAfterCancel", valueless ? "ok:(none)" : "ok:ok after 1");
+            expected.put("limitedRunsBeforeSubscribing", "0");
+            expected.put("limitedFirst", valueless ? "ok:(none)" : "ok:ok after 1");
+            expected.put("limitedSecond", "failed:RateLimitedException:rate limiter '" + site + "limited" + suffix
+                    + "' granted no permit");
+            expected.forEach((key, value) -> softly.assertThat(result.get(type + "." + key)).as(type + " " + key).isEqualTo(value));
+        }
+        softly.assertAll();
     }
 }

@@ -3,6 +3,8 @@ package dev.bulwark.agent.reactive;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Flow;
 
@@ -10,8 +12,9 @@ import java.util.concurrent.Flow;
  * A reactive return type that Bulwark protects per subscription, seen only through the application's copy of
  * its library. No reactive library is a dependency of the agent: a type is recognised by its name when a
  * method is woven, and its library is reached through method handles resolved in the class loader of the
- * woven class at the first call, by way of the JDK's {@link Flow} interfaces and reactive-streams'
- * {@code FlowAdapters} (reactive-streams 1.0.3 or newer, which every supported library version brings).
+ * woven class at the first call, by way of the JDK's {@link Flow} interfaces: reactive-streams'
+ * {@code FlowAdapters} (reactive-streams 1.0.3 or newer, which every supported Reactor and RxJava version
+ * brings) for Reactor and RxJava, Mutiny's own types for Mutiny, whose publishers are {@link Flow} publishers.
  * Nothing of a library is loaded for an application whose methods return none of its types.
  *
  * <p>The handles are kept with the woven class (a {@link ClassValue}), so that they never keep an undeployed
@@ -20,13 +23,24 @@ import java.util.concurrent.Flow;
 public final class ReactiveType {
     private static final String PUBLISHER = "org.reactivestreams.Publisher";
     private static final String FLOW_ADAPTERS = "org.reactivestreams.FlowAdapters";
-    private static final Map<String, ReactiveType> BY_NAME = Map.of(
-            "reactor.core.publisher.Mono", new ReactiveType("reactor.core.publisher.Mono", true, "fromDirect"),
-            "reactor.core.publisher.Flux", new ReactiveType("reactor.core.publisher.Flux", false, "from"));
+    private static final String RX = "io.reactivex.rxjava3.core.";
+    private static final String MUTINY = "io.smallrye.mutiny.";
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
+    private static final Map<String, ReactiveType> BY_NAME = byName(
+            new ReactiveType("reactor.core.publisher.Mono", true, ReactiveType::publisherToFlow, fromPublisher("fromDirect")),
+            new ReactiveType("reactor.core.publisher.Flux", false, ReactiveType::publisherToFlow, fromPublisher("from")),
+            new ReactiveType(RX + "Flowable", false, ReactiveType::publisherToFlow, fromPublisher("fromPublisher")),
+            new ReactiveType(RX + "Observable", false, ReactiveType::observableToFlow, fromPublisher("fromPublisher")),
+            new ReactiveType(RX + "Single", true, through("toFlowable"), fromPublisher("fromPublisher")),
+            new ReactiveType(RX + "Maybe", true, through("toFlowable"), fromPublisher("fromPublisher")),
+            new ReactiveType(RX + "Completable", true, through("toFlowable"), fromPublisher("fromPublisher")),
+            new ReactiveType(MUTINY + "Uni", true, through("toMulti"), ReactiveType::createdFrom),
+            new ReactiveType(MUTINY + "Multi", false, ReactiveType::isFlow, ReactiveType::createdFrom));
 
     private final String name;
     private final boolean single;
-    private final String fromPublisher;
+    private final Adaptation toFlow;
+    private final Adaptation fromFlow;
     private final ClassValue<Handles> handles = new ClassValue<>() {
         @Override
         protected Handles computeValue(Class<?> site) {
@@ -34,10 +48,19 @@ public final class ReactiveType {
         }
     };
 
-    private ReactiveType(String name, boolean single, String fromPublisher) {
+    private ReactiveType(String name, boolean single, Adaptation toFlow, Adaptation fromFlow) {
         this.name = name;
         this.single = single;
-        this.fromPublisher = fromPublisher;
+        this.toFlow = toFlow;
+        this.fromFlow = fromFlow;
+    }
+
+    private static Map<String, ReactiveType> byName(ReactiveType... types) {
+        Map<String, ReactiveType> byName = new HashMap<>();
+        for (ReactiveType type : types) {
+            byName.put(type.name, type);
+        }
+        return Map.copyOf(byName);
     }
 
     /** The reactive type of a method returning {@code className}, or null when Bulwark does not adapt it. */
@@ -50,8 +73,9 @@ public final class ReactiveType {
     }
 
     /**
-     * Whether the type signals at most one item ({@code Mono}): its first item is already its success, as for
-     * Reactor's own operators, so a subscriber that cancels once it has the item does not cancel the call.
+     * Whether the type signals at most one item ({@code Mono}, {@code Single}, {@code Maybe}, {@code Completable},
+     * {@code Uni}): its first item is already its success, as for the libraries' own operators, so a subscriber
+     * that cancels once it has the item does not cancel the call.
      */
     public boolean single() {
         return single;
@@ -74,26 +98,75 @@ public final class ReactiveType {
     }
 
     private Handles resolve(Class<?> site) {
-        ClassLoader loader = site.getClassLoader();
         try {
-            Class<?> type = Class.forName(name, false, loader);
-            ClassLoader library = type.getClassLoader();
-            Class<?> publisher = Class.forName(PUBLISHER, false, library);
-            Class<?> adapters = Class.forName(FLOW_ADAPTERS, false, library);
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            MethodHandle toFlow = lookup.findStatic(adapters, "toFlowPublisher",
-                    MethodType.methodType(Flow.Publisher.class, publisher));
-            MethodHandle toPublisher = lookup.findStatic(adapters, "toPublisher",
-                    MethodType.methodType(publisher, Flow.Publisher.class));
-            MethodHandle factory = lookup.findStatic(type, fromPublisher, MethodType.methodType(type, publisher));
+            Class<?> type = Class.forName(name, false, site.getClassLoader());
             return new Handles(type,
-                    toFlow.asType(MethodType.methodType(Flow.Publisher.class, Object.class)),
-                    MethodHandles.filterReturnValue(toPublisher, factory)
-                            .asType(MethodType.methodType(Object.class, Flow.Publisher.class)));
-        } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalStateException("cannot adapt " + name + " for " + site.getName() + ": needs "
-                    + FLOW_ADAPTERS + " (reactive-streams 1.0.3 or newer) beside it in its class loader: " + e, e);
+                    toFlow.handle(type).asType(MethodType.methodType(Flow.Publisher.class, Object.class)),
+                    fromFlow.handle(type).asType(MethodType.methodType(Object.class, Flow.Publisher.class)));
+        } catch (ReflectiveOperationException | LinkageError | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot adapt " + name + " for " + site.getName() + ": the supported"
+                    + " versions of its library are in docs/reactive.md (" + e + ")", e);
         }
+    }
+
+    /** How to turn a value of a type into a Flow publisher, or back: a method handle made for that type. */
+    private interface Adaptation {
+        MethodHandle handle(Class<?> type) throws ReflectiveOperationException;
+    }
+
+    /** A reactive-streams publisher as a Flow publisher: (type) Flow.Publisher. */
+    private static MethodHandle publisherToFlow(Class<?> type) throws ReflectiveOperationException {
+        Class<?> publisher = Class.forName(PUBLISHER, false, type.getClassLoader());
+        Class<?> adapters = Class.forName(FLOW_ADAPTERS, false, type.getClassLoader());
+        return LOOKUP.findStatic(adapters, "toFlowPublisher", MethodType.methodType(Flow.Publisher.class, publisher))
+                .asType(MethodType.methodType(Flow.Publisher.class, type));
+    }
+
+    /** A type that is a Flow publisher already. */
+    private static MethodHandle isFlow(Class<?> type) {
+        return MethodHandles.identity(type).asType(MethodType.methodType(Flow.Publisher.class, type));
+    }
+
+    /** An Observable, which knows no demand, buffers what its subscriber has not requested yet. */
+    private static MethodHandle observableToFlow(Class<?> type) throws ReflectiveOperationException {
+        Class<?> strategy = Class.forName(RX + "BackpressureStrategy", false, type.getClassLoader());
+        Method toFlowable = type.getMethod("toFlowable", strategy);
+        MethodHandle buffered = MethodHandles.insertArguments(LOOKUP.unreflect(toFlowable), 1,
+                enumConstant(strategy, "BUFFER"));
+        return MethodHandles.filterReturnValue(buffered, publisherToFlow(toFlowable.getReturnType()));
+    }
+
+    /** Converts with the type's own no-argument method to another type, then that one to a Flow publisher. */
+    private static Adaptation through(String method) {
+        return type -> {
+            Method conversion = type.getMethod(method);
+            Class<?> converted = conversion.getReturnType();
+            MethodHandle next = Flow.Publisher.class.isAssignableFrom(converted) ? isFlow(converted) : publisherToFlow(converted);
+            return MethodHandles.filterReturnValue(LOOKUP.unreflect(conversion), next);
+        };
+    }
+
+    /** The type's static factory taking a reactive-streams publisher, fed from a Flow publisher. */
+    private static Adaptation fromPublisher(String factory) {
+        return type -> {
+            Class<?> publisher = Class.forName(PUBLISHER, false, type.getClassLoader());
+            Class<?> adapters = Class.forName(FLOW_ADAPTERS, false, type.getClassLoader());
+            MethodHandle toPublisher = LOOKUP.findStatic(adapters, "toPublisher",
+                    MethodType.methodType(publisher, Flow.Publisher.class));
+            return MethodHandles.filterReturnValue(toPublisher, LOOKUP.unreflect(type.getMethod(factory, publisher)));
+        };
+    }
+
+    /** Mutiny's {@code Type.createFrom().publisher(flowPublisher)}. */
+    private static MethodHandle createdFrom(Class<?> type) throws ReflectiveOperationException {
+        Method createFrom = type.getMethod("createFrom");
+        Method publisher = createFrom.getReturnType().getMethod("publisher", Flow.Publisher.class);
+        return MethodHandles.foldArguments(LOOKUP.unreflect(publisher), LOOKUP.unreflect(createFrom));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object enumConstant(Class<?> type, String name) {
+        return Enum.valueOf((Class) type, name);
     }
 
     @Override

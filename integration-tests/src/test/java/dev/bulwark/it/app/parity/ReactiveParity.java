@@ -41,7 +41,10 @@ public final class ReactiveParity {
         Report.run(ReactiveParity.class, args);
     }
 
-    /** Every scenario of this class in one JVM: each twin has policies of its own. */
+    /**
+     * Every scenario of this class, then RxJava's and Mutiny's, in one JVM: each twin and each type has policies
+     * of its own.
+     */
     public static void everything() throws InterruptedException {
         breaker();
         retry();
@@ -50,6 +53,7 @@ public final class ReactiveParity {
         rateLimiter();
         fallback();
         publishersOnly();
+        RxJavaAndMutiny.everything();
     }
 
     // Circuit breaker.
