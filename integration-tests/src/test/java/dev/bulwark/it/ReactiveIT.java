@@ -137,6 +137,13 @@ class ReactiveIT {
                 .startsWith("failed:RateLimitedException:rate limiter '" + SITE + "oncePerMinute'");
         assertThat(result.get("MONO.runsAfterTwoSubscriptions")).isEqualTo("1");
 
+        assertThat(result.get("MONO.permitNow")).isEqualTo("ok:ok");
+        assertThat(result.get("MONO.permitAfterWaiting")).as("the limiter's wait is scheduled").isEqualTo("ok:ok");
+        assertThat(result.get("MONO.slotWhileHeld")).isEqualTo("waiting");
+        assertThat(result.get("MONO.slotAfterCancel")).as("a waiting subscription gets the slot a cancel freed")
+                .isEqualTo("ok:ok");
+        assertThat(result.get("MONO.poolThread")).startsWith("bulwark-bulkhead-" + SITE + "onThePool");
+
         checkRxJavaAndMutiny(result);
     }
 

@@ -3,6 +3,7 @@ package dev.bulwark.it.app.parity;
 import dev.bulwark.CircuitBreakers;
 import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.Bulkhead;
+import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.annotations.CircuitBreaker;
 import dev.bulwark.annotations.Fallback;
 import dev.bulwark.annotations.Jitter;
@@ -45,7 +46,7 @@ public final class ReactiveParity {
      * Every scenario of this class, then RxJava's and Mutiny's, in one JVM: each twin and each type has policies
      * of its own.
      */
-    public static void everything() throws InterruptedException {
+    public static void everything() throws Exception {
         breaker();
         retry();
         timeout();
@@ -436,7 +437,38 @@ public final class ReactiveParity {
         return Mono.just("ok");
     }
 
-    public static void publishersOnly() {
+    @RateLimited(permits = 1, period = "300ms", maxWait = "5s")
+    static Mono<String> waitsForAPermit() {
+        return Mono.just("ok");
+    }
+
+    @Bulkhead(maxConcurrent = 1, maxWait = "10s")
+    static Mono<String> waitsForASlot(boolean hang) {
+        return hang ? Mono.never() : Mono.just("ok");
+    }
+
+    @Bulkhead(type = BulkheadType.THREAD_POOL, maxConcurrent = 1)
+    static Mono<String> onThePool() {
+        return Mono.just(Thread.currentThread().getName());
+    }
+
+    /** Waits are scheduled, never a parked caller; a THREAD_POOL bulkhead calls the body on its own thread. */
+    private static void waits() throws Exception {
+        Twin mono = Twin.MONO;
+        mono.put("permitNow", mono.outcome(Twin.calls(null, null, ReactiveParity::waitsForAPermit, null)));
+        mono.put("permitAfterWaiting", mono.outcome(Twin.calls(null, null, ReactiveParity::waitsForAPermit, null)));
+
+        Disposable holding = waitsForASlot(true).subscribe();
+        CompletableFuture<String> waiting = waitsForASlot(false).toFuture();
+        Thread.sleep(100);
+        mono.put("slotWhileHeld", waiting.isDone() ? "done" : "waiting");
+        holding.dispose();
+        mono.put("slotAfterCancel", mono.await(waiting));
+
+        mono.put("poolThread", onThePool().block(java.time.Duration.ofSeconds(20)));
+    }
+
+    public static void publishersOnly() throws Exception {
         Twin mono = Twin.MONO;
         Twin flux = Twin.FLUX;
         mono.put("fallbackOfTheSameType", mono.outcome(Twin.calls(null, null, ReactiveParity::fallsBackToMono, null)));
@@ -482,5 +514,7 @@ public final class ReactiveParity {
         mono.put("firstSubscription", mono.outcome(Twin.calls(null, null, () -> once, null)));
         mono.put("secondSubscription", mono.outcome(Twin.calls(null, null, () -> once, null)));
         mono.put("runsAfterTwoSubscriptions", BODY.get());
+
+        waits();
     }
 }
