@@ -18,6 +18,15 @@ public abstract class Dispatcher {
     public abstract int exit(Invocation invocation, Throwable thrown);
 
     /**
+     * Decides what follows an attempt that returned {@code result} (or was rejected), judging the result by the
+     * site's checks; a method reference among them is resolved from {@code declaringType} and called on
+     * {@code self}. A runtime without result checks decides as for any attempt that returned.
+     */
+    public int exitResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        return exit(invocation, null);
+    }
+
+    /**
      * Runs the site's fallback method for the failure and ends the invocation. An exception of the fallback
      * method goes out wrapped in {@link FallbackThrew}; anything else thrown counts as Bulwark's own failure,
      * and the caller then gets {@code failure}.
