@@ -70,6 +70,16 @@ public final class BulwarkBridge {
         }
     }
 
+    public static Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        Dispatcher d = dispatcher;
+        try {
+            return d.endStatelessResult(invocation, result, declaringType, self);
+        } catch (Throwable t) {
+            report(d, invocation, t);
+            return null;
+        }
+    }
+
     public static int exit(Invocation invocation, Throwable thrown) {
         Dispatcher d = dispatcher;
         try {

@@ -14,6 +14,14 @@ public abstract class Dispatcher {
      */
     public abstract Invocation endStateless(Invocation invocation, Throwable thrown);
 
+    /**
+     * {@link #endStateless} for an attempt that returned {@code result}, of a site that {@link Invocation#judgesResult}:
+     * null when the result is no failure, otherwise the stateful invocation to go on with.
+     */
+    public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        return endStateless(invocation, null);
+    }
+
     /** Decides what follows an attempt: one of the verdicts of {@link BulwarkBridge}. */
     public abstract int exit(Invocation invocation, Throwable thrown);
 

@@ -211,6 +211,22 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     /**
+     * Ends the only attempt of a shared invocation that returned {@code result}: when the retry's check judges it a
+     * failure, the frame that takes the invocation on, with that verdict already given; else null, as for success.
+     */
+    @Override
+    public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        SiteChain chain = ((StatelessEntry) invocation).chain;
+        if (!steps.sharedResultFailed(chain, result, declaringType, self)) {
+            return endStateless(invocation, null);
+        }
+        Call call = stacks.get().push(chain);
+        call.holdsBulkhead = chain.bulkhead != null;
+        steps.sharedResultFailed(call);
+        return call;
+    }
+
+    /**
      * The attempt that returned normally and ran in time is the common case: it is kept apart from the rest
      * (retries, rejections, fallbacks) so that the JIT inlines it into the woven call.
      */
@@ -239,7 +255,8 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public int exitResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
         Call call = (Call) invocation;
-        if (call.skipBody || !steps.resultFailed(call, result, declaringType, self)) {
+        // A shared invocation's frame comes with its result judged already (endStatelessResult).
+        if (call.skipBody || !(call.failedResult() || steps.resultFailed(call, result, declaringType, self))) {
             return exit(call, null);
         }
         long now = clock.nanoTime();

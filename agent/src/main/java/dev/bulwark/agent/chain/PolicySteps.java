@@ -168,6 +168,20 @@ final class PolicySteps {
     }
 
     /**
+     * Judges the result of a shared invocation ({@link StatelessEntry}) before it has a frame: only its retry's
+     * check applies, since a site with a breaker is never shared.
+     */
+    boolean sharedResultFailed(SiteChain chain, Object result, Class<?> declaringType, Object self) {
+        return chain.retryOnResult != null && chain.retryOnResult.test(result, declaringType, self);
+    }
+
+    /** The frame that takes on a shared invocation whose result failed carries that verdict. */
+    void sharedResultFailed(Call call) {
+        call.retryableResult = true;
+        call.rejectingPolicy = call.site.name;
+    }
+
+    /**
      * Ends an attempt that ran its body, innermost first: gives back its bulkhead slot, reports its timeout (when
      * {@code timed}) and records its outcome with the breaker. Returns the kind bits of the timeout when the
      * attempt ran past its deadline, else 0.

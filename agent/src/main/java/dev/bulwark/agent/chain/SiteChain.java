@@ -111,7 +111,7 @@ final class SiteChain {
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
-                && asyncBody == null && !judgesResult && (retry == null || retry.spec().maxDurationNanos() == 0);
+                && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
                 retrySpec == null ? null : new PolicyName(retrySpec.name(), scope(policies, retrySpec.name(), loaderScope)),

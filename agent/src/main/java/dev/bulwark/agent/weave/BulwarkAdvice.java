@@ -51,7 +51,9 @@ final class BulwarkAdvice {
             return false;
         }
         if (invocation.stateless) {
-            invocation = BulwarkBridge.endStateless(invocation, thrown);
+            invocation = invocation.judgesResult && thrown == null
+                    ? BulwarkBridge.endStatelessResult(invocation, returned, declaringType, self)
+                    : BulwarkBridge.endStateless(invocation, thrown);
             if (invocation == null) {
                 return false;
             }
