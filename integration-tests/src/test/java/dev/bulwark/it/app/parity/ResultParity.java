@@ -151,7 +151,14 @@ public final class ResultParity {
         failuresBeforeSuccess = failures;
     }
 
-    public static void retryOnResult() {
+    /** Every check at work, in one JVM. */
+    public static void resultPredicates() {
+        retryOnResult();
+        recordOnResult();
+        applyOnResult();
+    }
+
+    private static void retryOnResult() {
         ResultParity self = new ResultParity();
         for (Mode mode : Mode.values()) {
             failFirst(2);
@@ -165,7 +172,7 @@ public final class ResultParity {
         }
     }
 
-    public static void recordOnResult() {
+    private static void recordOnResult() {
         for (Mode mode : Mode.values()) {
             failFirst(9);
             mode.outcome(ResultParity::recorded, ResultParity::recordedAsync);
@@ -176,7 +183,7 @@ public final class ResultParity {
         }
     }
 
-    public static void applyOnResult() {
+    private static void applyOnResult() {
         for (Mode mode : Mode.values()) {
             failFirst(9);
             mode.put("outcome", mode.outcome(ResultParity::fallsBack, ResultParity::fallsBackAsync));
