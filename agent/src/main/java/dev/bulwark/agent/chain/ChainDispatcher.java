@@ -131,7 +131,7 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public void admit(Invocation invocation, Object[] arguments) {
         Call call = (Call) invocation;
-        call.rateKey = call.site.rateKey.extract(arguments);
+        steps.readArguments(call, arguments);
         admit(call, clock.nanoTime());
     }
 
@@ -158,7 +158,7 @@ public final class ChainDispatcher extends Dispatcher {
                     : deadlines.enter(now, timeout, chain.timeout.interrupt());
             call.timed = true;
         }
-        if (chain.bulkhead != null) {
+        if (chain.takesSlot) {
             takeBulkheadSlot(call);
         }
     }
@@ -188,7 +188,7 @@ public final class ChainDispatcher extends Dispatcher {
             return false;
         }
         try {
-            call.holdsBulkhead = call.site.bulkhead.acquire(wait);
+            steps.awaitBulkhead(call, wait);
         } catch (InterruptedException interrupted) {
             // The interrupt belongs to whoever sent it (the caller, or our own watchdog); keep it visible.
             Thread.currentThread().interrupt();

@@ -2,7 +2,9 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -88,7 +90,8 @@ final class PolicySteps {
     boolean rateDecided(Call call, boolean permitted, long retryAfterNanos) {
         SiteChain chain = call.site;
         if (call.observed) {
-            chain.metrics.rateLimiter(permitted);
+            chain.metrics.rateLimiter(permitted,
+                    chain.sharedLimiter == null ? RateScope.LOCAL : chain.sharedLimiter.decidedBy());
         }
         if (!permitted) {
             rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name(), retryAfterNanos);
@@ -96,13 +99,63 @@ final class PolicySteps {
         return permitted;
     }
 
+    /**
+     * Reads what the chain needs of a call's arguments: its rate limiter's key and its bulkhead partition. Only
+     * for a site that has a keyed limiter or a partitioned bulkhead.
+     */
+    void readArguments(Call call, Object[] arguments) {
+        SiteChain chain = call.site;
+        if (chain.keyedLimiter != null) {
+            call.rateKey = chain.rateKey.extract(arguments);
+        }
+        if (chain.partitionKey != null) {
+            call.bulkheadPartition = chain.limitBulkhead.partitionOf(chain.partitionKey.extract(arguments));
+        }
+    }
+
     /** Takes a slot of the semaphore bulkhead if one is free now. */
     boolean tryBulkhead(Call call) {
+        LimitBulkhead limited = call.site.limitBulkhead;
+        if (limited != null) {
+            if (!limited.tryAcquire(call.bulkheadPartition)) {
+                return false;
+            }
+            call.bulkheadStartNanos = limited.nanoTime();
+            call.holdsBulkhead = true;
+            return true;
+        }
         if (call.site.bulkhead.tryAcquire()) {
             call.holdsBulkhead = true;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Waits up to {@code waitNanos} for a bulkhead slot, parked.
+     *
+     * @throws InterruptedException when the thread is interrupted before or while waiting
+     */
+    boolean awaitBulkhead(Call call, long waitNanos) throws InterruptedException {
+        LimitBulkhead limited = call.site.limitBulkhead;
+        if (limited == null) {
+            call.holdsBulkhead = call.site.bulkhead.acquire(waitNanos);
+        } else if (limited.acquire(call.bulkheadPartition, waitNanos)) {
+            call.bulkheadStartNanos = limited.nanoTime();
+            call.holdsBulkhead = true;
+        }
+        return call.holdsBulkhead;
+    }
+
+    /** Gives back the attempt's slot; {@code timedOut} tells an adaptive bulkhead that the call ran too long. */
+    private static void releaseBulkhead(Call call, boolean timedOut) {
+        call.holdsBulkhead = false;
+        SiteChain chain = call.site;
+        if (chain.limitBulkhead != null) {
+            chain.limitBulkhead.release(call.bulkheadPartition, call.bulkheadStartNanos, timedOut);
+        } else {
+            chain.bulkhead.release();
+        }
     }
 
     /**
@@ -121,7 +174,7 @@ final class PolicySteps {
     void bulkheadDecided(Call call, boolean permitted, boolean timedOut) {
         SiteChain chain = call.site;
         if (call.observed) {
-            chain.metrics.bulkhead(permitted);
+            chain.metrics.bulkhead(permitted, call.bulkheadPartition);
         }
         if (permitted) {
             return;
@@ -192,8 +245,7 @@ final class PolicySteps {
     int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
         SiteChain chain = call.site;
         if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            chain.bulkhead.release();
+            releaseBulkhead(call, timedOut);
         }
         int rejection = 0;
         if (timed) {
@@ -228,8 +280,7 @@ final class PolicySteps {
             return;
         }
         if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            chain.bulkhead.release();
+            releaseBulkhead(call, false);
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
             chain.breaker.releasePermission(call.breakerPermit);

@@ -5,16 +5,18 @@ import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
-import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
+import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateKey;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.policy.ratelimit.SharedLimiter;
 import dev.bulwark.agent.policy.retry.RetryPolicy;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
@@ -36,11 +38,19 @@ final class SiteChain {
     /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
     final PolicyScope breakerScope;
     final RateLimiter limiter;
-    final KeyedRateLimiter keyedLimiter;
+    final KeyedLimiter keyedLimiter;
+    /** The limiter again when its permits are shared with other JVMs, for the metrics; null otherwise. */
+    final SharedLimiter sharedLimiter;
     final RateKey rateKey;
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
     final SemaphoreBulkhead bulkhead;
+    /** An adaptive or partitioned bulkhead, in place of {@link #bulkhead}; null otherwise. */
+    final LimitBulkhead limitBulkhead;
+    /** Which argument value picks a call's partition of {@link #limitBulkhead}; null when it has one partition. */
+    final RateKey partitionKey;
+    /** Whether an attempt takes a slot of {@link #bulkhead} or {@link #limitBulkhead} on the caller's side. */
+    final boolean takesSlot;
     final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
@@ -90,7 +100,8 @@ final class SiteChain {
         PolicyScope limiterScope = limiterSpec == null ? null : scope(policies, limiterSpec.name(), loaderScope);
         Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec, limiterScope);
         this.limiter = anyLimiter instanceof RateLimiter ? (RateLimiter) anyLimiter : null;
-        this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
+        this.keyedLimiter = anyLimiter instanceof KeyedLimiter ? (KeyedLimiter) anyLimiter : null;
+        this.sharedLimiter = anyLimiter instanceof SharedLimiter ? (SharedLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
         // Checked when the method was woven (or its config reloaded): the text parses.
@@ -102,7 +113,12 @@ final class SiteChain {
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
-        this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        boolean limited = bulkheadSpec != null && !pooled
+                && (bulkheadSpec.type() == BulkheadType.ADAPTIVE || bulkheadSpec.partitioned());
+        this.limitBulkhead = limited ? registry.limitBulkhead(bulkheadSpec, bulkheadScope) : null;
+        this.partitionKey = limited && bulkheadSpec.partitioned() ? RateKey.parse(bulkheadSpec.partitionBy()) : null;
+        this.bulkhead = bulkheadSpec == null || pooled || limited ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        this.takesSlot = bulkhead != null || limitBulkhead != null;
         this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
@@ -111,6 +127,7 @@ final class SiteChain {
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
+                && limitBulkhead == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
