@@ -35,6 +35,12 @@ final class Call extends Invocation {
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
+    /**
+     * Whether the current attempt returned a result judged a failure by the retry's check, by the breaker's; reset
+     * when an attempt starts.
+     */
+    boolean retryableResult;
+    boolean recordableResult;
     /** How the retry loop ended, once {@link PolicySteps#nextAttemptDelay} said it did. */
     CallObserver.RetryOutcome loopOutcome;
 
@@ -57,10 +63,18 @@ final class Call extends Invocation {
         observed = false;
         rejection = 0;
         loopOutcome = null;
+        retryableResult = false;
+        recordableResult = false;
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
         wantsArguments = (chain.keyedLimiter != null || chain.partitionKey != null) && !asynchronous;
+        judgesResult = chain.judgesResult;
+    }
+
+    /** Whether the current attempt returned a result judged a failure. */
+    boolean failedResult() {
+        return retryableResult || recordableResult;
     }
 
     boolean onlyCounted() {

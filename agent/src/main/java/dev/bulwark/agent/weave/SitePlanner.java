@@ -50,8 +50,13 @@ final class SitePlanner {
                 && parameters.get(parameters.size() - 1).getType().asErasure().getName().equals(KOTLIN_CONTINUATION);
     }
 
-    /** The site of a protected method, or null when nothing protects it. */
-    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config) {
+    /**
+     * The site of a protected method, or null when nothing protects it.
+     *
+     * @param loader the class loader defining {@code type} (null for the boot loader), which finds the classes a
+     *               result check names
+     */
+    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config, ClassLoader loader) {
         Map<PolicyKind, Config> annotations = annotationBlocks(type, method);
         Map<PolicyKind, Config> declared = withInstrumentBlocks(annotations, type.getName(), method.getName(), config);
         if (declared.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
@@ -65,6 +70,7 @@ final class SitePlanner {
         if (policies.isEmpty()) {
             return null;
         }
+        policies = ResultCheckPlanning.withValidChecks(policies, type, method, loader);
         SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
@@ -138,6 +144,7 @@ final class SitePlanner {
         if (site.parameterCount() >= 0) {
             policies = withoutMisfitKey(policies, site.parameterCount());
         }
+        policies = ResultCheckPlanning.withParsableChecks(policies);
         if (policies.has(PolicyKind.FALLBACK)) {
             String wanted = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method();
             SiblingMethod woven = site.fallback();
