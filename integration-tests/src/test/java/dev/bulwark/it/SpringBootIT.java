@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * agent: as its fat jar, whose classes a Spring Boot loader reads from nested jars, and extracted with a class data
  * sharing archive (JDK 17) or an AOT cache (JDK 25) made the way Spring Boot's documentation makes them
  * ({@code -Dspring.context.exit=onRefresh}). Its {@code /quote} endpoint calls a service that fails twice before
- * each answer, so only a woven {@code @Retry} answers.
+ * each answer, so only a woven {@code @Retry} answers; its {@code /price} endpoints return protected {@code Mono}s.
  */
 class SpringBootIT {
     private static final Path APP = Paths.get(System.getProperty("bulwark.it.spring.app.jar",
@@ -40,6 +40,37 @@ class SpringBootIT {
         try (Server app = Server.start(dir.resolve("fat.log"), List.of("-javaagent:" + AgentJvm.AGENT_JAR), APP)) {
             assertThat(app.get("/quote?sku=pear")).isEqualTo("quote for pear after 3 attempts");
             assertThat(app.log()).contains("[bulwark] INFO Bulwark ").doesNotContain("[bulwark] ERROR");
+        }
+    }
+
+    /**
+     * Mono-returning methods calling a downstream over WebClient: retried, timed out, falling back behind an open
+     * breaker, and held to one at a time, all per subscription, without the application adding an operator. The
+     * same requests without the agent show each behaviour comes from it.
+     */
+    @Test
+    void monoCallsOverWebClientAreProtectedEndToEnd(@TempDir Path dir) throws Exception {
+        try (Server app = Server.start(dir.resolve("agent.log"), List.of("-javaagent:" + AgentJvm.AGENT_JAR), APP)) {
+            assertThat(app.get("/price/flaky")).isEqualTo("flaky ok");
+            long start = System.nanoTime();
+            assertThat(app.get("/price/slow")).isEqualTo("TimeoutExceededException");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_900));
+            for (int i = 0; i < 6; i++) {
+                assertThat(app.get("/price/down")).isEqualTo("cached");
+            }
+            assertThat(app.get("/downstream/down/calls")).as("the open breaker kept calls away").isEqualTo("4");
+            assertThat(app.getTogether("/price/guarded", "/price/guarded"))
+                    .containsExactlyInAnyOrder("slow", "BulkheadFullException");
+            assertThat(app.log()).doesNotContain("[bulwark] ERROR");
+        }
+        try (Server app = Server.start(dir.resolve("plain.log"), List.of(), APP)) {
+            assertThat(app.get("/price/flaky")).isEqualTo("status 503");
+            assertThat(app.get("/price/slow")).isEqualTo("slow");
+            for (int i = 0; i < 6; i++) {
+                assertThat(app.get("/price/down")).isEqualTo("status 503");
+            }
+            assertThat(app.get("/downstream/down/calls")).isEqualTo("6");
+            assertThat(app.getTogether("/price/guarded", "/price/guarded")).containsExactly("slow", "slow");
         }
     }
 
@@ -126,6 +157,21 @@ class SpringBootIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body() + "\n" + log()).isEqualTo(200);
             return response.body();
+        }
+
+        /** Sends the requests at once and waits for every answer, in the order asked. */
+        List<String> getTogether(String... paths) throws Exception {
+            HttpClient client = HttpClient.newHttpClient();
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            for (String path : paths) {
+                answers.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            List<String> bodies = new ArrayList<>();
+            for (java.util.concurrent.CompletableFuture<HttpResponse<String>> answer : answers) {
+                bodies.add(answer.get(60, TimeUnit.SECONDS).body());
+            }
+            return bodies;
         }
 
         String log() throws IOException {
