@@ -22,6 +22,8 @@ public final class BulwarkBridge {
     public static final int BULKHEAD_FULL = 2 << 2;
     public static final int RATE_LIMITED = 3 << 2;
     public static final int TIMED_OUT = 4 << 2;
+    /** Not a rejection: the failure is the invocation's {@code injectedFault}, as no body threw it. */
+    public static final int INJECTED = 5 << 2;
     public static final int REJECTION_MASK = 7 << 2;
 
     private static volatile Dispatcher dispatcher;

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.agent.chaos.SiteChaos;
 
 /** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
 final class Call extends Invocation {
@@ -31,6 +32,8 @@ final class Call extends Invocation {
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
+    /** The chaos experiments of the site that apply to this invocation, by its arguments (see SiteChaos). */
+    int chaosMask;
     /** How the retry loop ended, once {@link PolicySteps#nextAttemptDelay} said it did. */
     CallObserver.RetryOutcome loopOutcome;
 
@@ -52,10 +55,12 @@ final class Call extends Invocation {
         observed = false;
         rejection = 0;
         loopOutcome = null;
+        chaosMask = SiteChaos.ALL;
+        injectedFault = null;
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
-        wantsArguments = chain.keyedLimiter != null && !asynchronous;
+        wantsArguments = (chain.keyedLimiter != null || chain.chaos != null && chain.chaos.wantsArguments()) && !asynchronous;
     }
 
     boolean onlyCounted() {

@@ -1,5 +1,6 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.chaos.ChaosControl;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
@@ -56,6 +57,7 @@ public final class PolicyRegistry {
      * MBean server, which is slow enough to delay a woven method's first call noticeably (docs/benchmark-history.md).
      */
     private final Executor jmx;
+    private final ChaosControl chaos = new ChaosControl();
     private volatile int epoch;
 
     /** Timeouts count from the exact clock; see {@link #PolicyRegistry(NanoClock, DeadlineClock, CircuitBreakerListener)}. */
@@ -87,6 +89,11 @@ public final class PolicyRegistry {
 
     DeadlineClock deadlineClock() {
         return deadlineClock;
+    }
+
+    /** Fault injection: its switch, its experiments in force, and what they injected. */
+    public ChaosControl chaos() {
+        return chaos;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec, PolicyScope scope) {

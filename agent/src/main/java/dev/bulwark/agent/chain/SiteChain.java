@@ -1,5 +1,6 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.budget.RetryBudget;
@@ -20,7 +21,7 @@ import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 
 /**
  * The policies of one call site, in chain order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
- * Bulkhead. Absent policies are null, so the hot path pays only for what the method declares.
+ * Bulkhead, and innermost the chaos experiments. Absent policies are null, so the hot path pays only for what the method declares.
  */
 final class SiteChain {
     /** The call-site id the woven code carries. */
@@ -44,6 +45,8 @@ final class SiteChain {
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
     final SiblingMethod asyncBody;
+    /** The chaos experiments that match the method, innermost in the chain; null when none does. */
+    final SiteChaos chaos;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
     final boolean roughTimeout;
     /**
@@ -92,6 +95,7 @@ final class SiteChain {
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
         this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        this.chaos = registry.chaos().site(name, definition.chaos());
         this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
@@ -100,7 +104,7 @@ final class SiteChain {
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
-                && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
+                && asyncBody == null && chaos == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
                 retrySpec == null ? null : new PolicyName(retrySpec.name(), scope(policies, retrySpec.name(), loaderScope)),

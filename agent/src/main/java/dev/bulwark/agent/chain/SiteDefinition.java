@@ -1,11 +1,13 @@
 package dev.bulwark.agent.chain;
 
 import com.typesafe.config.Config;
+import dev.bulwark.agent.config.ChaosExperiment;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,7 @@ public final class SiteDefinition {
     private final SiblingMethod asyncBody;
     private final Map<PolicyKind, Config> annotationBlocks;
     private final int parameterCount;
+    private final List<ChaosExperiment> chaos;
 
     /** @param asyncBody the protected method itself when it returns a CompletionStage, else null */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody) {
@@ -31,12 +34,18 @@ public final class SiteDefinition {
      */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
                           Map<PolicyKind, Config> annotationBlocks, int parameterCount) {
+        this(policies, fallback, asyncBody, annotationBlocks, parameterCount, Collections.emptyList());
+    }
+
+    private SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
+                           Map<PolicyKind, Config> annotationBlocks, int parameterCount, List<ChaosExperiment> chaos) {
         this.policies = policies;
         this.fallback = fallback;
         this.asyncBody = asyncBody;
         this.annotationBlocks = annotationBlocks.isEmpty() ? Collections.emptyMap()
                 : Collections.unmodifiableMap(new EnumMap<>(annotationBlocks));
         this.parameterCount = parameterCount;
+        this.chaos = chaos.isEmpty() ? Collections.emptyList() : List.copyOf(chaos);
     }
 
     public SitePolicies policies() {
@@ -63,6 +72,16 @@ public final class SiteDefinition {
 
     /** The same method with other policies, for a config reload; the woven fallback method cannot change. */
     public SiteDefinition with(SitePolicies newPolicies) {
-        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount);
+        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount, chaos);
+    }
+
+    /** The chaos experiments that match the method, innermost in its chain; empty for none. */
+    public List<ChaosExperiment> chaos() {
+        return chaos;
+    }
+
+    /** The same method with these chaos experiments. */
+    public SiteDefinition withChaos(List<ChaosExperiment> experiments) {
+        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, experiments);
     }
 }

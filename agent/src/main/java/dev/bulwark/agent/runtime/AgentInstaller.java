@@ -69,6 +69,8 @@ public final class AgentInstaller {
         DeadlineClock deadlineClock = new DeadlineClock(millisecondClock);
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
+        // Before any class is woven with the user's config, whose sites draw with its seed.
+        config.thenAccept(initial -> registry.chaos().apply(initial.chaos()));
         CallSites sites = new CallSites(registry, observer);
         observer.applicationLoaders(sites::loaders);
         OperatorRegistry operator = OperatorRegistry.install(registry);
@@ -82,7 +84,10 @@ public final class AgentInstaller {
             dispatcher.asyncThreads(initial.asyncThreads());
             dispatcher.unwrapping(Unwrapping.of(initial.unwrap()));
             admin.apply(initial.admin());
-            ConfigWatcher.start(initial, weaver, reloaded -> admin.apply(reloaded.admin()));
+            ConfigWatcher.start(initial, weaver, reloaded -> {
+                registry.chaos().apply(reloaded.chaos());
+                admin.apply(reloaded.admin());
+            });
         });
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + source);

@@ -82,6 +82,8 @@ final class BulwarkAdvice {
             failure = new RateLimitedException(invocation.rejectingPolicy, Duration.ofNanos(invocation.rejectionRetryAfterNanos));
         } else if (rejection == BulwarkBridge.TIMED_OUT) {
             failure = new TimeoutExceededException(invocation.rejectingPolicy);
+        } else if (rejection == BulwarkBridge.INJECTED) {
+            failure = invocation.injectedFault;
         }
         if ((verdict & BulwarkBridge.ACTION_MASK) == BulwarkBridge.FALLBACK) {
             try {
