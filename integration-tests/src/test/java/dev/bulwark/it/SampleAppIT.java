@@ -4,6 +4,8 @@ import dev.bulwark.sample.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +26,22 @@ class SampleAppIT {
                 .contains("alice -> 429")
                 .contains("bob   -> 200")
                 .contains("2 shipped, 3 turned away at once");
+    }
+
+    @Test
+    void theChaosDemoOpensTheBreakerTurnsReadinessDownAndRecoversOnceChaosIsOff() throws Exception {
+        Path config = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
+                .option("-Dbulwark.admin.port=0").run(SampleApp.class, "--chaos-demo");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .contains("ready before chaos: 200 {\"status\":\"UP\",\"openBreakers\":[]}")
+                .containsPattern("price call 1: breaker then \\w+ +\\{.*\"source\":\"list price\",\"reason\":\"IOException\"")
+                .containsPattern("price call 6: breaker then OPEN +\\{.*\"reason\":\"CircuitOpenException\"")
+                .contains("ready during chaos: 503 {\"status\":\"DOWN\",\"openBreakers\":[\"pricing\"]}")
+                .contains("chaos off: 200 {\"enabled\":false,")
+                .containsPattern("price call 9: breaker then CLOSED +\\{.*\"source\":\"pricing\"")
+                .contains("ready after recovery: 200 {\"status\":\"UP\",\"openBreakers\":[]}");
     }
 
     @Test

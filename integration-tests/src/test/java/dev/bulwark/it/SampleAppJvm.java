@@ -37,7 +37,8 @@ final class SampleAppJvm implements AutoCloseable {
     static SampleAppJvm start() throws IOException, InterruptedException {
         Path config = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
         AgentJvm.Running running = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
-                .option("-Dsample.port=0", "-Dsample.metrics.port=0").start(SampleApp.class, "--serve");
+                .option("-Dsample.port=0", "-Dsample.metrics.port=0", "-Dbulwark.admin.port=0")
+                .start(SampleApp.class, "--serve");
         try {
             running.awaitOutput("Serving until stopped (Ctrl-C).");
             return new SampleAppJvm(running);
