@@ -16,7 +16,8 @@ import static dev.bulwark.it.Parity.assertBothLong;
 /**
  * Fault injection through the real agent, through a synchronous method and through one returning a stage: the
  * configured rate, latency cut by a timeout, faults every policy sees, {@code when}, the admin routes, the
- * operator's off switch, and the kill switch and its release by reloads.
+ * operator's off switch, the kill switch and its release by reloads, and an experiment a reload adds to a method
+ * nothing wove, then removes.
  */
 class ChaosParityIT {
     private static final String CLASS = "dev.bulwark.it.app.parity.ChaosParity";
@@ -45,6 +46,7 @@ class ChaosParityIT {
                 "        fault { rate = 1, exception = \"java.io.IOException\", message = chaos } }",
                 "      { class = \"" + CLASS + "\", method = \"tenant*\", when = \"#0 == 'canary'\",",
                 "        fault { rate = 1, exception = \"java.lang.IllegalStateException\", message = \"canary chaos\" } }",
+                "      # more experiments",
                 "    ]",
                 "  }",
                 "}").getBytes(StandardCharsets.UTF_8));
@@ -83,6 +85,11 @@ class ChaosParityIT {
         assertBoth(result, "killSwitchSeen", "true");
         assertBoth(result, "injectedWithKillSwitch", "0");
         assertBoth(result, "onAgain", "true");
+
+        assertBoth(result, "hotAddedWoven", "true");
+        assertBoth(result, "hotAdded", "failed:IOException:fresh");
+        assertBoth(result, "removedByReload", "true");
+        assertBoth(result, "afterRemoval", "ok:fresh");
     }
 
     private static int freePort() throws IOException {

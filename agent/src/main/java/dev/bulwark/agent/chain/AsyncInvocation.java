@@ -214,7 +214,26 @@ final class AsyncInvocation {
             return runBody(number, fault);
         }
         CompletableFuture<Object> delayed = new CompletableFuture<>();
+        // Cancelled as a body is, by the deadline (which frees a thread pool's slot) or by the caller (the attempt
+        // then ends at once, as with a cancelled body, instead of holding its permits until the delay is over).
+        delayed.whenComplete((value, error) -> {
+            if (delayed.isCancelled()) {
+                try {
+                    bodyEnded(number, null, error);
+                } catch (RuntimeException | Error broken) {
+                    failedInside(broken);
+                }
+            }
+        });
+        pendingBody = delayed;
+        if (settledAttempt.get() >= number) {
+            delayed.cancel(true);
+            return delayed;
+        }
         runtime.schedule(guarded(() -> {
+            if (delayed.isDone()) {
+                return;
+            }
             CompletionStage<Object> stage = runBody(number, fault);
             if (stage == null) {
                 delayed.complete(null);

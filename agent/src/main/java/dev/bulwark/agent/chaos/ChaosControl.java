@@ -49,7 +49,7 @@ public final class ChaosControl {
         for (int i = 0; i < counts.length; i++) {
             counts[i] = injections.computeIfAbsent(experiments.get(i).describe(), key -> new Injections());
         }
-        return new SiteChaos(this, siteName, experiments, counts, settings.seed());
+        return new SiteChaos(this, siteName, experiments, counts, experiments.get(0).seed());
     }
 
     /** Every experiment in force with what it injected so far, for the admin endpoint. */

@@ -4,6 +4,7 @@ import dev.bulwark.agent.policy.expression.Condition;
 
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * One entry of {@code bulwark.chaos.experiments}: the methods it matches (as an {@code instrument} entry does), an
@@ -21,9 +22,11 @@ public final class ChaosExperiment {
     private final String exception;
     private final MethodHandle exceptionConstructor;
     private final String message;
+    private final OptionalLong seed;
 
     ChaosExperiment(String describe, InstrumentRule matcher, Condition when, double latencyRate, long delayNanos,
-                    double faultRate, String exception, MethodHandle exceptionConstructor, String message) {
+                    double faultRate, String exception, MethodHandle exceptionConstructor, String message,
+                    OptionalLong seed) {
         this.describe = describe;
         this.matcher = matcher;
         this.when = when;
@@ -33,6 +36,12 @@ public final class ChaosExperiment {
         this.exception = exception;
         this.exceptionConstructor = exceptionConstructor;
         this.message = message;
+        this.seed = seed;
+    }
+
+    /** {@code bulwark.chaos.seed}: part of the experiment, so that a reload changing it draws anew. */
+    public OptionalLong seed() {
+        return seed;
     }
 
     public boolean matches(String className, String methodName) {
@@ -102,7 +111,8 @@ public final class ChaosExperiment {
         ChaosExperiment that = (ChaosExperiment) o;
         return describe.equals(that.describe) && Objects.equals(String.valueOf(when), String.valueOf(that.when))
                 && latencyRate == that.latencyRate && delayNanos == that.delayNanos && faultRate == that.faultRate
-                && Objects.equals(exception, that.exception) && Objects.equals(message, that.message);
+                && Objects.equals(exception, that.exception) && Objects.equals(message, that.message)
+                && seed.equals(that.seed);
     }
 
     @Override

@@ -56,7 +56,7 @@ final class ChaosReader {
                 entries = List.of();
             }
             for (int i = 0; i < entries.size(); i++) {
-                ChaosExperiment experiment = experiment(entries.get(i), PATH + ".experiments[" + i + "]", problems);
+                ChaosExperiment experiment = experiment(entries.get(i), PATH + ".experiments[" + i + "]", seed, problems);
                 if (experiment != null) {
                     experiments.add(experiment);
                 }
@@ -65,7 +65,8 @@ final class ChaosReader {
         return new ChaosSettings(enabled, seed, experiments);
     }
 
-    private static ChaosExperiment experiment(ConfigObject entry, String at, Consumer<ConfigProblem> problems) {
+    private static ChaosExperiment experiment(ConfigObject entry, String at, OptionalLong seed,
+                                              Consumer<ConfigProblem> problems) {
         Config block = entry.toConfig();
         BlockReader reader = new BlockReader(block, at);
         reader.rejectUnknownKeys(EXPERIMENT_KEYS);
@@ -127,7 +128,7 @@ final class ChaosReader {
         InstrumentRule matcher = new InstrumentRule(classGlob, methodGlob, new EnumMap<>(PolicyKind.class),
                 entry.origin().description());
         return new ChaosExperiment(describe, matcher, when, latencyRate, delayNanos, faultRate, exception, constructor,
-                message);
+                message, seed);
     }
 
     private static Config object(BlockReader reader, Config block, String key) {

@@ -69,7 +69,7 @@ public final class AgentInstaller {
         DeadlineClock deadlineClock = new DeadlineClock(millisecondClock);
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
-        // Before any class is woven with the user's config, whose sites draw with its seed.
+        // Before any class is woven: a config with chaos.enabled = false starts with injection off.
         config.thenAccept(initial -> registry.chaos().apply(initial.chaos()));
         CallSites sites = new CallSites(registry, observer);
         observer.applicationLoaders(sites::loaders);

@@ -84,6 +84,15 @@ public final class ChaosParity {
         return "cached:" + failure.getClass().getSimpleName() + ":" + failure.getMessage();
     }
 
+    /** Matched by no experiment until a reload adds one. */
+    static String fresh() {
+        return "fresh";
+    }
+
+    static CompletionStage<String> freshAsync() {
+        return Mode.now(ChaosParity::fresh);
+    }
+
     static String tenant(String name) {
         return "hello " + name;
     }
@@ -125,6 +134,33 @@ public final class ChaosParity {
             rewriteConfig(true);
             mode.put("onAgain", awaitFault(mode));
         }
+
+        String fresh = "{ class = \"" + ChaosParity.class.getName() + "\", method = \"fresh*\","
+                + " fault { rate = 1, exception = \"java.io.IOException\", message = fresh } }";
+        editConfig("# more experiments", fresh);
+        boolean woven = awaitFresh("failed:IOException:fresh");
+        for (Mode mode : Mode.values()) {
+            mode.put("hotAddedWoven", woven);
+            mode.put("hotAdded", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync));
+        }
+        editConfig(fresh, "# more experiments");
+        boolean unwoven = awaitFresh("ok:fresh");
+        for (Mode mode : Mode.values()) {
+            mode.put("removedByReload", unwoven);
+            mode.put("afterRemoval", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync));
+        }
+    }
+
+    /** Waits until the synchronous {@link #fresh} ends as {@code expected}: a reload took effect. */
+    private static boolean awaitFresh(String expected) throws InterruptedException {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < WAIT_NANOS) {
+            if (Mode.SYNC.outcome(ChaosParity::fresh, ChaosParity::freshAsync).equals(expected)) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
     }
 
     /** How many of {@code calls} calls of the flaky method failed with the injected IOException. */
@@ -166,9 +202,17 @@ public final class ChaosParity {
     /** Writes the config anew, as an editor's atomic save, with injection on or off and a new revision. */
     private static void rewriteConfig(boolean enabled) throws IOException {
         Path file = Paths.get(System.getProperty("chaos.config"));
-        String config = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+        write(file, new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
                 .replaceAll("enabled = (true|false)", "enabled = " + enabled)
-                .replaceAll("# revision \\d+", "# revision " + ++revision);
+                .replaceAll("# revision \\d+", "# revision " + ++revision));
+    }
+
+    private static void editConfig(String text, String replacement) throws IOException {
+        Path file = Paths.get(System.getProperty("chaos.config"));
+        write(file, new String(Files.readAllBytes(file), StandardCharsets.UTF_8).replace(text, replacement));
+    }
+
+    private static void write(Path file, String config) throws IOException {
         Path next = file.resolveSibling(file.getFileName() + ".next");
         Files.write(next, config.getBytes(StandardCharsets.UTF_8));
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
