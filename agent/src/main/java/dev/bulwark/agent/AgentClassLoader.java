@@ -60,7 +60,7 @@ final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    /** Under {@code inst/}: the runtime and its relocated dependencies, never the bridge on the bootstrap path. */
+    /** Under {@code inst/}: the runtime and its relocated dependencies, never the bridge the bootstrap loader holds. */
     private static boolean isRuntimeClass(String name) {
         return name.startsWith("dev.bulwark.shaded.")
                 || name.startsWith("dev.bulwark.agent.") && !name.startsWith("dev.bulwark.agent.bootstrap.");

@@ -13,7 +13,7 @@ import java.time.Duration;
 
 /**
  * The code inlined into every protected method: a trampoline into {@link BulwarkBridge}. Everything it names
- * is on the bootstrap path (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
+ * is in the bootstrap loader (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
  * resolves, and the exceptions are created here so the application catches its own view of them.
  *
  * <p>The arguments array and the boxed return value are only read on the rejection, fallback and asynchronous
