@@ -74,6 +74,8 @@ class ChaosParityIT {
         assertBoth(result, "stable", "ok:hello stable");
 
         assertBoth(result, "unauthorized", "401");
+        assertBoth(result, "methodsShowChaos", methods -> methods.endsWith("\"scope\":null,\"policies\":{},\"chaos\":["
+                + "\"bulwark.chaos.experiments[0] { class = \\\"" + CLASS + "\\\", method = \\\"flaky*\\\" }\"]}"));
         assertBoth(result, "off", outcome -> outcome.startsWith("200 {\"enabled\":false,\"experiments\":[")
                 .contains("{\"experiment\":\"bulwark.chaos.experiments[0] { class = \\\"" + CLASS
                         + "\\\", method = \\\"flaky*\\\" }\",\"when\":null,\"latencyRate\":0.0,\"delayMillis\":0,"

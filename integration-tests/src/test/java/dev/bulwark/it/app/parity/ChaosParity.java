@@ -119,6 +119,9 @@ public final class ChaosParity {
             mode.put("stable", mode.outcome(() -> tenant("stable"), () -> tenantAsync("stable")));
 
             mode.put("unauthorized", get("/bulwark/chaos", null).substring(0, 3));
+            String methods = get("/bulwark/methods", System.getProperty("chaos.token"));
+            int flaky = methods.indexOf("\"method\":\"" + mode.site(ChaosParity.class.getName() + "#flaky") + "\"");
+            mode.put("methodsShowChaos", flaky < 0 ? methods : methods.substring(flaky, methods.indexOf("\"]}", flaky) + 3));
             mode.put("off", post("/bulwark/chaos/off"));
             mode.put("injectedWhileOff", faults(mode, OFF_CALLS));
             String view = get("/bulwark/chaos", System.getProperty("chaos.token"));
