@@ -16,6 +16,11 @@ import java.net.URL;
 public final class BulwarkAgent {
     private static final String INSTALLER = "dev.bulwark.agent.runtime.AgentInstaller";
     private static final String BOOTSTRAP_CLASSES = "dev.bulwark.agent.runtime.BootstrapClasses";
+    /**
+     * The runtime's loader once the agent started: a later attach hands its arguments to the runtime already
+     * there, which loads the config they name, rather than starting a second one.
+     */
+    private static ClassLoader agentLoader;
 
     private BulwarkAgent() {
     }
@@ -30,11 +35,14 @@ public final class BulwarkAgent {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         try {
-            File agentJar = jarOf(BulwarkAgent.class.getResource(BulwarkAgent.class.getSimpleName() + ".class"));
-            ClassLoader agentLoader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
-            Class.forName(BOOTSTRAP_CLASSES, true, agentLoader)
-                    .getMethod("define", Instrumentation.class, File.class)
-                    .invoke(null, instrumentation, agentJar);
+            if (agentLoader == null) {
+                File agentJar = jarOf(BulwarkAgent.class.getResource(BulwarkAgent.class.getSimpleName() + ".class"));
+                ClassLoader loader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
+                Class.forName(BOOTSTRAP_CLASSES, true, loader)
+                        .getMethod("define", Instrumentation.class, File.class)
+                        .invoke(null, instrumentation, agentJar);
+                agentLoader = loader;
+            }
             Class.forName(INSTALLER, true, agentLoader)
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, arguments, instrumentation, attached);

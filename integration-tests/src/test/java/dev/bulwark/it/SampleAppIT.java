@@ -25,7 +25,8 @@ class SampleAppIT {
                 .contains("call 8: pricing called 1 time(s), breaker CLOSED")
                 .contains("alice -> 429")
                 .contains("bob   -> 200")
-                .contains("2 shipped, 3 turned away at once");
+                .contains("2 shipped, 3 turned away at once")
+                .contains("partner quotes: 5 every 10s for this instance alone").contains("5 quoted, 2 turned away");
     }
 
     @Test
@@ -49,6 +50,7 @@ class SampleAppIT {
         String classPath = AgentJvm.location(SampleApp.class) + File.pathSeparator + AgentJvm.annotationsLocation();
         ScenarioResult result = AgentJvm.withoutAgent().classPath(classPath).option("-Dsample.port=0")
                 .run(SampleApp.class, "--demo");
-        assertThat(result.stdout()).containsPattern("fig +1 .*503").contains("breaker (no agent)").contains("5 shipped, 0 turned away");
+        assertThat(result.stdout()).containsPattern("fig +1 .*503").contains("breaker (no agent)").contains("5 shipped, 0 turned away")
+                .contains("7 quoted, 0 turned away");
     }
 }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.chaos.ChaosControl;
+import dev.bulwark.agent.cluster.ClusterPolicies;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
@@ -11,6 +12,7 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
@@ -18,6 +20,7 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
+import dev.bulwark.annotations.Scope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -192,16 +195,32 @@ public final class PolicyRegistry {
         replacedPools.clear();
     }
 
-    /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
+    /**
+     * A {@link RateLimiter}, or a {@link KeyedLimiter} when the spec has a key; for a cluster-scoped spec, one
+     * that is also a {@link dev.bulwark.agent.policy.ratelimit.SharedLimiter}.
+     */
     Object rateLimiter(RateLimiterSpec spec, PolicyScope scope) {
-        return shared(limiters, new ScopedName(spec.name(), scope), spec,
-                s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
+        return shared(limiters, new ScopedName(spec.name(), scope), spec, PolicyRegistry::newRateLimiter, "rate limiter");
+    }
+
+    /** Only here, on the first cluster-scoped spec, do the cluster package and the Redis client load. */
+    private static Object newRateLimiter(RateLimiterSpec spec) {
+        if (spec.scope() == Scope.CLUSTER) {
+            return ClusterPolicies.rateLimiter(spec);
+        }
+        return spec.key().isEmpty() ? RateLimiters.create(spec) : new KeyedRateLimiter(spec);
     }
 
     /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
     RetryBudget retryBudget(RetryBudgetSpec spec) {
         return shared(retryBudgets, new ScopedName(spec.name(), PolicyScope.JVM), spec,
-                s -> new RetryBudget(s, breakerClock), "retry budget");
+                this::newRetryBudget, "retry budget");
+    }
+
+    /** As for rate limiters, the cluster package loads only here, with the first cluster-scoped budget. */
+    private RetryBudget newRetryBudget(RetryBudgetSpec spec) {
+        return spec.scope() == Scope.CLUSTER ? new RetryBudget(spec, breakerClock, ClusterPolicies.retryBudget(spec))
+                : new RetryBudget(spec, breakerClock);
     }
 
     public Iterable<String> retryBudgetNames() {

@@ -4,6 +4,7 @@ import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -89,7 +90,8 @@ final class PolicySteps {
     boolean rateDecided(Call call, boolean permitted, long retryAfterNanos) {
         SiteChain chain = call.site;
         if (call.observed) {
-            chain.metrics.rateLimiter(permitted);
+            chain.metrics.rateLimiter(permitted,
+                    chain.sharedLimiter == null ? RateScope.LOCAL : chain.sharedLimiter.decidedBy());
         }
         if (!permitted) {
             rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name(), retryAfterNanos);

@@ -11,10 +11,11 @@ import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
-import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
+import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateKey;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.policy.ratelimit.SharedLimiter;
 import dev.bulwark.agent.policy.retry.RetryPolicy;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
@@ -36,7 +37,9 @@ final class SiteChain {
     /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
     final PolicyScope breakerScope;
     final RateLimiter limiter;
-    final KeyedRateLimiter keyedLimiter;
+    final KeyedLimiter keyedLimiter;
+    /** The limiter again when its permits are shared with other JVMs, for the metrics; null otherwise. */
+    final SharedLimiter sharedLimiter;
     final RateKey rateKey;
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
@@ -86,7 +89,8 @@ final class SiteChain {
         PolicyScope limiterScope = limiterSpec == null ? null : scope(policies, limiterSpec.name(), loaderScope);
         Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec, limiterScope);
         this.limiter = anyLimiter instanceof RateLimiter ? (RateLimiter) anyLimiter : null;
-        this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
+        this.keyedLimiter = anyLimiter instanceof KeyedLimiter ? (KeyedLimiter) anyLimiter : null;
+        this.sharedLimiter = anyLimiter instanceof SharedLimiter ? (SharedLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
         this.asyncBody = definition.asyncBody();

@@ -12,6 +12,7 @@ import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.RateAlgorithm;
+import dev.bulwark.annotations.Scope;
 import dev.bulwark.annotations.WindowType;
 
 import java.util.Arrays;
@@ -41,7 +42,7 @@ final class SpecReader {
             case BULKHEAD:
                 return set("name", "max-concurrent", "max-wait", "type", "queue-capacity");
             case RATE_LIMITER:
-                return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys");
+                return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys", "scope");
             case TIMEOUT:
                 return set("value", "interrupt");
             case FALLBACK:
@@ -138,6 +139,7 @@ final class SpecReader {
                 .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
                 .key(key)
                 .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
+                .scope(r.enumeration("scope", Scope.class, d.scope()))
                 .build();
     }
 

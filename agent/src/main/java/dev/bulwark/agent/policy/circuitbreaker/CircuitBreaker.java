@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The circuit breaker (CLOSED, OPEN, HALF_OPEN; docs/annotations.md) as a lock-free state machine.
+ * The circuit breaker (CLOSED, OPEN, HALF_OPEN; docs/annotations.md, and DISABLED by an operator) as a lock-free
+ * state machine.
  *
  * <p>The whole state is one {@link AtomicReference} to the current {@link Phase}; a
  * transition is one CAS from the phase a thread saw to a new phase, so exactly one thread wins it and
@@ -77,6 +78,9 @@ public final class CircuitBreaker {
             }
             if (current instanceof HalfOpenPhase) {
                 return ((HalfOpenPhase) current).tryTakeSlot() ? current.generation : reject();
+            }
+            if (current instanceof DisabledPhase) {
+                return current.generation;
             }
             OpenPhase open = (OpenPhase) current;
             if (!open.waitOver(nowNanos, spec.waitInOpenNanos())) {
@@ -163,6 +167,20 @@ public final class CircuitBreaker {
         while (true) {
             Phase current = phase.get();
             if (transition(current, new OpenPhase(current.generation + 1, clock.nanoTime(), true, current))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * DISABLED until {@link #reset()} or {@link #forceOpen()}: every call runs and no outcome is recorded. Calls
+     * admitted before keep their permits of the earlier phase, so they change nothing either. Already DISABLED,
+     * it stays as it is: concurrent operators make one transition.
+     */
+    public void disable() {
+        while (true) {
+            Phase current = phase.get();
+            if (current instanceof DisabledPhase || transition(current, new DisabledPhase(current.generation + 1))) {
                 return;
             }
         }

@@ -7,6 +7,7 @@ import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 
 import java.util.concurrent.TimeUnit;
 
@@ -52,11 +53,16 @@ public final class BulwarkMetrics {
         retryCalls = new Counters(RetryOutcome.values().length, clock, retentionNanos);
         retryAttempts = new Counters(1, clock, retentionNanos);
         bulkheadCalls = new Counters(2, clock, retentionNanos);
-        limiterCalls = new Counters(2, clock, retentionNanos);
+        limiterCalls = new Counters(2 * RateScope.values().length, clock, retentionNanos);
         timeoutCalls = new Counters(2, clock, retentionNanos);
         fallbackCalls = new Counters(1, clock, retentionNanos);
         chaosInjections = new Counters(2, clock, retentionNanos);
         durations = new Durations(clock, retentionNanos);
+    }
+
+    /** Where {@link #limiterCalls} counts a decision: outcome and where it was made, two outcomes per scope. */
+    public static int limiterIndex(boolean permitted, RateScope scope) {
+        return 2 * scope.ordinal() + (permitted ? PERMITTED : REJECTED);
     }
 
     /** From now on, decisions are counted. */
@@ -120,8 +126,13 @@ public final class BulwarkMetrics {
 
         @Override
         public void rateLimiter(boolean permitted) {
+            rateLimiter(permitted, RateScope.LOCAL);
+        }
+
+        @Override
+        public void rateLimiter(boolean permitted, RateScope scope) {
             if (counting) {
-                limiter.increment(permitted ? PERMITTED : REJECTED);
+                limiter.increment(limiterIndex(permitted, scope));
             }
         }
 
