@@ -26,4 +26,11 @@ public @interface Bulkhead {
 
     /** Calls that may wait for a thread of a {@link BulkheadType#THREAD_POOL} bulkhead. */
     int queueCapacity() default 100;
+
+    /**
+     * Where a call's priority comes from, such as {@code "#0.priority"} (a getter chain of an argument); its
+     * value picks the partition whose share of the slots the call takes. Shares come from config; empty means
+     * one pool of slots.
+     */
+    String partitionBy() default "";
 }

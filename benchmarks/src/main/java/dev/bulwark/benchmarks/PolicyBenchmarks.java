@@ -64,6 +64,23 @@ public class PolicyBenchmarks {
     }
 
     @Benchmark
+    public String bulwark_adaptiveBulkhead(Policies p, Caller c) {
+        return p.service.adaptiveBulkhead(c.next());
+    }
+
+    /** The peer of {@code bulwark_adaptiveBulkhead}: Netflix concurrency-limits' limiter around the same body. */
+    @Benchmark
+    public String cl_simpleLimiter(Policies p, Caller c) {
+        java.util.Optional<com.netflix.concurrency.limits.Limiter.Listener> listener = p.clLimiter.acquire(null);
+        if (listener.isEmpty()) {
+            throw new IllegalStateException("the limiter refused a call below its limit");
+        }
+        String result = Work.work(c.next());
+        listener.get().onSuccess();
+        return result;
+    }
+
+    @Benchmark
     public String bulwark_timeout(Policies p, Caller c) {
         return p.service.timeout(c.next());
     }

@@ -48,6 +48,12 @@ public class WovenService {
         return Work.work(i);
     }
 
+    /** An adaptive limit (initial 20) that the benchmark threads never reach: the cost of admission and sampling. */
+    @Bulkhead(type = dev.bulwark.annotations.BulkheadType.ADAPTIVE)
+    public String adaptiveBulkhead(int i) {
+        return Work.work(i);
+    }
+
     @Timeout("10s")
     public String timeout(int i) {
         return Work.work(i);

@@ -62,10 +62,7 @@ final class AsyncInvocation {
         this.arguments = arguments;
         this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
         this.enclosingTimeoutSite = enclosingTimeoutSite;
-        call.rateKey = chain.keyedLimiter == null ? null : chain.rateKey.extract(arguments);
-        if (chain.chaos != null) {
-            call.chaosMask = chain.chaos.applying(arguments);
-        }
+        steps.readArguments(call, arguments);
     }
 
     /**
@@ -139,8 +136,8 @@ final class AsyncInvocation {
         if (chain.threadPool != null) {
             armTimer(number, deadline, now);
             submitToPool(number);
-        } else if (chain.bulkhead == null || steps.tryBulkhead(call)) {
-            if (chain.bulkhead != null) {
+        } else if (!chain.takesSlot || steps.tryBulkhead(call)) {
+            if (chain.takesSlot) {
                 steps.bulkheadDecided(call, true, false);
             }
             armTimer(number, deadline, now);

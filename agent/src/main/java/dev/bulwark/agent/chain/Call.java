@@ -17,6 +17,10 @@ final class Call extends Invocation {
     long previousDelayNanos;
     long breakerPermit = NO_PERMIT;
     boolean holdsBulkhead;
+    /** The partition of an adaptive or partitioned bulkhead the call takes its slot in. */
+    int bulkheadPartition;
+    /** When the slot of an adaptive bulkhead was taken, for the round trip it learns from. */
+    long bulkheadStartNanos;
     boolean timed;
     long deadlineNanos;
     Object rateKey;
@@ -49,6 +53,7 @@ final class Call extends Invocation {
         previousDelayNanos = 0;
         breakerPermit = NO_PERMIT;
         holdsBulkhead = false;
+        bulkheadPartition = chain.limitBulkhead == null ? 0 : chain.limitBulkhead.partitionOf(null);
         timed = false;
         rateKey = null;
         observation = null;
@@ -60,7 +65,8 @@ final class Call extends Invocation {
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
-        wantsArguments = (chain.keyedLimiter != null || chain.chaos != null && chain.chaos.wantsArguments()) && !asynchronous;
+        wantsArguments = (chain.keyedLimiter != null || chain.partitionKey != null
+                || chain.chaos != null && chain.chaos.wantsArguments()) && !asynchronous;
     }
 
     boolean onlyCounted() {

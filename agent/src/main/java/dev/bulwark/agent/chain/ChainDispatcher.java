@@ -130,13 +130,7 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public void admit(Invocation invocation, Object[] arguments) {
         Call call = (Call) invocation;
-        SiteChain chain = call.site;
-        if (chain.rateKey != null) {
-            call.rateKey = chain.rateKey.extract(arguments);
-        }
-        if (chain.chaos != null) {
-            call.chaosMask = chain.chaos.applying(arguments);
-        }
+        steps.readArguments(call, arguments);
         admit(call, clock.nanoTime());
     }
 
@@ -164,7 +158,7 @@ public final class ChainDispatcher extends Dispatcher {
                     : deadlines.enter(now, timeout, chain.timeout.interrupt());
             call.timed = true;
         }
-        if (chain.bulkhead != null) {
+        if (chain.takesSlot) {
             takeBulkheadSlot(call);
         }
         if (chain.chaos != null && !call.skipBody) {
@@ -212,7 +206,7 @@ public final class ChainDispatcher extends Dispatcher {
             return false;
         }
         try {
-            call.holdsBulkhead = call.site.bulkhead.acquire(wait);
+            steps.awaitBulkhead(call, wait);
         } catch (InterruptedException interrupted) {
             // The interrupt belongs to whoever sent it (the caller, or our own watchdog); keep it visible.
             Thread.currentThread().interrupt();

@@ -6,6 +6,7 @@ import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
@@ -49,6 +50,8 @@ public final class PolicyRegistry {
     private final CircuitBreakerListener breakerListener;
     private final Map<ScopedName, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
+    /** Adaptive or partitioned bulkheads. */
+    private final Map<ScopedName, Shared<LimitBulkhead, BulkheadSpec>> limitBulkheads = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /** Budgets are always named, and defined once for the whole JVM: their scope is {@link PolicyScope#JVM}. */
@@ -134,6 +137,7 @@ public final class PolicyRegistry {
     /** The names of every bulkhead, semaphore or thread pool. */
     public Set<String> bulkheadNames() {
         Set<String> names = names(bulkheads);
+        names.addAll(names(limitBulkheads));
         names.addAll(names(threadPools));
         return names;
     }
@@ -146,7 +150,23 @@ public final class PolicyRegistry {
     /** Visits every bulkhead, semaphore or thread pool, with its name in its scope and the calls running inside it now. */
     public void forEachBulkhead(ObjIntConsumer<PolicyName> visitor) {
         bulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
+        limitBulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
         threadPools.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
+    }
+
+    /**
+     * Visits every bulkhead with its current limit: {@code maxConcurrent} for a fixed one, where the limit stands
+     * for an adaptive one.
+     */
+    public void forEachBulkheadLimit(ObjIntConsumer<PolicyName> visitor) {
+        bulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.maxConcurrent()));
+        limitBulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.limit()));
+        threadPools.forEach((key, shared) -> visitor.accept(key.policyName(), shared.spec.maxConcurrent()));
+    }
+
+    /** The adaptive or partitioned bulkhead of that name, or null. */
+    public LimitBulkhead limitBulkhead(String name) {
+        return byName(limitBulkheads, name);
     }
 
     /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
@@ -155,12 +175,21 @@ public final class PolicyRegistry {
         if (semaphore != null) {
             return semaphore.active();
         }
+        LimitBulkhead limited = byName(limitBulkheads, name);
+        if (limited != null) {
+            return limited.active();
+        }
         ThreadPoolBulkhead pool = byName(threadPools, name);
         return pool == null ? -1 : pool.active();
     }
 
     SemaphoreBulkhead bulkhead(BulkheadSpec spec, PolicyScope scope) {
         return shared(bulkheads, new ScopedName(spec.name(), scope), spec, SemaphoreBulkhead::new, "bulkhead");
+    }
+
+    /** An adaptive bulkhead, or one split into partitions. */
+    LimitBulkhead limitBulkhead(BulkheadSpec spec, PolicyScope scope) {
+        return shared(limitBulkheads, new ScopedName(spec.name(), scope), spec, LimitBulkhead::new, "bulkhead");
     }
 
     /**
@@ -252,6 +281,7 @@ public final class PolicyRegistry {
             return true;
         });
         bulkheads.keySet().removeIf(key -> key.scope == scope);
+        limitBulkheads.keySet().removeIf(key -> key.scope == scope);
         limiters.keySet().removeIf(key -> key.scope == scope);
         threadPools.entrySet().removeIf(entry -> {
             if (entry.getKey().scope != scope) {

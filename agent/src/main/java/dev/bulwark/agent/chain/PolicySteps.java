@@ -3,6 +3,7 @@ package dev.bulwark.agent.chain;
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.runtime.BulwarkLog;
@@ -99,13 +100,66 @@ final class PolicySteps {
         return permitted;
     }
 
+    /**
+     * Reads what the chain needs of a call's arguments: its rate limiter's key, its bulkhead partition and which
+     * chaos experiments apply. Only for a site that has a keyed limiter, a partitioned bulkhead or chaos.
+     */
+    void readArguments(Call call, Object[] arguments) {
+        SiteChain chain = call.site;
+        if (chain.keyedLimiter != null) {
+            call.rateKey = chain.rateKey.extract(arguments);
+        }
+        if (chain.partitionKey != null) {
+            call.bulkheadPartition = chain.limitBulkhead.partitionOf(chain.partitionKey.extract(arguments));
+        }
+        if (chain.chaos != null) {
+            call.chaosMask = chain.chaos.applying(arguments);
+        }
+    }
+
     /** Takes a slot of the semaphore bulkhead if one is free now. */
     boolean tryBulkhead(Call call) {
+        LimitBulkhead limited = call.site.limitBulkhead;
+        if (limited != null) {
+            if (!limited.tryAcquire(call.bulkheadPartition)) {
+                return false;
+            }
+            call.bulkheadStartNanos = limited.nanoTime();
+            call.holdsBulkhead = true;
+            return true;
+        }
         if (call.site.bulkhead.tryAcquire()) {
             call.holdsBulkhead = true;
             return true;
         }
         return false;
+    }
+
+    /**
+     * Waits up to {@code waitNanos} for a bulkhead slot, parked.
+     *
+     * @throws InterruptedException when the thread is interrupted before or while waiting
+     */
+    boolean awaitBulkhead(Call call, long waitNanos) throws InterruptedException {
+        LimitBulkhead limited = call.site.limitBulkhead;
+        if (limited == null) {
+            call.holdsBulkhead = call.site.bulkhead.acquire(waitNanos);
+        } else if (limited.acquire(call.bulkheadPartition, waitNanos)) {
+            call.bulkheadStartNanos = limited.nanoTime();
+            call.holdsBulkhead = true;
+        }
+        return call.holdsBulkhead;
+    }
+
+    /** Gives back the attempt's slot; {@code timedOut} tells an adaptive bulkhead that the call ran too long. */
+    private static void releaseBulkhead(Call call, boolean timedOut) {
+        call.holdsBulkhead = false;
+        SiteChain chain = call.site;
+        if (chain.limitBulkhead != null) {
+            chain.limitBulkhead.release(call.bulkheadPartition, call.bulkheadStartNanos, timedOut);
+        } else {
+            chain.bulkhead.release();
+        }
     }
 
     /**
@@ -124,7 +178,7 @@ final class PolicySteps {
     void bulkheadDecided(Call call, boolean permitted, boolean timedOut) {
         SiteChain chain = call.site;
         if (call.observed) {
-            chain.metrics.bulkhead(permitted);
+            chain.metrics.bulkhead(permitted, call.bulkheadPartition);
         }
         if (permitted) {
             return;
@@ -193,8 +247,7 @@ final class PolicySteps {
     int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
         SiteChain chain = call.site;
         if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            chain.bulkhead.release();
+            releaseBulkhead(call, timedOut);
         }
         int rejection = 0;
         if (timed) {
@@ -223,8 +276,7 @@ final class PolicySteps {
             return;
         }
         if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            chain.bulkhead.release();
+            releaseBulkhead(call, false);
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
             chain.breaker.releasePermission(call.breakerPermit);

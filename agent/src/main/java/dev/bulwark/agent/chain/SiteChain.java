@@ -5,6 +5,7 @@ import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.annotations.BulkheadType;
@@ -44,6 +45,12 @@ final class SiteChain {
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
     final SemaphoreBulkhead bulkhead;
+    /** An adaptive or partitioned bulkhead, in place of {@link #bulkhead}; null otherwise. */
+    final LimitBulkhead limitBulkhead;
+    /** Which argument value picks a call's partition of {@link #limitBulkhead}; null when it has one partition. */
+    final RateKey partitionKey;
+    /** Whether an attempt takes a slot of {@link #bulkhead} or {@link #limitBulkhead} on the caller's side. */
+    final boolean takesSlot;
     final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
@@ -98,7 +105,12 @@ final class SiteChain {
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
-        this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        boolean limited = bulkheadSpec != null && !pooled
+                && (bulkheadSpec.type() == BulkheadType.ADAPTIVE || bulkheadSpec.partitioned());
+        this.limitBulkhead = limited ? registry.limitBulkhead(bulkheadSpec, bulkheadScope) : null;
+        this.partitionKey = limited && bulkheadSpec.partitioned() ? RateKey.parse(bulkheadSpec.partitionBy()) : null;
+        this.bulkhead = bulkheadSpec == null || pooled || limited ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        this.takesSlot = bulkhead != null || limitBulkhead != null;
         this.chaos = registry.chaos().site(name, definition.chaos());
         this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
@@ -108,7 +120,8 @@ final class SiteChain {
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
-                && asyncBody == null && chaos == null && (retry == null || retry.spec().maxDurationNanos() == 0);
+                && limitBulkhead == null && chaos == null
+                && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
                 retrySpec == null ? null : new PolicyName(retrySpec.name(), scope(policies, retrySpec.name(), loaderScope)),

@@ -23,6 +23,11 @@ public interface SiteMetrics {
     default void bulkhead(boolean permitted) {
     }
 
+    /** A bulkhead decided on a call of one of its partitions (0 when it has one). */
+    default void bulkhead(boolean permitted, int partition) {
+        bulkhead(permitted);
+    }
+
     default void rateLimiter(boolean permitted) {
     }
 

@@ -1,8 +1,10 @@
 package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.policy.ExceptionMatcher;
+import dev.bulwark.agent.policy.adaptive.LimitAlgorithmName;
 import dev.bulwark.agent.policy.retry.DelayFrom;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
@@ -18,6 +20,7 @@ import dev.bulwark.annotations.WindowType;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -40,7 +43,8 @@ final class SpecReader {
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
                         "retry-on", "abort-on", "delay-from", "budget");
             case BULKHEAD:
-                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity");
+                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity",
+                        "limit-algorithm", "initial-limit", "min-limit", "max-limit", "partition-by", "partitions");
             case RATE_LIMITER:
                 return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys", "scope");
             case TIMEOUT:
@@ -115,13 +119,53 @@ final class SpecReader {
 
     private static BulkheadSpec bulkhead(String name, BlockReader r) {
         BulkheadSpec d = BulkheadSpec.builder().build();
+        int[] bounds = limitBounds(r, d);
+        int minLimit = bounds[0];
+        int maxLimit = bounds[1];
         return BulkheadSpec.builder()
                 .name(name)
                 .maxConcurrent(r.integer("max-concurrent", 1, 100_000, d.maxConcurrent()))
                 .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
                 .type(r.enumeration("type", BulkheadType.class, d.type()))
                 .queueCapacity(r.integer("queue-capacity", 1, 10_000_000, d.queueCapacity()))
+                .limitAlgorithm(r.enumeration("limit-algorithm", LimitAlgorithmName.class, d.limitAlgorithm()))
+                .initialLimit(r.integer("initial-limit", 1, 100_000, d.initialLimit()))
+                .minLimit(minLimit)
+                .maxLimit(maxLimit)
+                .partitionBy(partitionBy(r, d.partitionBy()))
+                .partitions(partitions(r, d.partitions()))
                 .build();
+    }
+
+    /** The adaptive limit's bounds, both kept at their defaults unless {@code min-limit <= max-limit}. */
+    private static int[] limitBounds(BlockReader r, BulkheadSpec d) {
+        int min = r.integer("min-limit", 1, 100_000, d.minLimit());
+        int max = r.integer("max-limit", 1, 100_000, d.maxLimit());
+        if (min > max) {
+            r.problem("max-limit", "a limit at least min-limit (" + min + ")", String.valueOf(max));
+            return new int[]{d.minLimit(), d.maxLimit()};
+        }
+        return new int[]{min, max};
+    }
+
+    private static Map<String, Double> partitions(BlockReader r, Map<String, Double> fallback) {
+        Map<String, Double> shares = r.shares("partitions", fallback);
+        double sum = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (shares.size() > LimitBulkhead.MAX_PARTITIONS || !shares.isEmpty() && !(sum > 0)) {
+            r.problem("partitions", "at most " + LimitBulkhead.MAX_PARTITIONS + " partitions whose shares add up to"
+                    + " more than 0", shares.toString());
+            return fallback;
+        }
+        return shares;
+    }
+
+    private static String partitionBy(BlockReader r, String fallback) {
+        String text = r.string("partition-by", fallback).trim();
+        if (!RATE_KEY.matcher(text).matches()) {
+            r.problem("partition-by", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + text + "\"");
+            return fallback;
+        }
+        return text;
     }
 
     private static RateLimiterSpec rateLimiter(String name, BlockReader r) {

@@ -4,6 +4,7 @@ import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
 import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
@@ -52,7 +53,7 @@ public final class BulwarkMetrics {
         breakerTransitions = new Counters(STATES * STATES, clock, retentionNanos);
         retryCalls = new Counters(RetryOutcome.values().length, clock, retentionNanos);
         retryAttempts = new Counters(1, clock, retentionNanos);
-        bulkheadCalls = new Counters(2, clock, retentionNanos);
+        bulkheadCalls = new Counters(2 * LimitBulkhead.MAX_PARTITIONS, clock, retentionNanos);
         limiterCalls = new Counters(2 * RateScope.values().length, clock, retentionNanos);
         timeoutCalls = new Counters(2, clock, retentionNanos);
         fallbackCalls = new Counters(1, clock, retentionNanos);
@@ -119,8 +120,14 @@ public final class BulwarkMetrics {
 
         @Override
         public void bulkhead(boolean permitted) {
+            bulkhead(permitted, 0);
+        }
+
+        /** Series index {@code 2 × partition + outcome}: a partitioned bulkhead counts each partition apart. */
+        @Override
+        public void bulkhead(boolean permitted, int partition) {
             if (counting) {
-                bulkhead.increment(permitted ? PERMITTED : REJECTED);
+                bulkhead.increment(2 * partition + (permitted ? PERMITTED : REJECTED));
             }
         }
 

@@ -5,6 +5,7 @@ import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
 import dev.bulwark.agent.policy.RedisErrors;
 import dev.bulwark.agent.policy.budget.RetryBudget;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.policy.ratelimit.RateScope;
@@ -38,6 +39,7 @@ final class OtelMetrics {
     static final AttributeKey<String> STATE = AttributeKey.stringKey("bulwark.state");
     static final AttributeKey<String> FROM = AttributeKey.stringKey("bulwark.from");
     static final AttributeKey<String> TO = AttributeKey.stringKey("bulwark.to");
+    static final AttributeKey<String> PARTITION = AttributeKey.stringKey("bulwark.partition");
     /** Only on the series of a policy or site scoped to a class loader that does not live as long as the JVM. */
     static final AttributeKey<String> LOADER = AttributeKey.stringKey("bulwark.loader");
     /** Where a rate limiter's decision was made: {@code local}, {@code cluster} or {@code fallback}. */
@@ -92,7 +94,7 @@ final class OtelMetrics {
         observe(meter, "bulwark.retry.attempts", "{attempt}", "Re-invocations made by a retry",
                 counts.retryAttempts, OtelMetrics::named);
         observe(meter, "bulwark.bulkhead.calls", "{call}", "Calls admitted or rejected by a bulkhead",
-                counts.bulkheadCalls, name -> outcomes(name, ADMISSIONS));
+                counts.bulkheadCalls, name -> bulkheadOutcomes(name, registry));
         observe(meter, "bulwark.rate_limiter.calls", "{call}", "Calls admitted or rejected by a rate limiter",
                 counts.limiterCalls, OtelMetrics::limiterDecisions);
         observe(meter, "bulwark.timeout.calls", "{call}", "Attempts under a timeout, by whether they ran past it",
@@ -122,6 +124,9 @@ final class OtelMetrics {
             meter.gaugeBuilder("bulwark.bulkhead.active").ofLongs().setUnit("{call}")
                     .setDescription("Calls running inside a bulkhead now")
                     .buildWithCallback(measurement -> recordActive(registry, measurement));
+            meter.gaugeBuilder("bulwark.bulkhead.limit").ofLongs().setUnit("{call}")
+                    .setDescription("How many calls a bulkhead lets run at once now: max-concurrent, or an adaptive limit")
+                    .buildWithCallback(measurement -> recordLimits(registry, measurement));
             meter.gaugeBuilder("bulwark.retry_budget.balance").setUnit("{token}")
                     .setDescription("Tokens in a retry budget: ratio times first attempts minus retries, within its window")
                     .buildWithCallback(measurement -> recordBalances(registry, measurement));
@@ -184,6 +189,26 @@ final class OtelMetrics {
 
     private void recordActive(PolicyRegistry registry, ObservableLongMeasurement measurement) {
         registry.forEachBulkhead((name, active) -> measurement.record(active, names.of(name)[0]));
+    }
+
+    private void recordLimits(PolicyRegistry registry, ObservableLongMeasurement measurement) {
+        registry.forEachBulkheadLimit((name, limit) -> measurement.record(limit, names.of(name)[0]));
+    }
+
+    /**
+     * Outcomes by partition, at series index {@code 2 × partition + outcome}; a bulkhead without partitions
+     * uses the first pair only, without {@code bulwark.partition}.
+     */
+    private static Attributes[] bulkheadOutcomes(PolicyName name, PolicyRegistry registry) {
+        LimitBulkhead bulkhead = registry == null ? null : registry.limitBulkhead(name.name());
+        String[] partitions = bulkhead == null ? new String[]{""} : bulkhead.partitionNames();
+        Attributes[] attributes = new Attributes[2 * LimitBulkhead.MAX_PARTITIONS];
+        for (int i = 0; i < attributes.length; i++) {
+            AttributesBuilder builder = base(name.name(), name.scope()).put(OUTCOME, ADMISSIONS[i % 2]);
+            String partition = i / 2 < partitions.length ? partitions[i / 2] : "";
+            attributes[i] = partition.isEmpty() ? builder.build() : builder.put(PARTITION, partition).build();
+        }
+        return attributes;
     }
 
     private void recordBalances(PolicyRegistry registry, ObservableDoubleMeasurement measurement) {
