@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * body) around every woven call; each policy's part is in {@link PolicySteps}. The advice calls {@link #enter}
  * once per invocation and {@link #exit} after every attempt; per-attempt permits are taken here, on the exit
  * side, before the advice repeats the body. Waits park the calling thread, and a timeout reaches the body as an
- * interrupt from the watchdog. Methods returning a {@code CompletionStage} are handed to {@link AsyncInvocation}.
+ * interrupt from the watchdog. Methods returning a {@code CompletionStage} are handed to {@link AsyncInvocation},
+ * those returning a reactive type to {@link ReactiveInvocation}.
  *
  * <p>A rejection by an inner policy is an outcome like any exception for the policies outside it: the
  * breaker records a {@code BulkheadFullException} from an inner bulkhead, and the retry may retry it.
@@ -91,6 +92,10 @@ public final class ChainDispatcher extends Dispatcher {
         if (stack.bypassSite == site) {
             stack.bypassSite = CallStack.NO_SITE;
             return null;
+        }
+        if (chain.reactive != null) {
+            // Only assembled here: each subscription is a call of its own, observed from when it starts.
+            return begin(chain, stack, CallObserver.NOT_RECORDING);
         }
         steps.firstAttempt(chain);
         return begin(chain, stack, observer.invocationStarted(chain.name));
@@ -406,6 +411,17 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {
         Call call = (Call) invocation;
+        if (call.site.reactive != null) {
+            Object publisher;
+            try {
+                publisher = new ReactiveInvocation(async, observer, call.site, declaringType, self, arguments).assemble();
+            } catch (Throwable fault) {
+                // Reported by the bridge, which then lets the method run unprotected.
+                throw new IllegalStateException(fault.getMessage(), fault);
+            }
+            call.stack.pop(call);
+            return publisher;
+        }
         Call detached = call.detach();
         CallStack stack = call.stack;
         stack.pop(call);

@@ -20,6 +20,7 @@ import dev.bulwark.agent.policy.ratelimit.SharedLimiter;
 import dev.bulwark.agent.policy.retry.RetryPolicy;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
+import dev.bulwark.agent.reactive.ReactiveType;
 
 /**
  * The policies of one call site, in chain order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
@@ -57,6 +58,8 @@ final class SiteChain {
     final SiblingMethod asyncBody;
     /** The chaos experiments that match the method, innermost in the chain; null when none does. */
     final SiteChaos chaos;
+    /** The reactive type the method returns, driven per subscription; null for any other method. */
+    final ReactiveType reactive;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
     final boolean roughTimeout;
     /**
@@ -101,6 +104,7 @@ final class SiteChain {
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
         this.asyncBody = definition.asyncBody();
+        this.reactive = definition.reactiveType();
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.bulwark.agent.config.ChaosExperiment;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.reactive.ReactiveType;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -21,8 +22,9 @@ public final class SiteDefinition {
     private final Map<PolicyKind, Config> annotationBlocks;
     private final int parameterCount;
     private final List<ChaosExperiment> chaos;
+    private final ReactiveType reactiveType;
 
-    /** @param asyncBody the protected method itself when it returns a CompletionStage, else null */
+    /** @param asyncBody the protected method itself when it returns a CompletionStage or a reactive type, else null */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody) {
         this(policies, fallback, asyncBody, Collections.emptyMap(), -1);
     }
@@ -34,11 +36,13 @@ public final class SiteDefinition {
      */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
                           Map<PolicyKind, Config> annotationBlocks, int parameterCount) {
-        this(policies, fallback, asyncBody, annotationBlocks, parameterCount, Collections.emptyList());
+        this(policies, fallback, asyncBody, annotationBlocks, parameterCount, null, Collections.emptyList());
     }
 
     private SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
-                           Map<PolicyKind, Config> annotationBlocks, int parameterCount, List<ChaosExperiment> chaos) {
+                           Map<PolicyKind, Config> annotationBlocks, int parameterCount, ReactiveType reactiveType,
+                           List<ChaosExperiment> chaos) {
+        this.reactiveType = reactiveType;
         this.policies = policies;
         this.fallback = fallback;
         this.asyncBody = asyncBody;
@@ -56,7 +60,7 @@ public final class SiteDefinition {
         return fallback;
     }
 
-    /** The protected method, when it returns a CompletionStage and runs asynchronously; else null. */
+    /** The protected method, when it returns a CompletionStage or a reactive type and runs asynchronously; else null. */
     public SiblingMethod asyncBody() {
         return asyncBody;
     }
@@ -70,9 +74,19 @@ public final class SiteDefinition {
         return parameterCount;
     }
 
+    /** The reactive type the method returns, when it is protected per subscription; else null. */
+    public ReactiveType reactiveType() {
+        return reactiveType;
+    }
+
+    /** The same method, returning {@code type}: its {@code asyncBody} is then re-invoked for each attempt. */
+    public SiteDefinition reactive(ReactiveType type) {
+        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, type, chaos);
+    }
+
     /** The same method with other policies, for a config reload; the woven fallback method cannot change. */
     public SiteDefinition with(SitePolicies newPolicies) {
-        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount, chaos);
+        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount, reactiveType, chaos);
     }
 
     /** The chaos experiments that match the method, innermost in its chain; empty for none. */
@@ -82,6 +96,6 @@ public final class SiteDefinition {
 
     /** The same method with these chaos experiments. */
     public SiteDefinition withChaos(List<ChaosExperiment> experiments) {
-        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, experiments);
+        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, reactiveType, experiments);
     }
 }

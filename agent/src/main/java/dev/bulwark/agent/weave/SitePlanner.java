@@ -12,6 +12,7 @@ import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
 import dev.bulwark.agent.policy.ratelimit.RateKey;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.reactive.ReactiveType;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
@@ -76,8 +77,11 @@ final class SitePlanner {
                 }
             }
         }
-        return new SiteDefinition(policies, fallback, isAsynchronous(method) ? selfReference(method) : null, annotations,
-                method.getParameters().size()).withChaos(chaos);
+        SiteDefinition site = new SiteDefinition(policies, fallback,
+                isAsynchronous(method) ? selfReference(method) : null, annotations, method.getParameters().size())
+                .withChaos(chaos);
+        ReactiveType reactive = reactiveType(method);
+        return reactive == null ? site : site.reactive(reactive);
     }
 
     /**
@@ -104,6 +108,11 @@ final class SitePlanner {
         return matching;
     }
 
+    /** The reactive type the method returns, by name: nothing of its library is loaded to tell. */
+    private static ReactiveType reactiveType(MethodDescription method) {
+        return ReactiveType.named(method.getReturnType().asErasure().getName());
+    }
+
     /** A key must name one of the method's arguments; the getter, if any, is checked at the first call. */
     private static SitePolicies withoutMisfitKey(SitePolicies policies, int parameterCount) {
         RateLimiterSpec spec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
@@ -120,10 +129,14 @@ final class SitePlanner {
         return policies.without(PolicyKind.RATE_LIMITER);
     }
 
-    /** Exactly CompletionStage or CompletableFuture: the runtime's own stage can stand in for either. */
+    /**
+     * Exactly CompletionStage or CompletableFuture, whose stand-in is the runtime's own stage; or a reactive type,
+     * whose stand-in is a publisher of that type made by its library.
+     */
     static boolean isAsynchronous(MethodDescription method) {
         TypeDescription returned = method.getReturnType().asErasure();
-        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class);
+        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class)
+                || reactiveType(method) != null;
     }
 
     private static SiblingMethod selfReference(MethodDescription method) {
@@ -255,7 +268,7 @@ final class SitePlanner {
         }
         TypeDefinition expected = method.getReturnType().asErasure();
         TypeDescription actual = candidate.getReturnType().asErasure();
-        // An asynchronous method's fallback may return the stage's value instead of a stage.
+        // An asynchronous method's fallback may return the stage's (or publisher's) value instead of a stage.
         boolean assignable = isAsynchronous(method) ? !actual.represents(void.class)
                 : expected.represents(void.class) ? actual.represents(void.class)
                 : actual.isAssignableTo(expected.asErasure());
