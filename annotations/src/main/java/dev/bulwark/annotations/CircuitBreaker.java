@@ -49,4 +49,10 @@ public @interface CircuitBreaker {
 
     /** Exceptions that count neither as failures nor as successes. */
     Class<? extends Throwable>[] ignoreOn() default {};
+
+    /**
+     * Judges a returned result a failure the breaker records, whatever {@link #recordOn()} says: a method
+     * reference or an expression, as {@link Retry#retryOnResult()} takes. Empty: results are never failures.
+     */
+    String recordOnResult() default "";
 }

@@ -54,6 +54,16 @@ public class PolicyBenchmarks {
     }
 
     @Benchmark
+    public String bulwark_retryOnResultExpression(Policies p, Caller c) {
+        return p.service.retryOnResultExpression(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_retryOnResultMethod(Policies p, Caller c) {
+        return p.service.retryOnResultMethod(c.next());
+    }
+
+    @Benchmark
     public String bulwark_rateLimiter(Policies p, Caller c) {
         return p.service.rateLimiter(c.next());
     }

@@ -38,6 +38,12 @@ final class Call extends Invocation {
     int rejection;
     /** The chaos experiments of the site that apply to this invocation, by its arguments (see SiteChaos). */
     int chaosMask;
+    /**
+     * Whether the current attempt returned a result judged a failure by the retry's check, by the breaker's; reset
+     * when an attempt starts.
+     */
+    boolean retryableResult;
+    boolean recordableResult;
     /** How the retry loop ended, once {@link PolicySteps#nextAttemptDelay} said it did. */
     CallObserver.RetryOutcome loopOutcome;
 
@@ -62,11 +68,19 @@ final class Call extends Invocation {
         loopOutcome = null;
         chaosMask = SiteChaos.ALL;
         injectedFault = null;
+        retryableResult = false;
+        recordableResult = false;
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
         wantsArguments = (chain.keyedLimiter != null || chain.partitionKey != null
                 || chain.chaos != null && chain.chaos.wantsArguments()) && !asynchronous;
+        judgesResult = chain.judgesResult;
+    }
+
+    /** Whether the current attempt returned a result judged a failure. */
+    boolean failedResult() {
+        return retryableResult || recordableResult;
     }
 
     boolean onlyCounted() {

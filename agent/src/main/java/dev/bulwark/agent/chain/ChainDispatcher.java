@@ -6,6 +6,7 @@ import dev.bulwark.agent.bootstrap.FallbackThrew;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
@@ -234,6 +235,22 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     /**
+     * Ends the only attempt of a shared invocation that returned {@code result}: when the retry's check judges it a
+     * failure, the frame that takes the invocation on, with that verdict already given; else null, as for success.
+     */
+    @Override
+    public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        SiteChain chain = ((StatelessEntry) invocation).chain;
+        if (!steps.sharedResultFailed(chain, result, declaringType, self)) {
+            return endStateless(invocation, null);
+        }
+        Call call = stacks.get().push(chain);
+        call.holdsBulkhead = chain.bulkhead != null;
+        steps.sharedResultFailed(call);
+        return call;
+    }
+
+    /**
      * The attempt that returned normally and ran in time is the common case: it is kept apart from the rest
      * (retries, rejections, fallbacks) so that the JIT inlines it into the woven call.
      */
@@ -262,14 +279,28 @@ public final class ChainDispatcher extends Dispatcher {
         return BulwarkBridge.PROCEED;
     }
 
+    /** An attempt that returned: judged by the site's checks first, and when they find no failure, a success. */
+    @Override
+    public int exitResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        Call call = (Call) invocation;
+        // A shared invocation's frame comes with its result judged already (endStatelessResult).
+        if (call.skipBody || !(call.failedResult() || steps.resultFailed(call, result, declaringType, self))) {
+            return exit(call, null);
+        }
+        long now = clock.nanoTime();
+        return conclude(call, null, CircuitBreaker.RESULT_FAILURE, completeAttempt(call, null, now), now);
+    }
+
     /**
-     * The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller.
+     * The verdict on an attempt that failed, was rejected or returned a result judged a failure: retry it, fall
+     * back, or give its failure (or that last result) to the caller.
      *
-     * @param judged the type the matchers judge {@code thrown} by
+     * @param judged the type the matchers judge {@code thrown} by; {@link CircuitBreaker#RESULT_FAILURE} for a
+     *               result judged a failure
      */
     private int conclude(Call call, Throwable thrown, Class<? extends Throwable> judged, int rejection, long now) {
         Class<? extends Throwable> failure = rejection != 0 ? ChainRejection.typeOf(rejection)
-                : thrown == null ? null : thrown.getClass();
+                : thrown == null ? judged : thrown.getClass();
         if (rejection != 0) {
             judged = failure;
         }
@@ -307,7 +338,8 @@ public final class ChainDispatcher extends Dispatcher {
             call.stack.pop(call);
             return BulwarkBridge.PROCEED;
         }
-        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | (injected ? BulwarkBridge.INJECTED : rejection);
+        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | (injected ? BulwarkBridge.INJECTED : rejection)
+                | (call.failedResult() ? BulwarkBridge.RESULT_FAILED : 0);
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {

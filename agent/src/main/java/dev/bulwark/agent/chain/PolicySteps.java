@@ -237,12 +237,41 @@ final class PolicySteps {
     }
 
     /**
+     * Judges what an attempt returned by the site's checks, for the retry and for the breaker; true when either
+     * finds it a failure. Only for a site that {@link SiteChain#judgesResult judges results}.
+     */
+    boolean resultFailed(Call call, Object result, Class<?> declaringType, Object self) {
+        SiteChain chain = call.site;
+        call.retryableResult = chain.retryOnResult != null && chain.retryOnResult.test(result, declaringType, self);
+        call.recordableResult = chain.recordOnResult != null && chain.recordOnResult.test(result, declaringType, self);
+        if (call.failedResult()) {
+            call.rejectingPolicy = chain.name;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Judges the result of a shared invocation ({@link StatelessEntry}) before it has a frame: only its retry's
+     * check applies, since a site with a breaker is never shared.
+     */
+    boolean sharedResultFailed(SiteChain chain, Object result, Class<?> declaringType, Object self) {
+        return chain.retryOnResult != null && chain.retryOnResult.test(result, declaringType, self);
+    }
+
+    /** The frame that takes on a shared invocation whose result failed carries that verdict. */
+    void sharedResultFailed(Call call) {
+        call.retryableResult = true;
+        call.rejectingPolicy = call.site.name;
+    }
+
+    /**
      * Ends an attempt that ran its body, innermost first: gives back its bulkhead slot, reports its timeout (when
      * {@code timed}) and records its outcome with the breaker. Returns the kind bits of the timeout when the
      * attempt ran past its deadline, else 0.
      *
      * @param failure the type the attempt's exception is judged by ({@link #judgedType}), or null; a timeout
-     *                replaces it
+     *                replaces it, and a result the breaker's check judged a failure counts as one
      */
     int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
         SiteChain chain = call.site;
@@ -260,8 +289,14 @@ final class PolicySteps {
                 observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
             }
         }
+        if (rejection != 0) {
+            // The attempt's outcome is its timeout, whatever it returned.
+            call.retryableResult = false;
+            call.recordableResult = false;
+        }
         if (call.breakerPermit != Call.NO_PERMIT) {
-            Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type : failure;
+            Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type
+                    : call.recordableResult ? CircuitBreaker.RESULT_FAILURE : failure;
             long end = chain.breaker.nanoTime();
             chain.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
             call.breakerPermit = Call.NO_PERMIT;
@@ -306,14 +341,17 @@ final class PolicySteps {
      * attempt must start before the retry's {@code maxDuration} and before {@code enclosingDeadline} run out;
      * when the delay does not fit, the loop ends at once.
      *
-     * @param thrown    the exception the body ended with, or null when it was rejected
-     * @param failure   the type it is judged by ({@link #judgedType}), or the rejection's
+     * @param thrown    the exception the body ended with, or null when it was rejected or returned a failed result
+     * @param failure   the type it is judged by ({@link #judgedType}), or the rejection's; ignored for a failed
+     *                  result, which only the retry's own check makes worth another attempt
      * @param rejection the kind bits of the attempt's rejection, 0 when its body ran
      */
     long nextAttemptDelay(Call call, Throwable thrown, Class<? extends Throwable> failure, int rejection, long now,
                           long enclosingDeadline) {
         SiteChain chain = call.site;
-        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
+        CallObserver.RetryOutcome verdict = call.failedResult()
+                ? chain.resultVerdict(call.retryableResult, call.attempt)
+                : chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
         if (verdict != null) {
             call.loopOutcome = verdict;
             return NO_RETRY;
@@ -340,6 +378,8 @@ final class PolicySteps {
     /** The next attempt starts now. */
     void retrying(Call call) {
         call.attempt++;
+        call.retryableResult = false;
+        call.recordableResult = false;
         call.site.metrics.retryAttempt();
         observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
     }
@@ -355,9 +395,13 @@ final class PolicySteps {
     /**
      * Whether the site's fallback takes the failure: {@code applyOn} and {@code skipOn} judge it by
      * {@code judged}, while the fallback's own failure parameter must accept the exception as thrown,
-     * {@code thrown}, since that is what it receives.
+     * {@code thrown}, since that is what it receives. A result judged a failure goes to it only with
+     * {@code applyOnResult}.
      */
     boolean fallbackApplies(Call call, Class<? extends Throwable> judged, Class<? extends Throwable> thrown) {
+        if (call.failedResult()) {
+            return call.site.fallbackAppliesToResult();
+        }
         return judged != null && call.site.fallbackApplies(judged, thrown);
     }
 

@@ -1,5 +1,6 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.ResultFailureException;
 import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
@@ -76,6 +77,12 @@ final class SiteChain {
     final StatelessEntry statelessEntry;
     /** The counts of this site and its named policies, held while this chain is in use. */
     final SiteMetrics metrics;
+    /** Judges a returned result a failure to retry; null when results are never failures to the retry. */
+    final ResultCheck retryOnResult;
+    /** Judges a returned result a failure the breaker records; null when results are never failures to it. */
+    final ResultCheck recordOnResult;
+    /** Whether the woven code must hand the runtime what an attempt returned: a check judges it. */
+    final boolean judgesResult;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
@@ -103,6 +110,10 @@ final class SiteChain {
         this.sharedLimiter = anyLimiter instanceof SharedLimiter ? (SharedLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
+        // Checked when the method was woven (or its config reloaded): the text parses.
+        this.retryOnResult = retrySpec == null ? null : ResultCheck.parse(retrySpec.retryOnResult());
+        this.recordOnResult = breakerSpec == null ? null : ResultCheck.parse(breakerSpec.recordOnResult());
+        this.judgesResult = retryOnResult != null || recordOnResult != null;
         this.asyncBody = definition.asyncBody();
         this.reactive = definition.reactiveType();
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
@@ -152,6 +163,22 @@ final class SiteChain {
             return retry.spec().abortOn().matches(failure) ? CallObserver.RetryOutcome.ABORTED : CallObserver.RetryOutcome.FAILURE;
         }
         return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
+    }
+
+    /**
+     * How the retry loop ends after attempt {@code attempt} returned a result judged a failure, or null when
+     * that result is worth another attempt: only a failure to the retry's own check is.
+     */
+    CallObserver.RetryOutcome resultVerdict(boolean retryable, int attempt) {
+        if (retry == null || !retryable) {
+            return CallObserver.RetryOutcome.FAILURE;
+        }
+        return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
+    }
+
+    /** Whether a result judged a failure goes to the fallback, which then receives a ResultFailureException. */
+    boolean fallbackAppliesToResult() {
+        return fallback != null && fallbackSpec.applyOnResult() && fallback.accepts(ResultFailureException.class);
     }
 
     boolean fallbackApplies(Class<?> judgedType, Class<?> thrownType) {

@@ -38,10 +38,10 @@ final class SpecReader {
             case CIRCUIT_BREAKER:
                 return set("name", "failure-rate-threshold", "slow-call-rate-threshold", "slow-call-duration", "window-type",
                         "window-size", "minimum-calls", "consecutive-failures", "wait-in-open", "half-open-calls", "record-on",
-                        "ignore-on");
+                        "ignore-on", "record-on-result");
             case RETRY:
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
-                        "retry-on", "abort-on", "delay-from", "budget");
+                        "retry-on", "abort-on", "delay-from", "budget", "retry-on-result");
             case BULKHEAD:
                 return set("name", "max-concurrent", "max-wait", "type", "queue-capacity",
                         "limit-algorithm", "initial-limit", "min-limit", "max-limit", "partition-by", "partitions");
@@ -50,7 +50,7 @@ final class SpecReader {
             case TIMEOUT:
                 return set("value", "interrupt");
             case FALLBACK:
-                return set("method", "apply-on", "skip-on");
+                return set("method", "apply-on", "skip-on", "apply-on-result");
             default:
                 throw new IllegalArgumentException(kind.name());
         }
@@ -96,6 +96,8 @@ final class SpecReader {
                 .halfOpenCalls(r.integer("half-open-calls", 1, 10_000, d.halfOpenCalls()))
                 .recordOn(withTimeouts(matcher(r, "record-on", d.recordOn())))
                 .ignoreOn(matcher(r, "ignore-on", d.ignoreOn()))
+                // Checked when a method is woven, against the method it judges.
+                .recordOnResult(r.string("record-on-result", d.recordOnResult()).trim())
                 .build();
     }
 
@@ -114,6 +116,7 @@ final class SpecReader {
                 .abortOn(matcher(r, "abort-on", d.abortOn()))
                 .delayFrom(delayFrom(r, d.delayFrom()))
                 .budget(r.string("budget", d.budget()).trim())
+                .retryOnResult(r.string("retry-on-result", d.retryOnResult()).trim())
                 .build();
     }
 
@@ -205,6 +208,7 @@ final class SpecReader {
                 .method(method)
                 .applyOn(matcher(r, "apply-on", d.applyOn()))
                 .skipOn(matcher(r, "skip-on", d.skipOn()))
+                .applyOnResult(r.bool("apply-on-result", d.applyOnResult()))
                 .build();
     }
 

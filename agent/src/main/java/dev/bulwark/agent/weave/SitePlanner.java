@@ -51,8 +51,13 @@ final class SitePlanner {
                 && parameters.get(parameters.size() - 1).getType().asErasure().getName().equals(KOTLIN_CONTINUATION);
     }
 
-    /** The site of a protected method, or null when nothing protects it. */
-    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config) {
+    /**
+     * The site of a protected method, or null when nothing protects it.
+     *
+     * @param loader the class loader defining {@code type} (null for the boot loader), which finds the classes a
+     *               result check names
+     */
+    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config, ClassLoader loader) {
         Map<PolicyKind, Config> annotations = annotationBlocks(type, method);
         Map<PolicyKind, Config> declared = withInstrumentBlocks(annotations, type.getName(), method.getName(), config);
         List<ChaosExperiment> chaos = chaosExperiments(type.getName(), method.getName(), method.getParameters().size(), config);
@@ -67,6 +72,7 @@ final class SitePlanner {
         if (policies.isEmpty() && chaos.isEmpty()) {
             return null;
         }
+        policies = ResultCheckPlanning.withValidChecks(policies, type, method, loader);
         SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
@@ -165,6 +171,7 @@ final class SitePlanner {
         if (site.parameterCount() >= 0) {
             policies = withoutMisfitKey(policies, site.parameterCount());
         }
+        policies = ResultCheckPlanning.withParsableChecks(policies);
         if (policies.has(PolicyKind.FALLBACK)) {
             String wanted = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method();
             SiblingMethod woven = site.fallback();

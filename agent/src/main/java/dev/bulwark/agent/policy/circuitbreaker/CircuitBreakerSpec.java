@@ -18,6 +18,7 @@ public final class CircuitBreakerSpec {
     private final int halfOpenCalls;
     private final ExceptionMatcher recordOn;
     private final ExceptionMatcher ignoreOn;
+    private final String recordOnResult;
 
     private CircuitBreakerSpec(Builder b) {
         this.name = b.name;
@@ -32,6 +33,7 @@ public final class CircuitBreakerSpec {
         this.halfOpenCalls = b.halfOpenCalls;
         this.recordOn = b.recordOn;
         this.ignoreOn = b.ignoreOn;
+        this.recordOnResult = b.recordOnResult;
     }
 
     public static Builder builder() {
@@ -52,6 +54,7 @@ public final class CircuitBreakerSpec {
         b.halfOpenCalls = halfOpenCalls;
         b.recordOn = recordOn;
         b.ignoreOn = ignoreOn;
+        b.recordOnResult = recordOnResult;
         return b;
     }
 
@@ -108,6 +111,11 @@ public final class CircuitBreakerSpec {
         return ignoreOn;
     }
 
+    /** A method reference or {@code #result} expression judging a returned result a failure to record, or {@code ""}. */
+    public String recordOnResult() {
+        return recordOnResult;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -128,12 +136,13 @@ public final class CircuitBreakerSpec {
                 && waitInOpenNanos == that.waitInOpenNanos
                 && halfOpenCalls == that.halfOpenCalls
                 && Objects.equals(recordOn, that.recordOn)
-                && Objects.equals(ignoreOn, that.ignoreOn);
+                && Objects.equals(ignoreOn, that.ignoreOn)
+                && recordOnResult.equals(that.recordOnResult);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn);
+        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn, recordOnResult);
     }
 
     @Override
@@ -151,6 +160,7 @@ public final class CircuitBreakerSpec {
                 + ", halfOpenCalls=" + halfOpenCalls
                 + ", recordOn=" + recordOn
                 + ", ignoreOn=" + ignoreOn
+                + ", recordOnResult=" + recordOnResult
                 + "}";
     }
 
@@ -168,6 +178,7 @@ public final class CircuitBreakerSpec {
         private int halfOpenCalls = 5;
         private ExceptionMatcher recordOn = ExceptionMatcher.of("java.lang.Exception");
         private ExceptionMatcher ignoreOn = ExceptionMatcher.none();
+        private String recordOnResult = "";
 
         private Builder() {
         }
@@ -229,6 +240,11 @@ public final class CircuitBreakerSpec {
 
         public Builder ignoreOn(ExceptionMatcher ignoreOn) {
             this.ignoreOn = ignoreOn;
+            return this;
+        }
+
+        public Builder recordOnResult(String recordOnResult) {
+            this.recordOnResult = recordOnResult;
             return this;
         }
 

@@ -110,7 +110,9 @@ class DisabledStateTest {
                 permitted += d.call(FAILURE, FAST) ? 1 : 0;
             }
             assertThat(permitted).isEqualTo(10);
-            assertThat(d.listener.transitions()).last().asString().endsWith("->DISABLED");
+            // A racing CLOSED->OPEN may be told after the disable it lost to, so order is not checked: only that
+            // nothing left DISABLED.
+            assertThat(d.listener.transitions()).noneMatch(transition -> transition.startsWith("DISABLED->"));
         }
     }
 }
