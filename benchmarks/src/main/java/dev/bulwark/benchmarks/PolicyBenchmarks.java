@@ -105,6 +105,27 @@ public class PolicyBenchmarks {
         return p.service.all(c.next());
     }
 
+    // --- Chaos: an experiment that selects WovenService but matches none of its benchmarked methods must leave
+    //     chain4 at bulwark_chain4's cost (its sites have no chaos step); one that matches chain4 with the kill
+    //     switch off costs one volatile read per call ---
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = {"-Dbulwark.chaos.experiments.0.class=dev.bulwark.benchmarks.WovenService",
+            "-Dbulwark.chaos.experiments.0.method=unused*", "-Dbulwark.chaos.experiments.0.fault.rate=1",
+            "-Dbulwark.chaos.experiments.0.fault.exception=java.io.IOException"})
+    public String chaos_unmatched_bulwark_chain4(Policies p, Caller c) {
+        return p.service.chain4(c.next());
+    }
+
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = {"-Dbulwark.chaos.enabled=false",
+            "-Dbulwark.chaos.experiments.0.class=dev.bulwark.benchmarks.WovenService",
+            "-Dbulwark.chaos.experiments.0.method=chain4", "-Dbulwark.chaos.experiments.0.fault.rate=1",
+            "-Dbulwark.chaos.experiments.0.fault.exception=java.io.IOException"})
+    public String chaos_off_bulwark_chain4(Policies p, Caller c) {
+        return p.service.chain4(c.next());
+    }
+
     // --- Bulwark recording into an OpenTelemetry SDK the application registered (see OpenTelemetrySdks):
     //     otel_metrics_* with Bulwark's spans off, otel_spans_* with every invocation a span (bulwark.otel.spans=all),
     //     otel_eventful_* with spans only for invocations that retried, were rejected, fell back or failed ---

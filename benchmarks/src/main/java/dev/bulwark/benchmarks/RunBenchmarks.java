@@ -46,6 +46,8 @@ public final class RunBenchmarks {
             {"timeout (R4j on an executor)", null, "r4j_timeoutOnExecutor", null},
             {"chain4 (Retry+CB+RL+BH)", "bulwark_chain4", "r4j_chain4", "failsafe_chain4"},
             {"all five", "bulwark_all", null, "failsafe_all"},
+            {"chain4, chaos configured, not matching", "chaos_unmatched_bulwark_chain4", null, null},
+            {"chain4, chaos matching, switched off", "chaos_off_bulwark_chain4", null, null},
     };
     /**
      * A target: {@code benchmark}'s overhead at most {@code factor} times {@code reference}'s overhead plus
@@ -92,6 +94,9 @@ public final class RunBenchmarks {
             targets.add(Target.ofPeer(row + " eventful spans, healthy <= spans off + 10 %", "otel_eventful_bulwark_" + row,
                     "otel_metrics_bulwark_" + row, 1.1));
         }
+        // Issue 19: chaos costs nothing where no experiment matches.
+        targets.add(new Target("chain4 with chaos configured, not matching <= chain4 + 2 ns", "chaos_unmatched_bulwark_chain4",
+                "bulwark_chain4", 1.0, 2.0, 0));
         return targets;
     }
 

@@ -21,14 +21,18 @@ class DashboardIT {
     /** In an expression, a metric name is followed by its selector; anything else named bulwark_ is a label. */
     private static final Pattern SELECTED_METRIC = Pattern.compile("\\b(bulwark_[a-z_]+)\\{");
     private static final Set<String> LABELS = Set.of("bulwark_name", "bulwark_outcome", "bulwark_state", "bulwark_from",
-            "bulwark_to", "bulwark_partition");
+            "bulwark_to", "bulwark_partition", "bulwark_kind");
     /** The Prometheus family of each instrument Bulwark records (docs/telemetry.md). */
     private static final Set<String> EVERY_INSTRUMENT = Set.of("bulwark_circuit_breaker_calls_total",
             "bulwark_circuit_breaker_state", "bulwark_circuit_breaker_transitions_total", "bulwark_retry_calls_total",
             "bulwark_retry_attempts_total", "bulwark_bulkhead_calls_total", "bulwark_bulkhead_active",
             "bulwark_bulkhead_limit",
             "bulwark_rate_limiter_calls_total", "bulwark_timeout_calls_total", "bulwark_fallback_calls_total",
-            "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance");
+            "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance", "bulwark_chaos_injected_total");
+    /** A chaos experiment that delays pricing a little, so that the sample's scrape has injections to show. */
+    private static final String[] CHAOS = {"-Dbulwark.chaos.experiments.0.class=dev.bulwark.sample.PricingService",
+            "-Dbulwark.chaos.experiments.0.method=price", "-Dbulwark.chaos.experiments.0.latency.rate=1",
+            "-Dbulwark.chaos.experiments.0.latency.delay=1ms"};
     private static final long SCRAPE_SECONDS = 60;
 
     @Test
@@ -52,7 +56,7 @@ class DashboardIT {
         }
         assertThat(queried).as("metrics the dashboard queries").containsAll(EVERY_INSTRUMENT);
 
-        try (SampleAppJvm sample = SampleAppJvm.start()) {
+        try (SampleAppJvm sample = SampleAppJvm.start(CHAOS)) {
             Set<String> missing = missingFrom(sample, queried);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SCRAPE_SECONDS);
             while (!missing.isEmpty() && System.nanoTime() < deadline) {

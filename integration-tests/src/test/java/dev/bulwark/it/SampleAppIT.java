@@ -35,6 +35,22 @@ class SampleAppIT {
     }
 
     @Test
+    void theChaosDemoOpensTheBreakerTurnsReadinessDownAndRecoversOnceChaosIsOff() throws Exception {
+        Path config = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
+                .option("-Dbulwark.admin.port=0").run(SampleApp.class, "--chaos-demo");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stdout())
+                .contains("ready before chaos: 200 {\"status\":\"UP\",\"openBreakers\":[]}")
+                .containsPattern("price call 1: breaker then \\w+ +\\{.*\"source\":\"list price\",\"reason\":\"IOException\"")
+                .containsPattern("price call 6: breaker then OPEN +\\{.*\"reason\":\"CircuitOpenException\"")
+                .contains("ready during chaos: 503 {\"status\":\"DOWN\",\"openBreakers\":[\"pricing\"]}")
+                .contains("chaos off: 200 {\"enabled\":false,")
+                .containsPattern("price call 9: breaker then CLOSED +\\{.*\"source\":\"pricing\"")
+                .contains("ready after recovery: 200 {\"status\":\"UP\",\"openBreakers\":[]}");
+    }
+
+    @Test
     void withoutTheAgentTheSameDemoFails() throws Exception {
         String classPath = AgentJvm.location(SampleApp.class) + File.pathSeparator + AgentJvm.annotationsLocation();
         ScenarioResult result = AgentJvm.withoutAgent().classPath(classPath).option("-Dsample.port=0")

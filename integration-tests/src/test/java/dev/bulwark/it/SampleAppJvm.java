@@ -34,10 +34,12 @@ final class SampleAppJvm implements AutoCloseable {
         this.metricsPort = Integer.parseInt(url.group(2));
     }
 
-    static SampleAppJvm start() throws IOException, InterruptedException {
+    /** @param options more JVM options, such as {@code -Dbulwark.…} settings over the sample's config */
+    static SampleAppJvm start(String... options) throws IOException, InterruptedException {
         Path config = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
         AgentJvm.Running running = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
-                .option("-Dsample.port=0", "-Dsample.metrics.port=0").start(SampleApp.class, "--serve");
+                .option("-Dsample.port=0", "-Dsample.metrics.port=0", "-Dbulwark.admin.port=0").option(options)
+                .start(SampleApp.class, "--serve");
         try {
             running.awaitOutput("Serving until stopped (Ctrl-C).");
             return new SampleAppJvm(running);

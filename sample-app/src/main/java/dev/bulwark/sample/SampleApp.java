@@ -17,13 +17,18 @@ import java.util.concurrent.Executors;
 /**
  * A small stock service over a flaky inventory dependency. Run it with the agent and every request shows
  * what Bulwark did; run it without, and the same requests fail. It replays a short demo against itself and
- * exits; with {@code --serve} it keeps serving on port 8080 ({@code -Dsample.port}).
+ * exits; with {@code --serve} it keeps serving on port 8080 ({@code -Dsample.port}), and the agent's admin endpoint
+ * (bulwark.conf) on 127.0.0.1:9464. {@code --chaos-demo} runs {@link ChaosDemo} instead.
  */
 public final class SampleApp {
     private SampleApp() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--chaos-demo")) {
+            ChaosDemo.run();
+            System.exit(0);
+        }
         Telemetry.start();
         Map<String, Downstream.Mood> moods = new LinkedHashMap<>();
         moods.put("apple", Downstream.Mood.HEALTHY);

@@ -133,6 +133,16 @@ final class AdminServer {
             if (allowed(exchange, method, "GET")) {
                 respond(exchange, 200, object("methods", methods()));
             }
+        } else if (path.length == 1 && path[0].equals("chaos")) {
+            if (allowed(exchange, method, "GET")) {
+                respond(exchange, 200, chaos());
+            }
+        } else if (path.length == 2 && path[0].equals("chaos") && path[1].equals("off")) {
+            if (allowed(exchange, method, "POST")) {
+                policies.chaos().off();
+                BulwarkLog.info("admin endpoint: chaos off; every injection stops until the config is reloaded");
+                respond(exchange, 200, chaos());
+            }
         } else {
             respond(exchange, 404, error("no such resource: " + exchange.getRequestURI().getRawPath()));
         }
@@ -205,6 +215,13 @@ final class AdminServer {
         respond(exchange, 200, body);
     }
 
+    /** Whether injection is on, and every experiment in force with what it injected. */
+    private Map<String, Object> chaos() {
+        Map<String, Object> body = object("enabled", policies.chaos().on());
+        body.put("experiments", policies.chaos().view());
+        return body;
+    }
+
     private List<Map<String, Object>> methods() {
         List<Map<String, Object>> all = new ArrayList<>();
         sites.forEachDefinition((definition, scope) -> all.add(method(definition, scope)));
@@ -233,6 +250,11 @@ final class AdminServer {
             policiesView.put(kind.configKey(), settingsView);
         }
         view.put("policies", policiesView);
+        if (!definition.chaos().isEmpty()) {
+            List<String> experiments = new ArrayList<>();
+            definition.chaos().forEach(experiment -> experiments.add(experiment.describe()));
+            view.put("chaos", experiments);
+        }
         return view;
     }
 

@@ -24,6 +24,8 @@ public final class BulwarkBridge {
     public static final int TIMED_OUT = 4 << 2;
     /** Not a rejection: the last result was judged a failure, and the fallback receives it in an exception. */
     public static final int RESULT_FAILED = 5 << 2;
+    /** Not a rejection: the failure is the invocation's {@code injectedFault}, as no body threw it. */
+    public static final int INJECTED = 6 << 2;
     public static final int REJECTION_MASK = 7 << 2;
 
     private static volatile Dispatcher dispatcher;

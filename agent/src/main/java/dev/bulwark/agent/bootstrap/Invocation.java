@@ -25,4 +25,6 @@ public abstract class Invocation {
      * through, the {@code retryAfter()} of the exception the advice creates; 0 when not known.
      */
     public long rejectionRetryAfterNanos;
+    /** The exception a chaos experiment injected into the attempt, which the advice throws (or falls back for). */
+    public Throwable injectedFault;
 }

@@ -194,15 +194,74 @@ final class AsyncInvocation {
         });
     }
 
-    /** Runs the body once, on the current thread; null when the attempt already ended (its deadline passed). */
+    /**
+     * Runs the attempt's body, or what chaos puts in its place: an injected delay is scheduled on the timer, never
+     * waited out on a thread, so the attempt's deadline claims the attempt first when it is due sooner; an injected
+     * fault completes the attempt exceptionally instead of the body. The stage holds a thread pool's slot until the
+     * delay is over. Null when the attempt already ended.
+     */
     private CompletionStage<Object> invokeBody(int number) {
+        if (chain.chaos == null) {
+            return runBody(number, null);
+        }
+        if (settledAttempt.get() >= number) {
+            return null;
+        }
+        long delay = steps.chaos(call);
+        Throwable fault = call.injectedFault;
+        if (delay <= 0) {
+            return runBody(number, fault);
+        }
+        CompletableFuture<Object> delayed = new CompletableFuture<>();
+        // Cancelled as a body is, by the deadline (which frees a thread pool's slot) or by the caller (the attempt
+        // then ends at once, as with a cancelled body, instead of holding its permits until the delay is over).
+        delayed.whenComplete((value, error) -> {
+            if (delayed.isCancelled()) {
+                try {
+                    bodyEnded(number, null, error);
+                } catch (RuntimeException | Error broken) {
+                    failedInside(broken);
+                }
+            }
+        });
+        pendingBody = delayed;
+        if (settledAttempt.get() >= number) {
+            delayed.cancel(true);
+            return delayed;
+        }
+        runtime.schedule(guarded(() -> {
+            if (delayed.isDone()) {
+                return;
+            }
+            CompletionStage<Object> stage = runBody(number, fault);
+            if (stage == null) {
+                delayed.complete(null);
+            } else {
+                stage.whenComplete((value, error) -> {
+                    if (error == null) {
+                        delayed.complete(value);
+                    } else {
+                        delayed.completeExceptionally(error);
+                    }
+                });
+            }
+        }), delay);
+        return delayed;
+    }
+
+    /**
+     * Runs the body once, on the current thread, or fails the attempt with {@code injected} when chaos injected one;
+     * null when the attempt already ended (its deadline passed).
+     */
+    private CompletionStage<Object> runBody(int number, Throwable injected) {
         if (settledAttempt.get() >= number) {
             return null;
         }
         bodyInvoked = true;
         CompletionStage<Object> stage;
         try {
-            stage = runtime.invokeBypassingAdvice(chain, declaringType, self, arguments);
+            stage = injected != null ? CompletableFuture.failedFuture(injected)
+                    : runtime.invokeBypassingAdvice(chain, declaringType, self, arguments);
         } catch (Throwable thrown) {
             stage = CompletableFuture.failedFuture(thrown);
         }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.agent.chaos.SiteChaos;
 
 /** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
 final class Call extends Invocation {
@@ -35,6 +36,8 @@ final class Call extends Invocation {
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
+    /** The chaos experiments of the site that apply to this invocation, by its arguments (see SiteChaos). */
+    int chaosMask;
     /**
      * Whether the current attempt returned a result judged a failure by the retry's check, by the breaker's; reset
      * when an attempt starts.
@@ -63,12 +66,15 @@ final class Call extends Invocation {
         observed = false;
         rejection = 0;
         loopOutcome = null;
+        chaosMask = SiteChaos.ALL;
+        injectedFault = null;
         retryableResult = false;
         recordableResult = false;
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
-        wantsArguments = (chain.keyedLimiter != null || chain.partitionKey != null) && !asynchronous;
+        wantsArguments = (chain.keyedLimiter != null || chain.partitionKey != null
+                || chain.chaos != null && chain.chaos.wantsArguments()) && !asynchronous;
         judgesResult = chain.judgesResult;
     }
 

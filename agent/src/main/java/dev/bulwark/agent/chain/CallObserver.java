@@ -132,6 +132,10 @@ public interface CallObserver {
     default void fallback(Object invocation, String site) {
     }
 
+    /** A chaos experiment injected a delay ({@code fault} false) or a fault into an attempt of the invocation. */
+    default void chaosInjected(Object invocation, String site, boolean fault) {
+    }
+
     /**
      * The invocation ends, after {@code durationNanos} (negative when it was not timed: see {@link #NOT_RECORDING}).
      * {@code failure} is the type of the exception its caller receives, or null;

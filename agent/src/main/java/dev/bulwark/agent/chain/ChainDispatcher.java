@@ -145,6 +145,7 @@ public final class ChainDispatcher extends Dispatcher {
         SiteChain chain = call.site;
         call.skipBody = false;
         call.rejection = 0;
+        call.injectedFault = null;
         if (chain.breaker != null && !steps.admitBreaker(call)) {
             return;
         }
@@ -165,6 +166,24 @@ public final class ChainDispatcher extends Dispatcher {
         }
         if (chain.takesSlot) {
             takeBulkheadSlot(call);
+        }
+        if (chain.chaos != null && !call.skipBody) {
+            injectChaos(call);
+        }
+    }
+
+    /**
+     * Waits out an injected delay on the calling thread, where the timeout's watchdog interrupts it as it would a
+     * slow body; an interrupt ends the delay early, and the attempt goes on with the interrupt set. An injected
+     * fault then takes the body's place: the advice skips it, and {@link #exit} takes the fault as its outcome.
+     */
+    private void injectChaos(Call call) {
+        long delay = steps.chaos(call);
+        if (delay > 0) {
+            pause(delay);
+        }
+        if (call.injectedFault != null) {
+            call.skipBody = true;
         }
     }
 
@@ -239,6 +258,10 @@ public final class ChainDispatcher extends Dispatcher {
     public int exit(Invocation invocation, Throwable thrown) {
         Call call = (Call) invocation;
         if (thrown != null || call.skipBody) {
+            if (call.injectedFault != null) {
+                thrown = call.injectedFault;
+                call.skipBody = false;
+            }
             long now = clock.nanoTime();
             Class<? extends Throwable> judged = steps.judgedType(thrown);
             return conclude(call, thrown, judged, call.skipBody ? call.rejection : completeAttempt(call, judged, now), now);
@@ -289,6 +312,17 @@ public final class ChainDispatcher extends Dispatcher {
             if (!call.skipBody) {
                 return BulwarkBridge.REPEAT;
             }
+            if (call.injectedFault != null) {
+                // The attempt failed by chaos without running its body: judged as if the body had thrown.
+                call.skipBody = false;
+                thrown = call.injectedFault;
+                now = clock.nanoTime();
+                judged = steps.judgedType(thrown);
+                rejection = completeAttempt(call, judged, now);
+                failure = rejection != 0 ? ChainRejection.typeOf(rejection) : thrown.getClass();
+                judged = rejection != 0 ? failure : judged;
+                continue;
+            }
             rejection = call.rejection;
             failure = ChainRejection.typeOf(rejection);
             judged = failure;
@@ -298,11 +332,13 @@ public final class ChainDispatcher extends Dispatcher {
         if (!fallback) {
             finished(call, now, failure, thrown);
         }
-        if (failure == null || (rejection == 0 && !fallback)) {
+        // No body threw an injected fault, so the advice must be told to take it from the invocation.
+        boolean injected = rejection == 0 && call.injectedFault != null;
+        if (failure == null || (rejection == 0 && !fallback && !injected)) {
             call.stack.pop(call);
             return BulwarkBridge.PROCEED;
         }
-        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection
+        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | (injected ? BulwarkBridge.INJECTED : rejection)
                 | (call.failedResult() ? BulwarkBridge.RESULT_FAILED : 0);
     }
 

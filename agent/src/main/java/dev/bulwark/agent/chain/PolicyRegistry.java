@@ -1,5 +1,6 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.chaos.ChaosControl;
 import dev.bulwark.agent.cluster.ClusterPolicies;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.budget.RetryBudget;
@@ -62,6 +63,7 @@ public final class PolicyRegistry {
      * MBean server, which is slow enough to delay a woven method's first call noticeably (docs/benchmark-history.md).
      */
     private final Executor jmx;
+    private final ChaosControl chaos = new ChaosControl();
     private volatile int epoch;
 
     /** Timeouts count from the exact clock; see {@link #PolicyRegistry(NanoClock, DeadlineClock, CircuitBreakerListener)}. */
@@ -93,6 +95,11 @@ public final class PolicyRegistry {
 
     DeadlineClock deadlineClock() {
         return deadlineClock;
+    }
+
+    /** Fault injection: its switch, its experiments in force, and what they injected. */
+    public ChaosControl chaos() {
+        return chaos;
     }
 
     CircuitBreaker circuitBreaker(CircuitBreakerSpec spec, PolicyScope scope) {

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
+import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
@@ -13,7 +14,7 @@ import java.util.function.DoubleSupplier;
 /**
  * Each policy's part in an invocation, written once for every driver: admission outermost first (breaker,
  * rate limiter, bulkhead), completion innermost first (bulkhead, timeout, breaker), the retry decision and the
- * fallback decision. The drivers differ only in how they wait and how a deadline reaches the body: the
+ * fallback decision, and innermost the chaos experiments' injections. The drivers differ only in how they wait and how a deadline reaches the body: the
  * synchronous {@link ChainDispatcher} parks its thread and lets the watchdog interrupt it; {@link AsyncInvocation}
  * schedules the wait and completes its stage from a timer. Everything a policy decides is decided here.
  *
@@ -100,8 +101,8 @@ final class PolicySteps {
     }
 
     /**
-     * Reads what the chain needs of a call's arguments: its rate limiter's key and its bulkhead partition. Only
-     * for a site that has a keyed limiter or a partitioned bulkhead.
+     * Reads what the chain needs of a call's arguments: its rate limiter's key, its bulkhead partition and which
+     * chaos experiments apply. Only for a site that has a keyed limiter, a partitioned bulkhead or chaos.
      */
     void readArguments(Call call, Object[] arguments) {
         SiteChain chain = call.site;
@@ -110,6 +111,9 @@ final class PolicySteps {
         }
         if (chain.partitionKey != null) {
             call.bulkheadPartition = chain.limitBulkhead.partitionOf(chain.partitionKey.extract(arguments));
+        }
+        if (chain.chaos != null) {
+            call.chaosMask = chain.chaos.applying(arguments);
         }
     }
 
@@ -185,6 +189,33 @@ final class PolicySteps {
         } else {
             rejectInside(call, ChainRejection.BULKHEAD_FULL, chain.bulkheadSpec.name(), 0L);
         }
+    }
+
+    /**
+     * Draws what the chaos experiments inject into the attempt, innermost, after every permit was taken: returns
+     * the delay (0 for none), which the driver waits out as a slow body would take it, so a timeout cuts it; and
+     * leaves in the call's {@code injectedFault} the exception that replaces the body after the delay, or null.
+     * Every policy outside sees that fault as the body's own failure. While the kill switch is off, the switch is
+     * all it reads.
+     */
+    long chaos(Call call) {
+        SiteChaos chaos = call.site.chaos;
+        call.injectedFault = null;
+        if (!chaos.on()) {
+            return 0L;
+        }
+        long delay = chaos.drawDelay(call.chaosMask);
+        if (delay > 0) {
+            call.site.metrics.chaosInjected(false);
+            observer.chaosInjected(call.observation, call.site.name, false);
+        }
+        Throwable fault = chaos.drawFault(call.chaosMask);
+        if (fault != null) {
+            call.site.metrics.chaosInjected(true);
+            observer.chaosInjected(call.observation, call.site.name, true);
+            call.injectedFault = fault;
+        }
+        return delay;
     }
 
     /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */

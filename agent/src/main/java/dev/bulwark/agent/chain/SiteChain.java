@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.ResultFailureException;
+import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.budget.RetryBudget;
@@ -24,7 +25,7 @@ import dev.bulwark.agent.reactive.ReactiveType;
 
 /**
  * The policies of one call site, in chain order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
- * Bulkhead. Absent policies are null, so the hot path pays only for what the method declares.
+ * Bulkhead, and innermost the chaos experiments. Absent policies are null, so the hot path pays only for what the method declares.
  */
 final class SiteChain {
     /** The call-site id the woven code carries. */
@@ -56,6 +57,8 @@ final class SiteChain {
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
     final SiblingMethod asyncBody;
+    /** The chaos experiments that match the method, innermost in the chain; null when none does. */
+    final SiteChaos chaos;
     /** The reactive type the method returns, driven per subscription; null for any other method. */
     final ReactiveType reactive;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
@@ -123,6 +126,7 @@ final class SiteChain {
         this.partitionKey = limited && bulkheadSpec.partitioned() ? RateKey.parse(bulkheadSpec.partitionBy()) : null;
         this.bulkhead = bulkheadSpec == null || pooled || limited ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
         this.takesSlot = bulkhead != null || limitBulkhead != null;
+        this.chaos = registry.chaos().site(name, definition.chaos());
         this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
@@ -131,7 +135,7 @@ final class SiteChain {
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
         boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
-                && limitBulkhead == null
+                && limitBulkhead == null && chaos == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),

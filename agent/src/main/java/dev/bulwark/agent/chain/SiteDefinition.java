@@ -1,12 +1,14 @@
 package dev.bulwark.agent.chain;
 
 import com.typesafe.config.Config;
+import dev.bulwark.agent.config.ChaosExperiment;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.reactive.ReactiveType;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,7 @@ public final class SiteDefinition {
     private final SiblingMethod asyncBody;
     private final Map<PolicyKind, Config> annotationBlocks;
     private final int parameterCount;
+    private final List<ChaosExperiment> chaos;
     private final ReactiveType reactiveType;
 
     /** @param asyncBody the protected method itself when it returns a CompletionStage or a reactive type, else null */
@@ -33,11 +36,12 @@ public final class SiteDefinition {
      */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
                           Map<PolicyKind, Config> annotationBlocks, int parameterCount) {
-        this(policies, fallback, asyncBody, annotationBlocks, parameterCount, null);
+        this(policies, fallback, asyncBody, annotationBlocks, parameterCount, null, Collections.emptyList());
     }
 
     private SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
-                           Map<PolicyKind, Config> annotationBlocks, int parameterCount, ReactiveType reactiveType) {
+                           Map<PolicyKind, Config> annotationBlocks, int parameterCount, ReactiveType reactiveType,
+                           List<ChaosExperiment> chaos) {
         this.reactiveType = reactiveType;
         this.policies = policies;
         this.fallback = fallback;
@@ -45,6 +49,7 @@ public final class SiteDefinition {
         this.annotationBlocks = annotationBlocks.isEmpty() ? Collections.emptyMap()
                 : Collections.unmodifiableMap(new EnumMap<>(annotationBlocks));
         this.parameterCount = parameterCount;
+        this.chaos = chaos.isEmpty() ? Collections.emptyList() : List.copyOf(chaos);
     }
 
     public SitePolicies policies() {
@@ -76,11 +81,21 @@ public final class SiteDefinition {
 
     /** The same method, returning {@code type}: its {@code asyncBody} is then re-invoked for each attempt. */
     public SiteDefinition reactive(ReactiveType type) {
-        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, type);
+        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, type, chaos);
     }
 
     /** The same method with other policies, for a config reload; the woven fallback method cannot change. */
     public SiteDefinition with(SitePolicies newPolicies) {
-        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount, reactiveType);
+        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount, reactiveType, chaos);
+    }
+
+    /** The chaos experiments that match the method, innermost in its chain; empty for none. */
+    public List<ChaosExperiment> chaos() {
+        return chaos;
+    }
+
+    /** The same method with these chaos experiments. */
+    public SiteDefinition withChaos(List<ChaosExperiment> experiments) {
+        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, reactiveType, experiments);
     }
 }

@@ -42,6 +42,10 @@ public interface SiteMetrics {
     default void fallback() {
     }
 
+    /** A chaos experiment injected a delay ({@code fault} false) or a fault into an attempt. */
+    default void chaosInjected(boolean fault) {
+    }
+
     /** A recorded invocation ended after {@code durationNanos} (see {@link CallObserver#invocationFinished}). */
     default void finished(long durationNanos, boolean failed) {
     }

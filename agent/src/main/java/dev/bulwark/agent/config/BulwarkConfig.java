@@ -39,7 +39,7 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets", "redis");
+            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets", "redis", "chaos");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
@@ -78,6 +78,7 @@ public final class BulwarkConfig {
     private final Map<String, Map<PolicyKind, Config>> methods;
     private final Set<String> classesWithMethodEntries = new HashSet<>();
     private final List<InstrumentRule> instrumentRules;
+    private final ChaosSettings chaos;
 
     private BulwarkConfig(Origins origins, Set<String> setAsideProperties, Consumer<ConfigProblem> problems) {
         this.origins = origins;
@@ -112,6 +113,7 @@ public final class BulwarkConfig {
             classesWithMethodEntries.add(method.substring(0, method.indexOf('#')));
         }
         this.instrumentRules = readInstrumentRules();
+        this.chaos = ChaosReader.read(object("chaos"), problems);
     }
 
     /**
@@ -221,6 +223,11 @@ public final class BulwarkConfig {
         return instrumentRules;
     }
 
+    /** Fault injection ({@code bulwark.chaos}); its experiments select methods as {@code instrument} entries do. */
+    public ChaosSettings chaos() {
+        return chaos;
+    }
+
     /** Whether a {@code methods} entry names a method of this class, so the class must be looked at. */
     public boolean hasMethodEntriesFor(String className) {
         return classesWithMethodEntries.contains(className);
@@ -236,6 +243,11 @@ public final class BulwarkConfig {
         for (InstrumentRule rule : instrumentRules) {
             if (rule.matchesClass(className)) {
                 selectors.add("instrument method = " + rule.methodGlob());
+            }
+        }
+        for (ChaosExperiment experiment : chaos.experiments()) {
+            if (experiment.matchesClass(className)) {
+                selectors.add("chaos method = " + experiment.methodGlob());
             }
         }
         if (classesWithMethodEntries.contains(className)) {
@@ -262,17 +274,25 @@ public final class BulwarkConfig {
         for (InstrumentRule rule : instrumentRules) {
             selection.add(rule.classGlob() + " " + rule.methodGlob());
         }
+        for (ChaosExperiment experiment : chaos.experiments()) {
+            selection.add(experiment.classGlob() + " " + experiment.methodGlob());
+        }
         Collections.sort(selection);
         return selection;
     }
 
-    /** Whether the class is protected by config alone: an {@code instrument} rule or a {@code methods} entry. */
+    /** Whether the class is selected by config alone: an {@code instrument} rule, a chaos experiment or a {@code methods} entry. */
     public boolean selectsClass(String className) {
         if (classesWithMethodEntries.contains(className)) {
             return true;
         }
         for (InstrumentRule rule : instrumentRules) {
             if (rule.matchesClass(className)) {
+                return true;
+            }
+        }
+        for (ChaosExperiment experiment : chaos.experiments()) {
+            if (experiment.matchesClass(className)) {
                 return true;
             }
         }

@@ -103,6 +103,8 @@ public final class AgentInstaller {
         DeadlineClock deadlineClock = new DeadlineClock(millisecondClock);
         PolicyRegistry registry = new PolicyRegistry(millisecondClock, deadlineClock, observer.circuitBreakerListener());
         observer.observe(registry);
+        // Before any class is woven: a config with chaos.enabled = false starts with injection off.
+        config.thenAccept(initial -> registry.chaos().apply(initial.chaos()));
         CallSites sites = new CallSites(registry, observer);
         observer.applicationLoaders(sites::loaders);
         OperatorRegistry operator = OperatorRegistry.install(registry);
@@ -116,7 +118,10 @@ public final class AgentInstaller {
             dispatcher.asyncThreads(initial.asyncThreads());
             dispatcher.unwrapping(Unwrapping.of(initial.unwrap()));
             admin.apply(initial.admin());
-            return ConfigWatcher.start(initial, weaver, reloaded -> admin.apply(reloaded.admin()));
+            return ConfigWatcher.start(initial, weaver, reloaded -> {
+                registry.chaos().apply(reloaded.chaos());
+                admin.apply(reloaded.admin());
+            });
         });
         installed = new Installed(version, sites, watcher);
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")

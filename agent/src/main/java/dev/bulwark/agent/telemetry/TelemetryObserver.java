@@ -196,6 +196,11 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
+    public void chaosInjected(Object invocation, String site, boolean fault) {
+        current().chaosInjected(invocation, site, fault);
+    }
+
+    @Override
     public void invocationFinished(Object invocation, String site, long durationNanos, Class<? extends Throwable> failure,
                                    Throwable thrown) {
         current().invocationFinished(invocation, site, durationNanos, failure, thrown);

@@ -90,6 +90,8 @@ final class BulwarkAdvice {
             failure = new TimeoutExceededException(invocation.rejectingPolicy);
         } else if (rejection == BulwarkBridge.RESULT_FAILED) {
             failure = new ResultFailureException(invocation.rejectingPolicy, returned);
+        } else if (rejection == BulwarkBridge.INJECTED) {
+            failure = invocation.injectedFault;
         }
         if ((verdict & BulwarkBridge.ACTION_MASK) == BulwarkBridge.FALLBACK) {
             try {

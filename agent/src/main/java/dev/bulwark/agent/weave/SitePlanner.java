@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.bulwark.agent.chain.SiblingMethod;
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.ChaosExperiment;
 import dev.bulwark.agent.config.InstrumentMatches;
 import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.PolicyKind;
@@ -59,15 +60,16 @@ final class SitePlanner {
     SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config, ClassLoader loader) {
         Map<PolicyKind, Config> annotations = annotationBlocks(type, method);
         Map<PolicyKind, Config> declared = withInstrumentBlocks(annotations, type.getName(), method.getName(), config);
-        if (declared.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
+        List<ChaosExperiment> chaos = chaosExperiments(type.getName(), method.getName(), method.getParameters().size(), config);
+        if (declared.isEmpty() && chaos.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
             return null;
         }
         SitePolicies policies = config.resolve(type.getName(), method.getName(), declared);
-        if (policies.isEmpty()) {
+        if (policies.isEmpty() && chaos.isEmpty()) {
             return null;
         }
         policies = withoutMisfitKey(policies, method.getParameters().size());
-        if (policies.isEmpty()) {
+        if (policies.isEmpty() && chaos.isEmpty()) {
             return null;
         }
         policies = ResultCheckPlanning.withValidChecks(policies, type, method, loader);
@@ -76,15 +78,40 @@ final class SitePlanner {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
             if (fallback == null) {
                 policies = policies.without(PolicyKind.FALLBACK);
-                if (policies.isEmpty()) {
+                if (policies.isEmpty() && chaos.isEmpty()) {
                     return null;
                 }
             }
         }
         SiteDefinition site = new SiteDefinition(policies, fallback,
-                isAsynchronous(method) ? selfReference(method) : null, annotations, method.getParameters().size());
+                isAsynchronous(method) ? selfReference(method) : null, annotations, method.getParameters().size())
+                .withChaos(chaos);
         ReactiveType reactive = reactiveType(method);
         return reactive == null ? site : site.reactive(reactive);
+    }
+
+    /**
+     * The chaos experiments that match the method, matched as {@code instrument} entries are; one whose
+     * {@code when} names an argument the method does not have is reported and left out for it. Its getters are
+     * checked at the first call that evaluates it.
+     */
+    private static List<ChaosExperiment> chaosExperiments(String className, String methodName, int parameterCount,
+                                                          BulwarkConfig config) {
+        List<ChaosExperiment> matching = new ArrayList<>();
+        for (ChaosExperiment experiment : config.chaos().experiments()) {
+            if (!experiment.matches(className, methodName)) {
+                continue;
+            }
+            if (experiment.when() != null && experiment.when().path().argument() >= parameterCount) {
+                BulwarkLog.warnOnce("chaos " + experiment.describe() + " " + className + "#" + methodName, "chaos: "
+                        + experiment.describe() + " left out for " + className + "#" + methodName + ": its when '"
+                        + experiment.when().text() + "' names argument " + experiment.when().path().argument()
+                        + " (counted from 0), but the method takes " + parameterCount);
+                continue;
+            }
+            matching.add(experiment);
+        }
+        return matching;
     }
 
     /** The reactive type the method returns, by name: nothing of its library is loaded to tell. */
@@ -157,7 +184,9 @@ final class SitePlanner {
                         : policies.without(PolicyKind.FALLBACK);
             }
         }
-        return policies.equals(current) ? site : site.with(policies);
+        List<ChaosExperiment> chaos = chaosExperiments(className, methodName,
+                site.parameterCount() >= 0 ? site.parameterCount() : Integer.MAX_VALUE, config);
+        return policies.equals(current) && chaos.equals(site.chaos()) ? site : site.with(policies).withChaos(chaos);
     }
 
     private Map<PolicyKind, Config> annotationBlocks(TypeDescription type, MethodDescription method) {

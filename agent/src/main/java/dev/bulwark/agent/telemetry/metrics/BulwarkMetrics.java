@@ -23,6 +23,8 @@ public final class BulwarkMetrics {
     public static final int REJECTED = 1;
     public static final int COMPLETED = 0;
     public static final int TIMED_OUT = 1;
+    public static final int LATENCY = 0;
+    public static final int FAULT = 1;
     /** How long a name that records nothing is still reported (docs/telemetry.md). */
     public static final long RETENTION_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int STATES = CircuitState.values().length;
@@ -35,6 +37,7 @@ public final class BulwarkMetrics {
     public final Counters limiterCalls;
     public final Counters timeoutCalls;
     public final Counters fallbackCalls;
+    public final Counters chaosInjections;
     public final Durations durations;
     /** One load per decision: whether an SDK reads the counts. */
     private volatile boolean counting;
@@ -54,6 +57,7 @@ public final class BulwarkMetrics {
         limiterCalls = new Counters(2 * RateScope.values().length, clock, retentionNanos);
         timeoutCalls = new Counters(2, clock, retentionNanos);
         fallbackCalls = new Counters(1, clock, retentionNanos);
+        chaosInjections = new Counters(2, clock, retentionNanos);
         durations = new Durations(clock, retentionNanos);
     }
 
@@ -85,6 +89,9 @@ public final class BulwarkMetrics {
         private final CounterSeries timeout;
         private final CounterSeries fallback;
         private final DurationSeries duration;
+        private final PolicyName site;
+        /** Resolved at the first injection, so a site without chaos holds no series of it; a race resolves it twice, alike. */
+        private CounterSeries chaos;
 
         SiteCounts(PolicyName site, PolicyName retry, PolicyName bulkheadName, PolicyName limiterName) {
             retryOutcomes = retry == null ? null : retryCalls.resolve(retry);
@@ -94,6 +101,7 @@ public final class BulwarkMetrics {
             timeout = timeoutCalls.resolve(site);
             fallback = fallbackCalls.resolve(site);
             duration = durations.resolve(site);
+            this.site = site;
         }
 
         @Override
@@ -146,6 +154,18 @@ public final class BulwarkMetrics {
         public void fallback() {
             if (counting) {
                 fallback.increment(0);
+            }
+        }
+
+        @Override
+        public void chaosInjected(boolean fault) {
+            if (counting) {
+                CounterSeries series = chaos;
+                if (series == null) {
+                    series = chaosInjections.resolve(site);
+                    chaos = series;
+                }
+                series.increment(fault ? FAULT : LATENCY);
             }
         }
 

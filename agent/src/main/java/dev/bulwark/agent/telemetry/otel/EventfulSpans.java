@@ -116,6 +116,12 @@ final class EventfulSpans {
         }
     }
 
+    static void chaos(Object invocation, boolean fault) {
+        if (invocation instanceof Pending) {
+            ((Pending) invocation).event("bulwark.chaos", Attributes.of(OtelMetrics.KIND, OtelMetrics.chaosKind(fault)));
+        }
+    }
+
     /** Makes the span of an eventful invocation; a healthy one just gives its {@link Pending} back. */
     void finish(Object invocation, long durationNanos, Class<? extends Throwable> failure, Throwable thrown) {
         if (!(invocation instanceof Pending)) {

@@ -44,6 +44,8 @@ final class OtelMetrics {
     static final AttributeKey<String> LOADER = AttributeKey.stringKey("bulwark.loader");
     /** Where a rate limiter's decision was made: {@code local}, {@code cluster} or {@code fallback}. */
     static final AttributeKey<String> SCOPE = AttributeKey.stringKey("bulwark.scope");
+    /** What a chaos experiment injected: {@code latency} or {@code fault}. */
+    static final AttributeKey<String> KIND = AttributeKey.stringKey("bulwark.kind");
 
     /**
      * The most durations one site hands to the SDK per collection: each is one call of the SDK's histogram, so
@@ -58,6 +60,8 @@ final class OtelMetrics {
     private static final String[] RATE_SCOPES = lowerCase(RateScope.values());
     private static final String[] TIMEOUTS = {"completed", "timed_out"};
     private static final String[] DURATION_OUTCOMES = {"success", "failure"};
+    /** By {@link BulwarkMetrics#LATENCY} and {@link BulwarkMetrics#FAULT}. */
+    private static final String[] CHAOS_KINDS = {"latency", "fault"};
 
     private final Durations durations;
     private final DoubleHistogram callDuration;
@@ -97,6 +101,8 @@ final class OtelMetrics {
                 counts.timeoutCalls, name -> outcomes(name, TIMEOUTS));
         observe(meter, "bulwark.fallback.calls", "{call}", "Calls answered by a fallback method",
                 counts.fallbackCalls, OtelMetrics::named);
+        observe(meter, "bulwark.chaos.injected", "{injection}", "Delays and faults injected by chaos experiments",
+                counts.chaosInjections, OtelMetrics::chaosKinds);
         callDuration = meter.histogramBuilder("bulwark.call.duration").setUnit("s")
                 .setDescription("Duration of protected invocations, retries and fallback included")
                 .setExplicitBucketBoundariesAdvice(DurationBuckets.SECONDS).build();
@@ -227,6 +233,18 @@ final class OtelMetrics {
     private static AttributesBuilder base(String name, String scope) {
         AttributesBuilder builder = Attributes.builder().put(NAME, name);
         return scope == null ? builder : builder.put(LOADER, scope);
+    }
+
+    static String chaosKind(boolean fault) {
+        return CHAOS_KINDS[fault ? BulwarkMetrics.FAULT : BulwarkMetrics.LATENCY];
+    }
+
+    private static Attributes[] chaosKinds(PolicyName name) {
+        Attributes[] attributes = new Attributes[CHAOS_KINDS.length];
+        for (int i = 0; i < CHAOS_KINDS.length; i++) {
+            attributes[i] = base(name.name(), name.scope()).put(KIND, CHAOS_KINDS[i]).build();
+        }
+        return attributes;
     }
 
     private static Attributes[] named(PolicyName name) {

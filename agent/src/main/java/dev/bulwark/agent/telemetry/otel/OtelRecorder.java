@@ -76,6 +76,12 @@ final class OtelRecorder implements Recorder {
     }
 
     @Override
+    public void chaosInjected(Object invocation, String site, boolean fault) {
+        OtelSpans.chaos(invocation, fault);
+        EventfulSpans.chaos(invocation, fault);
+    }
+
+    @Override
     public void invocationFinished(Object invocation, String site, long durationNanos, Class<? extends Throwable> failure,
                                    Throwable thrown) {
         OtelSpans.finish(invocation, failure, thrown);

@@ -111,6 +111,12 @@ final class OtelSpans {
         }
     }
 
+    static void chaos(Object invocation, boolean fault) {
+        if (invocation instanceof Active) {
+            ((Active) invocation).span.addEvent("bulwark.chaos", Attributes.of(OtelMetrics.KIND, OtelMetrics.chaosKind(fault)));
+        }
+    }
+
     static void finish(Object invocation, Class<? extends Throwable> failure, Throwable thrown) {
         if (invocation instanceof Active) {
             Active active = (Active) invocation;
