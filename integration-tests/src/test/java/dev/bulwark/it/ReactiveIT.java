@@ -1,9 +1,11 @@
 package dev.bulwark.it;
 
 import dev.bulwark.it.app.parity.BreakerParity;
+import dev.bulwark.it.app.parity.ReactiveChaos;
 import dev.bulwark.it.app.parity.ReactiveParity;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
@@ -48,6 +50,23 @@ class ReactiveIT {
         assertThat(result.stdout()).contains("dev.bulwark.agent.chain.ChainDispatcher")
                 .doesNotContain("reactor.core.").doesNotContain("org.reactivestreams.")
                 .doesNotContain("dev.bulwark.agent.chain.ReactiveInvocation");
+    }
+
+    /** Chaos reaches a publisher's subscription as it reaches a body: a fault in its place, a delay a timeout cuts. */
+    @Test
+    void chaosExperimentsInjectIntoEachSubscription(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("chaos.conf"), "bulwark.chaos { enabled = true, experiments = [\n"
+                + "  { class = \"" + ReactiveChaos.class.getName() + "\", method = faulty,"
+                + " fault { rate = 1.0, exception = java.io.IOException, message = injected } }\n"
+                + "  { class = \"" + ReactiveChaos.class.getName() + "\", method = slow, latency { rate = 1.0, delay = 20s } }\n"
+                + "] }\n");
+        ScenarioResult result = AgentJvm.withAgent().classPath(classPath("newest")).agentArguments("config=" + config)
+                .run(ReactiveChaos.class, "injected");
+
+        assertThat(result.get("faulty")).as(result.toString()).isEqualTo("failed:IOException:injected");
+        assertThat(result.getInt("faultyBodies")).isZero();
+        assertThat(result.get("slow")).startsWith("failed:TimeoutExceededException:");
+        assertThat(result.getLong("slowMillis")).isLessThan(10_000);
     }
 
     private static ScenarioResult run(String end) throws Exception {

@@ -269,14 +269,44 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             });
         }
 
-        /** Calls the body once, on this thread, and subscribes to its publisher. */
+        /**
+         * Calls the body, or what chaos puts in its place: an injected delay is scheduled, never waited out on a
+         * thread, so the attempt's deadline or a cancel ends the attempt first when it comes sooner; an injected
+         * fault ends the attempt as the body's publisher would have failed it.
+         */
         private void invokeBody(int number) {
+            if (chain.chaos == null) {
+                callBody(number, null);
+                return;
+            }
+            long delay;
+            Throwable fault;
+            synchronized (lock) {
+                if (settledAttempt >= number || over) {
+                    return;
+                }
+                delay = steps.chaos(call);
+                fault = call.injectedFault;
+            }
+            if (delay <= 0) {
+                callBody(number, fault);
+            } else {
+                runtime.schedule(guarded(() -> callBody(number, fault)), delay);
+            }
+        }
+
+        /** Calls the body once, on this thread, and subscribes to its publisher; or fails with {@code injected}. */
+        private void callBody(int number, Throwable injected) {
             synchronized (lock) {
                 if (settledAttempt >= number || over) {
                     return;
                 }
             }
             bodyInvoked = true;
+            if (injected != null) {
+                attemptEnded(number, injected);
+                return;
+            }
             Object body;
             try {
                 body = runtime.invokeBodyBypassingAdvice(chain, declaringType, self, arguments);
