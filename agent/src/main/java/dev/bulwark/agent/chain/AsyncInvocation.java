@@ -129,7 +129,7 @@ final class AsyncInvocation {
         long deadline = enclosingDeadline;
         call.timed = chain.timeout != null;
         if (call.timed) {
-            call.deadlineNanos = saturatedAdd(now, chain.timeout.timeoutNanos());
+            call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
             deadline = Math.min(deadline, call.deadlineNanos);
         }
         int number = call.attempt;
@@ -228,8 +228,9 @@ final class AsyncInvocation {
         }
         cancelTimer();
         Throwable failure = unwrap(error);
-        boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
-        int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut);
+        long now = runtime.clock.nanoTime();
+        boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
+        int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut, now);
         if (rejection != 0) {
             decide(null, ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
         } else {
@@ -244,7 +245,7 @@ final class AsyncInvocation {
         }
         boolean own = call.timed && call.deadlineNanos <= enclosingDeadline;
         Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite, 0L);
-        int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own);
+        int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own, runtime.clock.nanoTime());
         // Cancelling the body runs whatever depends on its stage: the application's code, so not on the timer.
         runtime.execute(guarded(() -> {
             cancelBody();

@@ -18,6 +18,8 @@ final class Call extends Invocation {
     boolean holdsBulkhead;
     boolean timed;
     long deadlineNanos;
+    /** When the attempt's timeout started counting, on the exact clock (for an adaptive timeout's latencies). */
+    long timedSinceNanos;
     Object rateKey;
     /**
      * Whether the observer recorded when this invocation started: only then is it told of its success and is

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
@@ -15,6 +16,7 @@ import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
+import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -49,6 +51,8 @@ public final class PolicyRegistry {
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /** Budgets are always named, and defined once for the whole JVM: their scope is {@link PolicyScope#JVM}. */
     private final Map<ScopedName, Shared<RetryBudget, RetryBudgetSpec>> retryBudgets = new ConcurrentHashMap<>();
+    /** Adaptive timeouts, one per site name: a timeout has no name of its own. */
+    private final Map<ScopedName, Shared<AdaptiveDeadline, TimeoutSpec>> adaptiveTimeouts = new ConcurrentHashMap<>();
     /** Pools a reload replaced with new settings, until the chains that ran on them are gone. */
     private final List<ThreadPoolBulkhead> replacedPools = new ArrayList<>();
     /**
@@ -191,6 +195,21 @@ public final class PolicyRegistry {
                 s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
     }
 
+    /**
+     * The deadline of the adaptive timeout of the site {@code siteName}; it keeps what it learned across a reload
+     * that leaves the timeout's settings unchanged.
+     */
+    AdaptiveDeadline adaptiveTimeout(String siteName, TimeoutSpec spec, PolicyScope scope) {
+        return shared(adaptiveTimeouts, new ScopedName(siteName, scope), spec,
+                s -> new AdaptiveDeadline(s.timeoutNanos(), s.adaptiveMinNanos(), s.adaptivePercentile(),
+                        s.adaptiveMultiplier(), s.adaptiveMinCalls(), s.adaptiveWindowNanos()), "adaptive timeout");
+    }
+
+    /** Visits every adaptive timeout, with its site's name in its scope. */
+    public void forEachAdaptiveTimeout(BiConsumer<PolicyName, AdaptiveDeadline> visitor) {
+        adaptiveTimeouts.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy));
+    }
+
     /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
     RetryBudget retryBudget(RetryBudgetSpec spec) {
         return shared(retryBudgets, new ScopedName(spec.name(), PolicyScope.JVM), spec,
@@ -227,6 +246,7 @@ public final class PolicyRegistry {
         });
         bulkheads.keySet().removeIf(key -> key.scope == scope);
         limiters.keySet().removeIf(key -> key.scope == scope);
+        adaptiveTimeouts.keySet().removeIf(key -> key.scope == scope);
         threadPools.entrySet().removeIf(entry -> {
             if (entry.getKey().scope != scope) {
                 return false;

@@ -96,6 +96,16 @@ final class PolicySteps {
         return permitted;
     }
 
+    /**
+     * The timeout of the attempt whose deadline starts at {@code now} (the exact clock): the fixed one, or what an
+     * adaptive timeout learned so far.
+     */
+    long timeoutNanos(Call call, long now) {
+        SiteChain chain = call.site;
+        call.timedSinceNanos = now;
+        return chain.adaptiveTimeout == null ? chain.timeout.timeoutNanos() : chain.adaptiveTimeout.currentNanos();
+    }
+
     /** Takes a slot of the semaphore bulkhead if one is free now. */
     boolean tryBulkhead(Call call) {
         if (call.site.bulkhead.tryAcquire()) {
@@ -159,8 +169,9 @@ final class PolicySteps {
      *
      * @param failure the type the attempt's exception is judged by ({@link #judgedType}), or null; a timeout
      *                replaces it
+     * @param now     when the attempt ended, on the exact clock; read by the driver at least for an adaptive timeout
      */
-    int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
+    int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut, long now) {
         SiteChain chain = call.site;
         if (call.holdsBulkhead) {
             call.holdsBulkhead = false;
@@ -170,6 +181,9 @@ final class PolicySteps {
         if (timed) {
             if (call.observed) {
                 chain.metrics.timeout(call.observation, timedOut);
+            }
+            if (chain.adaptiveTimeout != null) {
+                learnLatency(call, failure == null, timedOut, now);
             }
             if (timedOut) {
                 rejection = BulwarkBridge.TIMED_OUT;
@@ -184,6 +198,16 @@ final class PolicySteps {
             call.breakerPermit = Call.NO_PERMIT;
         }
         return rejection;
+    }
+
+    /** An adaptive timeout learns from attempts that succeeded in time and from those that ran out of it. */
+    private static void learnLatency(Call call, boolean succeeded, boolean timedOut, long now) {
+        long latency = now - call.timedSinceNanos;
+        if (timedOut) {
+            call.site.adaptiveTimeout.timedOut(latency, now);
+        } else if (succeeded) {
+            call.site.adaptiveTimeout.succeeded(latency, now);
+        }
     }
 
     /** Gives back whatever an invocation broken by a fault of ours holds (its timeout frame is the driver's). */

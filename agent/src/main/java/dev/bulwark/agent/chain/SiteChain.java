@@ -2,6 +2,7 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
@@ -39,6 +40,8 @@ final class SiteChain {
     final RateKey rateKey;
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
+    /** The deadline of an adaptive timeout, which the attempts' latencies move; null for a fixed one. */
+    final AdaptiveDeadline adaptiveTimeout;
     final SemaphoreBulkhead bulkhead;
     final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
@@ -86,13 +89,17 @@ final class SiteChain {
         this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
+        this.adaptiveTimeout = timeout == null || !timeout.adaptive() ? null
+                : registry.adaptiveTimeout(name, timeout, loaderScope);
         this.asyncBody = definition.asyncBody();
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
         this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
-        this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
+        // An adaptive timeout times its attempts exactly, and its deadline may come down to milliseconds.
+        this.roughTimeout = timeout != null && adaptiveTimeout == null
+                && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
         // A limiter that never waits admits a call in one step and keeps nothing of it. Not with a bulkhead:

@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
 final class SpecReader {
     static final Pattern RATE_KEY = Pattern.compile("|#\\d+(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)?");
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final Set<String> ADAPTIVE_TIMEOUT_KEYS =
+            set("enabled", "percentile", "multiplier", "min", "min-calls", "window");
     private static final String TIMEOUT_EXCEPTION = "dev.bulwark.TimeoutExceededException";
 
     private SpecReader() {
@@ -43,7 +45,7 @@ final class SpecReader {
             case RATE_LIMITER:
                 return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys");
             case TIMEOUT:
-                return set("value", "interrupt");
+                return set("value", "interrupt", "adaptive");
             case FALLBACK:
                 return set("method", "apply-on", "skip-on");
             default:
@@ -143,10 +145,28 @@ final class SpecReader {
 
     private static TimeoutSpec timeout(BlockReader r) {
         TimeoutSpec d = TimeoutSpec.builder().build();
-        return TimeoutSpec.builder()
+        TimeoutSpec.Builder timeout = TimeoutSpec.builder()
                 .timeoutNanos(r.durationNanos("value", 1, d.timeoutNanos()))
-                .interrupt(r.bool("interrupt", d.interrupt()))
+                .interrupt(r.bool("interrupt", d.interrupt()));
+        BlockReader adaptive = r.nested("adaptive");
+        adaptive.rejectUnknownKeys(ADAPTIVE_TIMEOUT_KEYS);
+        return timeout
+                .adaptive(adaptive.bool("enabled", d.adaptive()))
+                .adaptivePercentile(percentile(adaptive, "percentile", d.adaptivePercentile()))
+                .adaptiveMultiplier(adaptive.decimal("multiplier", 1.0, d.adaptiveMultiplier()))
+                .adaptiveMinNanos(adaptive.durationNanos("min", 1, d.adaptiveMinNanos()))
+                .adaptiveMinCalls(adaptive.integer("min-calls", 1, 100_000_000, d.adaptiveMinCalls()))
+                .adaptiveWindowNanos(adaptive.durationNanos("window", 2 * NANOS_PER_MILLI, d.adaptiveWindowNanos()))
                 .build();
+    }
+
+    private static double percentile(BlockReader r, String key, double fallback) {
+        double value = r.decimal(key, 0.0, fallback);
+        if (value <= 0.0 || value > 100.0) {
+            r.problem(key, "a percentile above 0 and at most 100", String.valueOf(value));
+            return fallback;
+        }
+        return value;
     }
 
     private static FallbackSpec fallback(BlockReader r) {

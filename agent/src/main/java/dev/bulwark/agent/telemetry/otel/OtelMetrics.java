@@ -107,6 +107,10 @@ final class OtelMetrics {
             meter.gaugeBuilder("bulwark.retry_budget.balance").setUnit("{token}")
                     .setDescription("Tokens in a retry budget: ratio times first attempts minus retries, within its window")
                     .buildWithCallback(measurement -> recordBalances(registry, measurement));
+            meter.gaugeBuilder("bulwark.timeout.current").setUnit("s")
+                    .setDescription("The timeout an adaptive timeout gives its next attempt")
+                    .buildWithCallback(measurement -> registry.forEachAdaptiveTimeout((name, deadline) ->
+                            measurement.record(deadline.currentNanos() / 1e9, names.of(name)[0])));
         }
     }
 

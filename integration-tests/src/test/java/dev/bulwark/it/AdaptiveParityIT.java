@@ -1,0 +1,28 @@
+package dev.bulwark.it;
+
+import dev.bulwark.it.app.parity.AdaptiveParity;
+import org.junit.jupiter.api.Test;
+
+import static dev.bulwark.it.Parity.assertBoth;
+import static dev.bulwark.it.Parity.assertBothLong;
+
+/** Adaptive protection (docs/configuration.md) through a synchronous method and through one returning a stage. */
+class AdaptiveParityIT {
+    private static final String SITE = "dev.bulwark.it.app.parity.AdaptiveParity#";
+
+    @Test
+    void anAdaptiveTimeoutTightensAfterWarmUpAndNeverExceedsItsValue() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent()
+                // The p90 of the 1.5s call and the warm-up's twenty is that of the warm-up.
+                .option("-Dbulwark.defaults.timeout.adaptive.min-calls=20",
+                        "-Dbulwark.defaults.timeout.adaptive.percentile=90", "-Dscenario.warmUp=20")
+                .run(AdaptiveParity.class, "adaptiveTimeoutTightensAfterWarmUp");
+
+        assertBoth(result, "beforeWarmUp", "ok:slept 1500");
+        assertBoth(result, "warmUp", "ok:slept 1");
+        assertBoth(result, "afterWarmUp", "failed:TimeoutExceededException:call '" + SITE + "takes' ran past its timeout");
+        // The deadline is 1.5 times the p90 of calls of a millisecond, the body sleeps 1.5s: generous either way.
+        assertBothLong(result, "afterWarmUpMillis", elapsed -> elapsed.isLessThan(1_400));
+        assertBoth(result, "interruptedAfter", "false");
+    }
+}
