@@ -26,4 +26,10 @@ public @interface Bulkhead {
 
     /** Calls that may wait for a thread of a {@link BulkheadType#THREAD_POOL} bulkhead. */
     int queueCapacity() default 100;
+
+    /**
+     * "" for one bulkhead; {@code "#N"} for a bulkhead per value of argument N (0-based), {@code "#N.getter"} per
+     * value returned by that getter of argument N. Semaphore bulkheads only.
+     */
+    String key() default "";
 }

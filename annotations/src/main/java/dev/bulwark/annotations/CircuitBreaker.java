@@ -49,4 +49,10 @@ public @interface CircuitBreaker {
 
     /** Exceptions that count neither as failures nor as successes. */
     Class<? extends Throwable>[] ignoreOn() default {};
+
+    /**
+     * "" for one breaker; {@code "#N"} for a breaker per value of argument N (0-based), {@code "#N.getter"} per
+     * value returned by that getter of argument N (a breaker per host or tenant), each named {@code name[value]}.
+     */
+    String key() default "";
 }

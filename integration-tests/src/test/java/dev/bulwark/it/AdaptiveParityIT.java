@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Adaptive protection (docs/configuration.md) through a synchronous method and through one returning a stage. */
 class AdaptiveParityIT {
@@ -24,5 +25,30 @@ class AdaptiveParityIT {
         // The deadline is 1.5 times the p90 of calls of a millisecond, the body sleeps 1.5s: generous either way.
         assertBothLong(result, "afterWarmUpMillis", elapsed -> elapsed.isLessThan(1_400));
         assertBoth(result, "interruptedAfter", "false");
+    }
+
+    @Test
+    void aKeyedBreakerOpensForOneKeyWhileAnotherKeyStillPasses() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().run(AdaptiveParity.class, "keyedBreakerOpensForOneKeyOnly");
+
+        assertBoth(result, "aFails", "failed:IllegalStateException:a failed");
+        assertBoth(result, "aRejected", "failed:CircuitOpenException:circuit breaker '" + SITE + "perHost[a]' is open");
+        assertBoth(result, "bServed", "ok:served by b");
+        assertBoth(result, "aState", "OPEN");
+        assertBoth(result, "bState", "CLOSED");
+        assertBoth(result, "names", "[" + SITE + "perHost[a], " + SITE + "perHost[b]]");
+    }
+
+    @Test
+    void aHundredThousandDistinctBreakerKeysStayBounded() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent()
+                .option("-Dbulwark.defaults.circuit-breaker.max-keys=2000", "-Dscenario.maxKeys=2000")
+                .run(AdaptiveParity.class, "floodOfKeysStaysBounded");
+
+        assertThat(result.getInt("served")).isEqualTo(100_000);
+        assertThat(result.getInt("mostLive")).isBetween(1, 2_000);
+        assertThat(result.get("jmxBeansSettled")).isEqualTo("true");
+        // Two thousand breakers, each with its window and MBean, against fifty times as many were none evicted.
+        assertThat(result.getLong("heapGrowthMb")).isLessThan(48);
     }
 }

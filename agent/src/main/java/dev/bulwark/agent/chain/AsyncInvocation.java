@@ -62,7 +62,7 @@ final class AsyncInvocation {
         this.arguments = arguments;
         this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
         this.enclosingTimeoutSite = enclosingTimeoutSite;
-        call.rateKey = chain.keyedLimiter == null ? null : chain.rateKey.extract(arguments);
+        call.extractKeys(arguments);
     }
 
     /**
@@ -97,7 +97,7 @@ final class AsyncInvocation {
         }
         call.skipBody = false;
         call.rejection = 0;
-        if (chain.breaker != null && !steps.admitBreaker(call)) {
+        if (chain.guarded() && !steps.admitBreaker(call)) {
             refused();
             return;
         }

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 
 /** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
 final class Call extends Invocation {
@@ -15,12 +16,16 @@ final class Call extends Invocation {
     long breakerStartNanos;
     long previousDelayNanos;
     long breakerPermit = NO_PERMIT;
+    /** The breaker that gave the permit: the site's, or its key's. */
+    CircuitBreaker breaker;
     boolean holdsBulkhead;
     boolean timed;
     long deadlineNanos;
     /** When the attempt's timeout started counting, on the exact clock (for an adaptive timeout's latencies). */
     long timedSinceNanos;
     Object rateKey;
+    /** The value of the breaker's key for this call, when the breaker has one. */
+    Object breakerKey;
     /**
      * Whether the observer recorded when this invocation started: only then is it told of its success and is
      * its duration measured, on the exact clock at both ends unless it is only counted.
@@ -50,6 +55,8 @@ final class Call extends Invocation {
         holdsBulkhead = false;
         timed = false;
         rateKey = null;
+        breakerKey = null;
+        breaker = null;
         observation = null;
         observed = false;
         rejection = 0;
@@ -57,7 +64,13 @@ final class Call extends Invocation {
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
-        wantsArguments = chain.keyedLimiter != null && !asynchronous;
+        wantsArguments = chain.keyed() && !asynchronous;
+    }
+
+    /** Reads the values of the site's keys from the call's arguments. */
+    void extractKeys(Object[] arguments) {
+        rateKey = site.keyedLimiter == null ? null : site.rateKey.extract(arguments);
+        breakerKey = site.keyedBreakers == null ? null : site.breakerKey.extract(arguments);
     }
 
     boolean onlyCounted() {

@@ -130,7 +130,7 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public void admit(Invocation invocation, Object[] arguments) {
         Call call = (Call) invocation;
-        call.rateKey = call.site.rateKey.extract(arguments);
+        call.extractKeys(arguments);
         admit(call, clock.nanoTime());
     }
 
@@ -139,7 +139,7 @@ public final class ChainDispatcher extends Dispatcher {
         SiteChain chain = call.site;
         call.skipBody = false;
         call.rejection = 0;
-        if (chain.breaker != null && !steps.admitBreaker(call)) {
+        if (chain.guarded() && !steps.admitBreaker(call)) {
             return;
         }
         if (chain.limiterSpec != null) {

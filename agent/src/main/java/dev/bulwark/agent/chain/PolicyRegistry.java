@@ -1,5 +1,6 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.policy.KeyedPolicies;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
@@ -11,6 +12,7 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
@@ -42,10 +44,19 @@ import java.util.function.ObjIntConsumer;
  * instance, and its state, when the settings are unchanged, and replaces it when they changed.
  */
 public final class PolicyRegistry {
+    /**
+     * How long a keyed breaker or bulkhead must go unused, at least, before it may be evicted to make room for
+     * new keys (see {@link KeyedPolicies}).
+     */
+    static final long KEY_SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
     private final NanoClock breakerClock;
     private final DeadlineClock deadlineClock;
     private final CircuitBreakerListener breakerListener;
     private final Map<ScopedName, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
+    /** Breakers with a key: one per key value, each named {@code name[value]}. */
+    private final Map<ScopedName, Shared<KeyedPolicies<CircuitBreaker>, CircuitBreakerSpec>> keyedBreakers =
+            new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
@@ -99,6 +110,31 @@ public final class PolicyRegistry {
     }
 
     /**
+     * One breaker per key value, created at the key's first call with its MBean, which leaves JMX when the breaker
+     * is evicted. An evicted breaker is CLOSED and was unused for a sweep interval; a call that still held it
+     * records its outcome in it, where no later call sees it.
+     */
+    KeyedPolicies<CircuitBreaker> keyedCircuitBreakers(CircuitBreakerSpec spec, PolicyScope scope) {
+        return shared(keyedBreakers, new ScopedName(spec.name(), scope), spec, s -> new KeyedPolicies<>(s.maxKeys(),
+                KEY_SWEEP_INTERVAL_NANOS, breakerClock, key -> keyedBreaker(s, key, scope),
+                breaker -> breaker.state() == CircuitState.CLOSED,
+                (key, breaker) -> jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label()))),
+                "circuit breaker");
+    }
+
+    private CircuitBreaker keyedBreaker(CircuitBreakerSpec spec, Object key, PolicyScope scope) {
+        CircuitBreaker breaker = new CircuitBreaker(spec.toBuilder().name(keyedName(spec.name(), key)).build(),
+                breakerClock, breakerListener, scope.label());
+        exposeOverJmx(breaker, scope);
+        return breaker;
+    }
+
+    /** The name of a keyed policy's instance for one key value: {@code name[value]}. */
+    static String keyedName(String name, Object key) {
+        return name + "[" + key + "]";
+    }
+
+    /**
      * Has the breaker's MBean registered, shortly after. Called at its first call rather than when its class is
      * woven: touching the platform MBean server during start-up breaks servers that install their own MBean
      * server builder.
@@ -118,11 +154,26 @@ public final class PolicyRegistry {
      * deployments may each have their own; JMX tells them apart).
      */
     public CircuitBreaker circuitBreaker(String name) {
-        return byName(breakers, name);
+        CircuitBreaker breaker = byName(breakers, name);
+        return breaker != null || !name.endsWith("]") ? breaker : keyedBreaker(name);
     }
 
+    /** The keyed breaker named {@code name[value]}, or null; a look through the keyed breakers of that name. */
+    private CircuitBreaker keyedBreaker(String name) {
+        CircuitBreaker[] found = new CircuitBreaker[1];
+        keyedBreakers.values().forEach(shared -> shared.policy.forEach((key, breaker) -> {
+            if (found[0] == null && breaker.name().equals(name)) {
+                found[0] = breaker;
+            }
+        }));
+        return found[0];
+    }
+
+    /** The names of every breaker, a keyed one's instances by their {@code name[value]}. */
     public Set<String> circuitBreakerNames() {
-        return names(breakers);
+        Set<String> names = names(breakers);
+        keyedBreakers.values().forEach(shared -> shared.policy.forEach((key, breaker) -> names.add(breaker.name())));
+        return names;
     }
 
     /** The names of every bulkhead, semaphore or thread pool. */
@@ -135,6 +186,8 @@ public final class PolicyRegistry {
     /** Visits every breaker, each with its name in its scope, so that two deployments' breakers of a name are two. */
     public void forEachCircuitBreaker(BiConsumer<PolicyName, CircuitBreaker> visitor) {
         breakers.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy));
+        keyedBreakers.forEach((name, shared) -> shared.policy.forEach((key, breaker) ->
+                visitor.accept(new PolicyName(breaker.name(), name.scope), breaker)));
     }
 
     /** Visits every bulkhead, semaphore or thread pool, with its name in its scope and the calls running inside it now. */
@@ -242,6 +295,14 @@ public final class PolicyRegistry {
             }
             CircuitBreaker breaker = entry.getValue().policy;
             jmx.execute(() -> CircuitBreakerJmx.unregister(breaker));
+            return true;
+        });
+        keyedBreakers.entrySet().removeIf(entry -> {
+            if (entry.getKey().scope != scope) {
+                return false;
+            }
+            entry.getValue().policy.forEach((key, breaker) ->
+                    jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label())));
             return true;
         });
         bulkheads.keySet().removeIf(key -> key.scope == scope);

@@ -52,13 +52,25 @@ final class PolicySteps {
         }
     }
 
-    /** Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. */
+    /**
+     * Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. A keyed
+     * breaker's new key that finds no room runs without a breaker: a fresh breaker would let it through too.
+     */
     boolean admitBreaker(Call call) {
-        CircuitBreaker breaker = call.site.breaker;
-        if (!call.site.breakerExposed) {
-            call.site.breakerExposed = true;
-            registry.exposeOverJmx(breaker, call.site.breakerScope);
+        SiteChain chain = call.site;
+        CircuitBreaker breaker = chain.breaker;
+        if (breaker == null) {
+            breaker = chain.keyedBreakers.get(call.breakerKey);
+            if (breaker == null) {
+                BulwarkLog.warnOnce("keys " + chain.name, "circuit breaker of " + chain.name + ": max-keys breakers"
+                        + " are in use; calls of new keys run without a breaker until idle ones are evicted");
+                return true;
+            }
+        } else if (!chain.breakerExposed) {
+            chain.breakerExposed = true;
+            registry.exposeOverJmx(breaker, chain.breakerScope);
         }
+        call.breaker = breaker;
         call.breakerStartNanos = breaker.nanoTime();
         call.breakerPermit = breaker.tryAcquirePermission(call.breakerStartNanos);
         if (call.breakerPermit >= 0) {
@@ -147,7 +159,7 @@ final class PolicySteps {
     /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
     void rejectInside(Call call, ChainRejection rejection, String policy, long retryAfterNanos) {
         if (call.breakerPermit != Call.NO_PERMIT) {
-            CircuitBreaker breaker = call.site.breaker;
+            CircuitBreaker breaker = call.breaker;
             breaker.onComplete(call.breakerPermit, rejection.type, 0, breaker.nanoTime());
             call.breakerPermit = Call.NO_PERMIT;
         }
@@ -193,8 +205,8 @@ final class PolicySteps {
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
             Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type : failure;
-            long end = chain.breaker.nanoTime();
-            chain.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
+            long end = call.breaker.nanoTime();
+            call.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
             call.breakerPermit = Call.NO_PERMIT;
         }
         return rejection;
@@ -221,7 +233,7 @@ final class PolicySteps {
             chain.bulkhead.release();
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
-            chain.breaker.releasePermission(call.breakerPermit);
+            call.breaker.releasePermission(call.breakerPermit);
             call.breakerPermit = Call.NO_PERMIT;
         }
     }

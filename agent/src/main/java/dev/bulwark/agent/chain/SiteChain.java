@@ -2,6 +2,7 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.KeyedPolicies;
 import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
@@ -32,7 +33,11 @@ final class SiteChain {
     final RetryPolicy retry;
     /** The budget the retries draw on; null without one. */
     final RetryBudget retryBudget;
+    /** The breaker; null for none, and for a keyed one, whose breaker each call finds in {@link #keyedBreakers}. */
     final CircuitBreaker breaker;
+    /** A breaker per value of {@link #breakerKey}; null unless the breaker has a key. */
+    final KeyedPolicies<CircuitBreaker> keyedBreakers;
+    final RateKey breakerKey;
     /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
     final PolicyScope breakerScope;
     final RateLimiter limiter;
@@ -81,7 +86,10 @@ final class SiteChain {
                 : registry.retryBudget(retrySpec.budgetSpec());
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
         this.breakerScope = breakerSpec == null ? null : scope(policies, breakerSpec.name(), loaderScope);
-        this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec, breakerScope);
+        boolean keyedBreaker = breakerSpec != null && !breakerSpec.key().isEmpty();
+        this.breaker = breakerSpec == null || keyedBreaker ? null : registry.circuitBreaker(breakerSpec, breakerScope);
+        this.keyedBreakers = keyedBreaker ? registry.keyedCircuitBreakers(breakerSpec, breakerScope) : null;
+        this.breakerKey = keyedBreaker ? RateKey.parse(breakerSpec.key(), "circuit breaker key") : null;
         this.limiterSpec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
         PolicyScope limiterScope = limiterSpec == null ? null : scope(policies, limiterSpec.name(), loaderScope);
         Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec, limiterScope);
@@ -106,7 +114,7 @@ final class SiteChain {
         // the slot is taken after the permit, and a refused slot would leave the shared entry holding a permit.
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
-        boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
+        boolean stateless = breaker == null && keyedBreakers == null && limiterNeedsNoFrame && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
@@ -134,6 +142,16 @@ final class SiteChain {
             return retry.spec().abortOn().matches(failure) ? CallObserver.RetryOutcome.ABORTED : CallObserver.RetryOutcome.FAILURE;
         }
         return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
+    }
+
+    /** Whether calls pass a breaker, one shared or one per key. */
+    boolean guarded() {
+        return breaker != null || keyedBreakers != null;
+    }
+
+    /** Whether admitting a synchronous call needs its arguments: to find its keyed limiter, breaker or bulkhead. */
+    boolean keyed() {
+        return keyedLimiter != null || keyedBreakers != null;
     }
 
     boolean fallbackApplies(Class<?> judgedType, Class<?> thrownType) {

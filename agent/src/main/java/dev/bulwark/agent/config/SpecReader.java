@@ -36,12 +36,12 @@ final class SpecReader {
             case CIRCUIT_BREAKER:
                 return set("name", "failure-rate-threshold", "slow-call-rate-threshold", "slow-call-duration", "window-type",
                         "window-size", "minimum-calls", "consecutive-failures", "wait-in-open", "half-open-calls", "record-on",
-                        "ignore-on");
+                        "ignore-on", "key", "max-keys");
             case RETRY:
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
                         "retry-on", "abort-on", "delay-from", "budget");
             case BULKHEAD:
-                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity");
+                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity", "key", "max-keys");
             case RATE_LIMITER:
                 return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys");
             case TIMEOUT:
@@ -93,6 +93,8 @@ final class SpecReader {
                 .halfOpenCalls(r.integer("half-open-calls", 1, 10_000, d.halfOpenCalls()))
                 .recordOn(withTimeouts(matcher(r, "record-on", d.recordOn())))
                 .ignoreOn(matcher(r, "ignore-on", d.ignoreOn()))
+                .key(policyKey(r, d.key()))
+                .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
                 .build();
     }
 
@@ -122,16 +124,14 @@ final class SpecReader {
                 .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
                 .type(r.enumeration("type", BulkheadType.class, d.type()))
                 .queueCapacity(r.integer("queue-capacity", 1, 10_000_000, d.queueCapacity()))
+                .key(policyKey(r, d.key()))
+                .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
                 .build();
     }
 
     private static RateLimiterSpec rateLimiter(String name, BlockReader r) {
         RateLimiterSpec d = RateLimiterSpec.builder().build();
-        String key = r.string("key", d.key());
-        if (!RATE_KEY.matcher(key).matches()) {
-            r.problem("key", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + key + "\"");
-            key = d.key();
-        }
+        String key = policyKey(r, d.key());
         return RateLimiterSpec.builder()
                 .name(name)
                 .permits(r.integer("permits", 1, Integer.MAX_VALUE, d.permits()))
@@ -141,6 +141,16 @@ final class SpecReader {
                 .key(key)
                 .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
                 .build();
+    }
+
+    /** The key of a rate limiter, breaker or bulkhead: which argument value selects its instance. */
+    private static String policyKey(BlockReader r, String fallback) {
+        String key = r.string("key", fallback);
+        if (!RATE_KEY.matcher(key).matches()) {
+            r.problem("key", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + key + "\"");
+            return fallback;
+        }
+        return key;
     }
 
     private static TimeoutSpec timeout(BlockReader r) {

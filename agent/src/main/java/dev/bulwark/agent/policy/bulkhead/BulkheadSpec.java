@@ -10,6 +10,8 @@ public final class BulkheadSpec {
     private final long maxWaitNanos;
     private final BulkheadType type;
     private final int queueCapacity;
+    private final String key;
+    private final int maxKeys;
 
     private BulkheadSpec(Builder b) {
         this.name = b.name;
@@ -17,6 +19,8 @@ public final class BulkheadSpec {
         this.maxWaitNanos = b.maxWaitNanos;
         this.type = b.type;
         this.queueCapacity = b.queueCapacity;
+        this.key = b.key;
+        this.maxKeys = b.maxKeys;
     }
 
     public static Builder builder() {
@@ -30,6 +34,8 @@ public final class BulkheadSpec {
         b.maxWaitNanos = maxWaitNanos;
         b.type = type;
         b.queueCapacity = queueCapacity;
+        b.key = key;
+        b.maxKeys = maxKeys;
         return b;
     }
 
@@ -54,6 +60,16 @@ public final class BulkheadSpec {
         return queueCapacity;
     }
 
+    /** {@code ""} for one policy; {@code "#N"} or {@code "#N.getter"} for one per value of that argument. */
+    public String key() {
+        return key;
+    }
+
+    /** Keyed policies retained at most. */
+    public int maxKeys() {
+        return maxKeys;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -67,12 +83,14 @@ public final class BulkheadSpec {
                 && maxConcurrent == that.maxConcurrent
                 && maxWaitNanos == that.maxWaitNanos
                 && Objects.equals(type, that.type)
-                && queueCapacity == that.queueCapacity;
+                && queueCapacity == that.queueCapacity
+                && Objects.equals(key, that.key)
+                && maxKeys == that.maxKeys;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, maxConcurrent, maxWaitNanos, type, queueCapacity);
+        return Objects.hash(name, maxConcurrent, maxWaitNanos, type, queueCapacity, key, maxKeys);
     }
 
     @Override
@@ -83,6 +101,7 @@ public final class BulkheadSpec {
                 + ", maxWaitNanos=" + maxWaitNanos
                 + ", type=" + type
                 + ", queueCapacity=" + queueCapacity
+                + (key.isEmpty() ? "" : ", key=" + key + ", maxKeys=" + maxKeys)
                 + "}";
     }
 
@@ -94,7 +113,20 @@ public final class BulkheadSpec {
         private BulkheadType type = BulkheadType.SEMAPHORE;
         private int queueCapacity = 100;
 
+        private String key = "";
+        private int maxKeys = 10_000;
+
         private Builder() {
+        }
+
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        public Builder maxKeys(int maxKeys) {
+            this.maxKeys = maxKeys;
+            return this;
         }
 
         public Builder name(String name) {

@@ -18,6 +18,8 @@ public final class CircuitBreakerSpec {
     private final int halfOpenCalls;
     private final ExceptionMatcher recordOn;
     private final ExceptionMatcher ignoreOn;
+    private final String key;
+    private final int maxKeys;
 
     private CircuitBreakerSpec(Builder b) {
         this.name = b.name;
@@ -32,6 +34,8 @@ public final class CircuitBreakerSpec {
         this.halfOpenCalls = b.halfOpenCalls;
         this.recordOn = b.recordOn;
         this.ignoreOn = b.ignoreOn;
+        this.key = b.key;
+        this.maxKeys = b.maxKeys;
     }
 
     public static Builder builder() {
@@ -52,6 +56,8 @@ public final class CircuitBreakerSpec {
         b.halfOpenCalls = halfOpenCalls;
         b.recordOn = recordOn;
         b.ignoreOn = ignoreOn;
+        b.key = key;
+        b.maxKeys = maxKeys;
         return b;
     }
 
@@ -108,6 +114,16 @@ public final class CircuitBreakerSpec {
         return ignoreOn;
     }
 
+    /** {@code ""} for one policy; {@code "#N"} or {@code "#N.getter"} for one per value of that argument. */
+    public String key() {
+        return key;
+    }
+
+    /** Keyed policies retained at most. */
+    public int maxKeys() {
+        return maxKeys;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -128,12 +144,14 @@ public final class CircuitBreakerSpec {
                 && waitInOpenNanos == that.waitInOpenNanos
                 && halfOpenCalls == that.halfOpenCalls
                 && Objects.equals(recordOn, that.recordOn)
-                && Objects.equals(ignoreOn, that.ignoreOn);
+                && Objects.equals(ignoreOn, that.ignoreOn)
+                && Objects.equals(key, that.key)
+                && maxKeys == that.maxKeys;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn);
+        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn, key, maxKeys);
     }
 
     @Override
@@ -151,6 +169,7 @@ public final class CircuitBreakerSpec {
                 + ", halfOpenCalls=" + halfOpenCalls
                 + ", recordOn=" + recordOn
                 + ", ignoreOn=" + ignoreOn
+                + (key.isEmpty() ? "" : ", key=" + key + ", maxKeys=" + maxKeys)
                 + "}";
     }
 
@@ -169,7 +188,20 @@ public final class CircuitBreakerSpec {
         private ExceptionMatcher recordOn = ExceptionMatcher.of("java.lang.Exception");
         private ExceptionMatcher ignoreOn = ExceptionMatcher.none();
 
+        private String key = "";
+        private int maxKeys = 10_000;
+
         private Builder() {
+        }
+
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        public Builder maxKeys(int maxKeys) {
+            this.maxKeys = maxKeys;
+            return this;
         }
 
         public Builder name(String name) {

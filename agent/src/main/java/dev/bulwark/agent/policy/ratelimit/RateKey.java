@@ -16,24 +16,35 @@ public final class RateKey {
             "#(\\d{1,9})(?:\\.(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*))?");
 
     private final String text;
+    private final String what;
     private final int argumentIndex;
     /** Null for the argument itself. */
     private final GetterChain getter;
 
-    private RateKey(String text, int argumentIndex, String getterName) {
+    private RateKey(String text, String what, int argumentIndex, String getterName) {
         this.text = text;
+        this.what = what;
         this.argumentIndex = argumentIndex;
-        this.getter = getterName == null ? null : new GetterChain("rate limiter key", List.of(getterName));
+        this.getter = getterName == null ? null : new GetterChain(what, List.of(getterName));
     }
 
     /** @throws IllegalArgumentException when {@code key} is not {@code "#N"} or {@code "#N.getter"} */
     public static RateKey parse(String key) {
+        return parse(key, "rate limiter key");
+    }
+
+    /**
+     * The same syntax selects a keyed breaker's or bulkhead's instance.
+     *
+     * @param what what the key is, for messages: "circuit breaker key"
+     */
+    public static RateKey parse(String key, String what) {
         Matcher matcher = SYNTAX.matcher(key == null ? "" : key.trim());
         if (!matcher.matches()) {
-            throw new IllegalArgumentException("rate limiter key '" + key + "' must be \"#N\" (argument N, from 0)"
+            throw new IllegalArgumentException(what + " '" + key + "' must be \"#N\" (argument N, from 0)"
                     + " or \"#N.getter\" (a no-argument method of argument N)");
         }
-        return new RateKey(matcher.group(), Integer.parseInt(matcher.group(1)), matcher.group(2));
+        return new RateKey(matcher.group(), what, Integer.parseInt(matcher.group(1)), matcher.group(2));
     }
 
     public int argumentIndex() {
@@ -48,7 +59,7 @@ public final class RateKey {
      */
     public void checkApplicableTo(Class<?>... parameterTypes) {
         if (argumentIndex >= parameterTypes.length) {
-            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + argumentIndex
+            throw new IllegalArgumentException(what + " '" + text + "' names argument " + argumentIndex
                     + ", but the method takes " + parameterTypes.length);
         }
         if (getter != null) {
@@ -59,7 +70,7 @@ public final class RateKey {
     /** The key value of a call; {@code null} when the argument (or what its getter returns) is null. */
     public Object extract(Object[] args) {
         if (argumentIndex >= args.length) {
-            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + argumentIndex
+            throw new IllegalArgumentException(what + " '" + text + "' names argument " + argumentIndex
                     + ", but the call has " + args.length);
         }
         Object argument = args[argumentIndex];

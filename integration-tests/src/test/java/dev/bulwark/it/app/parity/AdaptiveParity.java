@@ -1,15 +1,27 @@
 package dev.bulwark.it.app.parity;
 
+import dev.bulwark.CircuitBreakers;
+import dev.bulwark.annotations.CircuitBreaker;
 import dev.bulwark.annotations.Timeout;
 import dev.bulwark.it.app.Report;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 
 /**
  * Adaptive protection, the same through a synchronous method and through one returning a stage (see
  * {@link Mode}). The test sets {@code min-calls} through system properties, so that warm-up is short.
  */
 public final class AdaptiveParity {
+    private static final String PER_HOST = "dev.bulwark.it.app.parity.AdaptiveParity#perHost";
+    private static final int FLOOD_KEYS = 100_000;
+    /** The max-keys the test sets. */
+    private static final int MAX_KEYS = Integer.getInteger("scenario.maxKeys", 10_000);
+
     /** Far below the timeout's value of 2s, yet far above what the warm-up's calls take. */
     private static final long SLOW_MILLIS = 1_500;
 
@@ -33,6 +45,91 @@ public final class AdaptiveParity {
     @Timeout(value = "2s", adaptive = true)
     static CompletionStage<String> takesAsync(long millis) {
         return Mode.later(() -> sleep(millis));
+    }
+
+    private static String host(String host, boolean failing) {
+        if (failing) {
+            throw new IllegalStateException(host + " failed");
+        }
+        return "served by " + host;
+    }
+
+    @CircuitBreaker(key = "#0", windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
+    static String perHost(String host, boolean failing) {
+        return host(host, failing);
+    }
+
+    @CircuitBreaker(key = "#0", windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
+    static CompletionStage<String> perHostAsync(String host, boolean failing) {
+        return Mode.later(() -> host(host, failing));
+    }
+
+    @CircuitBreaker(name = "flood", key = "#0")
+    static int perKey(int key) {
+        return key;
+    }
+
+    /** Host a fails twice and its breaker opens; host b, behind its own breaker, is still served. */
+    public static void keyedBreakerOpensForOneKeyOnly() {
+        for (Mode mode : Mode.values()) {
+            mode.put("aFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true)));
+            mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true));
+            mode.put("aRejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false))
+                    .replace("Async[", "["));
+            mode.put("bServed", mode.outcome(() -> perHost("b", false), () -> perHostAsync("b", false)));
+            mode.put("aState", CircuitBreakers.find(mode.site(PER_HOST) + "[a]").state());
+            mode.put("bState", CircuitBreakers.find(mode.site(PER_HOST) + "[b]").state());
+            mode.put("names", CircuitBreakers.names().stream().filter(name -> name.startsWith(mode.site(PER_HOST) + "["))
+                    .map(name -> name.replace("Async[", "[")).sorted().collect(java.util.stream.Collectors.toList()));
+        }
+    }
+
+    /**
+     * 100,000 distinct keys, each called once: the breakers retained (in the registry and in JMX) never exceed
+     * max-keys, every call is served, and the heap after the flood holds no more than that.
+     */
+    public static void floodOfKeysStaysBounded() throws Exception {
+        long heapBefore = usedHeapAfterGc();
+        int served = 0;
+        int mostLive = 0;
+        for (int key = 0; key < FLOOD_KEYS; key++) {
+            if (perKey(key) == key) {
+                served++;
+            }
+            if (key % 1_000 == 0) {
+                mostLive = Math.max(mostLive, liveFloodBreakers());
+            }
+        }
+        Report.put("served", served);
+        Report.put("mostLive", mostLive);
+        Report.put("jmxBeansSettled", awaitJmxBeansAtMost(MAX_KEYS));
+        Report.put("heapGrowthMb", (usedHeapAfterGc() - heapBefore) / (1024 * 1024));
+    }
+
+    private static int liveFloodBreakers() {
+        return (int) CircuitBreakers.names().stream().filter(name -> name.startsWith("flood[")).count();
+    }
+
+    /** MBeans are registered and unregistered off the calling thread: waits, boundedly, for them to catch up. */
+    private static boolean awaitJmxBeansAtMost(int most) throws MalformedObjectNameException, InterruptedException {
+        ObjectName flood = new ObjectName("dev.bulwark:type=CircuitBreaker,name=\"flood[*\",*");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (ManagementFactory.getPlatformMBeanServer().queryNames(flood, null).size() <= most) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        return heap.getUsed();
     }
 
     /**
