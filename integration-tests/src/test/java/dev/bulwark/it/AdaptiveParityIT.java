@@ -28,12 +28,17 @@ class AdaptiveParityIT {
     }
 
     @Test
-    void aKeyedBreakerOpensForOneKeyWhileAnotherKeyStillPasses() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent().run(AdaptiveParity.class, "keyedBreakerOpensForOneKeyOnly");
+    void keyedBreakersAndBulkheadsActForTheirKeyAlone() throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().run(AdaptiveParity.class, "keyedPoliciesActPerKey");
 
-        assertBoth(result, "aFails", "failed:IllegalStateException:a failed");
-        assertBoth(result, "aRejected", "failed:CircuitOpenException:circuit breaker '" + SITE + "perHost[a]' is open");
-        assertBoth(result, "bServed", "ok:served by b");
+        assertBoth(result, "holderEntered", "true");
+        assertBoth(result, "aFull", outcome -> outcome.startsWith("failed:BulkheadFullException:"));
+        assertBoth(result, "bServed", "ok:done for b");
+        assertBoth(result, "holder", "ok:done for a");
+
+        assertBoth(result, "hostAFails", "failed:IllegalStateException:a failed");
+        assertBoth(result, "hostARejected", "failed:CircuitOpenException:circuit breaker '" + SITE + "perHost[a]' is open");
+        assertBoth(result, "hostBServed", "ok:served by b");
         assertBoth(result, "aState", "OPEN");
         assertBoth(result, "bState", "CLOSED");
         assertBoth(result, "names", "[" + SITE + "perHost[a], " + SITE + "perHost[b]]");

@@ -136,8 +136,8 @@ final class AsyncInvocation {
         if (chain.threadPool != null) {
             armTimer(number, deadline, now);
             submitToPool(number);
-        } else if (chain.bulkhead == null || steps.tryBulkhead(call)) {
-            if (chain.bulkhead != null) {
+        } else if (!chain.semaphore() || steps.tryBulkhead(call)) {
+            if (chain.semaphore()) {
                 steps.bulkheadDecided(call, true, false);
             }
             armTimer(number, deadline, now);

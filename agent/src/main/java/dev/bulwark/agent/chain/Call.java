@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.Invocation;
+import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 
 /** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
@@ -19,6 +20,10 @@ final class Call extends Invocation {
     /** The breaker that gave the permit: the site's, or its key's. */
     CircuitBreaker breaker;
     boolean holdsBulkhead;
+    /** The semaphore bulkhead of the attempt: the site's, or its key's once found. */
+    SemaphoreBulkhead bulkhead;
+    /** The value of the bulkhead's key for this call, when the bulkhead has one. */
+    Object bulkheadKey;
     boolean timed;
     long deadlineNanos;
     /** When the attempt's timeout started counting, on the exact clock (for an adaptive timeout's latencies). */
@@ -57,6 +62,8 @@ final class Call extends Invocation {
         rateKey = null;
         breakerKey = null;
         breaker = null;
+        bulkhead = chain.bulkhead;
+        bulkheadKey = null;
         observation = null;
         observed = false;
         rejection = 0;
@@ -71,6 +78,7 @@ final class Call extends Invocation {
     void extractKeys(Object[] arguments) {
         rateKey = site.keyedLimiter == null ? null : site.rateKey.extract(arguments);
         breakerKey = site.keyedBreakers == null ? null : site.breakerKey.extract(arguments);
+        bulkheadKey = site.keyedBulkheads == null ? null : site.bulkheadKey.extract(arguments);
     }
 
     boolean onlyCounted() {

@@ -157,7 +157,7 @@ public final class ChainDispatcher extends Dispatcher {
                     : deadlines.enter(now, timeout, chain.timeout.interrupt());
             call.timed = true;
         }
-        if (chain.bulkhead != null) {
+        if (chain.semaphore()) {
             takeBulkheadSlot(call);
         }
     }
@@ -183,11 +183,11 @@ public final class ChainDispatcher extends Dispatcher {
 
     private boolean awaitBulkhead(Call call) {
         long wait = steps.bulkheadWaitNanos(call, clock.nanoTime());
-        if (wait <= 0) {
+        if (wait <= 0 || call.bulkhead == null) {
             return false;
         }
         try {
-            call.holdsBulkhead = call.site.bulkhead.acquire(wait);
+            call.holdsBulkhead = call.bulkhead.acquire(wait);
         } catch (InterruptedException interrupted) {
             // The interrupt belongs to whoever sent it (the caller, or our own watchdog); keep it visible.
             Thread.currentThread().interrupt();

@@ -58,6 +58,9 @@ public final class PolicyRegistry {
     private final Map<ScopedName, Shared<KeyedPolicies<CircuitBreaker>, CircuitBreakerSpec>> keyedBreakers =
             new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
+    /** Semaphore bulkheads with a key: one per key value. */
+    private final Map<ScopedName, Shared<KeyedPolicies<SemaphoreBulkhead>, BulkheadSpec>> keyedBulkheads =
+            new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /** Budgets are always named, and defined once for the whole JVM: their scope is {@link PolicyScope#JVM}. */
@@ -210,6 +213,13 @@ public final class PolicyRegistry {
         return shared(bulkheads, new ScopedName(spec.name(), scope), spec, SemaphoreBulkhead::new, "bulkhead");
     }
 
+    /** One semaphore bulkhead per key value; one with no call inside or waiting may be evicted. */
+    KeyedPolicies<SemaphoreBulkhead> keyedBulkheads(BulkheadSpec spec, PolicyScope scope) {
+        return shared(keyedBulkheads, new ScopedName(spec.name(), scope), spec, s -> new KeyedPolicies<>(s.maxKeys(),
+                KEY_SWEEP_INTERVAL_NANOS, breakerClock, key -> new SemaphoreBulkhead(s), SemaphoreBulkhead::tryRetire,
+                (key, bulkhead) -> { }), "bulkhead");
+    }
+
     /**
      * A bulkhead running asynchronous bodies on its own daemon threads, named after it. One that a reload
      * replaced is shut down by {@link #retireThreadPools}, once the new chains are in place.
@@ -306,6 +316,7 @@ public final class PolicyRegistry {
             return true;
         });
         bulkheads.keySet().removeIf(key -> key.scope == scope);
+        keyedBulkheads.keySet().removeIf(key -> key.scope == scope);
         limiters.keySet().removeIf(key -> key.scope == scope);
         adaptiveTimeouts.keySet().removeIf(key -> key.scope == scope);
         threadPools.entrySet().removeIf(entry -> {

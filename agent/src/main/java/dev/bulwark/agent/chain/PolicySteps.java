@@ -2,6 +2,7 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
@@ -118,13 +119,34 @@ final class PolicySteps {
         return chain.adaptiveTimeout == null ? chain.timeout.timeoutNanos() : chain.adaptiveTimeout.currentNanos();
     }
 
-    /** Takes a slot of the semaphore bulkhead if one is free now. */
+    /**
+     * Takes a slot of the semaphore bulkhead if one is free now. A keyed bulkhead is looked up first (a new key
+     * finding no room gets no bulkhead and is refused); one retired since it was found is looked up again.
+     */
     boolean tryBulkhead(Call call) {
-        if (call.site.bulkhead.tryAcquire()) {
-            call.holdsBulkhead = true;
-            return true;
+        SiteChain chain = call.site;
+        if (chain.keyedBulkheads == null) {
+            if (call.bulkhead.tryAcquire()) {
+                call.holdsBulkhead = true;
+                return true;
+            }
+            return false;
         }
-        return false;
+        for (;;) {
+            SemaphoreBulkhead bulkhead = chain.keyedBulkheads.get(call.bulkheadKey);
+            call.bulkhead = bulkhead;
+            if (bulkhead == null) {
+                return false;
+            }
+            if (bulkhead.tryAcquire()) {
+                call.holdsBulkhead = true;
+                return true;
+            }
+            if (!bulkhead.retired()) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**
@@ -187,7 +209,7 @@ final class PolicySteps {
         SiteChain chain = call.site;
         if (call.holdsBulkhead) {
             call.holdsBulkhead = false;
-            chain.bulkhead.release();
+            call.bulkhead.release();
         }
         int rejection = 0;
         if (timed) {
@@ -230,7 +252,7 @@ final class PolicySteps {
         }
         if (call.holdsBulkhead) {
             call.holdsBulkhead = false;
-            chain.bulkhead.release();
+            call.bulkhead.release();
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
             call.breaker.releasePermission(call.breakerPermit);

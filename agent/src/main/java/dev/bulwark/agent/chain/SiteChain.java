@@ -47,7 +47,11 @@ final class SiteChain {
     final TimeoutSpec timeout;
     /** The deadline of an adaptive timeout, which the attempts' latencies move; null for a fixed one. */
     final AdaptiveDeadline adaptiveTimeout;
+    /** The semaphore bulkhead; null for none, and for a keyed one, whose bulkheads are in {@link #keyedBulkheads}. */
     final SemaphoreBulkhead bulkhead;
+    /** A semaphore bulkhead per value of {@link #bulkheadKey}; null unless the bulkhead has a key. */
+    final KeyedPolicies<SemaphoreBulkhead> keyedBulkheads;
+    final RateKey bulkheadKey;
     final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
@@ -104,7 +108,10 @@ final class SiteChain {
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
-        this.bulkhead = bulkheadSpec == null || pooled ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        boolean keyedBulkhead = bulkheadSpec != null && !pooled && !bulkheadSpec.key().isEmpty();
+        this.bulkhead = bulkheadSpec == null || pooled || keyedBulkhead ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        this.keyedBulkheads = keyedBulkhead ? registry.keyedBulkheads(bulkheadSpec, bulkheadScope) : null;
+        this.bulkheadKey = keyedBulkhead ? RateKey.parse(bulkheadSpec.key(), "bulkhead key") : null;
         // An adaptive timeout times its attempts exactly, and its deadline may come down to milliseconds.
         this.roughTimeout = timeout != null && adaptiveTimeout == null
                 && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
@@ -114,7 +121,7 @@ final class SiteChain {
         // the slot is taken after the permit, and a refused slot would leave the shared entry holding a permit.
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
-        boolean stateless = breaker == null && keyedBreakers == null && limiterNeedsNoFrame && timeout == null && threadPool == null
+        boolean stateless = breaker == null && keyedBreakers == null && keyedBulkheads == null && limiterNeedsNoFrame && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
@@ -151,7 +158,12 @@ final class SiteChain {
 
     /** Whether admitting a synchronous call needs its arguments: to find its keyed limiter, breaker or bulkhead. */
     boolean keyed() {
-        return keyedLimiter != null || keyedBreakers != null;
+        return keyedLimiter != null || keyedBreakers != null || keyedBulkheads != null;
+    }
+
+    /** Whether calls take a slot of a semaphore bulkhead, one shared or one per key. */
+    boolean semaphore() {
+        return bulkhead != null || keyedBulkheads != null;
     }
 
     boolean fallbackApplies(Class<?> judgedType, Class<?> thrownType) {

@@ -1,6 +1,7 @@
 package dev.bulwark.it.app.parity;
 
 import dev.bulwark.CircuitBreakers;
+import dev.bulwark.annotations.Bulkhead;
 import dev.bulwark.annotations.CircuitBreaker;
 import dev.bulwark.annotations.Timeout;
 import dev.bulwark.it.app.Report;
@@ -8,6 +9,8 @@ import dev.bulwark.it.app.Report;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
@@ -64,19 +67,52 @@ public final class AdaptiveParity {
         return Mode.later(() -> host(host, failing));
     }
 
+    private static String hold(String tenant, CountDownLatch entered, CountDownLatch release) throws InterruptedException {
+        entered.countDown();
+        release.await(60, TimeUnit.SECONDS);
+        return "done for " + tenant;
+    }
+
+    @Bulkhead(key = "#0", maxConcurrent = 1)
+    static String perTenant(String tenant, CountDownLatch entered, CountDownLatch release) throws InterruptedException {
+        return hold(tenant, entered, release);
+    }
+
+    @Bulkhead(key = "#0", maxConcurrent = 1)
+    static CompletionStage<String> perTenantAsync(String tenant, CountDownLatch entered, CountDownLatch release) {
+        return Mode.later(() -> hold(tenant, entered, release));
+    }
+
     @CircuitBreaker(name = "flood", key = "#0")
     static int perKey(int key) {
         return key;
     }
 
-    /** Host a fails twice and its breaker opens; host b, behind its own breaker, is still served. */
-    public static void keyedBreakerOpensForOneKeyOnly() {
+    /**
+     * Host a fails twice and its breaker opens; host b, behind its own breaker, is still served. Tenant a holds
+     * the one slot of its bulkhead; a second call of tenant a is rejected, tenant b's call runs in its own.
+     */
+    public static void keyedPoliciesActPerKey() throws InterruptedException {
         for (Mode mode : Mode.values()) {
-            mode.put("aFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true)));
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<String> holder = mode.inBackground(() -> perTenant("a", entered, release),
+                    () -> perTenantAsync("a", entered, release));
+            mode.put("holderEntered", entered.await(20, TimeUnit.SECONDS));
+            CountDownLatch none = new CountDownLatch(0);
+            mode.put("aFull", mode.outcome(() -> perTenant("a", new CountDownLatch(1), none),
+                    () -> perTenantAsync("a", new CountDownLatch(1), none)).replace("Async[", "["));
+            mode.put("bServed", mode.outcome(() -> perTenant("b", new CountDownLatch(1), none),
+                    () -> perTenantAsync("b", new CountDownLatch(1), none)));
+            release.countDown();
+            mode.put("holder", Mode.await(holder));
+        }
+        for (Mode mode : Mode.values()) {
+            mode.put("hostAFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true)));
             mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true));
-            mode.put("aRejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false))
+            mode.put("hostARejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false))
                     .replace("Async[", "["));
-            mode.put("bServed", mode.outcome(() -> perHost("b", false), () -> perHostAsync("b", false)));
+            mode.put("hostBServed", mode.outcome(() -> perHost("b", false), () -> perHostAsync("b", false)));
             mode.put("aState", CircuitBreakers.find(mode.site(PER_HOST) + "[a]").state());
             mode.put("bState", CircuitBreakers.find(mode.site(PER_HOST) + "[b]").state());
             mode.put("names", CircuitBreakers.names().stream().filter(name -> name.startsWith(mode.site(PER_HOST) + "["))
