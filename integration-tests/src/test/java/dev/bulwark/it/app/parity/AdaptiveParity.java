@@ -26,7 +26,7 @@ public final class AdaptiveParity {
     private static final int MAX_KEYS = Integer.getInteger("scenario.maxKeys", 10_000);
 
     /** Far below the timeout's value of 2s, yet far above what the warm-up's calls take. */
-    private static final long SLOW_MILLIS = 1_500;
+    private static final long SLOW_MILLIS = 1_000;
 
     private AdaptiveParity() {
     }
@@ -169,7 +169,7 @@ public final class AdaptiveParity {
     }
 
     /**
-     * A call of 1.5s fits the 2s timeout before warm-up; after {@code min-calls} calls of a millisecond, the
+     * A call of 1s fits the 2s timeout before warm-up; after {@code min-calls} calls of a millisecond, the
      * deadline is 1.5 times their p90 (the test's setting), and the same call times out. A call that never ends is still ended by
      * the deadline, which never exceeds the value.
      */
