@@ -27,7 +27,7 @@ class DashboardIT {
             "bulwark_circuit_breaker_state", "bulwark_circuit_breaker_transitions_total", "bulwark_retry_calls_total",
             "bulwark_retry_attempts_total", "bulwark_bulkhead_calls_total", "bulwark_bulkhead_active",
             "bulwark_rate_limiter_calls_total", "bulwark_timeout_calls_total", "bulwark_fallback_calls_total",
-            "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance");
+            "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance", "bulwark_timeout_current_seconds");
     private static final long SCRAPE_SECONDS = 60;
 
     @Test
