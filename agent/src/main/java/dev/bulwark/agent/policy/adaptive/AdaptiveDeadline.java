@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The timeout of an adaptive {@code @Timeout}: {@code value} until {@code minCalls} attempts succeeded, then
  * {@code clamp(multiplier × pXX of recent latencies, min, value)}. Recording an attempt is an increment of a
- * {@link LatencyHistogram} bucket and of two counters; the percentile is read again every
+ * {@link LatencyHistogram} bucket and of a counter (two during warm-up); the percentile is read again every
  * {@link #RECOMPUTE_EVERY} recorded attempts, by whichever caller records that one, and published in a
  * volatile field that every attempt reads for its deadline.
  *
@@ -30,7 +30,9 @@ public final class AdaptiveDeadline {
     private final long minCalls;
     private final long halfWindowNanos;
     private final LatencyHistogram histogram = new LatencyHistogram();
+    /** Successes counted until {@code minCalls}; after that, {@link #warm} spares every success this increment. */
     private final AtomicLong successes = new AtomicLong();
+    private volatile boolean warm;
     private final AtomicLong recorded = new AtomicLong();
     /** Held by the one caller recomputing; the others skip their turn rather than wait. */
     private final AtomicBoolean recomputing = new AtomicBoolean();
@@ -66,20 +68,25 @@ public final class AdaptiveDeadline {
     /** An attempt ran {@code latencyNanos} and succeeded in time; {@code nowNanos} is when it ended. */
     public void succeeded(long latencyNanos, long nowNanos) {
         histogram.record(latencyNanos);
-        long seen = successes.incrementAndGet();
-        if (seen == minCalls) {
-            recompute(nowNanos);
+        if (!warm) {
+            long seen = successes.incrementAndGet();
+            if (seen >= minCalls) {
+                warm = true;
+                if (seen == minCalls) {
+                    recompute(nowNanos);
+                }
+            }
         }
-        counted(seen >= minCalls, nowNanos);
+        counted(nowNanos);
     }
 
     /** An attempt timed out after running {@code elapsedNanos}; see the class comment for why it counts. */
     public void timedOut(long elapsedNanos, long nowNanos) {
         histogram.record(elapsedNanos);
-        counted(successes.get() >= minCalls, nowNanos);
+        counted(nowNanos);
     }
 
-    private void counted(boolean warm, long nowNanos) {
+    private void counted(long nowNanos) {
         if ((recorded.incrementAndGet() & (RECOMPUTE_EVERY - 1)) == 0 && warm) {
             recompute(nowNanos);
         }
