@@ -161,7 +161,9 @@ final class OtelMetrics {
     private void recordStates(PolicyRegistry registry, ObservableLongMeasurement measurement) {
         registry.forEachCircuitBreaker((name, breaker) -> {
             CircuitState current = breaker.state();
-            Attributes[] byState = states.of(name);
+            // A keyed breaker's name ("name[value]") may be evicted and never come back: not kept, so that a flood
+            // of keys leaves nothing behind here; its attribute sets are built at each collection instead.
+            Attributes[] byState = name.name().endsWith("]") ? states(name) : states.of(name);
             for (CircuitState state : STATES) {
                 measurement.record(state == current ? 1 : 0, byState[state.ordinal()]);
             }
