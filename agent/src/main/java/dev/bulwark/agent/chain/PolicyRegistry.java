@@ -118,11 +118,19 @@ public final class PolicyRegistry {
      * records its outcome in it, where no later call sees it.
      */
     KeyedPolicies<CircuitBreaker> keyedCircuitBreakers(CircuitBreakerSpec spec, PolicyScope scope) {
-        return shared(keyedBreakers, new ScopedName(spec.name(), scope), spec, s -> new KeyedPolicies<>(s.maxKeys(),
+        ScopedName name = new ScopedName(spec.name(), scope);
+        Shared<KeyedPolicies<CircuitBreaker>, CircuitBreakerSpec> before = keyedBreakers.get(name);
+        KeyedPolicies<CircuitBreaker> keyed = shared(keyedBreakers, name, spec, s -> new KeyedPolicies<>(s.maxKeys(),
                 KEY_SWEEP_INTERVAL_NANOS, breakerClock, key -> keyedBreaker(s, key, scope),
                 breaker -> breaker.state() == CircuitState.CLOSED,
                 (key, breaker) -> jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label()))),
                 "circuit breaker");
+        // A reload that changed the settings starts new breakers: the old ones leave JMX (the new ones enter it
+        // at their keys' first calls).
+        if (before != null && before.policy != keyed) {
+            before.policy.forEach((key, breaker) -> jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label())));
+        }
+        return keyed;
     }
 
     private CircuitBreaker keyedBreaker(CircuitBreakerSpec spec, Object key, PolicyScope scope) {
