@@ -128,7 +128,8 @@ public final class PolicyRegistry {
         // A reload that changed the settings starts new breakers: the old ones leave JMX (the new ones enter it
         // at their keys' first calls).
         if (before != null && before.policy != keyed) {
-            before.policy.forEach((key, breaker) -> jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label())));
+            before.policy.forEach((key, breaker) ->
+                    jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label())));
         }
         return keyed;
     }

@@ -121,7 +121,8 @@ final class SiteChain {
         // the slot is taken after the permit, and a refused slot would leave the shared entry holding a permit.
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
-        boolean stateless = breaker == null && keyedBreakers == null && keyedBulkheads == null && limiterNeedsNoFrame && timeout == null && threadPool == null
+        boolean stateless = breaker == null && keyedBreakers == null && keyedBulkheads == null && limiterNeedsNoFrame
+                && timeout == null && threadPool == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
