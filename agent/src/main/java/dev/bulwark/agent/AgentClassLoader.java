@@ -15,10 +15,11 @@ import java.util.jar.JarFile;
 /**
  * Loads the agent's runtime and its relocated dependencies from the {@code inst/} folder of the agent jar,
  * where class files are stored as {@code .classdata} so that no application loader, and no class path
- * scanner, ever finds them. Its parent is the platform loader, so the runtime sees the JDK and the
- * bootstrap bridge but nothing of the application.
+ * scanner, ever finds them. In an application its parent is the platform loader, so the runtime sees the JDK and
+ * the bootstrap bridge but nothing of the application; the attach command ({@code cli.Main}) gives it the system
+ * loader, which holds the jar's root classes and the JDK's attach API.
  */
-final class AgentClassLoader extends ClassLoader {
+public final class AgentClassLoader extends ClassLoader {
     private static final String PREFIX = "inst/";
 
     static {
@@ -28,7 +29,7 @@ final class AgentClassLoader extends ClassLoader {
     private final JarFile jar;
     private final String jarUrl;
 
-    AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
+    public AgentClassLoader(File agentJar, ClassLoader parent) throws IOException {
         super("bulwark", parent);
         this.jar = new JarFile(agentJar, false);
         this.jarUrl = "jar:" + agentJar.toURI() + "!/";
@@ -60,7 +61,7 @@ final class AgentClassLoader extends ClassLoader {
         }
     }
 
-    /** Under {@code inst/}: the runtime and its relocated dependencies, never the bridge on the bootstrap path. */
+    /** Under {@code inst/}: the runtime and its relocated dependencies, never the bridge the bootstrap loader holds. */
     private static boolean isRuntimeClass(String name) {
         return name.startsWith("dev.bulwark.shaded.")
                 || name.startsWith("dev.bulwark.agent.") && !name.startsWith("dev.bulwark.agent.bootstrap.");

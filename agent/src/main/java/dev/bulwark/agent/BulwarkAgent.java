@@ -3,24 +3,24 @@ package dev.bulwark.agent;
 import java.io.File;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.util.Collections;
-import java.util.jar.JarFile;
 
 /**
- * The only agent class the application's loaders see. It makes sure the bridge is on the bootstrap search
- * path, starts the agent's own class loader and hands over to the runtime inside it; nothing references it
- * afterwards.
- *
- * <p>The manifest's {@code Boot-Class-Path} names the jar as built, {@code bulwark-agent.jar}, so the JVM puts
- * it on the bootstrap path while it starts, and this class is then loaded from there. Appending to that path
- * later, at run time, turns class data sharing off for every class not loaded by the bootstrap loader and
- * makes the JVM print a warning on every start; that is left to a renamed jar, which the manifest cannot name.
+ * The only agent class the application's loaders see. It starts the agent's own class loader, has it define
+ * the classes every application loader shares in the bootstrap loader (the bridge, the public types; see
+ * {@code BootstrapClasses}) and hands over to the runtime inside it; nothing references it afterwards.
  */
 public final class BulwarkAgent {
     private static final String INSTALLER = "dev.bulwark.agent.runtime.AgentInstaller";
+    private static final String BOOTSTRAP_CLASSES = "dev.bulwark.agent.runtime.BootstrapClasses";
+    /**
+     * The runtime's loader once the agent started: a later attach hands its arguments to the runtime already
+     * there, which loads the config they name, rather than starting a second one.
+     */
+    private static ClassLoader agentLoader;
 
     private BulwarkAgent() {
     }
@@ -35,19 +35,20 @@ public final class BulwarkAgent {
 
     private static synchronized void start(String arguments, Instrumentation instrumentation, boolean attached) {
         try {
-            File agentJar;
-            if (BulwarkAgent.class.getClassLoader() == null) {
-                agentJar = jarOnBootstrapPath();
-                warnIfAnotherJarWasAsked(agentJar);
-            } else {
-                agentJar = new File(BulwarkAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(agentJar));
+            if (agentLoader == null) {
+                File agentJar = jarOf(BulwarkAgent.class.getResource(BulwarkAgent.class.getSimpleName() + ".class"));
+                ClassLoader loader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
+                Class.forName(BOOTSTRAP_CLASSES, true, loader)
+                        .getMethod("define", Instrumentation.class, File.class)
+                        .invoke(null, instrumentation, agentJar);
+                agentLoader = loader;
             }
-            ClassLoader agentLoader = new AgentClassLoader(agentJar, ClassLoader.getPlatformClassLoader());
             Class.forName(INSTALLER, true, agentLoader)
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, arguments, instrumentation, attached);
-        } catch (Throwable t) {
+        } catch (Throwable thrown) {
+            Throwable t = thrown instanceof InvocationTargetException && thrown.getCause() != null
+                    ? thrown.getCause() : thrown;
             // An agent that cannot start must never stop the application from starting.
             System.err.println("[bulwark] ERROR the agent could not start; the application runs unprotected: " + t);
             if (t instanceof URISyntaxException || Boolean.getBoolean("bulwark.debug")) {
@@ -56,33 +57,11 @@ public final class BulwarkAgent {
         }
     }
 
-    private static File jarOnBootstrapPath() throws IOException, URISyntaxException {
-        URL self = BulwarkAgent.class.getResource(BulwarkAgent.class.getSimpleName() + ".class");
-        if (self == null || !"jar".equals(self.getProtocol())) {
-            throw new IOException("the agent's classes are on the bootstrap path, but not in a jar: " + self);
-        }
-        return jarOf(self);
-    }
-
-    /**
-     * A jar started as {@code -javaagent:other.jar} with a {@code bulwark-agent.jar} beside it runs that one,
-     * which its manifest put on the bootstrap path: said once, since the two may be different versions.
-     */
-    private static void warnIfAnotherJarWasAsked(File running) throws IOException, URISyntaxException {
-        String resource = BulwarkAgent.class.getName().replace('.', '/') + ".class";
-        for (URL found : Collections.list(ClassLoader.getSystemClassLoader().getResources(resource))) {
-            if ("jar".equals(found.getProtocol())) {
-                File jar = jarOf(found);
-                if (!jar.getCanonicalFile().equals(running.getCanonicalFile())) {
-                    System.err.println("[bulwark] WARN " + running + " runs in place of " + jar
-                            + ": the manifest of " + jar.getName() + " names it (Boot-Class-Path); rename one of them");
-                }
-            }
-        }
-    }
-
     /** The jar file of a {@code jar:file:...!/entry} URL. */
     private static File jarOf(URL entry) throws IOException, URISyntaxException {
+        if (entry == null || !"jar".equals(entry.getProtocol())) {
+            throw new IOException("the agent's classes are not in a jar: " + entry);
+        }
         return new File(((JarURLConnection) entry.openConnection()).getJarFileURL().toURI());
     }
 }

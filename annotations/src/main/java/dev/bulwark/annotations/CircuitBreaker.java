@@ -55,4 +55,10 @@ public @interface CircuitBreaker {
      * value returned by that getter of argument N (a breaker per host or tenant), each named {@code name[value]}.
      */
     String key() default "";
+
+    /**
+     * Judges a returned result a failure the breaker records, whatever {@link #recordOn()} says: a method
+     * reference or an expression, as {@link Retry#retryOnResult()} takes. Empty: results are never failures.
+     */
+    String recordOnResult() default "";
 }

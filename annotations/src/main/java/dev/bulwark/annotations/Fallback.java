@@ -22,4 +22,11 @@ public @interface Fallback {
 
     /** Failures passed on to the caller even if {@link #applyOn()} matches them. */
     Class<? extends Throwable>[] skipOn() default {};
+
+    /**
+     * Whether a result judged a failure ({@link Retry#retryOnResult()}, {@link CircuitBreaker#recordOnResult()})
+     * goes to the fallback instead of the caller; its trailing parameter, if any, then receives a
+     * {@link dev.bulwark.ResultFailureException} carrying that result.
+     */
+    boolean applyOnResult() default false;
 }

@@ -32,4 +32,7 @@ public @interface RateLimited {
      * {@code "#N.getter"} for a limiter per value returned by that getter of argument N.
      */
     String key() default "";
+
+    /** {@link Scope#CLUSTER} shares the permits with every JVM using this limiter's name on the same Redis. */
+    Scope scope() default Scope.LOCAL;
 }

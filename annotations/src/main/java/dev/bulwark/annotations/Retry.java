@@ -55,4 +55,12 @@ public @interface Retry {
      * together with every other retry naming it; empty: no budget.
      */
     String budget() default "";
+
+    /**
+     * Judges a returned result a failure to retry, like an exception: the name of a method of the same class
+     * taking the result and returning {@code boolean}, {@code "com.acme.Checks#isServerError"} for a static method
+     * of another class, or an expression such as {@code "#result.statusCode in 500..599"}. When the attempts are
+     * used up the caller receives the last result. Empty: results are never failures.
+     */
+    String retryOnResult() default "";
 }

@@ -38,6 +38,9 @@ public class Policies {
     io.github.resilience4j.ratelimiter.RateLimiter r4jChainLimiter;
     io.github.resilience4j.bulkhead.Bulkhead r4jChainBulkhead;
 
+    /** concurrency-limits' SimpleLimiter over Gradient2Limit, with the bounds of Bulwark's adaptive defaults. */
+    com.netflix.concurrency.limits.limiter.SimpleLimiter<Void> clLimiter;
+
     FailsafeExecutor<String> failsafeBreaker;
     FailsafeExecutor<String> failsafeRetry;
     FailsafeExecutor<String> failsafeLimiter;
@@ -49,6 +52,10 @@ public class Policies {
     @Setup(Level.Trial)
     public void setUp() {
         WovenService.requireWoven();
+        clLimiter = com.netflix.concurrency.limits.limiter.SimpleLimiter.newBuilder()
+                .limit(com.netflix.concurrency.limits.limit.Gradient2Limit.newBuilder()
+                        .initialLimit(20).minLimit(1).maxConcurrency(200).build())
+                .build();
 
         CircuitBreakerConfig breaker = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)

@@ -54,6 +54,16 @@ public class PolicyBenchmarks {
     }
 
     @Benchmark
+    public String bulwark_retryOnResultExpression(Policies p, Caller c) {
+        return p.service.retryOnResultExpression(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_retryOnResultMethod(Policies p, Caller c) {
+        return p.service.retryOnResultMethod(c.next());
+    }
+
+    @Benchmark
     public String bulwark_rateLimiter(Policies p, Caller c) {
         return p.service.rateLimiter(c.next());
     }
@@ -61,6 +71,23 @@ public class PolicyBenchmarks {
     @Benchmark
     public String bulwark_bulkhead(Policies p, Caller c) {
         return p.service.bulkhead(c.next());
+    }
+
+    @Benchmark
+    public String bulwark_adaptiveBulkhead(Policies p, Caller c) {
+        return p.service.adaptiveBulkhead(c.next());
+    }
+
+    /** The peer of {@code bulwark_adaptiveBulkhead}: Netflix concurrency-limits' limiter around the same body. */
+    @Benchmark
+    public String cl_simpleLimiter(Policies p, Caller c) {
+        java.util.Optional<com.netflix.concurrency.limits.Limiter.Listener> listener = p.clLimiter.acquire(null);
+        if (listener.isEmpty()) {
+            throw new IllegalStateException("the limiter refused a call below its limit");
+        }
+        String result = Work.work(c.next());
+        listener.get().onSuccess();
+        return result;
     }
 
     @Benchmark

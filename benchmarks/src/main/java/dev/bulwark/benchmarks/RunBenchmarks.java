@@ -84,6 +84,10 @@ public final class RunBenchmarks {
                 targets.add(Target.ofPeer(policy[0] + " metrics on <= 1/3 of R4j + Micrometer", on, policy[1], 1 / 3.0));
             }
         }
+        // Issue 18: a budget and a result predicate on the success path.
+        for (String row : new String[]{"budgetedRetry", "retryOnResultExpression", "retryOnResultMethod"}) {
+            targets.add(new Target(row + " <= retry + 5 ns", "bulwark_" + row, "bulwark_retry", 1.0, 5.0, 0));
+        }
         for (String row : new String[]{"retry", "all"}) {
             targets.add(Target.ofPeer(row + " eventful spans, healthy <= spans off + 10 %", "otel_eventful_bulwark_" + row,
                     "otel_metrics_bulwark_" + row, 1.1));

@@ -38,6 +38,23 @@ public class WovenService {
         return Work.work(i);
     }
 
+    /** A result predicate that passes every result: a getter through a method handle and a comparison. */
+    @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE,
+            retryOnResult = "#result.empty == true")
+    public String retryOnResultExpression(int i) {
+        return Work.work(i);
+    }
+
+    /** The same judged by a method of this class, called through a method handle. */
+    @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE, retryOnResult = "isEmpty")
+    public String retryOnResultMethod(int i) {
+        return Work.work(i);
+    }
+
+    boolean isEmpty(String result) {
+        return result.isEmpty();
+    }
+
     @RateLimited(permits = PERMITS, period = "1s")
     public String rateLimiter(int i) {
         return Work.work(i);
@@ -45,6 +62,12 @@ public class WovenService {
 
     @Bulkhead(maxConcurrent = SLOTS)
     public String bulkhead(int i) {
+        return Work.work(i);
+    }
+
+    /** An adaptive limit (initial 20) that the benchmark threads never reach: the cost of admission and sampling. */
+    @Bulkhead(type = dev.bulwark.annotations.BulkheadType.ADAPTIVE)
+    public String adaptiveBulkhead(int i) {
         return Work.work(i);
     }
 

@@ -75,6 +75,22 @@ class AdminIT {
             assertThat(post(port, "/bulwark/breakers/inventory/reset", null)).isEqualTo("200 {\"name\":\"inventory\",\"state\":\"CLOSED\"}");
             command(app, "call afterSecondReset");
 
+            command(app, "fail");
+            command(app, "call failed3");
+            command(app, "call failed4");
+            assertThat(get(port, "/bulwark/ready", null)).startsWith("503 ");
+            assertThat(post(port, "/bulwark/breakers/inventory/disable", null)).isEqualTo("200 {\"name\":\"inventory\",\"state\":\"DISABLED\"}");
+            assertThat(get(port, "/bulwark/ready", null)).as("a disabled breaker is not open")
+                    .isEqualTo("200 {\"status\":\"UP\",\"openBreakers\":[]}");
+            for (int i = 1; i <= 5; i++) {
+                command(app, "call whileDisabled" + i);
+            }
+            assertThat(get(port, "/bulwark/breakers", null)).as("failures while disabled are not recorded")
+                    .contains("{\"name\":\"inventory\",\"scope\":null,\"state\":\"DISABLED\",\"failureRate\":-1.0,"
+                            + "\"slowCallRate\":-1.0,\"callsInWindow\":0,");
+            command(app, "heal");
+            assertThat(post(port, "/bulwark/breakers/inventory/reset", null)).isEqualTo("200 {\"name\":\"inventory\",\"state\":\"CLOSED\"}");
+
             assertThat(post(port, "/bulwark/breakers/nope/force-open", null)).isEqualTo("404 {\"error\":\"no circuit breaker named 'nope'\"}");
             assertThat(post(port, "/bulwark/breakers/" + INVENTORY.replace("#", "%23") + "/reset", null))
                     .as("a method's own breaker, by its name with # encoded; this one has a shared name").startsWith("404 ");
@@ -91,6 +107,11 @@ class AdminIT {
         assertThat(result.get("afterReset")).isEqualTo("returned:in stock");
         assertThat(result.get("afterForceOpen")).startsWith("threw:CircuitOpenException");
         assertThat(result.get("afterSecondReset")).isEqualTo("returned:in stock");
+        assertThat(result.get("failed4")).isEqualTo("threw:IllegalStateException:inventory down");
+        for (int i = 1; i <= 5; i++) {
+            assertThat(result.get("whileDisabled" + i)).as("the failing body runs: the breaker neither rejects nor opens")
+                    .isEqualTo("threw:IllegalStateException:inventory down");
+        }
         assertThat(result.get("adminThreads")).as("the server's threads are daemons holding no application loader")
                 .containsPattern("HTTP-Dispatcher:daemon:(no|system)-loader").contains("bulwark-admin-1:daemon:no-loader")
                 .doesNotContain(":user").doesNotContain("other-loader");
@@ -105,9 +126,12 @@ class AdminIT {
             assertThat(get(port, "/bulwark/health", null)).startsWith("401 {\"error\":");
             assertThat(get(port, "/bulwark/health", "Bearer wrong")).startsWith("401 ");
             assertThat(post(port, "/bulwark/breakers/inventory/force-open", "Bearer s3cre")).startsWith("401 ");
+            assertThat(post(port, "/bulwark/breakers/inventory/disable", null)).startsWith("401 ");
             assertThat(get(port, "/bulwark/health", "Bearer s3cret")).isEqualTo("200 {\"status\":\"UP\"}");
             assertThat(get(port, "/bulwark/breakers", "Bearer s3cret")).contains("\"name\":\"inventory\"");
             command(app, "call stillClosed");
+            assertThat(post(port, "/bulwark/breakers/inventory/disable", "Bearer s3cret"))
+                    .isEqualTo("200 {\"name\":\"inventory\",\"state\":\"DISABLED\"}");
         } finally {
             app.send("quit");
         }

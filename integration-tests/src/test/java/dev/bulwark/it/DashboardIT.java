@@ -21,11 +21,12 @@ class DashboardIT {
     /** In an expression, a metric name is followed by its selector; anything else named bulwark_ is a label. */
     private static final Pattern SELECTED_METRIC = Pattern.compile("\\b(bulwark_[a-z_]+)\\{");
     private static final Set<String> LABELS = Set.of("bulwark_name", "bulwark_outcome", "bulwark_state", "bulwark_from",
-            "bulwark_to");
+            "bulwark_to", "bulwark_partition");
     /** The Prometheus family of each instrument Bulwark records (docs/telemetry.md). */
     private static final Set<String> EVERY_INSTRUMENT = Set.of("bulwark_circuit_breaker_calls_total",
             "bulwark_circuit_breaker_state", "bulwark_circuit_breaker_transitions_total", "bulwark_retry_calls_total",
             "bulwark_retry_attempts_total", "bulwark_bulkhead_calls_total", "bulwark_bulkhead_active",
+            "bulwark_bulkhead_limit",
             "bulwark_rate_limiter_calls_total", "bulwark_timeout_calls_total", "bulwark_fallback_calls_total",
             "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance", "bulwark_timeout_current_seconds");
     private static final long SCRAPE_SECONDS = 60;

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * An application on the module path: its named module requires the annotations by their module name, and
- * its woven methods reach the bridge on the bootstrap path and throw the application's own view of Bulwark's
+ * its woven methods reach the bridge in the bootstrap loader and throw the application's own view of Bulwark's
  * exceptions.
  */
 class ModularApplicationIT {

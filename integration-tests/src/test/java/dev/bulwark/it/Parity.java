@@ -13,6 +13,7 @@ import java.util.function.Consumer;
  */
 final class Parity {
     private static final String[] MODES = {"SYNC", "ASYNC"};
+    private static final String[] TWINS = {"SYNC", "ASYNC", "MONO", "FLUX"};
 
     private Parity() {
     }
@@ -25,6 +26,19 @@ final class Parity {
         SoftAssertions softly = new SoftAssertions();
         for (String mode : MODES) {
             expectation.accept(softly.assertThat(result.get(mode + "." + key)).as(mode + " " + key));
+        }
+        softly.assertAll();
+    }
+
+    /** As {@link #assertBoth}, for a scenario of four twins ({@code dev.bulwark.it.app.parity.Twin}), reactive ones too. */
+    static void assertEveryTwin(ScenarioResult result, String key, String expected) {
+        assertEveryTwin(result, key, value -> value.isEqualTo(expected));
+    }
+
+    static void assertEveryTwin(ScenarioResult result, String key, Consumer<AbstractStringAssert<?>> expectation) {
+        SoftAssertions softly = new SoftAssertions();
+        for (String twin : TWINS) {
+            expectation.accept(softly.assertThat(result.get(twin + "." + key)).as(twin + " " + key));
         }
         softly.assertAll();
     }

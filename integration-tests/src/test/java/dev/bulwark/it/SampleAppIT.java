@@ -4,6 +4,8 @@ import dev.bulwark.sample.SampleApp;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +14,11 @@ class SampleAppIT {
     @Test
     void theDemoShowsEveryPolicyAtWork() throws Exception {
         String classPath = AgentJvm.location(SampleApp.class) + File.pathSeparator + AgentJvm.annotationsLocation();
+        Path config = Paths.get("..", "sample-app", "bulwark.conf").toAbsolutePath().normalize();
         ScenarioResult result = AgentJvm.withAgent().classPath(classPath).option("-Dsample.port=0")
-                .run(SampleApp.class, "--demo");
+                .agentArguments("config=" + config).run(SampleApp.class, "--demo");
         assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.stderr()).doesNotContain("ERROR");
         assertThat(result.stdout())
                 .containsPattern("pear +3 .*\"source\":\"inventory\"")
                 .containsPattern("plum +4 .*\"reason\":\"TimeoutExceededException\"")
@@ -23,7 +27,11 @@ class SampleAppIT {
                 .contains("call 8: pricing called 1 time(s), breaker CLOSED")
                 .contains("alice -> 429")
                 .contains("bob   -> 200")
-                .contains("2 shipped, 3 turned away at once");
+                .contains("2 shipped, 3 turned away at once")
+                .contains("partner quotes: 5 every 10s for this instance alone").contains("5 quoted, 2 turned away")
+                .containsPattern("pear +backend calls 3 +pear costs")
+                // 200 polls deposit 20 retries' worth; min-per-second adds 5 a second over a demo of a few seconds.
+                .containsPattern("200 polls, 200 failed, backend hit 2[0-5][0-9] times: [1-5][0-9] retries instead of 600");
     }
 
     @Test
@@ -31,6 +39,7 @@ class SampleAppIT {
         String classPath = AgentJvm.location(SampleApp.class) + File.pathSeparator + AgentJvm.annotationsLocation();
         ScenarioResult result = AgentJvm.withoutAgent().classPath(classPath).option("-Dsample.port=0")
                 .run(SampleApp.class, "--demo");
-        assertThat(result.stdout()).containsPattern("fig +1 .*503").contains("breaker (no agent)").contains("5 shipped, 0 turned away");
+        assertThat(result.stdout()).containsPattern("fig +1 .*503").contains("breaker (no agent)").contains("5 shipped, 0 turned away")
+                .contains("7 quoted, 0 turned away").contains("200 polls, 200 failed, backend hit 200 times: 0 retries");
     }
 }

@@ -27,8 +27,8 @@ class TelemetryIT {
             "target/otel/opentelemetry-javaagent.jar")).toAbsolutePath();
     private static final List<String> INSTRUMENTS = List.of("bulwark.circuit_breaker.calls",
             "bulwark.circuit_breaker.state", "bulwark.circuit_breaker.transitions", "bulwark.retry.calls",
-            "bulwark.retry.attempts", "bulwark.bulkhead.calls", "bulwark.bulkhead.active", "bulwark.rate_limiter.calls",
-            "bulwark.timeout.calls", "bulwark.fallback.calls", "bulwark.call.duration");
+            "bulwark.retry.attempts", "bulwark.bulkhead.calls", "bulwark.bulkhead.active", "bulwark.bulkhead.limit",
+            "bulwark.rate_limiter.calls", "bulwark.timeout.calls", "bulwark.fallback.calls", "bulwark.call.duration");
     /** One span per protected invocation of the workload. */
     private static final int WORKLOAD_INVOCATIONS = 13;
 
@@ -54,7 +54,7 @@ class TelemetryIT {
         assertThat(metric(result, "bulwark.bulkhead.calls", "bulwark.name:telemetry-bulkhead,bulwark.outcome:permitted")).isEqualTo("1");
         assertThat(metric(result, "bulwark.bulkhead.calls", "bulwark.name:telemetry-bulkhead,bulwark.outcome:rejected")).isEqualTo("1");
         assertThat(metric(result, "bulwark.bulkhead.active", "bulwark.name:telemetry-bulkhead")).isEqualTo("0");
-        assertThat(metric(result, "bulwark.rate_limiter.calls", "bulwark.name:telemetry-limiter,bulwark.outcome:permitted")).isEqualTo("1");
+        assertThat(metric(result, "bulwark.rate_limiter.calls", "bulwark.name:telemetry-limiter,bulwark.outcome:permitted,bulwark.scope:local")).isEqualTo("1");
         assertThat(metric(result, "bulwark.timeout.calls", "bulwark.name:" + SITE + "slow,bulwark.outcome:timed_out")).isEqualTo("1");
         assertThat(metric(result, "bulwark.timeout.calls", "bulwark.name:" + SITE + "fast,bulwark.outcome:completed")).isEqualTo("1");
         assertThat(metric(result, "bulwark.fallback.calls", "bulwark.name:" + SITE + "withFallback")).isEqualTo("1");

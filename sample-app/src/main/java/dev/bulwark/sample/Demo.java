@@ -71,6 +71,17 @@ final class Demo {
         }
     }
 
+    void partnerQuotes() throws Exception {
+        section("@RateLimited(permits = 5, period = \"10s\"), cluster-scoped with BULWARK_REDIS: seven quotes at once");
+        int granted = 0;
+        for (int i = 0; i < 7; i++) {
+            if (get("/quote?sku=apple").statusCode() == 200) {
+                granted++;
+            }
+        }
+        System.out.printf("%d quoted, %d turned away%n", granted, 7 - granted);
+    }
+
     void bulkhead() throws Exception {
         section("@Bulkhead(maxConcurrent = 2): five fulfilments at once against a slow fulfilment system");
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();

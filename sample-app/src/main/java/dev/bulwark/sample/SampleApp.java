@@ -34,17 +34,20 @@ public final class SampleApp {
         StockService stock = new StockService(inventory);
         PricingService pricing = new PricingService();
         OrderService orders = new OrderService();
+        PartnerQuotes quotes = PartnerQuotes.create();
 
         int port = Integer.getInteger("sample.port", 8080);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/stock", exchange -> respond(exchange, () -> stock.stock(query(exchange, "sku"))));
         server.createContext("/price", exchange -> respond(exchange, () -> pricing.price(query(exchange, "sku"))));
         server.createContext("/orders", exchange -> respond(exchange, () -> orders.place(query(exchange, "user"))));
+        server.createContext("/quote", exchange -> respond(exchange, () -> quotes.quote(query(exchange, "sku"))));
         server.createContext("/fulfil", exchange -> respond(exchange, () -> orders.fulfil(query(exchange, "order"))));
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
         int boundPort = server.getAddress().getPort();
         System.out.println("Stock service on http://127.0.0.1:" + boundPort + "/stock?sku=apple");
+        System.out.println(quotes.scope());
 
         boolean serve = Arrays.asList(args).contains("--serve");
         try {
@@ -52,6 +55,7 @@ public final class SampleApp {
             demo.stock(inventory, List.copyOf(moods.keySet()));
             demo.circuitBreaker(pricing);
             demo.rateLimit();
+            demo.partnerQuotes();
             demo.bulkhead();
             LegacyDemo.print();
             if (serve) {

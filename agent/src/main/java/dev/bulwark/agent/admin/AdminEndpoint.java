@@ -25,7 +25,7 @@ public final class AdminEndpoint {
     /** An {@link AdminServer}, typed Object so that this class loads without the JDK's HTTP server module. */
     private Object server;
 
-    /** @param operator finds a breaker by name for force-open and reset, as {@code CircuitBreakers.find} does */
+    /** @param operator finds a breaker by name for force-open, disable and reset, as {@code CircuitBreakers.find} does */
     public AdminEndpoint(PolicyRegistry policies, CallSites sites, Function<String, CircuitBreakerControl> operator) {
         this.policies = policies;
         this.sites = sites;

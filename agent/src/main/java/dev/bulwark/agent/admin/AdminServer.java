@@ -63,7 +63,7 @@ final class AdminServer {
     /**
      * Binds and starts the server.
      *
-     * @param operator finds a breaker by name for force-open and reset, as {@link CircuitBreakers#find} does
+     * @param operator finds a breaker by name for force-open, disable and reset, as {@link CircuitBreakers#find} does
      * @throws IOException when the address cannot be bound
      */
     static AdminServer start(AdminSettings settings, PolicyRegistry policies, CallSites sites,
@@ -139,7 +139,7 @@ final class AdminServer {
     }
 
     private static boolean isOperation(String name) {
-        return name.equals("force-open") || name.equals("reset");
+        return name.equals("force-open") || name.equals("reset") || name.equals("disable");
     }
 
     private static boolean allowed(HttpExchange exchange, String method, String expected) throws IOException {
@@ -194,6 +194,8 @@ final class AdminServer {
         }
         if (operation.equals("force-open")) {
             breaker.forceOpen();
+        } else if (operation.equals("disable")) {
+            breaker.disable();
         } else {
             breaker.reset();
         }

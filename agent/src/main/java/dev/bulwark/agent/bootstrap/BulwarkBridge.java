@@ -22,6 +22,8 @@ public final class BulwarkBridge {
     public static final int BULKHEAD_FULL = 2 << 2;
     public static final int RATE_LIMITED = 3 << 2;
     public static final int TIMED_OUT = 4 << 2;
+    /** Not a rejection: the last result was judged a failure, and the fallback receives it in an exception. */
+    public static final int RESULT_FAILED = 5 << 2;
     public static final int REJECTION_MASK = 7 << 2;
 
     private static volatile Dispatcher dispatcher;
@@ -68,10 +70,31 @@ public final class BulwarkBridge {
         }
     }
 
+    public static Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        Dispatcher d = dispatcher;
+        try {
+            return d.endStatelessResult(invocation, result, declaringType, self);
+        } catch (Throwable t) {
+            report(d, invocation, t);
+            return null;
+        }
+    }
+
     public static int exit(Invocation invocation, Throwable thrown) {
         Dispatcher d = dispatcher;
         try {
             return d.exit(invocation, thrown);
+        } catch (Throwable t) {
+            report(d, invocation, t);
+            return PROCEED;
+        }
+    }
+
+    /** {@link #exit} for an attempt that returned {@code result}, of an invocation that {@link Invocation#judgesResult}. */
+    public static int exitResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        Dispatcher d = dispatcher;
+        try {
+            return d.exitResult(invocation, result, declaringType, self);
         } catch (Throwable t) {
             report(d, invocation, t);
             return PROCEED;

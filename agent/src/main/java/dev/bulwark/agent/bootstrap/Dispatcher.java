@@ -14,8 +14,25 @@ public abstract class Dispatcher {
      */
     public abstract Invocation endStateless(Invocation invocation, Throwable thrown);
 
+    /**
+     * {@link #endStateless} for an attempt that returned {@code result}, of a site that {@link Invocation#judgesResult}:
+     * null when the result is no failure, otherwise the stateful invocation to go on with.
+     */
+    public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        return endStateless(invocation, null);
+    }
+
     /** Decides what follows an attempt: one of the verdicts of {@link BulwarkBridge}. */
     public abstract int exit(Invocation invocation, Throwable thrown);
+
+    /**
+     * Decides what follows an attempt that returned {@code result} (or was rejected), judging the result by the
+     * site's checks; a method reference among them is resolved from {@code declaringType} and called on
+     * {@code self}. A runtime without result checks decides as for any attempt that returned.
+     */
+    public int exitResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        return exit(invocation, null);
+    }
 
     /**
      * Runs the site's fallback method for the failure and ends the invocation. An exception of the fallback

@@ -16,6 +16,8 @@ public abstract class Invocation {
      * fails; the advice then asks {@link BulwarkBridge#endStateless} for the invocation that takes it on.
      */
     public boolean stateless;
+    /** A check judges what an attempt returns: the woven code hands the result to {@link BulwarkBridge#exitResult}. */
+    public boolean judgesResult;
     /** Name of the policy that rejected the call, for the exception the advice creates. */
     public String rejectingPolicy;
     /**

@@ -1,6 +1,8 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.BulkheadFullException;
+import dev.bulwark.ResultFailureException;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 
 import java.util.concurrent.CompletableFuture;
@@ -62,7 +64,7 @@ final class AsyncInvocation {
         this.arguments = arguments;
         this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
         this.enclosingTimeoutSite = enclosingTimeoutSite;
-        call.extractKeys(arguments);
+        steps.readArguments(call, arguments);
     }
 
     /**
@@ -136,8 +138,8 @@ final class AsyncInvocation {
         if (chain.threadPool != null) {
             armTimer(number, deadline, now);
             submitToPool(number);
-        } else if (!chain.semaphore() || steps.tryBulkhead(call)) {
-            if (chain.semaphore()) {
+        } else if (!chain.takesSlot || steps.tryBulkhead(call)) {
+            if (chain.takesSlot) {
                 steps.bulkheadDecided(call, true, false);
             }
             armTimer(number, deadline, now);
@@ -228,6 +230,9 @@ final class AsyncInvocation {
         }
         cancelTimer();
         Throwable failure = unwrap(error);
+        if (error == null && chain.judgesResult) {
+            steps.resultFailed(call, value, declaringType, self);
+        }
         long now = runtime.clock.nanoTime();
         boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
         int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut, now);
@@ -265,17 +270,23 @@ final class AsyncInvocation {
         }
     }
 
-    /** After an attempt: retry it later, or complete the caller's stage (through the fallback if it applies). */
+    /**
+     * After an attempt: retry it later, or complete the caller's stage (through the fallback if it applies). An
+     * attempt whose value was judged a failure has {@code failure} null; when it is not retried the caller gets
+     * that value, or the fallback a {@link ResultFailureException} carrying it.
+     */
     private void decide(Object value, Throwable failure, int rejection) {
         if (result.isDone()) {
             return;
         }
-        if (failure == null) {
+        boolean failedResult = call.failedResult();
+        if (failure == null && !failedResult) {
             steps.succeeded(call);
             finish(value, null);
             return;
         }
-        Class<? extends Throwable> judged = rejection != 0 ? failure.getClass() : steps.judgedType(failure);
+        Class<? extends Throwable> judged = failedResult ? CircuitBreaker.RESULT_FAILURE
+                : rejection != 0 ? failure.getClass() : steps.judgedType(failure);
         long delay = steps.nextAttemptDelay(call, rejection != 0 ? null : failure, judged, rejection,
                 runtime.clock.nanoTime(), enclosingDeadline);
         if (delay != PolicySteps.NO_RETRY) {
@@ -284,9 +295,12 @@ final class AsyncInvocation {
             return;
         }
         steps.retryFinished(call, call.loopOutcome);
-        if (steps.fallbackApplies(call, judged, failure.getClass())) {
+        if (steps.fallbackApplies(call, judged, failedResult ? null : failure.getClass())) {
+            Throwable handed = failedResult ? new ResultFailureException(chain.name, value) : failure;
             steps.fallingBack(chain, call.observation);
-            runtime.execute(guarded(() -> fallback(failure)));
+            runtime.execute(guarded(() -> fallback(handed)));
+        } else if (failedResult) {
+            finish(value, null, CircuitBreaker.RESULT_FAILURE);
         } else {
             finish(null, failure);
         }
@@ -308,9 +322,13 @@ final class AsyncInvocation {
     }
 
     private void finish(Object value, Throwable failure) {
+        finish(value, failure, failure == null ? null : failure.getClass());
+    }
+
+    /** @param failureType what telemetry records the invocation failed with: {@code failure}'s type, or a result's */
+    private void finish(Object value, Throwable failure, Class<? extends Throwable> failureType) {
         long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
-        steps.finished(call.observed, call.observation, chain, duration, failure == null ? null : failure.getClass(),
-                failure);
+        steps.finished(call.observed, call.observation, chain, duration, failureType, failure);
         if (failure == null) {
             result.complete(value);
         } else {

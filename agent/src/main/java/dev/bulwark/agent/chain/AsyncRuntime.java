@@ -108,10 +108,16 @@ final class AsyncRuntime {
     @SuppressWarnings("unchecked")
     CompletionStage<Object> invokeBypassingAdvice(SiteChain chain, Class<?> declaringType, Object self, Object[] arguments)
             throws Throwable {
+        return (CompletionStage<Object>) invokeBodyBypassingAdvice(chain, declaringType, self, arguments);
+    }
+
+    /** As {@link #invokeBypassingAdvice}, for a body returning what is not a stage (a reactive publisher). */
+    Object invokeBodyBypassingAdvice(SiteChain chain, Class<?> declaringType, Object self, Object[] arguments)
+            throws Throwable {
         CallStack stack = stacks.get();
         stack.bypassSite = chain.id;
         try {
-            return (CompletionStage<Object>) chain.asyncBody.invoke(declaringType, self, arguments, null);
+            return chain.asyncBody.invoke(declaringType, self, arguments, null);
         } finally {
             stack.bypassSite = CallStack.NO_SITE;
         }

@@ -24,6 +24,10 @@ final class Call extends Invocation {
     SemaphoreBulkhead bulkhead;
     /** The value of the bulkhead's key for this call, when the bulkhead has one. */
     Object bulkheadKey;
+    /** The partition of an adaptive or partitioned bulkhead the call takes its slot in. */
+    int bulkheadPartition;
+    /** When the slot of an adaptive bulkhead was taken, for the round trip it learns from. */
+    long bulkheadStartNanos;
     boolean timed;
     long deadlineNanos;
     /** When the attempt's timeout started counting, on the exact clock (for an adaptive timeout's latencies). */
@@ -43,6 +47,12 @@ final class Call extends Invocation {
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
     int rejection;
+    /**
+     * Whether the current attempt returned a result judged a failure by the retry's check, by the breaker's; reset
+     * when an attempt starts.
+     */
+    boolean retryableResult;
+    boolean recordableResult;
     /** How the retry loop ended, once {@link PolicySteps#nextAttemptDelay} said it did. */
     CallObserver.RetryOutcome loopOutcome;
 
@@ -58,6 +68,7 @@ final class Call extends Invocation {
         previousDelayNanos = 0;
         breakerPermit = NO_PERMIT;
         holdsBulkhead = false;
+        bulkheadPartition = chain.limitBulkhead == null ? 0 : chain.limitBulkhead.partitionOf(null);
         timed = false;
         rateKey = null;
         breakerKey = null;
@@ -68,17 +79,18 @@ final class Call extends Invocation {
         observed = false;
         rejection = 0;
         loopOutcome = null;
+        retryableResult = false;
+        recordableResult = false;
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
-        wantsArguments = chain.keyed() && !asynchronous;
+        wantsArguments = chain.readsArguments() && !asynchronous;
+        judgesResult = chain.judgesResult;
     }
 
-    /** Reads the values of the site's keys from the call's arguments. */
-    void extractKeys(Object[] arguments) {
-        rateKey = site.keyedLimiter == null ? null : site.rateKey.extract(arguments);
-        breakerKey = site.keyedBreakers == null ? null : site.breakerKey.extract(arguments);
-        bulkheadKey = site.keyedBulkheads == null ? null : site.bulkheadKey.extract(arguments);
+    /** Whether the current attempt returned a result judged a failure. */
+    boolean failedResult() {
+        return retryableResult || recordableResult;
     }
 
     boolean onlyCounted() {

@@ -6,6 +6,7 @@ import dev.bulwark.agent.bootstrap.FallbackThrew;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
@@ -19,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * body) around every woven call; each policy's part is in {@link PolicySteps}. The advice calls {@link #enter}
  * once per invocation and {@link #exit} after every attempt; per-attempt permits are taken here, on the exit
  * side, before the advice repeats the body. Waits park the calling thread, and a timeout reaches the body as an
- * interrupt from the watchdog. Methods returning a {@code CompletionStage} are handed to {@link AsyncInvocation}.
+ * interrupt from the watchdog. Methods returning a {@code CompletionStage} are handed to {@link AsyncInvocation},
+ * those returning a reactive type to {@link ReactiveInvocation}.
  *
  * <p>A rejection by an inner policy is an outcome like any exception for the policies outside it: the
  * breaker records a {@code BulkheadFullException} from an inner bulkhead, and the retry may retry it.
@@ -92,6 +94,10 @@ public final class ChainDispatcher extends Dispatcher {
             stack.bypassSite = CallStack.NO_SITE;
             return null;
         }
+        if (chain.reactive != null) {
+            // Only assembled here: each subscription is a call of its own, observed from when it starts.
+            return begin(chain, stack, CallObserver.NOT_RECORDING);
+        }
         steps.firstAttempt(chain);
         return begin(chain, stack, observer.invocationStarted(chain.name));
     }
@@ -130,7 +136,7 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public void admit(Invocation invocation, Object[] arguments) {
         Call call = (Call) invocation;
-        call.extractKeys(arguments);
+        steps.readArguments(call, arguments);
         admit(call, clock.nanoTime());
     }
 
@@ -157,7 +163,7 @@ public final class ChainDispatcher extends Dispatcher {
                     : deadlines.enter(now, timeout, chain.timeout.interrupt());
             call.timed = true;
         }
-        if (chain.semaphore()) {
+        if (chain.takesSlot) {
             takeBulkheadSlot(call);
         }
     }
@@ -183,11 +189,11 @@ public final class ChainDispatcher extends Dispatcher {
 
     private boolean awaitBulkhead(Call call) {
         long wait = steps.bulkheadWaitNanos(call, clock.nanoTime());
-        if (wait <= 0 || call.bulkhead == null) {
+        if (wait <= 0) {
             return false;
         }
         try {
-            call.holdsBulkhead = call.bulkhead.acquire(wait);
+            steps.awaitBulkhead(call, wait);
         } catch (InterruptedException interrupted) {
             // The interrupt belongs to whoever sent it (the caller, or our own watchdog); keep it visible.
             Thread.currentThread().interrupt();
@@ -207,6 +213,22 @@ public final class ChainDispatcher extends Dispatcher {
             chain.bulkhead.release();
         }
         return null;
+    }
+
+    /**
+     * Ends the only attempt of a shared invocation that returned {@code result}: when the retry's check judges it a
+     * failure, the frame that takes the invocation on, with that verdict already given; else null, as for success.
+     */
+    @Override
+    public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        SiteChain chain = ((StatelessEntry) invocation).chain;
+        if (!steps.sharedResultFailed(chain, result, declaringType, self)) {
+            return endStateless(invocation, null);
+        }
+        Call call = stacks.get().push(chain);
+        call.holdsBulkhead = chain.bulkhead != null;
+        steps.sharedResultFailed(call);
+        return call;
     }
 
     /**
@@ -234,14 +256,28 @@ public final class ChainDispatcher extends Dispatcher {
         return BulwarkBridge.PROCEED;
     }
 
+    /** An attempt that returned: judged by the site's checks first, and when they find no failure, a success. */
+    @Override
+    public int exitResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
+        Call call = (Call) invocation;
+        // A shared invocation's frame comes with its result judged already (endStatelessResult).
+        if (call.skipBody || !(call.failedResult() || steps.resultFailed(call, result, declaringType, self))) {
+            return exit(call, null);
+        }
+        long now = clock.nanoTime();
+        return conclude(call, null, CircuitBreaker.RESULT_FAILURE, completeAttempt(call, null, now), now);
+    }
+
     /**
-     * The verdict on an attempt that failed or was rejected: retry it, fall back, or give its failure to the caller.
+     * The verdict on an attempt that failed, was rejected or returned a result judged a failure: retry it, fall
+     * back, or give its failure (or that last result) to the caller.
      *
-     * @param judged the type the matchers judge {@code thrown} by
+     * @param judged the type the matchers judge {@code thrown} by; {@link CircuitBreaker#RESULT_FAILURE} for a
+     *               result judged a failure
      */
     private int conclude(Call call, Throwable thrown, Class<? extends Throwable> judged, int rejection, long now) {
         Class<? extends Throwable> failure = rejection != 0 ? ChainRejection.typeOf(rejection)
-                : thrown == null ? null : thrown.getClass();
+                : thrown == null ? judged : thrown.getClass();
         if (rejection != 0) {
             judged = failure;
         }
@@ -266,7 +302,8 @@ public final class ChainDispatcher extends Dispatcher {
             call.stack.pop(call);
             return BulwarkBridge.PROCEED;
         }
-        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection;
+        return (fallback ? BulwarkBridge.FALLBACK : BulwarkBridge.THROW) | rejection
+                | (call.failedResult() ? BulwarkBridge.RESULT_FAILED : 0);
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
@@ -373,6 +410,17 @@ public final class ChainDispatcher extends Dispatcher {
     @Override
     public Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {
         Call call = (Call) invocation;
+        if (call.site.reactive != null) {
+            Object publisher;
+            try {
+                publisher = new ReactiveInvocation(async, observer, call.site, declaringType, self, arguments).assemble();
+            } catch (Throwable fault) {
+                // Reported by the bridge, which then lets the method run unprotected.
+                throw new IllegalStateException(fault.getMessage(), fault);
+            }
+            call.stack.pop(call);
+            return publisher;
+        }
         Call detached = call.detach();
         CallStack stack = call.stack;
         stack.pop(call);

@@ -1,11 +1,13 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.cluster.ClusterPolicies;
 import dev.bulwark.agent.policy.KeyedPolicies;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
@@ -13,6 +15,7 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
@@ -21,6 +24,7 @@ import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
+import dev.bulwark.annotations.Scope;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +65,8 @@ public final class PolicyRegistry {
     /** Semaphore bulkheads with a key: one per key value. */
     private final Map<ScopedName, Shared<KeyedPolicies<SemaphoreBulkhead>, BulkheadSpec>> keyedBulkheads =
             new ConcurrentHashMap<>();
+    /** Adaptive or partitioned bulkheads. */
+    private final Map<ScopedName, Shared<LimitBulkhead, BulkheadSpec>> limitBulkheads = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /** Budgets are always named, and defined once for the whole JVM: their scope is {@link PolicyScope#JVM}. */
@@ -191,6 +197,7 @@ public final class PolicyRegistry {
     /** The names of every bulkhead, semaphore or thread pool. */
     public Set<String> bulkheadNames() {
         Set<String> names = names(bulkheads);
+        names.addAll(names(limitBulkheads));
         names.addAll(names(threadPools));
         return names;
     }
@@ -205,7 +212,23 @@ public final class PolicyRegistry {
     /** Visits every bulkhead, semaphore or thread pool, with its name in its scope and the calls running inside it now. */
     public void forEachBulkhead(ObjIntConsumer<PolicyName> visitor) {
         bulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
+        limitBulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
         threadPools.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.active()));
+    }
+
+    /**
+     * Visits every bulkhead with its current limit: {@code maxConcurrent} for a fixed one, where the limit stands
+     * for an adaptive one.
+     */
+    public void forEachBulkheadLimit(ObjIntConsumer<PolicyName> visitor) {
+        bulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.maxConcurrent()));
+        limitBulkheads.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy.limit()));
+        threadPools.forEach((key, shared) -> visitor.accept(key.policyName(), shared.spec.maxConcurrent()));
+    }
+
+    /** The adaptive or partitioned bulkhead of that name, or null. */
+    public LimitBulkhead limitBulkhead(String name) {
+        return byName(limitBulkheads, name);
     }
 
     /** Calls running inside the named bulkhead now, or -1 when there is no bulkhead of that name. */
@@ -213,6 +236,10 @@ public final class PolicyRegistry {
         SemaphoreBulkhead semaphore = byName(bulkheads, name);
         if (semaphore != null) {
             return semaphore.active();
+        }
+        LimitBulkhead limited = byName(limitBulkheads, name);
+        if (limited != null) {
+            return limited.active();
         }
         ThreadPoolBulkhead pool = byName(threadPools, name);
         return pool == null ? -1 : pool.active();
@@ -227,6 +254,11 @@ public final class PolicyRegistry {
         return shared(keyedBulkheads, new ScopedName(spec.name(), scope), spec, s -> new KeyedPolicies<>(s.maxKeys(),
                 KEY_SWEEP_INTERVAL_NANOS, breakerClock, key -> new SemaphoreBulkhead(s), SemaphoreBulkhead::tryRetire,
                 (key, bulkhead) -> { }), "bulkhead");
+    }
+
+    /** An adaptive bulkhead, or one split into partitions. */
+    LimitBulkhead limitBulkhead(BulkheadSpec spec, PolicyScope scope) {
+        return shared(limitBulkheads, new ScopedName(spec.name(), scope), spec, LimitBulkhead::new, "bulkhead");
     }
 
     /**
@@ -261,10 +293,20 @@ public final class PolicyRegistry {
         replacedPools.clear();
     }
 
-    /** A {@link RateLimiter}, or a {@link KeyedRateLimiter} when the spec has a key. */
+    /**
+     * A {@link RateLimiter}, or a {@link KeyedLimiter} when the spec has a key; for a cluster-scoped spec, one
+     * that is also a {@link dev.bulwark.agent.policy.ratelimit.SharedLimiter}.
+     */
     Object rateLimiter(RateLimiterSpec spec, PolicyScope scope) {
-        return shared(limiters, new ScopedName(spec.name(), scope), spec,
-                s -> s.key().isEmpty() ? RateLimiters.create(s) : new KeyedRateLimiter(s), "rate limiter");
+        return shared(limiters, new ScopedName(spec.name(), scope), spec, PolicyRegistry::newRateLimiter, "rate limiter");
+    }
+
+    /** Only here, on the first cluster-scoped spec, do the cluster package and the Redis client load. */
+    private static Object newRateLimiter(RateLimiterSpec spec) {
+        if (spec.scope() == Scope.CLUSTER) {
+            return ClusterPolicies.rateLimiter(spec);
+        }
+        return spec.key().isEmpty() ? RateLimiters.create(spec) : new KeyedRateLimiter(spec);
     }
 
     /**
@@ -285,7 +327,13 @@ public final class PolicyRegistry {
     /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
     RetryBudget retryBudget(RetryBudgetSpec spec) {
         return shared(retryBudgets, new ScopedName(spec.name(), PolicyScope.JVM), spec,
-                s -> new RetryBudget(s, breakerClock), "retry budget");
+                this::newRetryBudget, "retry budget");
+    }
+
+    /** As for rate limiters, the cluster package loads only here, with the first cluster-scoped budget. */
+    private RetryBudget newRetryBudget(RetryBudgetSpec spec) {
+        return spec.scope() == Scope.CLUSTER ? new RetryBudget(spec, breakerClock, ClusterPolicies.retryBudget(spec))
+                : new RetryBudget(spec, breakerClock);
     }
 
     public Iterable<String> retryBudgetNames() {
@@ -326,6 +374,7 @@ public final class PolicyRegistry {
         });
         bulkheads.keySet().removeIf(key -> key.scope == scope);
         keyedBulkheads.keySet().removeIf(key -> key.scope == scope);
+        limitBulkheads.keySet().removeIf(key -> key.scope == scope);
         limiters.keySet().removeIf(key -> key.scope == scope);
         adaptiveTimeouts.keySet().removeIf(key -> key.scope == scope);
         threadPools.entrySet().removeIf(entry -> {

@@ -2,8 +2,10 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.policy.Unwrapping;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.util.concurrent.ThreadLocalRandom;
@@ -101,7 +103,8 @@ final class PolicySteps {
     boolean rateDecided(Call call, boolean permitted, long retryAfterNanos) {
         SiteChain chain = call.site;
         if (call.observed) {
-            chain.metrics.rateLimiter(permitted);
+            chain.metrics.rateLimiter(permitted,
+                    chain.sharedLimiter == null ? RateScope.LOCAL : chain.sharedLimiter.decidedBy());
         }
         if (!permitted) {
             rejectInside(call, ChainRejection.RATE_LIMITED, chain.limiterSpec.name(), retryAfterNanos);
@@ -120,11 +123,40 @@ final class PolicySteps {
     }
 
     /**
-     * Takes a slot of the semaphore bulkhead if one is free now. A keyed bulkhead is looked up first (a new key
-     * finding no room gets no bulkhead and is refused); one retired since it was found is looked up again.
+     * Reads what the chain needs of a call's arguments: the keys of its rate limiter, breaker and bulkhead, and
+     * its bulkhead partition. Only for a site that {@link SiteChain#readsArguments reads them}.
+     */
+    void readArguments(Call call, Object[] arguments) {
+        SiteChain chain = call.site;
+        if (chain.keyedLimiter != null) {
+            call.rateKey = chain.rateKey.extract(arguments);
+        }
+        if (chain.keyedBreakers != null) {
+            call.breakerKey = chain.breakerKey.extract(arguments);
+        }
+        if (chain.keyedBulkheads != null) {
+            call.bulkheadKey = chain.bulkheadKey.extract(arguments);
+        }
+        if (chain.partitionKey != null) {
+            call.bulkheadPartition = chain.limitBulkhead.partitionOf(chain.partitionKey.extract(arguments));
+        }
+    }
+
+    /**
+     * Takes a slot of the bulkhead if one is free now. A keyed bulkhead is looked up first (a new key finding no
+     * room gets no bulkhead and is refused); one retired since it was found is looked up again.
      */
     boolean tryBulkhead(Call call) {
         SiteChain chain = call.site;
+        LimitBulkhead limited = chain.limitBulkhead;
+        if (limited != null) {
+            if (!limited.tryAcquire(call.bulkheadPartition)) {
+                return false;
+            }
+            call.bulkheadStartNanos = limited.nanoTime();
+            call.holdsBulkhead = true;
+            return true;
+        }
         if (chain.keyedBulkheads == null) {
             if (call.bulkhead.tryAcquire()) {
                 call.holdsBulkhead = true;
@@ -150,6 +182,35 @@ final class PolicySteps {
     }
 
     /**
+     * Waits up to {@code waitNanos} for a bulkhead slot, parked; for a keyed one, a slot of the bulkhead
+     * {@link #tryBulkhead} found.
+     *
+     * @throws InterruptedException when the thread is interrupted before or while waiting
+     */
+    boolean awaitBulkhead(Call call, long waitNanos) throws InterruptedException {
+        LimitBulkhead limited = call.site.limitBulkhead;
+        if (limited == null) {
+            // A keyed bulkhead's new key that found no room has none to wait for.
+            call.holdsBulkhead = call.bulkhead != null && call.bulkhead.acquire(waitNanos);
+        } else if (limited.acquire(call.bulkheadPartition, waitNanos)) {
+            call.bulkheadStartNanos = limited.nanoTime();
+            call.holdsBulkhead = true;
+        }
+        return call.holdsBulkhead;
+    }
+
+    /** Gives back the attempt's slot; {@code timedOut} tells an adaptive bulkhead that the call ran too long. */
+    private static void releaseBulkhead(Call call, boolean timedOut) {
+        call.holdsBulkhead = false;
+        SiteChain chain = call.site;
+        if (chain.limitBulkhead != null) {
+            chain.limitBulkhead.release(call.bulkheadPartition, call.bulkheadStartNanos, timedOut);
+        } else {
+            call.bulkhead.release();
+        }
+    }
+
+    /**
      * How long, from {@code now}, the attempt may wait for a bulkhead slot: the bulkhead's {@code maxWait}, but
      * never past the attempt's deadline, since a timeout bounds everything inside it.
      */
@@ -165,7 +226,7 @@ final class PolicySteps {
     void bulkheadDecided(Call call, boolean permitted, boolean timedOut) {
         SiteChain chain = call.site;
         if (call.observed) {
-            chain.metrics.bulkhead(permitted);
+            chain.metrics.bulkhead(permitted, call.bulkheadPartition);
         }
         if (permitted) {
             return;
@@ -197,19 +258,47 @@ final class PolicySteps {
     }
 
     /**
+     * Judges what an attempt returned by the site's checks, for the retry and for the breaker; true when either
+     * finds it a failure. Only for a site that {@link SiteChain#judgesResult judges results}.
+     */
+    boolean resultFailed(Call call, Object result, Class<?> declaringType, Object self) {
+        SiteChain chain = call.site;
+        call.retryableResult = chain.retryOnResult != null && chain.retryOnResult.test(result, declaringType, self);
+        call.recordableResult = chain.recordOnResult != null && chain.recordOnResult.test(result, declaringType, self);
+        if (call.failedResult()) {
+            call.rejectingPolicy = chain.name;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Judges the result of a shared invocation ({@link StatelessEntry}) before it has a frame: only its retry's
+     * check applies, since a site with a breaker is never shared.
+     */
+    boolean sharedResultFailed(SiteChain chain, Object result, Class<?> declaringType, Object self) {
+        return chain.retryOnResult != null && chain.retryOnResult.test(result, declaringType, self);
+    }
+
+    /** The frame that takes on a shared invocation whose result failed carries that verdict. */
+    void sharedResultFailed(Call call) {
+        call.retryableResult = true;
+        call.rejectingPolicy = call.site.name;
+    }
+
+    /**
      * Ends an attempt that ran its body, innermost first: gives back its bulkhead slot, reports its timeout (when
      * {@code timed}) and records its outcome with the breaker. Returns the kind bits of the timeout when the
      * attempt ran past its deadline, else 0.
      *
      * @param failure the type the attempt's exception is judged by ({@link #judgedType}), or null; a timeout
-     *                replaces it
+     *                replaces it, and a result the breaker's check judged a failure counts as one
      * @param now     when the attempt ended, on the exact clock; read by the driver at least for an adaptive timeout
      */
     int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut, long now) {
         SiteChain chain = call.site;
         if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            call.bulkhead.release();
+            releaseBulkhead(call, timedOut);
         }
         int rejection = 0;
         if (timed) {
@@ -225,8 +314,14 @@ final class PolicySteps {
                 observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
             }
         }
+        if (rejection != 0) {
+            // The attempt's outcome is its timeout, whatever it returned.
+            call.retryableResult = false;
+            call.recordableResult = false;
+        }
         if (call.breakerPermit != Call.NO_PERMIT) {
-            Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type : failure;
+            Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type
+                    : call.recordableResult ? CircuitBreaker.RESULT_FAILURE : failure;
             long end = call.breaker.nanoTime();
             call.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
             call.breakerPermit = Call.NO_PERMIT;
@@ -251,8 +346,7 @@ final class PolicySteps {
             return;
         }
         if (call.holdsBulkhead) {
-            call.holdsBulkhead = false;
-            call.bulkhead.release();
+            releaseBulkhead(call, false);
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
             call.breaker.releasePermission(call.breakerPermit);
@@ -282,14 +376,17 @@ final class PolicySteps {
      * attempt must start before the retry's {@code maxDuration} and before {@code enclosingDeadline} run out;
      * when the delay does not fit, the loop ends at once.
      *
-     * @param thrown    the exception the body ended with, or null when it was rejected
-     * @param failure   the type it is judged by ({@link #judgedType}), or the rejection's
+     * @param thrown    the exception the body ended with, or null when it was rejected or returned a failed result
+     * @param failure   the type it is judged by ({@link #judgedType}), or the rejection's; ignored for a failed
+     *                  result, which only the retry's own check makes worth another attempt
      * @param rejection the kind bits of the attempt's rejection, 0 when its body ran
      */
     long nextAttemptDelay(Call call, Throwable thrown, Class<? extends Throwable> failure, int rejection, long now,
                           long enclosingDeadline) {
         SiteChain chain = call.site;
-        CallObserver.RetryOutcome verdict = chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
+        CallObserver.RetryOutcome verdict = call.failedResult()
+                ? chain.resultVerdict(call.retryableResult, call.attempt)
+                : chain.retryVerdict(failure, rejection == BulwarkBridge.CIRCUIT_OPEN, call.attempt);
         if (verdict != null) {
             call.loopOutcome = verdict;
             return NO_RETRY;
@@ -316,6 +413,8 @@ final class PolicySteps {
     /** The next attempt starts now. */
     void retrying(Call call) {
         call.attempt++;
+        call.retryableResult = false;
+        call.recordableResult = false;
         call.site.metrics.retryAttempt();
         observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
     }
@@ -331,9 +430,13 @@ final class PolicySteps {
     /**
      * Whether the site's fallback takes the failure: {@code applyOn} and {@code skipOn} judge it by
      * {@code judged}, while the fallback's own failure parameter must accept the exception as thrown,
-     * {@code thrown}, since that is what it receives.
+     * {@code thrown}, since that is what it receives. A result judged a failure goes to it only with
+     * {@code applyOnResult}.
      */
     boolean fallbackApplies(Call call, Class<? extends Throwable> judged, Class<? extends Throwable> thrown) {
+        if (call.failedResult()) {
+            return call.site.fallbackAppliesToResult();
+        }
         return judged != null && call.site.fallbackApplies(judged, thrown);
     }
 

@@ -1,24 +1,28 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.ResultFailureException;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.KeyedPolicies;
 import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.bulkhead.ThreadPoolBulkhead;
 import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
-import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
+import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateKey;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.policy.ratelimit.SharedLimiter;
 import dev.bulwark.agent.policy.retry.RetryPolicy;
 import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.agent.policy.timeout.TimeoutSpec;
+import dev.bulwark.agent.reactive.ReactiveType;
 
 /**
  * The policies of one call site, in chain order: Fallback, Retry, CircuitBreaker, RateLimited, Timeout,
@@ -41,7 +45,9 @@ final class SiteChain {
     /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
     final PolicyScope breakerScope;
     final RateLimiter limiter;
-    final KeyedRateLimiter keyedLimiter;
+    final KeyedLimiter keyedLimiter;
+    /** The limiter again when its permits are shared with other JVMs, for the metrics; null otherwise. */
+    final SharedLimiter sharedLimiter;
     final RateKey rateKey;
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
@@ -52,10 +58,21 @@ final class SiteChain {
     /** A semaphore bulkhead per value of {@link #bulkheadKey}; null unless the bulkhead has a key. */
     final KeyedPolicies<SemaphoreBulkhead> keyedBulkheads;
     final RateKey bulkheadKey;
+    /** An adaptive or partitioned bulkhead, in place of {@link #bulkhead}; null otherwise. */
+    final LimitBulkhead limitBulkhead;
+    /** Which argument value picks a call's partition of {@link #limitBulkhead}; null when it has one partition. */
+    final RateKey partitionKey;
+    /**
+     * Whether an attempt takes a slot of {@link #bulkhead}, of its key's bulkhead or of {@link #limitBulkhead}
+     * on the caller's side.
+     */
+    final boolean takesSlot;
     final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
     /** The method itself, re-invoked by the runtime, when it returns a CompletionStage; null when synchronous. */
     final SiblingMethod asyncBody;
+    /** The reactive type the method returns, driven per subscription; null for any other method. */
+    final ReactiveType reactive;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
     final boolean roughTimeout;
     /**
@@ -72,6 +89,12 @@ final class SiteChain {
     final StatelessEntry statelessEntry;
     /** The counts of this site and its named policies, held while this chain is in use. */
     final SiteMetrics metrics;
+    /** Judges a returned result a failure to retry; null when results are never failures to the retry. */
+    final ResultCheck retryOnResult;
+    /** Judges a returned result a failure the breaker records; null when results are never failures to it. */
+    final ResultCheck recordOnResult;
+    /** Whether the woven code must hand the runtime what an attempt returned: a check judges it. */
+    final boolean judgesResult;
     /** Whether the breaker's MBean is registered; a benign race may register it twice, which JMX tolerates. */
     boolean breakerExposed;
 
@@ -98,20 +121,34 @@ final class SiteChain {
         PolicyScope limiterScope = limiterSpec == null ? null : scope(policies, limiterSpec.name(), loaderScope);
         Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec, limiterScope);
         this.limiter = anyLimiter instanceof RateLimiter ? (RateLimiter) anyLimiter : null;
-        this.keyedLimiter = anyLimiter instanceof KeyedRateLimiter ? (KeyedRateLimiter) anyLimiter : null;
+        this.keyedLimiter = anyLimiter instanceof KeyedLimiter ? (KeyedLimiter) anyLimiter : null;
+        this.sharedLimiter = anyLimiter instanceof SharedLimiter ? (SharedLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
         this.adaptiveTimeout = timeout == null || !timeout.adaptive() ? null
                 : registry.adaptiveTimeout(name, timeout, loaderScope);
+        // Checked when the method was woven (or its config reloaded): the text parses.
+        this.retryOnResult = retrySpec == null ? null : ResultCheck.parse(retrySpec.retryOnResult());
+        this.recordOnResult = breakerSpec == null ? null : ResultCheck.parse(breakerSpec.recordOnResult());
+        this.judgesResult = retryOnResult != null || recordOnResult != null;
         this.asyncBody = definition.asyncBody();
+        this.reactive = definition.reactiveType();
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);
         this.threadPool = pooled ? registry.threadPoolBulkhead(bulkheadSpec, bulkheadScope) : null;
-        boolean keyedBulkhead = bulkheadSpec != null && !pooled && !bulkheadSpec.key().isEmpty();
-        this.bulkhead = bulkheadSpec == null || pooled || keyedBulkhead ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        boolean limited = bulkheadSpec != null && !pooled
+                && (bulkheadSpec.type() == BulkheadType.ADAPTIVE || bulkheadSpec.partitioned());
+        this.limitBulkhead = limited ? registry.limitBulkhead(bulkheadSpec, bulkheadScope) : null;
+        this.partitionKey = limited && bulkheadSpec.partitioned()
+                ? RateKey.parse(bulkheadSpec.partitionBy(), "bulkhead partition-by") : null;
+        // The config refuses a key on any but a fixed semaphore bulkhead; an adaptive or partitioned one has none.
+        boolean keyedBulkhead = bulkheadSpec != null && !pooled && !limited && !bulkheadSpec.key().isEmpty();
+        this.bulkhead = bulkheadSpec == null || pooled || limited || keyedBulkhead ? null
+                : registry.bulkhead(bulkheadSpec, bulkheadScope);
         this.keyedBulkheads = keyedBulkhead ? registry.keyedBulkheads(bulkheadSpec, bulkheadScope) : null;
         this.bulkheadKey = keyedBulkhead ? RateKey.parse(bulkheadSpec.key(), "bulkhead key") : null;
+        this.takesSlot = bulkhead != null || keyedBulkheads != null || limitBulkhead != null;
         // An adaptive timeout times its attempts exactly, and its deadline may come down to milliseconds.
         this.roughTimeout = timeout != null && adaptiveTimeout == null
                 && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
@@ -122,7 +159,7 @@ final class SiteChain {
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
         boolean stateless = breaker == null && keyedBreakers == null && keyedBulkheads == null && limiterNeedsNoFrame
-                && timeout == null && threadPool == null
+                && timeout == null && threadPool == null && limitBulkhead == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
@@ -157,14 +194,28 @@ final class SiteChain {
         return breaker != null || keyedBreakers != null;
     }
 
-    /** Whether admitting a synchronous call needs its arguments: to find its keyed limiter, breaker or bulkhead. */
-    boolean keyed() {
-        return keyedLimiter != null || keyedBreakers != null || keyedBulkheads != null;
+    /**
+     * Whether admitting a synchronous call needs its arguments: to find its keyed limiter, breaker or bulkhead,
+     * or its bulkhead partition.
+     */
+    boolean readsArguments() {
+        return keyedLimiter != null || keyedBreakers != null || keyedBulkheads != null || partitionKey != null;
     }
 
-    /** Whether calls take a slot of a semaphore bulkhead, one shared or one per key. */
-    boolean semaphore() {
-        return bulkhead != null || keyedBulkheads != null;
+    /**
+     * How the retry loop ends after attempt {@code attempt} returned a result judged a failure, or null when
+     * that result is worth another attempt: only a failure to the retry's own check is.
+     */
+    CallObserver.RetryOutcome resultVerdict(boolean retryable, int attempt) {
+        if (retry == null || !retryable) {
+            return CallObserver.RetryOutcome.FAILURE;
+        }
+        return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
+    }
+
+    /** Whether a result judged a failure goes to the fallback, which then receives a ResultFailureException. */
+    boolean fallbackAppliesToResult() {
+        return fallback != null && fallbackSpec.applyOnResult() && fallback.accepts(ResultFailureException.class);
     }
 
     boolean fallbackApplies(Class<?> judgedType, Class<?> thrownType) {

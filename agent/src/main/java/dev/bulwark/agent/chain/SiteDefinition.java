@@ -3,6 +3,7 @@ package dev.bulwark.agent.chain;
 import com.typesafe.config.Config;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.reactive.ReactiveType;
 
 import java.util.Collections;
 import java.util.EnumMap;
@@ -18,8 +19,9 @@ public final class SiteDefinition {
     private final SiblingMethod asyncBody;
     private final Map<PolicyKind, Config> annotationBlocks;
     private final int parameterCount;
+    private final ReactiveType reactiveType;
 
-    /** @param asyncBody the protected method itself when it returns a CompletionStage, else null */
+    /** @param asyncBody the protected method itself when it returns a CompletionStage or a reactive type, else null */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody) {
         this(policies, fallback, asyncBody, Collections.emptyMap(), -1);
     }
@@ -31,6 +33,12 @@ public final class SiteDefinition {
      */
     public SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
                           Map<PolicyKind, Config> annotationBlocks, int parameterCount) {
+        this(policies, fallback, asyncBody, annotationBlocks, parameterCount, null);
+    }
+
+    private SiteDefinition(SitePolicies policies, SiblingMethod fallback, SiblingMethod asyncBody,
+                           Map<PolicyKind, Config> annotationBlocks, int parameterCount, ReactiveType reactiveType) {
+        this.reactiveType = reactiveType;
         this.policies = policies;
         this.fallback = fallback;
         this.asyncBody = asyncBody;
@@ -47,7 +55,7 @@ public final class SiteDefinition {
         return fallback;
     }
 
-    /** The protected method, when it returns a CompletionStage and runs asynchronously; else null. */
+    /** The protected method, when it returns a CompletionStage or a reactive type and runs asynchronously; else null. */
     public SiblingMethod asyncBody() {
         return asyncBody;
     }
@@ -61,8 +69,18 @@ public final class SiteDefinition {
         return parameterCount;
     }
 
+    /** The reactive type the method returns, when it is protected per subscription; else null. */
+    public ReactiveType reactiveType() {
+        return reactiveType;
+    }
+
+    /** The same method, returning {@code type}: its {@code asyncBody} is then re-invoked for each attempt. */
+    public SiteDefinition reactive(ReactiveType type) {
+        return new SiteDefinition(policies, fallback, asyncBody, annotationBlocks, parameterCount, type);
+    }
+
     /** The same method with other policies, for a config reload; the woven fallback method cannot change. */
     public SiteDefinition with(SitePolicies newPolicies) {
-        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount);
+        return new SiteDefinition(newPolicies, fallback, asyncBody, annotationBlocks, parameterCount, reactiveType);
     }
 }

@@ -1,5 +1,7 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.policy.ratelimit.RateScope;
+
 /**
  * What one site's chain counts, resolved once when the chain is built ({@link CallObserver#siteMetrics}), so
  * that a decision costs no look-up by name. Same rules as {@link CallObserver}: cheap, no allocation, never
@@ -21,7 +23,17 @@ public interface SiteMetrics {
     default void bulkhead(boolean permitted) {
     }
 
+    /** A bulkhead decided on a call of one of its partitions (0 when it has one). */
+    default void bulkhead(boolean permitted, int partition) {
+        bulkhead(permitted);
+    }
+
     default void rateLimiter(boolean permitted) {
+    }
+
+    /** A decision of a limiter that may be shared with other JVMs, counted by where it was made. */
+    default void rateLimiter(boolean permitted, RateScope scope) {
+        rateLimiter(permitted);
     }
 
     default void timeout(Object invocation, boolean timedOut) {

@@ -4,7 +4,8 @@ import dev.bulwark.agent.bootstrap.Invocation;
 
 /**
  * The one invocation object all threads share for a site whose calls need no state of their own until one
- * fails: a call that succeeds then costs no per-thread frame at all. Never written after construction.
+ * fails (or returns a result its retry's check judges a failure): a call that succeeds then costs no per-thread
+ * frame at all. Never written after construction.
  */
 final class StatelessEntry extends Invocation {
     final SiteChain chain;
@@ -12,5 +13,6 @@ final class StatelessEntry extends Invocation {
     StatelessEntry(SiteChain chain) {
         this.chain = chain;
         this.stateless = true;
+        this.judgesResult = chain.judgesResult;
     }
 }

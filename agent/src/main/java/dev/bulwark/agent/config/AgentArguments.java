@@ -4,11 +4,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Parses the {@code -javaagent:bulwark-agent.jar=key=value,key=value} argument string. */
-final class AgentArguments {
+public final class AgentArguments {
     private AgentArguments() {
     }
 
-    static Map<String, String> parse(String arguments) {
+    public static Map<String, String> parse(String arguments) {
         Map<String, String> parsed = new HashMap<>();
         if (arguments == null || arguments.isBlank()) {
             return parsed;

@@ -5,11 +5,13 @@ import dev.bulwark.agent.telemetry.SpanMode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -169,6 +171,27 @@ final class BlockReader {
             return names;
         } catch (ConfigException e) {
             problem(key, "a list of fully qualified class names", describe(key));
+            return fallback;
+        }
+    }
+
+    /** An object of names to shares ({@code critical = 0.6}), each a number >= 0, in name order. */
+    Map<String, Double> shares(String key, Map<String, Double> fallback) {
+        String expected = "an object of partition names to shares, such as { critical = 0.6, batch = 0.1 }";
+        try {
+            Config object = block.getConfig(key);
+            Map<String, Double> shares = new java.util.TreeMap<>();
+            for (String name : object.root().keySet()) {
+                double share = object.getDouble(ConfigUtil.joinPath(name));
+                if (!(share >= 0) || Double.isInfinite(share)) {
+                    problem(key, expected, name + " = " + share);
+                    return fallback;
+                }
+                shares.put(name, share);
+            }
+            return shares;
+        } catch (ConfigException e) {
+            problem(key, expected, describe(key));
             return fallback;
         }
     }

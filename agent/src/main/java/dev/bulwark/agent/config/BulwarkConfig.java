@@ -8,9 +8,12 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
+import dev.bulwark.agent.policy.RedisSettings;
 import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
+import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.retry.RetrySpec;
+import dev.bulwark.annotations.Scope;
 
 import java.io.File;
 import java.util.ArrayList;
@@ -36,11 +39,12 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets");
+            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets", "redis");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
-    private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window");
+    private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window", "scope");
+    private static final Set<String> REDIS_KEYS = Set.of("uri", "timeout", "pool-size", "key-prefix", "on-failure");
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
     private static final int MAX_ASYNC_THREADS = 10_000;
@@ -61,6 +65,7 @@ public final class BulwarkConfig {
     private final boolean namesPerClassLoader;
     private final List<String> unwrap;
     private final Map<String, RetryBudgetSpec> retryBudgets;
+    private final RedisSettings redis;
     /**
      * Undefined budget names already reported, with where they were written: a {@code defaults} block naming one
      * would otherwise be reported once for every method with a retry.
@@ -98,6 +103,7 @@ public final class BulwarkConfig {
         this.asyncThreads = async.integer("threads", 0, MAX_ASYNC_THREADS, 0);
         async.problems().forEach(problems);
         this.admin = readAdmin();
+        this.redis = readRedis();
         this.retryBudgets = readRetryBudgets();
         this.defaults = readDefaults();
         this.policies = readEntries("policies");
@@ -141,6 +147,19 @@ public final class BulwarkConfig {
      */
     public BulwarkConfig reload(Consumer<ConfigProblem> problems) {
         return new BulwarkConfig(origins, setAsideProperties, problems);
+    }
+
+    /**
+     * The config an attach to this running agent asks for: read from the file its arguments name
+     * ({@code config=}), with this config's system properties and environment, else from this config's own
+     * sources again, like a reload.
+     */
+    public BulwarkConfig attached(String agentArguments, Consumer<ConfigProblem> problems) {
+        if (!AgentArguments.parse(agentArguments).containsKey("config")) {
+            return reload(problems);
+        }
+        Origins named = new Origins(agentArguments, origins.agentResources, origins.systemProperties, origins.environment);
+        return new BulwarkConfig(named, setAsideProperties, problems);
     }
 
     /** The {@code -Dbulwark.*} system properties left out because their values were bad at start. */
@@ -295,6 +314,9 @@ public final class BulwarkConfig {
             if (spec instanceof RetrySpec) {
                 spec = withBudget((RetrySpec) spec, merged);
             }
+            if (spec instanceof RateLimiterSpec && ((RateLimiterSpec) spec).scope() == Scope.CLUSTER) {
+                spec = ((RateLimiterSpec) spec).toBuilder().redis(redis).build();
+            }
             if (spec != null) {
                 specs.put(kind, spec);
                 settings.put(kind, settings(merged, override, usedDeclared, named(name, kind), writtenDefaults.get(kind)));
@@ -374,6 +396,39 @@ public final class BulwarkConfig {
         return spec.toBuilder().budgetSpec(budget).build();
     }
 
+    /** {@code bulwark.redis}, where cluster-scoped policies keep their state; a bad value keeps its default. */
+    public RedisSettings redis() {
+        return redis;
+    }
+
+    private RedisSettings readRedis() {
+        BlockReader r = new BlockReader(object("redis"), ConfigSources.ROOT + ".redis");
+        r.rejectUnknownKeys(REDIS_KEYS);
+        RedisSettings d = RedisSettings.DEFAULTS;
+        String uri = r.string("uri", d.uri()).trim();
+        if (!validRedisUri(uri)) {
+            r.problem("uri", "a Redis URI such as redis://host:6379, redis://user:password@host:6379/0 or rediss://host:6380",
+                    "\"" + uri + "\"");
+            uri = d.uri();
+        }
+        long timeout = r.durationNanos("timeout", NANOS_PER_MILLI, d.timeoutNanos());
+        int poolSize = r.integer("pool-size", 1, 1_000, d.poolSize());
+        String prefix = r.string("key-prefix", d.keyPrefix());
+        RedisSettings.OnFailure onFailure = r.enumeration("on-failure", RedisSettings.OnFailure.class, d.onFailure());
+        r.problems().forEach(problems);
+        return new RedisSettings(uri, timeout, poolSize, prefix, onFailure);
+    }
+
+    private static boolean validRedisUri(String text) {
+        try {
+            java.net.URI uri = new java.net.URI(text);
+            return ("redis".equals(uri.getScheme()) || "rediss".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getPort() > 0;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** {@code retry-budgets}: each entry's keys default to those of docs/configuration.md; a bad value keeps its default. */
     private Map<String, RetryBudgetSpec> readRetryBudgets() {
         Map<String, RetryBudgetSpec> budgets = new HashMap<>();
@@ -393,8 +448,9 @@ public final class BulwarkConfig {
                     : RetryBudgetSpec.DEFAULT_MIN_PER_SECOND;
             long window = r.has("window") ? r.durationNanos("window", NANOS_PER_SECOND, RetryBudgetSpec.DEFAULT_WINDOW_NANOS)
                     : RetryBudgetSpec.DEFAULT_WINDOW_NANOS;
+            Scope scope = r.has("scope") ? r.enumeration("scope", Scope.class, Scope.LOCAL) : Scope.LOCAL;
             r.problems().forEach(problems);
-            budgets.put(name, new RetryBudgetSpec(name, ratio, minPerSecond, window));
+            budgets.put(name, new RetryBudgetSpec(name, ratio, minPerSecond, window, scope, redis));
         }
         return budgets;
     }

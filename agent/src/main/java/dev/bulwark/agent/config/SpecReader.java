@@ -1,8 +1,10 @@
 package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.policy.ExceptionMatcher;
+import dev.bulwark.agent.policy.adaptive.LimitAlgorithmName;
 import dev.bulwark.agent.policy.retry.DelayFrom;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
@@ -12,11 +14,13 @@ import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.RateAlgorithm;
+import dev.bulwark.annotations.Scope;
 import dev.bulwark.annotations.WindowType;
 
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -36,18 +40,20 @@ final class SpecReader {
             case CIRCUIT_BREAKER:
                 return set("name", "failure-rate-threshold", "slow-call-rate-threshold", "slow-call-duration", "window-type",
                         "window-size", "minimum-calls", "consecutive-failures", "wait-in-open", "half-open-calls", "record-on",
-                        "ignore-on", "key", "max-keys");
+                        "ignore-on", "record-on-result", "key", "max-keys");
             case RETRY:
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
-                        "retry-on", "abort-on", "delay-from", "budget");
+                        "retry-on", "abort-on", "delay-from", "budget", "retry-on-result");
             case BULKHEAD:
-                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity", "key", "max-keys");
+                return set("name", "max-concurrent", "max-wait", "type", "queue-capacity",
+                        "limit-algorithm", "initial-limit", "min-limit", "max-limit", "partition-by", "partitions",
+                        "key", "max-keys");
             case RATE_LIMITER:
-                return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys");
+                return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys", "scope");
             case TIMEOUT:
                 return set("value", "interrupt", "adaptive");
             case FALLBACK:
-                return set("method", "apply-on", "skip-on");
+                return set("method", "apply-on", "skip-on", "apply-on-result");
             default:
                 throw new IllegalArgumentException(kind.name());
         }
@@ -95,6 +101,8 @@ final class SpecReader {
                 .ignoreOn(matcher(r, "ignore-on", d.ignoreOn()))
                 .key(policyKey(r, d.key()))
                 .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
+                // Checked when a method is woven, against the method it judges.
+                .recordOnResult(r.string("record-on-result", d.recordOnResult()).trim())
                 .build();
     }
 
@@ -113,20 +121,77 @@ final class SpecReader {
                 .abortOn(matcher(r, "abort-on", d.abortOn()))
                 .delayFrom(delayFrom(r, d.delayFrom()))
                 .budget(r.string("budget", d.budget()).trim())
+                .retryOnResult(r.string("retry-on-result", d.retryOnResult()).trim())
                 .build();
     }
 
     private static BulkheadSpec bulkhead(String name, BlockReader r) {
         BulkheadSpec d = BulkheadSpec.builder().build();
+        int[] bounds = limitBounds(r, d);
+        int minLimit = bounds[0];
+        int maxLimit = bounds[1];
+        BulkheadType type = r.enumeration("type", BulkheadType.class, d.type());
+        String partitionBy = partitionBy(r, d.partitionBy());
         return BulkheadSpec.builder()
                 .name(name)
                 .maxConcurrent(r.integer("max-concurrent", 1, 100_000, d.maxConcurrent()))
                 .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
-                .type(r.enumeration("type", BulkheadType.class, d.type()))
+                .type(type)
                 .queueCapacity(r.integer("queue-capacity", 1, 10_000_000, d.queueCapacity()))
-                .key(policyKey(r, d.key()))
+                .key(bulkheadKey(r, d.key(), type, partitionBy))
                 .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
+                .limitAlgorithm(r.enumeration("limit-algorithm", LimitAlgorithmName.class, d.limitAlgorithm()))
+                .initialLimit(r.integer("initial-limit", 1, 100_000, d.initialLimit()))
+                .minLimit(minLimit)
+                .maxLimit(maxLimit)
+                .partitionBy(partitionBy)
+                .partitions(partitions(r, d.partitions()))
                 .build();
+    }
+
+    /**
+     * Only a fixed SEMAPHORE bulkhead has keys: a thread pool per key would multiply threads, and an adaptive or
+     * partitioned bulkhead shares one learned limit among its callers, which a bulkhead per key would split.
+     */
+    private static String bulkheadKey(BlockReader r, String fallback, BulkheadType type, String partitionBy) {
+        String key = policyKey(r, fallback);
+        if (!key.isEmpty() && (type != BulkheadType.SEMAPHORE || !partitionBy.isEmpty())) {
+            r.problem("key", "\"\" (only a SEMAPHORE bulkhead without partition-by has keys; this one is "
+                    + (type != BulkheadType.SEMAPHORE ? type : "partitioned") + ")", "\"" + key + "\"");
+            return fallback;
+        }
+        return key;
+    }
+
+    /** The adaptive limit's bounds, both kept at their defaults unless {@code min-limit <= max-limit}. */
+    private static int[] limitBounds(BlockReader r, BulkheadSpec d) {
+        int min = r.integer("min-limit", 1, 100_000, d.minLimit());
+        int max = r.integer("max-limit", 1, 100_000, d.maxLimit());
+        if (min > max) {
+            r.problem("max-limit", "a limit at least min-limit (" + min + ")", String.valueOf(max));
+            return new int[]{d.minLimit(), d.maxLimit()};
+        }
+        return new int[]{min, max};
+    }
+
+    private static Map<String, Double> partitions(BlockReader r, Map<String, Double> fallback) {
+        Map<String, Double> shares = r.shares("partitions", fallback);
+        double sum = shares.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (shares.size() > LimitBulkhead.MAX_PARTITIONS || !shares.isEmpty() && !(sum > 0)) {
+            r.problem("partitions", "at most " + LimitBulkhead.MAX_PARTITIONS + " partitions whose shares add up to"
+                    + " more than 0", shares.toString());
+            return fallback;
+        }
+        return shares;
+    }
+
+    private static String partitionBy(BlockReader r, String fallback) {
+        String text = r.string("partition-by", fallback).trim();
+        if (!RATE_KEY.matcher(text).matches()) {
+            r.problem("partition-by", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + text + "\"");
+            return fallback;
+        }
+        return text;
     }
 
     private static RateLimiterSpec rateLimiter(String name, BlockReader r) {
@@ -140,6 +205,7 @@ final class SpecReader {
                 .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
                 .key(key)
                 .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
+                .scope(r.enumeration("scope", Scope.class, d.scope()))
                 .build();
     }
 
@@ -189,6 +255,7 @@ final class SpecReader {
                 .method(method)
                 .applyOn(matcher(r, "apply-on", d.applyOn()))
                 .skipOn(matcher(r, "skip-on", d.skipOn()))
+                .applyOnResult(r.bool("apply-on-result", d.applyOnResult()))
                 .build();
     }
 

@@ -27,18 +27,51 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** Starts Bulwark inside its own class loader: reads the config, installs the runtime and the weaver. */
+/**
+ * Starts Bulwark inside its own class loader: reads the config, installs the runtime and the weaver. Started
+ * once per JVM; an attach to a JVM where it runs loads the config the attach names instead.
+ */
 public final class AgentInstaller {
+    /** The agent running in this JVM, once started; only the agent's start and attaches, one at a time, set it. */
+    private static volatile Installed installed;
+
     private AgentInstaller() {
     }
 
+    /** @param arguments the agent's; with {@code report=}, an attach command waits for an {@link AttachReport} */
     public static void install(String arguments, Instrumentation instrumentation, boolean attached) {
+        AttachReport attachReport = AttachReport.requested(arguments);
+        try {
+            Installed running = installed;
+            if (running != null) {
+                running.loadAttached(arguments, attachReport);
+            } else {
+                start(arguments, instrumentation, attached, attachReport);
+            }
+        } catch (RuntimeException | Error e) {
+            if (attachReport != null) {
+                attachReport.line(AttachReport.ERROR + "Bulwark failed in the attached JVM: " + e + "; see its standard error");
+            }
+            throw e;
+        } finally {
+            if (attachReport != null) {
+                attachReport.write();
+            }
+        }
+    }
+
+    private static void start(String arguments, Instrumentation instrumentation, boolean attached, AttachReport attachReport) {
         // The switch most often flipped in an emergency is honoured before Typesafe Config is even loaded.
         if ("false".equalsIgnoreCase(System.getProperty("bulwark.enabled", "").trim())) {
-            BulwarkLog.info("Bulwark " + version() + " is disabled (-Dbulwark.enabled=false)");
+            info("Bulwark " + version() + " is disabled (-Dbulwark.enabled=false)", attachReport);
             return;
         }
-        Consumer<ConfigProblem> report = problem -> BulwarkLog.error("config: " + problem + "; " + problem.outcome());
+        Consumer<ConfigProblem> report = problem -> {
+            BulwarkLog.error("config: " + problem + "; " + problem.outcome());
+            if (attachReport != null) {
+                attachReport.line("config problem: " + problem + "; " + problem.outcome());
+            }
+        };
         Supplier<BulwarkConfig> loader = () -> BulwarkConfig.load(arguments, AgentInstaller.class.getClassLoader(),
                 System.getProperties(), System.getenv(), report);
         String version = version();
@@ -46,7 +79,8 @@ public final class AgentInstaller {
         boolean metrics;
         SpanMode spans;
         String source;
-        if (BuiltInDefaults.alone(arguments, System.getProperties(), System.getenv())) {
+        // Attached, the classes to protect are loaded already: they are woven now, under the config read first.
+        if (!attached && BuiltInDefaults.alone(arguments, System.getProperties(), System.getenv())) {
             config = readBeside(loader);
             metrics = BuiltInDefaults.METRICS;
             spans = BuiltInDefaults.SPANS;
@@ -56,7 +90,7 @@ public final class AgentInstaller {
             // application's first class loads.
             BulwarkConfig loaded = loader.get();
             if (!loaded.enabled()) {
-                BulwarkLog.info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + loaded.source() + ")");
+                info("Bulwark " + version + " is disabled (bulwark.enabled = false, config: " + loaded.source() + ")", attachReport);
                 return;
             }
             config = CompletableFuture.completedFuture(loaded);
@@ -78,14 +112,26 @@ public final class AgentInstaller {
         BulwarkBridge.install(dispatcher);
         Weaver weaver = new Weaver(config, sites);
         weaver.install(instrumentation, attached);
-        config.thenAccept(initial -> {
+        CompletableFuture<ConfigWatcher> watcher = config.thenApply(initial -> {
             dispatcher.asyncThreads(initial.asyncThreads());
             dispatcher.unwrapping(Unwrapping.of(initial.unwrap()));
             admin.apply(initial.admin());
-            ConfigWatcher.start(initial, weaver, reloaded -> admin.apply(reloaded.admin()));
+            return ConfigWatcher.start(initial, weaver, reloaded -> admin.apply(reloaded.admin()));
         });
+        installed = new Installed(version, sites, watcher);
         BulwarkLog.info("Bulwark " + version + " started" + (attached ? " (attached to a running JVM)" : "")
                 + ", config: " + source);
+        if (attachReport != null) {
+            attachReport.line("Bulwark " + version + " attached to JVM " + ProcessHandle.current().pid() + ", config: " + source)
+                    .woven(sites);
+        }
+    }
+
+    private static void info(String message, AttachReport attachReport) {
+        BulwarkLog.info(message);
+        if (attachReport != null) {
+            attachReport.line(message);
+        }
     }
 
     /**
@@ -115,5 +161,35 @@ public final class AgentInstaller {
             // The version is only shown in the start-up line.
         }
         return properties.getProperty("version", "(unknown version)");
+    }
+
+    /** The running agent, as far as a later attach needs it. */
+    private static final class Installed {
+        private final String version;
+        private final CallSites sites;
+        private final CompletableFuture<ConfigWatcher> watcher;
+
+        Installed(String version, CallSites sites, CompletableFuture<ConfigWatcher> watcher) {
+            this.version = version;
+            this.sites = sites;
+            this.watcher = watcher;
+        }
+
+        /** Puts the config the attach names in force, like a reload, and reports the outcome. */
+        void loadAttached(String arguments, AttachReport report) {
+            ConfigWatcher.Outcome outcome = watcher.join().loadAttached(arguments);
+            if (report == null) {
+                return;
+            }
+            if (outcome.refused()) {
+                int more = outcome.problems().size() - 1;
+                report.line(AttachReport.ERROR + "config " + outcome.source() + " refused; the last good config stays in"
+                        + " force: " + outcome.problems().get(0) + (more == 0 ? "" : " (and " + more + " more)"));
+                return;
+            }
+            report.line("Bulwark " + version + " was already running in JVM " + ProcessHandle.current().pid()
+                    + "; config loaded from " + outcome.source() + ": " + outcome.changedSites() + " call site"
+                    + (outcome.changedSites() == 1 ? "" : "s") + " changed").woven(sites);
+        }
     }
 }

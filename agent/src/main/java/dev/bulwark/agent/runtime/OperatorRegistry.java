@@ -108,6 +108,11 @@ public final class OperatorRegistry implements CircuitBreakers.Registry {
         }
 
         @Override
+        public void disable() {
+            breaker.disable();
+        }
+
+        @Override
         public void reset() {
             breaker.reset();
         }

@@ -10,10 +10,10 @@ import net.bytebuddy.pool.TypePool;
  * the annotation types and their enums from each class's loader was a large part of each woven class's cost
  * at start-up (docs/benchmark-history.md).
  *
- * <p>Sharing them is exact: no application loader can define a {@code java.*} class, and the agent jar puts
- * {@code dev.bulwark.annotations} on the bootstrap path, which every parent-first loader asks first. Their
+ * <p>Sharing them is exact: no application loader can define a {@code java.*} class, and the agent defines
+ * {@code dev.bulwark.annotations} in the bootstrap loader, which every parent-first loader asks first. Their
  * class files are read from the bootstrap loader, or else from the system class path, which holds the agent
- * jar (the bootstrap loader does not serve the class files of a jar appended at run time). A name they do
+ * jar (the bootstrap loader serves no class file of the classes the agent defined there). A name they do
  * not have falls through to the woven class's own loader, as before.
  */
 final class BootTypesFirst implements AgentBuilder.PoolStrategy {

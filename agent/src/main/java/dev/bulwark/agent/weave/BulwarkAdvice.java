@@ -3,6 +3,7 @@ package dev.bulwark.agent.weave;
 import dev.bulwark.BulkheadFullException;
 import dev.bulwark.CircuitOpenException;
 import dev.bulwark.RateLimitedException;
+import dev.bulwark.ResultFailureException;
 import dev.bulwark.TimeoutExceededException;
 import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Invocation;
@@ -13,7 +14,7 @@ import java.time.Duration;
 
 /**
  * The code inlined into every protected method: a trampoline into {@link BulwarkBridge}. Everything it names
- * is on the bootstrap path (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
+ * is in the bootstrap loader (the bridge) or in {@code dev.bulwark} (the exceptions), which every class loader
  * resolves, and the exceptions are created here so the application catches its own view of them.
  *
  * <p>The arguments array and the boxed return value are only read on the rejection, fallback and asynchronous
@@ -50,7 +51,9 @@ final class BulwarkAdvice {
             return false;
         }
         if (invocation.stateless) {
-            invocation = BulwarkBridge.endStateless(invocation, thrown);
+            invocation = invocation.judgesResult && thrown == null
+                    ? BulwarkBridge.endStatelessResult(invocation, returned, declaringType, self)
+                    : BulwarkBridge.endStateless(invocation, thrown);
             if (invocation == null) {
                 return false;
             }
@@ -65,7 +68,10 @@ final class BulwarkAdvice {
             returned = stage;
             return false;
         }
-        int verdict = BulwarkBridge.exit(invocation, thrown);
+        // Boxes a primitive result only for a site whose checks judge results.
+        int verdict = invocation.judgesResult && thrown == null
+                ? BulwarkBridge.exitResult(invocation, returned, declaringType, self)
+                : BulwarkBridge.exit(invocation, thrown);
         if (verdict == BulwarkBridge.PROCEED) {
             return false;
         }
@@ -82,6 +88,8 @@ final class BulwarkAdvice {
             failure = new RateLimitedException(invocation.rejectingPolicy, Duration.ofNanos(invocation.rejectionRetryAfterNanos));
         } else if (rejection == BulwarkBridge.TIMED_OUT) {
             failure = new TimeoutExceededException(invocation.rejectingPolicy);
+        } else if (rejection == BulwarkBridge.RESULT_FAILED) {
+            failure = new ResultFailureException(invocation.rejectingPolicy, returned);
         }
         if ((verdict & BulwarkBridge.ACTION_MASK) == BulwarkBridge.FALLBACK) {
             try {

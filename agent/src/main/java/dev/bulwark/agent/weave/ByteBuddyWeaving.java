@@ -174,7 +174,7 @@ final class ByteBuddyWeaving {
                                              JavaModule module, ProtectionDomain domain) {
         ClassWeaving weaving = classBeingWoven.get();
         if (!weaving.isPlanned()) {
-            weaving.planned(plan(type, weaving.config()));
+            weaving.planned(plan(type, weaving.config(), loader));
         }
         Map<String, Integer> siteIds = weaving.reserveSites(weaver.sites(), loader);
         if (siteIds.isEmpty()) {
@@ -184,13 +184,13 @@ final class ByteBuddyWeaving {
     }
 
     /** The protected methods of {@code type}, by their names' and descriptors' keys. */
-    private Map<String, ClassWeaving.PlannedSite> plan(TypeDescription type, BulwarkConfig config) {
+    private Map<String, ClassWeaving.PlannedSite> plan(TypeDescription type, BulwarkConfig config, ClassLoader loader) {
         Map<String, ClassWeaving.PlannedSite> planned = new LinkedHashMap<>();
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
             if (!SitePlanner.isCandidate(method)) {
                 continue;
             }
-            SiteDefinition site = planner.plan(type, method, config);
+            SiteDefinition site = planner.plan(type, method, config, loader);
             if (site != null) {
                 planned.put(key(method), new ClassWeaving.PlannedSite(type.getName() + "#" + key(method),
                         type.getName() + "#" + method.getName() + parameterList(method), site));

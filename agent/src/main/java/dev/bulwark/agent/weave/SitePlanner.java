@@ -13,6 +13,7 @@ import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.ratelimit.RateKey;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
+import dev.bulwark.agent.reactive.ReactiveType;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.description.method.MethodDescription;
@@ -51,8 +52,13 @@ final class SitePlanner {
                 && parameters.get(parameters.size() - 1).getType().asErasure().getName().equals(KOTLIN_CONTINUATION);
     }
 
-    /** The site of a protected method, or null when nothing protects it. */
-    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config) {
+    /**
+     * The site of a protected method, or null when nothing protects it.
+     *
+     * @param loader the class loader defining {@code type} (null for the boot loader), which finds the classes a
+     *               result check names
+     */
+    SiteDefinition plan(TypeDescription type, MethodDescription method, BulwarkConfig config, ClassLoader loader) {
         Map<PolicyKind, Config> annotations = annotationBlocks(type, method);
         Map<PolicyKind, Config> declared = withInstrumentBlocks(annotations, type.getName(), method.getName(), config);
         if (declared.isEmpty() && !config.hasMethodEntriesFor(type.getName())) {
@@ -66,6 +72,7 @@ final class SitePlanner {
         if (policies.isEmpty()) {
             return null;
         }
+        policies = ResultCheckPlanning.withValidChecks(policies, type, method, loader);
         SiblingMethod fallback = null;
         if (policies.has(PolicyKind.FALLBACK)) {
             fallback = findFallback(type, method, policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method());
@@ -76,8 +83,15 @@ final class SitePlanner {
                 }
             }
         }
-        return new SiteDefinition(policies, fallback, isAsynchronous(method) ? selfReference(method) : null, annotations,
-                method.getParameters().size());
+        SiteDefinition site = new SiteDefinition(policies, fallback,
+                isAsynchronous(method) ? selfReference(method) : null, annotations, method.getParameters().size());
+        ReactiveType reactive = reactiveType(method);
+        return reactive == null ? site : site.reactive(reactive);
+    }
+
+    /** The reactive type the method returns, by name: nothing of its library is loaded to tell. */
+    private static ReactiveType reactiveType(MethodDescription method) {
+        return ReactiveType.named(method.getReturnType().asErasure().getName());
     }
 
     /** A key must name one of the method's arguments; the getter, if any, is checked at the first call. */
@@ -108,10 +122,14 @@ final class SitePlanner {
         return policies.without(kind);
     }
 
-    /** Exactly CompletionStage or CompletableFuture: the runtime's own stage can stand in for either. */
+    /**
+     * Exactly CompletionStage or CompletableFuture, whose stand-in is the runtime's own stage; or a reactive type,
+     * whose stand-in is a publisher of that type made by its library.
+     */
     static boolean isAsynchronous(MethodDescription method) {
         TypeDescription returned = method.getReturnType().asErasure();
-        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class);
+        return returned.represents(CompletionStage.class) || returned.represents(CompletableFuture.class)
+                || reactiveType(method) != null;
     }
 
     private static SiblingMethod selfReference(MethodDescription method) {
@@ -140,6 +158,7 @@ final class SitePlanner {
         if (site.parameterCount() >= 0) {
             policies = withoutMisfitKey(policies, site.parameterCount());
         }
+        policies = ResultCheckPlanning.withParsableChecks(policies);
         if (policies.has(PolicyKind.FALLBACK)) {
             String wanted = policies.spec(PolicyKind.FALLBACK, FallbackSpec.class).method();
             SiblingMethod woven = site.fallback();
@@ -241,7 +260,7 @@ final class SitePlanner {
         }
         TypeDefinition expected = method.getReturnType().asErasure();
         TypeDescription actual = candidate.getReturnType().asErasure();
-        // An asynchronous method's fallback may return the stage's value instead of a stage.
+        // An asynchronous method's fallback may return the stage's (or publisher's) value instead of a stage.
         boolean assignable = isAsynchronous(method) ? !actual.represents(void.class)
                 : expected.represents(void.class) ? actual.represents(void.class)
                 : actual.isAssignableTo(expected.asErasure());

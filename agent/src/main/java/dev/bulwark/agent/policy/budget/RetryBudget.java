@@ -28,11 +28,22 @@ public final class RetryBudget {
     private final int seconds;
     /** Slot i: [2i] first attempts, [2i + 1] retries; each {@code second << 32 | count}. */
     private final AtomicLongArray counts;
+    /** Where a cluster-scoped budget is shared; null for one of this JVM alone. */
+    private final SharedBudget shared;
 
     /** @param clock read once per deposit and per withdrawal; a millisecond clock is precise enough */
     public RetryBudget(RetryBudgetSpec spec, NanoClock clock) {
+        this(spec, clock, null);
+    }
+
+    /**
+     * A budget shared with other JVMs: {@code shared} decides each retry while it can; this budget still counts
+     * this JVM's calls, for the balance it reports and for deciding when {@code on-failure = local}.
+     */
+    public RetryBudget(RetryBudgetSpec spec, NanoClock clock, SharedBudget shared) {
         this.spec = spec;
         this.clock = clock;
+        this.shared = shared;
         this.seconds = (int) Math.max(1L, Math.min(Integer.MAX_VALUE / 2,
                 (spec.windowNanos() + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND));
         this.counts = new AtomicLongArray(2 * seconds);
@@ -48,6 +59,9 @@ public final class RetryBudget {
 
     /** A first attempt: deposits {@code ratio} of a token. */
     public void deposit() {
+        if (shared != null) {
+            shared.deposit();
+        }
         long second = second();
         for (;;) {
             int index = index(second, FIRST_ATTEMPTS);
@@ -64,6 +78,24 @@ public final class RetryBudget {
 
     /** A retry wants to run: withdraws a token and returns true, or returns false when the budget refuses it. */
     public boolean tryWithdraw() {
+        if (shared == null) {
+            return tryWithdrawHere(false);
+        }
+        switch (shared.tryWithdraw()) {
+            case SharedBudget.ALLOWED:
+            case SharedBudget.UNKNOWN_ALLOW:
+                tryWithdrawHere(true);
+                return true;
+            case SharedBudget.REFUSED:
+            case SharedBudget.UNKNOWN_REJECT:
+                return false;
+            default:
+                return tryWithdrawHere(false);
+        }
+    }
+
+    /** Decides a retry here; with {@code decidedElsewhere}, only counts one the shared budget allowed. */
+    private boolean tryWithdrawHere(boolean decidedElsewhere) {
         long second = second();
         for (;;) {
             int index = index(second, RETRIES);
@@ -73,7 +105,7 @@ public final class RetryBudget {
                 continue;
             }
             long retriesThisSecond = countIn(current, second);
-            if (retriesThisSecond >= spec.minPerSecond()
+            if (!decidedElsewhere && retriesThisSecond >= spec.minPerSecond()
                     && spec.ratio() * sum(FIRST_ATTEMPTS, second) - sumOthers(RETRIES, second) - retriesThisSecond < 1.0) {
                 return false;
             }

@@ -1,5 +1,8 @@
 package dev.bulwark.agent.policy.budget;
 
+import dev.bulwark.agent.policy.RedisSettings;
+import dev.bulwark.annotations.Scope;
+
 import java.util.Objects;
 
 /**
@@ -15,17 +18,37 @@ public final class RetryBudgetSpec {
     private final double ratio;
     private final int minPerSecond;
     private final long windowNanos;
+    private final Scope scope;
+    private final RedisSettings redis;
+
+    /** A budget of this JVM alone. */
+    public RetryBudgetSpec(String name, double ratio, int minPerSecond, long windowNanos) {
+        this(name, ratio, minPerSecond, windowNanos, Scope.LOCAL, RedisSettings.DEFAULTS);
+    }
 
     /**
      * @param ratio        tokens each first attempt deposits; a retry takes one
      * @param minPerSecond retries allowed in any second whatever the balance
      * @param windowNanos  how long a deposit (and a withdrawal) counts
+     * @param scope        {@link Scope#CLUSTER} to share the budget through Redis with every JVM using its name
+     * @param redis        where a cluster-scoped budget is kept
      */
-    public RetryBudgetSpec(String name, double ratio, int minPerSecond, long windowNanos) {
+    public RetryBudgetSpec(String name, double ratio, int minPerSecond, long windowNanos, Scope scope,
+                           RedisSettings redis) {
         this.name = name;
         this.ratio = ratio;
         this.minPerSecond = minPerSecond;
         this.windowNanos = windowNanos;
+        this.scope = scope;
+        this.redis = redis;
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    public RedisSettings redis() {
+        return redis;
     }
 
     public String name() {
@@ -51,17 +74,18 @@ public final class RetryBudgetSpec {
         }
         RetryBudgetSpec that = (RetryBudgetSpec) o;
         return name.equals(that.name) && Double.compare(ratio, that.ratio) == 0 && minPerSecond == that.minPerSecond
-                && windowNanos == that.windowNanos;
+                && windowNanos == that.windowNanos && scope == that.scope && redis.equals(that.redis);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, ratio, minPerSecond, windowNanos);
+        return Objects.hash(name, ratio, minPerSecond, windowNanos, scope, redis);
     }
 
     @Override
     public String toString() {
         return "RetryBudgetSpec{name=" + name + ", ratio=" + ratio + ", minPerSecond=" + minPerSecond
-                + ", windowNanos=" + windowNanos + "}";
+                + ", windowNanos=" + windowNanos + ", scope=" + scope + (scope == Scope.CLUSTER ? ", redis=" + redis : "")
+                + "}";
     }
 }

@@ -1,6 +1,11 @@
 package dev.bulwark.agent.policy.bulkhead;
 
+import dev.bulwark.agent.policy.adaptive.LimitAlgorithmName;
 import dev.bulwark.annotations.BulkheadType;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** Settings of one bulkhead. Immutable; values are validated where they are read (annotations or config). */
@@ -12,6 +17,12 @@ public final class BulkheadSpec {
     private final int queueCapacity;
     private final String key;
     private final int maxKeys;
+    private final LimitAlgorithmName limitAlgorithm;
+    private final int initialLimit;
+    private final int minLimit;
+    private final int maxLimit;
+    private final String partitionBy;
+    private final Map<String, Double> partitions;
 
     private BulkheadSpec(Builder b) {
         this.name = b.name;
@@ -21,6 +32,12 @@ public final class BulkheadSpec {
         this.queueCapacity = b.queueCapacity;
         this.key = b.key;
         this.maxKeys = b.maxKeys;
+        this.limitAlgorithm = b.limitAlgorithm;
+        this.initialLimit = b.initialLimit;
+        this.minLimit = b.minLimit;
+        this.maxLimit = b.maxLimit;
+        this.partitionBy = b.partitionBy;
+        this.partitions = Collections.unmodifiableMap(new LinkedHashMap<>(b.partitions));
     }
 
     public static Builder builder() {
@@ -36,6 +53,12 @@ public final class BulkheadSpec {
         b.queueCapacity = queueCapacity;
         b.key = key;
         b.maxKeys = maxKeys;
+        b.limitAlgorithm = limitAlgorithm;
+        b.initialLimit = initialLimit;
+        b.minLimit = minLimit;
+        b.maxLimit = maxLimit;
+        b.partitionBy = partitionBy;
+        b.partitions = new LinkedHashMap<>(partitions);
         return b;
     }
 
@@ -70,6 +93,41 @@ public final class BulkheadSpec {
         return maxKeys;
     }
 
+    /** ADAPTIVE only. */
+    public LimitAlgorithmName limitAlgorithm() {
+        return limitAlgorithm;
+    }
+
+    /** ADAPTIVE only. */
+    public int initialLimit() {
+        return initialLimit;
+    }
+
+    /** ADAPTIVE only. */
+    public int minLimit() {
+        return minLimit;
+    }
+
+    /** ADAPTIVE only. */
+    public int maxLimit() {
+        return maxLimit;
+    }
+
+    /** Where a call's partition comes from ({@code "#0.priority"}); empty for one pool of slots. */
+    public String partitionBy() {
+        return partitionBy;
+    }
+
+    /** Each partition's share, as configured (not normalised), in config order; empty for one pool of slots. */
+    public Map<String, Double> partitions() {
+        return partitions;
+    }
+
+    /** Whether calls are sorted into partitions. */
+    public boolean partitioned() {
+        return !partitionBy.isEmpty() && !partitions.isEmpty();
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -84,13 +142,20 @@ public final class BulkheadSpec {
                 && maxWaitNanos == that.maxWaitNanos
                 && Objects.equals(type, that.type)
                 && queueCapacity == that.queueCapacity
+                && limitAlgorithm == that.limitAlgorithm
+                && initialLimit == that.initialLimit
+                && minLimit == that.minLimit
+                && maxLimit == that.maxLimit
+                && partitionBy.equals(that.partitionBy)
+                && partitions.equals(that.partitions)
                 && Objects.equals(key, that.key)
                 && maxKeys == that.maxKeys;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, maxConcurrent, maxWaitNanos, type, queueCapacity, key, maxKeys);
+        return Objects.hash(name, maxConcurrent, maxWaitNanos, type, queueCapacity, limitAlgorithm, initialLimit,
+                minLimit, maxLimit, partitionBy, partitions, key, maxKeys);
     }
 
     @Override
@@ -101,6 +166,12 @@ public final class BulkheadSpec {
                 + ", maxWaitNanos=" + maxWaitNanos
                 + ", type=" + type
                 + ", queueCapacity=" + queueCapacity
+                + ", limitAlgorithm=" + limitAlgorithm
+                + ", initialLimit=" + initialLimit
+                + ", minLimit=" + minLimit
+                + ", maxLimit=" + maxLimit
+                + ", partitionBy=" + partitionBy
+                + ", partitions=" + partitions
                 + (key.isEmpty() ? "" : ", key=" + key + ", maxKeys=" + maxKeys)
                 + "}";
     }
@@ -112,6 +183,12 @@ public final class BulkheadSpec {
         private long maxWaitNanos = 0L;
         private BulkheadType type = BulkheadType.SEMAPHORE;
         private int queueCapacity = 100;
+        private LimitAlgorithmName limitAlgorithm = LimitAlgorithmName.GRADIENT2;
+        private int initialLimit = 20;
+        private int minLimit = 1;
+        private int maxLimit = 200;
+        private String partitionBy = "";
+        private Map<String, Double> partitions = new LinkedHashMap<>();
 
         private String key = "";
         private int maxKeys = 10_000;
@@ -151,6 +228,36 @@ public final class BulkheadSpec {
 
         public Builder queueCapacity(int queueCapacity) {
             this.queueCapacity = queueCapacity;
+            return this;
+        }
+
+        public Builder limitAlgorithm(LimitAlgorithmName limitAlgorithm) {
+            this.limitAlgorithm = limitAlgorithm;
+            return this;
+        }
+
+        public Builder initialLimit(int initialLimit) {
+            this.initialLimit = initialLimit;
+            return this;
+        }
+
+        public Builder minLimit(int minLimit) {
+            this.minLimit = minLimit;
+            return this;
+        }
+
+        public Builder maxLimit(int maxLimit) {
+            this.maxLimit = maxLimit;
+            return this;
+        }
+
+        public Builder partitionBy(String partitionBy) {
+            this.partitionBy = partitionBy;
+            return this;
+        }
+
+        public Builder partitions(Map<String, Double> partitions) {
+            this.partitions = new LinkedHashMap<>(partitions);
             return this;
         }
 

@@ -1,12 +1,14 @@
 package dev.bulwark.agent.policy.circuitbreaker;
 
+import dev.bulwark.ResultFailureException;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.annotations.WindowType;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The circuit breaker (CLOSED, OPEN, HALF_OPEN; docs/annotations.md) as a lock-free state machine.
+ * The circuit breaker (CLOSED, OPEN, HALF_OPEN; docs/annotations.md, and DISABLED by an operator) as a lock-free
+ * state machine.
  *
  * <p>The whole state is one {@link AtomicReference} to the current {@link Phase}; a
  * transition is one CAS from the phase a thread saw to a new phase, so exactly one thread wins it and
@@ -25,6 +27,8 @@ public final class CircuitBreaker {
     public static final long REJECTED = -1;
     /** Upper bound for {@code windowSize} and {@code halfOpenCalls}. */
     public static final int MAX_WINDOW_SIZE = PackedCounts.MAX_COUNT;
+    /** The outcome of a call whose result a {@code recordOnResult} check judged a failure. */
+    public static final Class<? extends Throwable> RESULT_FAILURE = ResultFailureException.class;
 
     private final CircuitBreakerSpec spec;
     private final String name;
@@ -78,6 +82,9 @@ public final class CircuitBreaker {
             if (current instanceof HalfOpenPhase) {
                 return ((HalfOpenPhase) current).tryTakeSlot() ? current.generation : reject();
             }
+            if (current instanceof DisabledPhase) {
+                return current.generation;
+            }
             OpenPhase open = (OpenPhase) current;
             if (!open.waitOver(nowNanos, spec.waitInOpenNanos())) {
                 return reject();
@@ -103,7 +110,8 @@ public final class CircuitBreaker {
      * Records the outcome of a call admitted with {@code permit}; {@code failureType} null means it
      * returned normally. {@code ignoreOn} wins over {@code recordOn}; an ignored call counts neither way
      * but frees its trial slot. Anything not matching {@code recordOn}, an {@link Error} included, is a
-     * success. A call lasting at least {@code slowCallDuration} is also slow.
+     * success; {@link #RESULT_FAILURE} is always a failure. A call lasting at least {@code slowCallDuration} is
+     * also slow.
      */
     public void onComplete(long permit, Class<? extends Throwable> failureType, long durationNanos, long nowNanos) {
         if (permit < 0) {
@@ -111,6 +119,10 @@ public final class CircuitBreaker {
         }
         Phase current = phase.get();
         boolean admittedByCurrentPhase = current.generation == permit;
+        if (failureType == RESULT_FAILURE) {
+            recordFailure(current, admittedByCurrentPhase, durationNanos, nowNanos);
+            return;
+        }
         if (failureType != null && spec.ignoreOn().matches(failureType)) {
             if (admittedByCurrentPhase) {
                 freeTrialSlot(current);
@@ -123,6 +135,14 @@ public final class CircuitBreaker {
             record(current, failed, durationNanos >= spec.slowCallDurationNanos(), nowNanos);
         }
         listener.onOutcome(name, failed ? CallOutcome.FAILURE : CallOutcome.SUCCESS);
+    }
+
+    /** A result its check judged a failure: recorded as one, whatever {@code recordOn} and {@code ignoreOn} name. */
+    private void recordFailure(Phase current, boolean admittedByCurrentPhase, long durationNanos, long nowNanos) {
+        if (admittedByCurrentPhase) {
+            record(current, true, durationNanos >= spec.slowCallDurationNanos(), nowNanos);
+        }
+        listener.onOutcome(name, CallOutcome.FAILURE);
     }
 
     /** The admitted call never ran (e.g. cancelled): frees its trial slot and records nothing. */
@@ -163,6 +183,20 @@ public final class CircuitBreaker {
         while (true) {
             Phase current = phase.get();
             if (transition(current, new OpenPhase(current.generation + 1, clock.nanoTime(), true, current))) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * DISABLED until {@link #reset()} or {@link #forceOpen()}: every call runs and no outcome is recorded. Calls
+     * admitted before keep their permits of the earlier phase, so they change nothing either. Already DISABLED,
+     * it stays as it is: concurrent operators make one transition.
+     */
+    public void disable() {
+        while (true) {
+            Phase current = phase.get();
+            if (current instanceof DisabledPhase || transition(current, new DisabledPhase(current.generation + 1))) {
                 return;
             }
         }

@@ -48,6 +48,11 @@ final class CircuitBreakerJmxBean implements CircuitBreakerMBean {
     }
 
     @Override
+    public void disable() {
+        breaker.disable();
+    }
+
+    @Override
     public void reset() {
         breaker.reset();
     }

@@ -5,7 +5,7 @@ package dev.bulwark.agent.policy.circuitbreaker;
  * any JMX console can read it without Bulwark's classes.
  */
 public interface CircuitBreakerMBean {
-    /** {@code CLOSED}, {@code OPEN} or {@code HALF_OPEN}. */
+    /** {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} or {@code DISABLED}. */
     String getState();
 
     /** Percent, or -1 while the window holds fewer than {@code minimumCalls} calls. */
@@ -24,6 +24,9 @@ public interface CircuitBreakerMBean {
 
     /** Holds the breaker open until {@link #reset()}. */
     void forceOpen();
+
+    /** Lets every call through, recording none, until {@link #reset()} or {@link #forceOpen()}. */
+    void disable();
 
     /** Closes the breaker with an empty window. */
     void reset();

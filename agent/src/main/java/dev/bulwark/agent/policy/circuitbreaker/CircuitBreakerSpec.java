@@ -20,6 +20,7 @@ public final class CircuitBreakerSpec {
     private final ExceptionMatcher ignoreOn;
     private final String key;
     private final int maxKeys;
+    private final String recordOnResult;
 
     private CircuitBreakerSpec(Builder b) {
         this.name = b.name;
@@ -36,6 +37,7 @@ public final class CircuitBreakerSpec {
         this.ignoreOn = b.ignoreOn;
         this.key = b.key;
         this.maxKeys = b.maxKeys;
+        this.recordOnResult = b.recordOnResult;
     }
 
     public static Builder builder() {
@@ -58,6 +60,7 @@ public final class CircuitBreakerSpec {
         b.ignoreOn = ignoreOn;
         b.key = key;
         b.maxKeys = maxKeys;
+        b.recordOnResult = recordOnResult;
         return b;
     }
 
@@ -124,6 +127,11 @@ public final class CircuitBreakerSpec {
         return maxKeys;
     }
 
+    /** A method reference or {@code #result} expression judging a returned result a failure to record, or {@code ""}. */
+    public String recordOnResult() {
+        return recordOnResult;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -145,13 +153,14 @@ public final class CircuitBreakerSpec {
                 && halfOpenCalls == that.halfOpenCalls
                 && Objects.equals(recordOn, that.recordOn)
                 && Objects.equals(ignoreOn, that.ignoreOn)
+                && recordOnResult.equals(that.recordOnResult)
                 && Objects.equals(key, that.key)
                 && maxKeys == that.maxKeys;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn, key, maxKeys);
+        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn, recordOnResult, key, maxKeys);
     }
 
     @Override
@@ -170,6 +179,7 @@ public final class CircuitBreakerSpec {
                 + ", recordOn=" + recordOn
                 + ", ignoreOn=" + ignoreOn
                 + (key.isEmpty() ? "" : ", key=" + key + ", maxKeys=" + maxKeys)
+                + ", recordOnResult=" + recordOnResult
                 + "}";
     }
 
@@ -187,6 +197,7 @@ public final class CircuitBreakerSpec {
         private int halfOpenCalls = 5;
         private ExceptionMatcher recordOn = ExceptionMatcher.of("java.lang.Exception");
         private ExceptionMatcher ignoreOn = ExceptionMatcher.none();
+        private String recordOnResult = "";
 
         private String key = "";
         private int maxKeys = 10_000;
@@ -261,6 +272,11 @@ public final class CircuitBreakerSpec {
 
         public Builder ignoreOn(ExceptionMatcher ignoreOn) {
             this.ignoreOn = ignoreOn;
+            return this;
+        }
+
+        public Builder recordOnResult(String recordOnResult) {
+            this.recordOnResult = recordOnResult;
             return this;
         }
 

@@ -8,11 +8,13 @@ public final class FallbackSpec {
     private final String method;
     private final ExceptionMatcher applyOn;
     private final ExceptionMatcher skipOn;
+    private final boolean applyOnResult;
 
     private FallbackSpec(Builder b) {
         this.method = b.method;
         this.applyOn = b.applyOn;
         this.skipOn = b.skipOn;
+        this.applyOnResult = b.applyOnResult;
     }
 
     public static Builder builder() {
@@ -24,6 +26,7 @@ public final class FallbackSpec {
         b.method = method;
         b.applyOn = applyOn;
         b.skipOn = skipOn;
+        b.applyOnResult = applyOnResult;
         return b;
     }
 
@@ -40,6 +43,11 @@ public final class FallbackSpec {
         return skipOn;
     }
 
+    /** Whether a result judged a failure goes to the fallback instead of the caller. */
+    public boolean applyOnResult() {
+        return applyOnResult;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -51,12 +59,13 @@ public final class FallbackSpec {
         FallbackSpec that = (FallbackSpec) o;
         return Objects.equals(method, that.method)
                 && Objects.equals(applyOn, that.applyOn)
-                && Objects.equals(skipOn, that.skipOn);
+                && Objects.equals(skipOn, that.skipOn)
+                && applyOnResult == that.applyOnResult;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(method, applyOn, skipOn);
+        return Objects.hash(method, applyOn, skipOn, applyOnResult);
     }
 
     @Override
@@ -65,6 +74,7 @@ public final class FallbackSpec {
                 + "method=" + method
                 + ", applyOn=" + applyOn
                 + ", skipOn=" + skipOn
+                + ", applyOnResult=" + applyOnResult
                 + "}";
     }
 
@@ -73,6 +83,7 @@ public final class FallbackSpec {
         private String method = "";
         private ExceptionMatcher applyOn = ExceptionMatcher.of("java.lang.Throwable");
         private ExceptionMatcher skipOn = ExceptionMatcher.none();
+        private boolean applyOnResult = false;
 
         private Builder() {
         }
@@ -89,6 +100,11 @@ public final class FallbackSpec {
 
         public Builder skipOn(ExceptionMatcher skipOn) {
             this.skipOn = skipOn;
+            return this;
+        }
+
+        public Builder applyOnResult(boolean applyOnResult) {
+            this.applyOnResult = applyOnResult;
             return this;
         }
 

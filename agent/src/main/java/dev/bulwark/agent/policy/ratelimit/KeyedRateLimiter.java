@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * caller with an older reading waits the difference too, or is rejected when that exceeds its maximum wait.
  * Limiters that survived the sweep judge old readings themselves, as any limiter does.
  */
-public final class KeyedRateLimiter {
+public final class KeyedRateLimiter implements KeyedLimiter {
     private static final Object NULL_KEY = new Object() {
         @Override
         public String toString() {
@@ -53,7 +53,7 @@ public final class KeyedRateLimiter {
         this.sweepIntervalNanos = Math.max(spec.periodNanos() / 4, MIN_SWEEP_INTERVAL_NANOS);
     }
 
-    /** Like {@link RateLimiter#reserve}, against the limiter of {@code key} ({@code null} is a key too). */
+    @Override
     public long reserve(Object key, long nowNanos, long maxWaitNanos) {
         Object mapKey = key == null ? NULL_KEY : key;
         for (;;) {

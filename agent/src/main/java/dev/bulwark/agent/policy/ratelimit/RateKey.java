@@ -1,54 +1,48 @@
 package dev.bulwark.agent.policy.ratelimit;
 
-import dev.bulwark.agent.policy.GetterChain;
-
-import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import dev.bulwark.agent.policy.expression.Condition;
+import dev.bulwark.agent.policy.expression.Path;
+import dev.bulwark.agent.policy.expression.Subject;
 
 /**
  * Which value of a call's arguments selects its limiter (the rate limiter's {@code key}): {@code "#N"} is argument N
- * (0-based), {@code "#N.getter"} the result of a no-argument method of it, found under that name, else as a bean
- * property ({@code getX}, {@code isX}): a {@link GetterChain} of one link.
+ * (0-based), {@code "#N.getter"} (or {@code "#N.a.b"}) what no-argument methods of it return, each found under its
+ * name, else as a bean property ({@code getX}, {@code isX}): a {@link Path} of the shared expression language.
  */
 public final class RateKey {
-    private static final Pattern SYNTAX = Pattern.compile(
-            "#(\\d{1,9})(?:\\.(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*))?");
-
     private final String text;
+    /** What the key is, for messages: "rate limiter key", "circuit breaker key". */
     private final String what;
-    private final int argumentIndex;
-    /** Null for the argument itself. */
-    private final GetterChain getter;
+    private final Path path;
 
-    private RateKey(String text, String what, int argumentIndex, String getterName) {
+    private RateKey(String text, String what, Path path) {
         this.text = text;
         this.what = what;
-        this.argumentIndex = argumentIndex;
-        this.getter = getterName == null ? null : new GetterChain(what, List.of(getterName));
+        this.path = path;
     }
 
-    /** @throws IllegalArgumentException when {@code key} is not {@code "#N"} or {@code "#N.getter"} */
+    /** @throws IllegalArgumentException when {@code key} is not {@code "#N"} or {@code "#N.getter…"} */
     public static RateKey parse(String key) {
         return parse(key, "rate limiter key");
     }
 
     /**
-     * The same syntax selects a keyed breaker's or bulkhead's instance.
+     * The same syntax selects a keyed breaker's or bulkhead's instance, or a bulkhead's partition.
      *
      * @param what what the key is, for messages: "circuit breaker key"
      */
     public static RateKey parse(String key, String what) {
-        Matcher matcher = SYNTAX.matcher(key == null ? "" : key.trim());
-        if (!matcher.matches()) {
+        String text = key == null ? "" : key.trim();
+        try {
+            return new RateKey(text, what, Condition.parsePath(text, Subject.ARGUMENTS));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(what + " '" + key + "' must be \"#N\" (argument N, from 0)"
-                    + " or \"#N.getter\" (a no-argument method of argument N)");
+                    + " or \"#N.getter\" (a no-argument method of argument N): " + e.getMessage());
         }
-        return new RateKey(matcher.group(), what, Integer.parseInt(matcher.group(1)), matcher.group(2));
     }
 
     public int argumentIndex() {
-        return argumentIndex;
+        return path.argument();
     }
 
     /**
@@ -58,23 +52,20 @@ public final class RateKey {
      * @throws IllegalArgumentException when the argument or the getter does not exist
      */
     public void checkApplicableTo(Class<?>... parameterTypes) {
-        if (argumentIndex >= parameterTypes.length) {
-            throw new IllegalArgumentException(what + " '" + text + "' names argument " + argumentIndex
+        if (path.argument() >= parameterTypes.length) {
+            throw new IllegalArgumentException(what + " '" + text + "' names argument " + path.argument()
                     + ", but the method takes " + parameterTypes.length);
         }
-        if (getter != null) {
-            getter.checkFirstOn(parameterTypes[argumentIndex]);
-        }
+        path.checkOn(parameterTypes[path.argument()]);
     }
 
-    /** The key value of a call; {@code null} when the argument (or what its getter returns) is null. */
+    /** The key value of a call; {@code null} when the argument (or what a getter returns) is null. */
     public Object extract(Object[] args) {
-        if (argumentIndex >= args.length) {
-            throw new IllegalArgumentException(what + " '" + text + "' names argument " + argumentIndex
+        if (path.argument() >= args.length) {
+            throw new IllegalArgumentException(what + " '" + text + "' names argument " + path.argument()
                     + ", but the call has " + args.length);
         }
-        Object argument = args[argumentIndex];
-        return getter == null ? argument : getter.apply(argument);
+        return path.valueOf(null, args);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.bulwark.agent.policy.ratelimit;
 
+import dev.bulwark.agent.policy.RedisSettings;
 import dev.bulwark.annotations.RateAlgorithm;
+import dev.bulwark.annotations.Scope;
 import java.util.Objects;
 
 /** Settings of one rate limiter. Immutable; values are validated where they are read (annotations or config). */
@@ -12,6 +14,8 @@ public final class RateLimiterSpec {
     private final long maxWaitNanos;
     private final String key;
     private final int maxKeys;
+    private final Scope scope;
+    private final RedisSettings redis;
 
     private RateLimiterSpec(Builder b) {
         this.name = b.name;
@@ -21,6 +25,8 @@ public final class RateLimiterSpec {
         this.maxWaitNanos = b.maxWaitNanos;
         this.key = b.key;
         this.maxKeys = b.maxKeys;
+        this.scope = b.scope;
+        this.redis = b.redis;
     }
 
     public static Builder builder() {
@@ -36,6 +42,8 @@ public final class RateLimiterSpec {
         b.maxWaitNanos = maxWaitNanos;
         b.key = key;
         b.maxKeys = maxKeys;
+        b.scope = scope;
+        b.redis = redis;
         return b;
     }
 
@@ -70,6 +78,16 @@ public final class RateLimiterSpec {
         return maxKeys;
     }
 
+    /** Whether the permits are this JVM's or shared through Redis. */
+    public Scope scope() {
+        return scope;
+    }
+
+    /** Where a cluster-scoped limiter keeps its state; those of {@code bulwark.redis}. */
+    public RedisSettings redis() {
+        return redis;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -85,12 +103,14 @@ public final class RateLimiterSpec {
                 && Objects.equals(algorithm, that.algorithm)
                 && maxWaitNanos == that.maxWaitNanos
                 && Objects.equals(key, that.key)
-                && maxKeys == that.maxKeys;
+                && maxKeys == that.maxKeys
+                && scope == that.scope
+                && Objects.equals(redis, that.redis);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, permits, periodNanos, algorithm, maxWaitNanos, key, maxKeys);
+        return Objects.hash(name, permits, periodNanos, algorithm, maxWaitNanos, key, maxKeys, scope, redis);
     }
 
     @Override
@@ -103,6 +123,8 @@ public final class RateLimiterSpec {
                 + ", maxWaitNanos=" + maxWaitNanos
                 + ", key=" + key
                 + ", maxKeys=" + maxKeys
+                + ", scope=" + scope
+                + (scope == Scope.CLUSTER ? ", redis=" + redis : "")
                 + "}";
     }
 
@@ -115,6 +137,8 @@ public final class RateLimiterSpec {
         private long maxWaitNanos = 0L;
         private String key = "";
         private int maxKeys = 10_000;
+        private Scope scope = Scope.LOCAL;
+        private RedisSettings redis = RedisSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -151,6 +175,16 @@ public final class RateLimiterSpec {
 
         public Builder maxKeys(int maxKeys) {
             this.maxKeys = maxKeys;
+            return this;
+        }
+
+        public Builder scope(Scope scope) {
+            this.scope = scope;
+            return this;
+        }
+
+        public Builder redis(RedisSettings redis) {
+            this.redis = redis;
             return this;
         }
 

@@ -1,33 +1,37 @@
 package dev.bulwark.agent.policy.retry;
 
-import dev.bulwark.agent.policy.GetterChain;
+import dev.bulwark.agent.policy.expression.Condition;
+import dev.bulwark.agent.policy.expression.Path;
+import dev.bulwark.agent.policy.expression.Subject;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
  * The retry's {@code delayFrom}: {@code "#exception.getter"} (or a longer chain, {@code "#exception.a.b"}) reads
  * the next delay from the failure, as a {@link Duration} or a number of milliseconds; anything else, zero or
- * negative leaves the backoff's delay. Parsed once, when the site's chain is built, into a {@link GetterChain}.
+ * negative leaves the backoff's delay. Parsed once, when the site's chain is built, into a {@link Path} of the
+ * shared expression language.
  */
 public final class DelayFrom {
-    private static final String IDENTIFIER = "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*";
-    private static final Pattern SYNTAX = Pattern.compile("#exception(\\." + IDENTIFIER + ")+");
     private static final long NANOS_PER_MILLI = 1_000_000L;
 
     private final String text;
-    private final GetterChain getters;
+    private final Path getters;
 
-    private DelayFrom(String text) {
+    private DelayFrom(String text, Path getters) {
         this.text = text;
-        this.getters = new GetterChain("retry delay-from", Arrays.asList(text.substring("#exception.".length()).split("\\.")));
+        this.getters = getters;
     }
 
     /** Whether {@code text} is empty (no delay-from) or {@code "#exception.getter…"}. */
     public static boolean isValid(String text) {
-        return text.isEmpty() || SYNTAX.matcher(text).matches();
+        try {
+            parse(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**
@@ -38,10 +42,16 @@ public final class DelayFrom {
         if (text.isEmpty()) {
             return null;
         }
-        if (!SYNTAX.matcher(text).matches()) {
+        Path path;
+        try {
+            path = Condition.parsePath(text, Subject.EXCEPTION);
+        } catch (IllegalArgumentException e) {
+            path = null;
+        }
+        if (path == null || path.getters().isEmpty()) {
             throw new IllegalArgumentException("retry delay-from '" + text + "' must be \"#exception.getter\"");
         }
-        return new DelayFrom(text);
+        return new DelayFrom(text, path);
     }
 
     /**
@@ -51,7 +61,7 @@ public final class DelayFrom {
     public long delayNanos(Throwable failure) {
         Object value;
         try {
-            value = getters.apply(failure);
+            value = getters.valueOf(failure, null);
         } catch (RuntimeException e) {
             BulwarkLog.warnOnce("delay-from " + text + " " + failure.getClass().getName(), "retry delay-from '" + text
                     + "' gives no delay for " + failure.getClass().getName() + ": " + e.getMessage()

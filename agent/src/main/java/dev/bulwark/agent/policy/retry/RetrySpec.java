@@ -20,6 +20,7 @@ public final class RetrySpec {
     private final ExceptionMatcher abortOn;
     private final String delayFrom;
     private final String budget;
+    private final String retryOnResult;
     private final RetryBudgetSpec budgetSpec;
 
     private RetrySpec(Builder b) {
@@ -35,6 +36,7 @@ public final class RetrySpec {
         this.abortOn = b.abortOn;
         this.delayFrom = b.delayFrom;
         this.budget = b.budget;
+        this.retryOnResult = b.retryOnResult;
         this.budgetSpec = b.budgetSpec;
     }
 
@@ -56,6 +58,7 @@ public final class RetrySpec {
         b.abortOn = abortOn;
         b.delayFrom = delayFrom;
         b.budget = budget;
+        b.retryOnResult = retryOnResult;
         b.budgetSpec = budgetSpec;
         return b;
     }
@@ -112,6 +115,11 @@ public final class RetrySpec {
         return budget;
     }
 
+    /** A method reference or {@code #result} expression judging a returned result a failure to retry, or {@code ""}. */
+    public String retryOnResult() {
+        return retryOnResult;
+    }
+
     /** The settings of {@link #budget()} from {@code bulwark.retry-budgets}; null without a budget. */
     public RetryBudgetSpec budgetSpec() {
         return budgetSpec;
@@ -138,12 +146,13 @@ public final class RetrySpec {
                 && Objects.equals(abortOn, that.abortOn)
                 && delayFrom.equals(that.delayFrom)
                 && budget.equals(that.budget)
-                && Objects.equals(budgetSpec, that.budgetSpec);
+                && Objects.equals(budgetSpec, that.budgetSpec)
+                && retryOnResult.equals(that.retryOnResult);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn, delayFrom, budget, budgetSpec);
+        return Objects.hash(name, maxAttempts, delayNanos, backoff, multiplier, maxDelayNanos, jitter, maxDurationNanos, retryOn, abortOn, delayFrom, budget, budgetSpec, retryOnResult);
     }
 
     @Override
@@ -161,6 +170,7 @@ public final class RetrySpec {
                 + ", abortOn=" + abortOn
                 + ", delayFrom=" + delayFrom
                 + ", budget=" + (budgetSpec != null ? budgetSpec : budget)
+                + ", retryOnResult=" + retryOnResult
                 + "}";
     }
 
@@ -178,6 +188,7 @@ public final class RetrySpec {
         private ExceptionMatcher abortOn = ExceptionMatcher.none();
         private String delayFrom = "";
         private String budget = "";
+        private String retryOnResult = "";
         private RetryBudgetSpec budgetSpec;
 
         private Builder() {
@@ -246,6 +257,11 @@ public final class RetrySpec {
         /** The settings of the budget this retry draws on; null for none. */
         public Builder budgetSpec(RetryBudgetSpec budgetSpec) {
             this.budgetSpec = budgetSpec;
+            return this;
+        }
+
+        public Builder retryOnResult(String retryOnResult) {
+            this.retryOnResult = retryOnResult;
             return this;
         }
 

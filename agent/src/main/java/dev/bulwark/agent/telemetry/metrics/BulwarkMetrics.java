@@ -4,9 +4,11 @@ import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
 import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 
 import java.util.concurrent.TimeUnit;
 
@@ -48,11 +50,16 @@ public final class BulwarkMetrics {
         breakerTransitions = new Counters(STATES * STATES, clock, retentionNanos);
         retryCalls = new Counters(RetryOutcome.values().length, clock, retentionNanos);
         retryAttempts = new Counters(1, clock, retentionNanos);
-        bulkheadCalls = new Counters(2, clock, retentionNanos);
-        limiterCalls = new Counters(2, clock, retentionNanos);
+        bulkheadCalls = new Counters(2 * LimitBulkhead.MAX_PARTITIONS, clock, retentionNanos);
+        limiterCalls = new Counters(2 * RateScope.values().length, clock, retentionNanos);
         timeoutCalls = new Counters(2, clock, retentionNanos);
         fallbackCalls = new Counters(1, clock, retentionNanos);
         durations = new Durations(clock, retentionNanos);
+    }
+
+    /** Where {@link #limiterCalls} counts a decision: outcome and where it was made, two outcomes per scope. */
+    public static int limiterIndex(boolean permitted, RateScope scope) {
+        return 2 * scope.ordinal() + (permitted ? PERMITTED : REJECTED);
     }
 
     /** From now on, decisions are counted. */
@@ -105,15 +112,26 @@ public final class BulwarkMetrics {
 
         @Override
         public void bulkhead(boolean permitted) {
+            bulkhead(permitted, 0);
+        }
+
+        /** Series index {@code 2 × partition + outcome}: a partitioned bulkhead counts each partition apart. */
+        @Override
+        public void bulkhead(boolean permitted, int partition) {
             if (counting) {
-                bulkhead.increment(permitted ? PERMITTED : REJECTED);
+                bulkhead.increment(2 * partition + (permitted ? PERMITTED : REJECTED));
             }
         }
 
         @Override
         public void rateLimiter(boolean permitted) {
+            rateLimiter(permitted, RateScope.LOCAL);
+        }
+
+        @Override
+        public void rateLimiter(boolean permitted, RateScope scope) {
             if (counting) {
-                limiter.increment(permitted ? PERMITTED : REJECTED);
+                limiter.increment(limiterIndex(permitted, scope));
             }
         }
 

@@ -3,9 +3,12 @@ package dev.bulwark.agent.telemetry.otel;
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
 import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.PolicyRegistry;
+import dev.bulwark.agent.policy.RedisErrors;
 import dev.bulwark.agent.policy.budget.RetryBudget;
+import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import dev.bulwark.agent.telemetry.metrics.Counters;
 import dev.bulwark.agent.telemetry.metrics.DurationBuckets;
@@ -36,7 +39,10 @@ final class OtelMetrics {
     static final AttributeKey<String> STATE = AttributeKey.stringKey("bulwark.state");
     static final AttributeKey<String> FROM = AttributeKey.stringKey("bulwark.from");
     static final AttributeKey<String> TO = AttributeKey.stringKey("bulwark.to");
+    static final AttributeKey<String> PARTITION = AttributeKey.stringKey("bulwark.partition");
     /** Only on the series of a policy or site scoped to a class loader that does not live as long as the JVM. */
+    static final AttributeKey<String> LOADER = AttributeKey.stringKey("bulwark.loader");
+    /** Where a rate limiter's decision was made: {@code local}, {@code cluster} or {@code fallback}. */
     static final AttributeKey<String> SCOPE = AttributeKey.stringKey("bulwark.scope");
 
     /**
@@ -49,6 +55,7 @@ final class OtelMetrics {
     private static final String[] BREAKER_OUTCOMES = lowerCase(CallOutcome.values());
     private static final String[] RETRY_OUTCOMES = retryValues();
     private static final String[] ADMISSIONS = {"permitted", "rejected"};
+    private static final String[] RATE_SCOPES = lowerCase(RateScope.values());
     private static final String[] TIMEOUTS = {"completed", "timed_out"};
     private static final String[] DURATION_OUTCOMES = {"success", "failure"};
 
@@ -83,9 +90,9 @@ final class OtelMetrics {
         observe(meter, "bulwark.retry.attempts", "{attempt}", "Re-invocations made by a retry",
                 counts.retryAttempts, OtelMetrics::named);
         observe(meter, "bulwark.bulkhead.calls", "{call}", "Calls admitted or rejected by a bulkhead",
-                counts.bulkheadCalls, name -> outcomes(name, ADMISSIONS));
+                counts.bulkheadCalls, name -> bulkheadOutcomes(name, registry));
         observe(meter, "bulwark.rate_limiter.calls", "{call}", "Calls admitted or rejected by a rate limiter",
-                counts.limiterCalls, name -> outcomes(name, ADMISSIONS));
+                counts.limiterCalls, OtelMetrics::limiterDecisions);
         observe(meter, "bulwark.timeout.calls", "{call}", "Attempts under a timeout, by whether they ran past it",
                 counts.timeoutCalls, name -> outcomes(name, TIMEOUTS));
         observe(meter, "bulwark.fallback.calls", "{call}", "Calls answered by a fallback method",
@@ -97,6 +104,13 @@ final class OtelMetrics {
         meter.counterBuilder("bulwark.telemetry.dropped").setUnit("{measurement}")
                 .setDescription("Durations not handed to bulwark.call.duration because a collection had too many")
                 .buildWithCallback(this::drainDurations);
+        meter.counterBuilder("bulwark.redis.errors").setUnit("{error}")
+                .setDescription("Redis calls of cluster-scoped policies that failed or ran past bulwark.redis.timeout")
+                .buildWithCallback(measurement -> {
+                    if (RedisErrors.inUse()) {
+                        measurement.record(RedisErrors.count());
+                    }
+                });
         if (registry != null) {
             meter.gaugeBuilder("bulwark.circuit_breaker.state").ofLongs()
                     .setDescription("1 for the current state of a circuit breaker, 0 for the others")
@@ -104,6 +118,9 @@ final class OtelMetrics {
             meter.gaugeBuilder("bulwark.bulkhead.active").ofLongs().setUnit("{call}")
                     .setDescription("Calls running inside a bulkhead now")
                     .buildWithCallback(measurement -> recordActive(registry, measurement));
+            meter.gaugeBuilder("bulwark.bulkhead.limit").ofLongs().setUnit("{call}")
+                    .setDescription("How many calls a bulkhead lets run at once now: max-concurrent, or an adaptive limit")
+                    .buildWithCallback(measurement -> recordLimits(registry, measurement));
             meter.gaugeBuilder("bulwark.retry_budget.balance").setUnit("{token}")
                     .setDescription("Tokens in a retry budget: ratio times first attempts minus retries, within its window")
                     .buildWithCallback(measurement -> recordBalances(registry, measurement));
@@ -174,6 +191,26 @@ final class OtelMetrics {
         registry.forEachBulkhead((name, active) -> measurement.record(active, names.of(name)[0]));
     }
 
+    private void recordLimits(PolicyRegistry registry, ObservableLongMeasurement measurement) {
+        registry.forEachBulkheadLimit((name, limit) -> measurement.record(limit, names.of(name)[0]));
+    }
+
+    /**
+     * Outcomes by partition, at series index {@code 2 × partition + outcome}; a bulkhead without partitions
+     * uses the first pair only, without {@code bulwark.partition}.
+     */
+    private static Attributes[] bulkheadOutcomes(PolicyName name, PolicyRegistry registry) {
+        LimitBulkhead bulkhead = registry == null ? null : registry.limitBulkhead(name.name());
+        String[] partitions = bulkhead == null ? new String[]{""} : bulkhead.partitionNames();
+        Attributes[] attributes = new Attributes[2 * LimitBulkhead.MAX_PARTITIONS];
+        for (int i = 0; i < attributes.length; i++) {
+            AttributesBuilder builder = base(name.name(), name.scope()).put(OUTCOME, ADMISSIONS[i % 2]);
+            String partition = i / 2 < partitions.length ? partitions[i / 2] : "";
+            attributes[i] = partition.isEmpty() ? builder.build() : builder.put(PARTITION, partition).build();
+        }
+        return attributes;
+    }
+
     private void recordBalances(PolicyRegistry registry, ObservableDoubleMeasurement measurement) {
         for (String name : registry.retryBudgetNames()) {
             RetryBudget budget = registry.retryBudget(name);
@@ -189,13 +226,13 @@ final class OtelMetrics {
     }
 
     /**
-     * {@code bulwark.name}, and {@code bulwark.scope} for a policy of a class loader's own: two deployments'
+     * {@code bulwark.name}, and {@code bulwark.loader} for a policy of a class loader's own: two deployments'
      * policies of one name are then two series, while a plain application's attributes stay those of
      * docs/telemetry.md's table.
      */
     private static AttributesBuilder base(String name, String scope) {
         AttributesBuilder builder = Attributes.builder().put(NAME, name);
-        return scope == null ? builder : builder.put(SCOPE, scope);
+        return scope == null ? builder : builder.put(LOADER, scope);
     }
 
     private static Attributes[] named(PolicyName name) {
@@ -206,6 +243,19 @@ final class OtelMetrics {
         Attributes[] attributes = new Attributes[values.length];
         for (int i = 0; i < values.length; i++) {
             attributes[i] = base(name.name(), name.scope()).put(OUTCOME, values[i]).build();
+        }
+        return attributes;
+    }
+
+    /** Each outcome in each {@link RateScope}, at the index {@link BulwarkMetrics#limiterIndex} counts it. */
+    private static Attributes[] limiterDecisions(PolicyName name) {
+        Attributes[] attributes = new Attributes[ADMISSIONS.length * RATE_SCOPES.length];
+        for (RateScope scope : RateScope.values()) {
+            for (int outcome = 0; outcome < ADMISSIONS.length; outcome++) {
+                attributes[BulwarkMetrics.limiterIndex(outcome == BulwarkMetrics.PERMITTED, scope)] =
+                        base(name.name(), name.scope()).put(OUTCOME, ADMISSIONS[outcome])
+                                .put(SCOPE, RATE_SCOPES[scope.ordinal()]).build();
+            }
         }
         return attributes;
     }

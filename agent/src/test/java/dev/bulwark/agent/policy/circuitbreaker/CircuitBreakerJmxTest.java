@@ -38,12 +38,15 @@ class CircuitBreakerJmxTest {
     }
 
     @Test
-    void operationsForceOpenAndReset() throws Exception {
+    void operationsForceOpenDisableAndReset() throws Exception {
         ObjectName name = CircuitBreakerJmx.register(d.breaker, null);
 
         server.invoke(name, "forceOpen", null, null);
         assertThat(d.state()).isEqualTo(CircuitState.OPEN);
         assertThat(server.getAttribute(name, "State")).isEqualTo("OPEN");
+
+        server.invoke(name, "disable", null, null);
+        assertThat(server.getAttribute(name, "State")).isEqualTo("DISABLED");
 
         server.invoke(name, "reset", null, null);
         assertThat(d.state()).isEqualTo(CircuitState.CLOSED);

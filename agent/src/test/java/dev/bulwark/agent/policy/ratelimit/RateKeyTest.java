@@ -55,6 +55,13 @@ class RateKeyTest {
     }
 
     @Test
+    void followsAChainOfGetters() {
+        Object[] args = {new Order("acme", true)};
+
+        assertThat(RateKey.parse("#0.customer.length").extract(args)).isEqualTo(4);
+    }
+
+    @Test
     void fallsBackToBeanPropertyGetters() {
         Object[] args = {new Order("acme", true)};
 
@@ -79,7 +86,7 @@ class RateKeyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "0", "#", "#x", "#-1", "#0.", "#0.1st", "#0.a.b", "$0", "#99999999999"})
+    @ValueSource(strings = {"", "0", "#", "#x", "#-1", "#0.", "#0.1st", "#0.a.", "$0", "#99999999999"})
     void refusesMalformedKeysClearly(String key) {
         assertThatThrownBy(() -> RateKey.parse(key)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("\"#N\"");

@@ -3,8 +3,10 @@ package dev.bulwark.agent.telemetry.otel;
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
 import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.SiteMetrics;
+import dev.bulwark.agent.policy.RedisErrors;
 import dev.bulwark.agent.policy.circuitbreaker.CallOutcome;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -159,17 +161,39 @@ class OtelMetricsTest {
 
         Collection<MetricData> exported = reader.collectAllMetrics();
         assertThat(points(exported, "bulwark.rate_limiter.calls")).hasSize(3);
-        assertThat(counter(exported, "bulwark.rate_limiter.calls", "limiter", "permitted")).isEqualTo(1);
         assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "limiter",
-                OtelMetrics.SCOPE, "WebappClassLoader@1", OtelMetrics.OUTCOME, "permitted"))).isEqualTo(2);
+                OtelMetrics.OUTCOME, "permitted", OtelMetrics.SCOPE, "local"))).isEqualTo(1);
         assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "limiter",
-                OtelMetrics.SCOPE, "WebappClassLoader@2", OtelMetrics.OUTCOME, "rejected"))).isEqualTo(1);
+                OtelMetrics.LOADER, "WebappClassLoader@1", OtelMetrics.OUTCOME, "permitted", OtelMetrics.SCOPE, "local")))
+                .isEqualTo(2);
+        assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "limiter",
+                OtelMetrics.LOADER, "WebappClassLoader@2", OtelMetrics.OUTCOME, "rejected", OtelMetrics.SCOPE, "local")))
+                .isEqualTo(1);
         assertThat(counter(exported, "bulwark.circuit_breaker.calls", Attributes.of(OtelMetrics.NAME, "backend",
-                OtelMetrics.SCOPE, "WebappClassLoader@1", OtelMetrics.OUTCOME, "success"))).isEqualTo(1);
+                OtelMetrics.LOADER, "WebappClassLoader@1", OtelMetrics.OUTCOME, "success"))).isEqualTo(1);
         assertThat(find(exported, "bulwark.call.duration").orElseThrow().getHistogramData().getPoints())
                 .singleElement().satisfies(point -> assertThat(point.getAttributes()).isEqualTo(Attributes.of(
-                        OtelMetrics.NAME, "com.acme.Shop#buy", OtelMetrics.SCOPE, "WebappClassLoader@2",
+                        OtelMetrics.NAME, "com.acme.Shop#buy", OtelMetrics.LOADER, "WebappClassLoader@2",
                         OtelMetrics.OUTCOME, "success")));
+    }
+
+    @Test
+    void aLimiterDecisionIsCountedWhereItWasMadeAndRedisErrorsOnceAClusterPolicyExists() {
+        export(OtelMetrics.MAX_DURATIONS_PER_COLLECTION);
+        SiteMetrics shared = site(new PolicyName("com.acme.Partner#call", null), new PolicyName("partner", null));
+        shared.rateLimiter(true, RateScope.CLUSTER);
+        shared.rateLimiter(true, RateScope.CLUSTER);
+        shared.rateLimiter(false, RateScope.FALLBACK);
+        RedisErrors.markInUse();
+        RedisErrors.increment();
+
+        Collection<MetricData> exported = reader.collectAllMetrics();
+        assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "partner",
+                OtelMetrics.OUTCOME, "permitted", OtelMetrics.SCOPE, "cluster"))).isEqualTo(2);
+        assertThat(counter(exported, "bulwark.rate_limiter.calls", Attributes.of(OtelMetrics.NAME, "partner",
+                OtelMetrics.OUTCOME, "rejected", OtelMetrics.SCOPE, "fallback"))).isEqualTo(1);
+        assertThat(find(exported, "bulwark.redis.errors").orElseThrow().getLongSumData().getPoints())
+                .singleElement().satisfies(point -> assertThat(point.getValue()).isPositive());
     }
 
     private SiteMetrics site(PolicyName site, PolicyName limiter) {

@@ -89,7 +89,7 @@ public final class TomcatScenarios {
     }
 
     /**
-     * The {@code bulwark.scope} values of the points of {@code instrument} whose {@code bulwark.name} ends with
+     * The {@code bulwark.loader} values of the points of {@code instrument} whose {@code bulwark.name} ends with
      * {@code name}, each a loader's type with the {@code @hash} left out, and how many distinct ones there are:
      * {@code 2 [ParallelWebappClassLoader, ParallelWebappClassLoader]}, or {@code 1 [none]} without the attribute.
      */
@@ -100,7 +100,7 @@ public final class TomcatScenarios {
                 for (PointData point : metric.getData().getPoints()) {
                     String policy = point.getAttributes().get(AttributeKey.stringKey("bulwark.name"));
                     if (policy != null && policy.endsWith(name)) {
-                        scopes.add(point.getAttributes().get(AttributeKey.stringKey("bulwark.scope")));
+                        scopes.add(point.getAttributes().get(AttributeKey.stringKey("bulwark.loader")));
                     }
                 }
             }

@@ -1,191 +1,263 @@
 package dev.bulwark.it.app.parity;
 
-import dev.bulwark.CircuitBreakers;
+import dev.bulwark.BulkheadFullException;
 import dev.bulwark.annotations.Bulkhead;
-import dev.bulwark.annotations.CircuitBreaker;
-import dev.bulwark.annotations.Timeout;
+import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.it.app.Report;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.metrics.data.MetricData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
- * Adaptive protection, the same through a synchronous method and through one returning a stage (see
- * {@link Mode}). The test sets {@code min-calls} through system properties, so that warm-up is short.
+ * Adaptive and partitioned bulkheads, through a synchronous method and one returning a stage (see {@link Mode}).
+ * The limit is read the way an operator reads it, from the {@code bulwark.bulkhead.limit} gauge of an SDK the
+ * application registers. Every wait is for a condition, bounded far above what it needs; a condition never met
+ * is reported as such, never by how long something took.
  */
 public final class AdaptiveParity {
-    private static final String PER_HOST = "dev.bulwark.it.app.parity.AdaptiveParity#perHost";
-    private static final int FLOOD_KEYS = 100_000;
-    /** The max-keys the test sets. */
-    private static final int MAX_KEYS = Integer.getInteger("scenario.maxKeys", 10_000);
+    private static final InMemoryMetricReader METRICS = InMemoryMetricReader.create();
+    private static final long CONDITION_SECONDS = 40;
+    private static final int DRIVERS = 32;
+    private static final int BATCH_FLOOD = 16;
+    private static final int CRITICAL_CALLERS = 4;
+    private static final int CRITICAL_CALLS = 50;
 
-    /** Far below the timeout's value of 2s, yet far above what the warm-up's calls take. */
-    private static final long SLOW_MILLIS = 1_000;
+    private static volatile long latencyMillis = 5;
+    private static final AtomicInteger BATCH_INSIDE = new AtomicInteger();
+    private static final AtomicInteger BATCH_HIGH_WATER = new AtomicInteger();
+    private static final AtomicInteger CRITICAL_INSIDE = new AtomicInteger();
+    private static final AtomicInteger CRITICAL_HIGH_WATER = new AtomicInteger();
+    private static final AtomicInteger ALL_INSIDE = new AtomicInteger();
+    private static final AtomicInteger ALL_HIGH_WATER = new AtomicInteger();
 
     private AdaptiveParity() {
     }
 
     public static void main(String[] args) throws Throwable {
+        OpenTelemetrySdk.builder()
+                .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(METRICS).build())
+                .buildAndRegisterGlobal();
         Report.run(AdaptiveParity.class, args);
     }
 
-    private static String sleep(long millis) throws InterruptedException {
-        Thread.sleep(millis);
-        return "slept " + millis;
+    private static String answer() throws InterruptedException {
+        Thread.sleep(latencyMillis);
+        return "ok";
     }
 
-    @Timeout(value = "2s", adaptive = true)
-    static String takes(long millis) throws InterruptedException {
-        return sleep(millis);
+    @Bulkhead(name = "adaptive-sync", type = BulkheadType.ADAPTIVE)
+    static String adaptive() throws InterruptedException {
+        return answer();
     }
 
-    @Timeout(value = "2s", adaptive = true)
-    static CompletionStage<String> takesAsync(long millis) {
-        return Mode.later(() -> sleep(millis));
+    @Bulkhead(name = "adaptive-async", type = BulkheadType.ADAPTIVE)
+    static CompletionStage<String> adaptiveAsync() {
+        return Mode.later(AdaptiveParity::answer);
     }
 
-    private static String host(String host, boolean failing) {
-        if (failing) {
-            throw new IllegalStateException(host + " failed");
+    private static String order(String priority) throws InterruptedException {
+        boolean critical = priority.equals("critical");
+        AtomicInteger inside = critical ? CRITICAL_INSIDE : BATCH_INSIDE;
+        (critical ? CRITICAL_HIGH_WATER : BATCH_HIGH_WATER).accumulateAndGet(inside.incrementAndGet(), Math::max);
+        ALL_HIGH_WATER.accumulateAndGet(ALL_INSIDE.incrementAndGet(), Math::max);
+        try {
+            Thread.sleep(20);
+            return "ok";
+        } finally {
+            ALL_INSIDE.decrementAndGet();
+            inside.decrementAndGet();
         }
-        return "served by " + host;
     }
 
-    @CircuitBreaker(key = "#0", windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
-    static String perHost(String host, boolean failing) {
-        return host(host, failing);
+    @Bulkhead(name = "orders-sync", maxConcurrent = 10, partitionBy = "#0")
+    static String placeOrder(String priority) throws InterruptedException {
+        return order(priority);
     }
 
-    @CircuitBreaker(key = "#0", windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
-    static CompletionStage<String> perHostAsync(String host, boolean failing) {
-        return Mode.later(() -> host(host, failing));
+    @Bulkhead(name = "orders-async", maxConcurrent = 10, partitionBy = "#0")
+    static CompletionStage<String> placeOrderAsync(String priority) {
+        return Mode.later(() -> order(priority));
     }
 
-    private static String hold(String tenant, CountDownLatch entered, CountDownLatch release) throws InterruptedException {
-        entered.countDown();
-        release.await(60, TimeUnit.SECONDS);
-        return "done for " + tenant;
+    /** One call of the mode's twin: true when it ran, false when the bulkhead refused it. */
+    private static boolean call(Mode mode, String priority) {
+        try {
+            if (priority == null) {
+                mode.join(AdaptiveParity::adaptive, AdaptiveParity::adaptiveAsync);
+            } else {
+                mode.join(() -> placeOrder(priority), () -> placeOrderAsync(priority));
+            }
+            return true;
+        } catch (BulkheadFullException refused) {
+            return false;
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof BulkheadFullException) {
+                return false;
+            }
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
-    @Bulkhead(key = "#0", maxConcurrent = 1)
-    static String perTenant(String tenant, CountDownLatch entered, CountDownLatch release) throws InterruptedException {
-        return hold(tenant, entered, release);
+    /** Callers that call the twin in a loop until stopped, pausing briefly after a refusal. */
+    private static List<Thread> flood(Mode mode, int threads, String priority, AtomicBoolean stop, AtomicInteger rejected) {
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            callers.add(Report.startThread(() -> {
+                while (!stop.get()) {
+                    if (!call(mode, priority)) {
+                        rejected.incrementAndGet();
+                        pause(1);
+                    }
+                }
+            }));
+        }
+        return callers;
     }
 
-    @Bulkhead(key = "#0", maxConcurrent = 1)
-    static CompletionStage<String> perTenantAsync(String tenant, CountDownLatch entered, CountDownLatch release) {
-        return Mode.later(() -> hold(tenant, entered, release));
+    public static void limitFollowsLatency() throws InterruptedException {
+        for (Mode mode : Mode.values()) {
+            String name = mode == Mode.SYNC ? "adaptive-sync" : "adaptive-async";
+            latencyMillis = 5;
+            AtomicBoolean stop = new AtomicBoolean();
+            List<Thread> drivers = flood(mode, DRIVERS, null, stop, new AtomicInteger());
+            int grown = awaitLimit(name, limit -> limit >= 25);
+            mode.put("grewWhileFast", grown >= 25);
+            pause(1000);
+            int before = limit(name);
+            latencyMillis = 100;
+            int dropped = awaitLimit(name, limit -> limit <= before * 0.8);
+            mode.put("droppedWhenSlow", dropped <= before * 0.8);
+            latencyMillis = 5;
+            int recovered = awaitLimit(name, limit -> limit >= dropped * 1.3);
+            mode.put("recoveredWhenFast", recovered >= dropped * 1.3);
+            mode.put("limits", before + ">" + dropped + ">" + recovered);
+            stop.set(true);
+            for (Thread driver : drivers) {
+                driver.join(TimeUnit.SECONDS.toMillis(CONDITION_SECONDS));
+            }
+        }
     }
 
-    @CircuitBreaker(name = "flood", key = "#0")
-    static int perKey(int key) {
-        return key;
+    public static void criticalKeepsItsShare() throws InterruptedException {
+        for (Mode mode : Mode.values()) {
+            String name = mode == Mode.SYNC ? "orders-sync" : "orders-async";
+            BATCH_HIGH_WATER.set(0);
+            CRITICAL_HIGH_WATER.set(0);
+            ALL_HIGH_WATER.set(0);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger batchRejected = new AtomicInteger();
+            List<Thread> batch = flood(mode, BATCH_FLOOD, "batch", stop, batchRejected);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONDITION_SECONDS);
+            while (BATCH_HIGH_WATER.get() < 10 && System.nanoTime() < deadline) {
+                pause(10);
+            }
+            mode.put("batchAloneBorrowsEverySlot", BATCH_HIGH_WATER.get());
+            AtomicInteger served = new AtomicInteger();
+            AtomicInteger counted = new AtomicInteger();
+            List<Thread> critical = new ArrayList<>();
+            for (int i = 0; i < CRITICAL_CALLERS; i++) {
+                critical.add(Report.startThread(() -> criticalCalls(mode, served, counted)));
+            }
+            for (Thread caller : critical) {
+                caller.join(TimeUnit.SECONDS.toMillis(CONDITION_SECONDS));
+            }
+            stop.set(true);
+            for (Thread caller : batch) {
+                caller.join(TimeUnit.SECONDS.toMillis(CONDITION_SECONDS));
+            }
+            mode.put("criticalServedPercent", counted.get() == 0 ? -1 : 100 * served.get() / counted.get());
+            mode.put("criticalCounted", counted.get());
+            mode.put("criticalHighWater", CRITICAL_HIGH_WATER.get());
+            mode.put("insideHighWater", ALL_HIGH_WATER.get());
+            mode.put("batchShed", batchRejected.get() > 0);
+            mode.put("batchRejectedMetric", calls(name, "batch", "rejected") > 0);
+            mode.put("criticalPermittedMetric", calls(name, "critical", "permitted") > 0);
+        }
     }
 
     /**
-     * Host a fails twice and its breaker opens; host b, behind its own breaker, is still served. Tenant a holds
-     * the one slot of its bulkhead; a second call of tenant a is rejected, tenant b's call runs in its own.
+     * Calls until {@link #CRITICAL_CALLS} were counted. The calls before its first success are not counted: the
+     * flood may hold every slot when critical traffic starts, and a slot frees only when a batch call ends.
      */
-    public static void keyedPoliciesActPerKey() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Future<String> holder = mode.inBackground(() -> perTenant("a", entered, release),
-                    () -> perTenantAsync("a", entered, release));
-            mode.put("holderEntered", entered.await(20, TimeUnit.SECONDS));
-            CountDownLatch none = new CountDownLatch(0);
-            mode.put("aFull", mode.outcome(() -> perTenant("a", new CountDownLatch(1), none),
-                    () -> perTenantAsync("a", new CountDownLatch(1), none)).replace("Async[", "["));
-            mode.put("bServed", mode.outcome(() -> perTenant("b", new CountDownLatch(1), none),
-                    () -> perTenantAsync("b", new CountDownLatch(1), none)));
-            release.countDown();
-            mode.put("holder", Mode.await(holder));
-        }
-        for (Mode mode : Mode.values()) {
-            mode.put("hostAFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true)));
-            mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true));
-            mode.put("hostARejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false))
-                    .replace("Async[", "["));
-            mode.put("hostBServed", mode.outcome(() -> perHost("b", false), () -> perHostAsync("b", false)));
-            mode.put("aState", CircuitBreakers.find(mode.site(PER_HOST) + "[a]").state());
-            mode.put("bState", CircuitBreakers.find(mode.site(PER_HOST) + "[b]").state());
-            mode.put("names", CircuitBreakers.names().stream().filter(name -> name.startsWith(mode.site(PER_HOST) + "["))
-                    .map(name -> name.replace("Async[", "[")).sorted().collect(java.util.stream.Collectors.toList()));
-        }
-    }
-
-    /**
-     * 100,000 distinct keys, each called once: the breakers retained (in the registry and in JMX) never exceed
-     * max-keys, every call is served, and the heap after the flood holds no more than that.
-     */
-    public static void floodOfKeysStaysBounded() throws Exception {
-        long heapBefore = usedHeapAfterGc();
-        int served = 0;
-        int mostLive = 0;
-        for (int key = 0; key < FLOOD_KEYS; key++) {
-            if (perKey(key) == key) {
-                served++;
+    private static void criticalCalls(Mode mode, AtomicInteger served, AtomicInteger counted) {
+        boolean warm = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONDITION_SECONDS);
+        int calls = 0;
+        while (calls < CRITICAL_CALLS && System.nanoTime() < deadline) {
+            boolean ok = call(mode, "critical");
+            if (!warm && !ok) {
+                pause(1);
+                continue;
             }
-            if (key % 1_000 == 0) {
-                mostLive = Math.max(mostLive, liveFloodBreakers());
+            warm = true;
+            calls++;
+            counted.incrementAndGet();
+            if (ok) {
+                served.incrementAndGet();
             }
         }
-        Report.put("served", served);
-        Report.put("mostLive", mostLive);
-        Report.put("jmxBeansSettled", awaitJmxBeansAtMost(MAX_KEYS));
-        Report.put("heapGrowthMb", (usedHeapAfterGc() - heapBefore) / (1024 * 1024));
     }
 
-    private static int liveFloodBreakers() {
-        return (int) CircuitBreakers.names().stream().filter(name -> name.startsWith("flood[")).count();
-    }
-
-    /** MBeans are registered and unregistered off the calling thread: waits, boundedly, for them to catch up. */
-    private static boolean awaitJmxBeansAtMost(int most) throws MalformedObjectNameException, InterruptedException {
-        ObjectName flood = new ObjectName("dev.bulwark:type=CircuitBreaker,name=\"flood[*\",*");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (ManagementFactory.getPlatformMBeanServer().queryNames(flood, null).size() <= most) {
-                return true;
-            }
-            Thread.sleep(100);
+    /** Waits until the limit satisfies {@code condition}, at most {@link #CONDITION_SECONDS}; returns the last limit. */
+    private static int awaitLimit(String name, IntPredicate condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CONDITION_SECONDS);
+        int limit = limit(name);
+        while (!condition.test(limit) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            limit = limit(name);
         }
-        return false;
+        return limit;
     }
 
-    private static long usedHeapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        return heap.getUsed();
-    }
-
-    /**
-     * A call of 1s fits the 2s timeout before warm-up; after {@code min-calls} calls of a millisecond, the
-     * deadline is 1.5 times their p90 (the test's setting), and the same call times out. A call that never ends is still ended by
-     * the deadline, which never exceeds the value.
-     */
-    public static void adaptiveTimeoutTightensAfterWarmUp() {
-        for (Mode mode : Mode.values()) {
-            mode.put("beforeWarmUp", mode.outcome(() -> takes(SLOW_MILLIS), () -> takesAsync(SLOW_MILLIS)));
-            int warmUp = Integer.getInteger("scenario.warmUp");
-            String last = "";
-            for (int i = 0; i < warmUp; i++) {
-                last = mode.outcome(() -> takes(1), () -> takesAsync(1));
+    private static int limit(String name) {
+        for (MetricData metric : METRICS.collectAllMetrics()) {
+            if (metric.getName().equals("bulwark.bulkhead.limit")) {
+                for (LongPointData point : metric.getLongGaugeData().getPoints()) {
+                    if (name.equals(point.getAttributes().get(AttributeKey.stringKey("bulwark.name")))) {
+                        return (int) point.getValue();
+                    }
+                }
             }
-            mode.put("warmUp", last);
-            long start = System.nanoTime();
-            mode.put("afterWarmUp", mode.outcome(() -> takes(SLOW_MILLIS), () -> takesAsync(SLOW_MILLIS)));
-            mode.put("afterWarmUpMillis", Mode.millisSince(start));
-            mode.put("interruptedAfter", Thread.interrupted());
+        }
+        return -1;
+    }
+
+    private static long calls(String name, String partition, String outcome) {
+        long total = 0;
+        for (MetricData metric : METRICS.collectAllMetrics()) {
+            if (metric.getName().equals("bulwark.bulkhead.calls")) {
+                for (LongPointData point : metric.getLongSumData().getPoints()) {
+                    if (name.equals(point.getAttributes().get(AttributeKey.stringKey("bulwark.name")))
+                            && partition.equals(point.getAttributes().get(AttributeKey.stringKey("bulwark.partition")))
+                            && outcome.equals(point.getAttributes().get(AttributeKey.stringKey("bulwark.outcome")))) {
+                        total += point.getValue();
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

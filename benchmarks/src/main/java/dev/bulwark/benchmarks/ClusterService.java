@@ -1,0 +1,15 @@
+package dev.bulwark.benchmarks;
+
+import dev.bulwark.annotations.RateLimited;
+import dev.bulwark.annotations.Scope;
+
+/**
+ * A method whose limiter is shared through Redis, in a class of its own: only {@link ClusterBenchmarks} loads it,
+ * so no other benchmark starts the Redis client. The limit never runs out, so every call is one decision in Redis.
+ */
+public class ClusterService {
+    @RateLimited(name = "bench-cluster", permits = WovenService.PERMITS, scope = Scope.CLUSTER)
+    public String limited(int i) {
+        return Work.work(i);
+    }
+}

@@ -1,0 +1,72 @@
+package dev.bulwark.benchmarks.overload;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The outcomes of one measurement: successful latencies, and counts by outcome and priority. */
+final class Recorder {
+    private final long[] latencies;
+    private final AtomicInteger successes = new AtomicInteger();
+    private final AtomicInteger answered = new AtomicInteger();
+    private final AtomicInteger rejected = new AtomicInteger();
+    private final AtomicInteger late = new AtomicInteger();
+    private final AtomicInteger criticalCalls = new AtomicInteger();
+    private final AtomicInteger criticalServed = new AtomicInteger();
+
+    Recorder(int maxCalls) {
+        latencies = new long[maxCalls];
+    }
+
+    void fired(boolean critical) {
+        if (critical) {
+            criticalCalls.incrementAndGet();
+        }
+    }
+
+    void succeeded(boolean critical, long latencyNanos) {
+        int slot = successes.getAndIncrement();
+        if (slot < latencies.length) {
+            latencies[slot] = latencyNanos;
+        }
+        if (critical) {
+            criticalServed.incrementAndGet();
+        }
+        answered.incrementAndGet();
+    }
+
+    void rejected() {
+        rejected.incrementAndGet();
+        answered.incrementAndGet();
+    }
+
+    /** Answered after the caller gave up, or failed by the downstream being reset. */
+    void late() {
+        late.incrementAndGet();
+        answered.incrementAndGet();
+    }
+
+    int answered() {
+        return answered.get();
+    }
+
+    Summary summary(double seconds) {
+        int count = Math.min(successes.get(), latencies.length);
+        long[] sorted = Arrays.copyOf(latencies, count);
+        Arrays.sort(sorted);
+        return new Summary(count / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
+                criticalCalls.get() == 0 ? Double.NaN : 100.0 * criticalServed.get() / criticalCalls.get(),
+                rejected.get(), late.get());
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+
+    /** Goodput in successful calls per second; latencies of successful calls in ms; critical calls served in percent. */
+    record Summary(double goodput, double p50Millis, double p99Millis, double criticalServedPercent, int rejected,
+                   int late) {
+    }
+}
