@@ -28,6 +28,12 @@ public @interface Bulkhead {
     int queueCapacity() default 100;
 
     /**
+     * "" for one bulkhead; {@code "#N"} for a bulkhead per value of argument N (0-based), {@code "#N.getter"} per
+     * value returned by that getter of argument N. Semaphore bulkheads only.
+     */
+    String key() default "";
+
+    /**
      * Where a call's priority comes from, such as {@code "#0.priority"} (a getter chain of an argument); its
      * value picks the partition whose share of the slots the call takes. Shares come from config; empty means
      * one pool of slots.

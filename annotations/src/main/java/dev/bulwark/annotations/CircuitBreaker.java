@@ -51,6 +51,12 @@ public @interface CircuitBreaker {
     Class<? extends Throwable>[] ignoreOn() default {};
 
     /**
+     * "" for one breaker; {@code "#N"} for a breaker per value of argument N (0-based), {@code "#N.getter"} per
+     * value returned by that getter of argument N (a breaker per host or tenant), each named {@code name[value]}.
+     */
+    String key() default "";
+
+    /**
      * Judges a returned result a failure the breaker records, whatever {@link #recordOn()} says: a method
      * reference or an expression, as {@link Retry#retryOnResult()} takes. Empty: results are never failures.
      */

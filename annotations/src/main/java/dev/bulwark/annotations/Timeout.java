@@ -19,4 +19,10 @@ public @interface Timeout {
 
     /** Whether the caller's thread is interrupted at the deadline. */
     boolean interrupt() default true;
+
+    /**
+     * Whether the deadline follows the latency of recent successful calls, {@code value} being its cap (config
+     * {@code timeout.adaptive.enabled}; the percentile, multiplier, floor, warm-up and window are config only).
+     */
+    boolean adaptive() default false;
 }

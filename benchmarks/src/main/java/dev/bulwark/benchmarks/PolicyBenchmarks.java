@@ -95,6 +95,13 @@ public class PolicyBenchmarks {
         return p.service.timeout(c.next());
     }
 
+    /** A floor of a second: the default 10 ms would time out calls that a GC pause or a busy machine delays. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsPrepend = "-Dbulwark.defaults.timeout.adaptive.min=1s")
+    public String bulwark_adaptiveTimeout(Policies p, Caller c) {
+        return p.service.adaptiveTimeout(c.next());
+    }
+
     @Benchmark
     public String bulwark_chain4(Policies p, Caller c) {
         return p.service.chain4(c.next());

@@ -76,6 +76,12 @@ public class WovenService {
         return Work.work(i);
     }
 
+    /** After 100 calls its deadline is 1.5 times their p99, at least the fork's floor: each attempt is timed exactly. */
+    @Timeout(value = "10s", adaptive = true)
+    public String adaptiveTimeout(int i) {
+        return Work.work(i);
+    }
+
     /** The Resilience4j chain's four policies: Retry → CircuitBreaker → RateLimiter → Bulkhead. */
     @Retry(maxAttempts = 3, delay = "0ms", jitter = dev.bulwark.annotations.Jitter.NONE)
     @CircuitBreaker(windowSize = WINDOW, minimumCalls = WINDOW)

@@ -28,7 +28,8 @@ class DashboardIT {
             "bulwark_retry_attempts_total", "bulwark_bulkhead_calls_total", "bulwark_bulkhead_active",
             "bulwark_bulkhead_limit",
             "bulwark_rate_limiter_calls_total", "bulwark_timeout_calls_total", "bulwark_fallback_calls_total",
-            "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance", "bulwark_chaos_injected_total");
+            "bulwark_call_duration_seconds_bucket", "bulwark_retry_budget_balance", "bulwark_chaos_injected_total",
+            "bulwark_timeout_current_seconds");
     /** A chaos experiment that delays pricing a little, so that the sample's scrape has injections to show. */
     private static final String[] CHAOS = {"-Dbulwark.chaos.experiments.0.class=dev.bulwark.sample.PricingService",
             "-Dbulwark.chaos.experiments.0.method=price", "-Dbulwark.chaos.experiments.0.latency.rate=1",

@@ -27,8 +27,8 @@ class TelemetryIT {
             "target/otel/opentelemetry-javaagent.jar")).toAbsolutePath();
     private static final List<String> INSTRUMENTS = List.of("bulwark.circuit_breaker.calls",
             "bulwark.circuit_breaker.state", "bulwark.circuit_breaker.transitions", "bulwark.retry.calls",
-            "bulwark.retry.attempts", "bulwark.bulkhead.calls", "bulwark.bulkhead.active", "bulwark.rate_limiter.calls",
-            "bulwark.timeout.calls", "bulwark.fallback.calls", "bulwark.call.duration");
+            "bulwark.retry.attempts", "bulwark.bulkhead.calls", "bulwark.bulkhead.active", "bulwark.bulkhead.limit",
+            "bulwark.rate_limiter.calls", "bulwark.timeout.calls", "bulwark.fallback.calls", "bulwark.call.duration");
     /** One span per protected invocation of the workload. */
     private static final int WORKLOAD_INVOCATIONS = 13;
 
@@ -92,6 +92,32 @@ class TelemetryIT {
         assertThat(metric(result, "bulwark.retry.calls", retry + ",bulwark.outcome:budget_exhausted")).isEqualTo("1");
         // One first attempt deposited half a token, and no retry took one.
         assertThat(metric(result, "bulwark.retry_budget.balance", "bulwark.name:telemetry-budget")).isEqualTo("0.5");
+    }
+
+    @Test
+    void anAdaptiveTimeoutsGaugeTightensAfterWarmUpAndNeverExceedsTheValueAndKeyedBreakersReportPerKey()
+            throws Exception {
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath()
+                // A p90 leaves out the first call, which may be slow, from the twenty-one calls of warm-up.
+                .option("-Dbulwark.defaults.timeout.adaptive.min-calls=20",
+                        "-Dbulwark.defaults.timeout.adaptive.percentile=90", "-Dscenario.warmUp=20")
+                .run(SdkScenarios.class, "adaptive");
+
+        assertThat(result.get("timeoutBefore")).isEqualTo("0.2");
+        // Calls that complete at once: 1.5 times their p99 is below the floor, min = 10ms.
+        assertThat(result.get("timeoutWarm")).isEqualTo("0.01");
+        // Rounds of calls that time out raise the p99, by 1.5 each, up to the value and no further.
+        assertThat(result.get("timeoutLoosened")).isEqualTo("0.2");
+        assertThat(result.get("unit bulwark.timeout.current")).isEqualTo("s");
+
+        assertThat(result.get("down")).isEqualTo("threw:IllegalStateException:down is down");
+        assertThat(result.get("up")).isEqualTo("returned:served by up");
+        assertThat(metric(result, "bulwark.circuit_breaker.state", "bulwark.name:telemetry-keyed[down],bulwark.state:open"))
+                .isEqualTo("1");
+        assertThat(metric(result, "bulwark.circuit_breaker.state", "bulwark.name:telemetry-keyed[up],bulwark.state:closed"))
+                .isEqualTo("1");
+        assertThat(metric(result, "bulwark.circuit_breaker.calls", "bulwark.name:telemetry-keyed[down],bulwark.outcome:failure"))
+                .isEqualTo("1");
     }
 
     @Test

@@ -99,7 +99,7 @@ final class AsyncInvocation {
         }
         call.skipBody = false;
         call.rejection = 0;
-        if (chain.breaker != null && !steps.admitBreaker(call)) {
+        if (chain.guarded() && !steps.admitBreaker(call)) {
             refused();
             return;
         }
@@ -131,7 +131,7 @@ final class AsyncInvocation {
         long deadline = enclosingDeadline;
         call.timed = chain.timeout != null;
         if (call.timed) {
-            call.deadlineNanos = saturatedAdd(now, chain.timeout.timeoutNanos());
+            call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
             deadline = Math.min(deadline, call.deadlineNanos);
         }
         int number = call.attempt;
@@ -292,8 +292,9 @@ final class AsyncInvocation {
         if (error == null && chain.judgesResult) {
             steps.resultFailed(call, value, declaringType, self);
         }
-        boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
-        int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut);
+        long now = runtime.clock.nanoTime();
+        boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
+        int rejection = steps.completeAttempt(call, steps.judgedType(failure), call.timed, timedOut, now);
         if (rejection != 0) {
             decide(null, ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
         } else {
@@ -308,7 +309,7 @@ final class AsyncInvocation {
         }
         boolean own = call.timed && call.deadlineNanos <= enclosingDeadline;
         Throwable failure = ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite, 0L);
-        int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own);
+        int rejection = steps.completeAttempt(call, failure.getClass(), call.timed, own, runtime.clock.nanoTime());
         // Cancelling the body runs whatever depends on its stage: the application's code, so not on the timer.
         runtime.execute(guarded(() -> {
             cancelBody();

@@ -2,6 +2,8 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.chaos.SiteChaos;
+import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 
 /** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
 final class Call extends Invocation {
@@ -16,14 +18,24 @@ final class Call extends Invocation {
     long breakerStartNanos;
     long previousDelayNanos;
     long breakerPermit = NO_PERMIT;
+    /** The breaker that gave the permit: the site's, or its key's. */
+    CircuitBreaker breaker;
     boolean holdsBulkhead;
+    /** The semaphore bulkhead of the attempt: the site's, or its key's once found. */
+    SemaphoreBulkhead bulkhead;
+    /** The value of the bulkhead's key for this call, when the bulkhead has one. */
+    Object bulkheadKey;
     /** The partition of an adaptive or partitioned bulkhead the call takes its slot in. */
     int bulkheadPartition;
     /** When the slot of an adaptive bulkhead was taken, for the round trip it learns from. */
     long bulkheadStartNanos;
     boolean timed;
     long deadlineNanos;
+    /** When the attempt's timeout started counting, on the exact clock (for an adaptive timeout's latencies). */
+    long timedSinceNanos;
     Object rateKey;
+    /** The value of the breaker's key for this call, when the breaker has one. */
+    Object breakerKey;
     /**
      * Whether the observer recorded when this invocation started: only then is it told of its success and is
      * its duration measured, on the exact clock at both ends unless it is only counted.
@@ -62,6 +74,10 @@ final class Call extends Invocation {
         bulkheadPartition = chain.limitBulkhead == null ? 0 : chain.limitBulkhead.partitionOf(null);
         timed = false;
         rateKey = null;
+        breakerKey = null;
+        breaker = null;
+        bulkhead = chain.bulkhead;
+        bulkheadKey = null;
         observation = null;
         observed = false;
         rejection = 0;
@@ -73,8 +89,7 @@ final class Call extends Invocation {
         skipBody = false;
         rejectingPolicy = null;
         asynchronous = chain.asyncBody != null;
-        wantsArguments = (chain.keyedLimiter != null || chain.partitionKey != null
-                || chain.chaos != null && chain.chaos.wantsArguments()) && !asynchronous;
+        wantsArguments = chain.readsArguments() && !asynchronous;
         judgesResult = chain.judgesResult;
     }
 

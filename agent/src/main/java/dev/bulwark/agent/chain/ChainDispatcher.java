@@ -146,7 +146,7 @@ public final class ChainDispatcher extends Dispatcher {
         call.skipBody = false;
         call.rejection = 0;
         call.injectedFault = null;
-        if (chain.breaker != null && !steps.admitBreaker(call)) {
+        if (chain.guarded() && !steps.admitBreaker(call)) {
             return;
         }
         if (chain.limiterSpec != null) {
@@ -157,8 +157,8 @@ public final class ChainDispatcher extends Dispatcher {
         }
         if (chain.timeout != null) {
             DeadlineSlot deadlines = call.stack.deadlines(watchdog);
-            long timeout = chain.timeout.timeoutNanos();
             // Not read only where the timeout is rough: see SiteChain.readsClockOnEntry.
+            long timeout = now == NOT_READ ? chain.timeout.timeoutNanos() : steps.timeoutNanos(call, now);
             call.deadlineNanos = now == NOT_READ
                     ? deadlines.enterUntil(deadlineClock.roughDeadline(timeout), chain.timeout.interrupt())
                     : deadlines.enter(now, timeout, chain.timeout.interrupt());
@@ -366,8 +366,11 @@ public final class ChainDispatcher extends Dispatcher {
      */
     private int completeAttempt(Call call, Class<? extends Throwable> judged, long now) {
         boolean timed = call.timed;
+        if (timed && now == NOT_READ && call.site.adaptiveTimeout != null) {
+            now = clock.nanoTime();
+        }
         boolean timedOut = timed && closeTimeout(call, now);
-        return steps.completeAttempt(call, judged, timed, timedOut);
+        return steps.completeAttempt(call, judged, timed, timedOut, now);
     }
 
     /** Closes the attempt's timeout frame; true when the attempt ran past its deadline. */

@@ -2,7 +2,9 @@ package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.chaos.ChaosControl;
 import dev.bulwark.agent.cluster.ClusterPolicies;
+import dev.bulwark.agent.policy.KeyedPolicies;
 import dev.bulwark.agent.policy.NanoClock;
+import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.budget.RetryBudgetSpec;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
@@ -13,12 +15,14 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerJmx;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerListener;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.policy.ratelimit.KeyedLimiter;
 import dev.bulwark.agent.policy.ratelimit.KeyedRateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.policy.ratelimit.RateLimiters;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
+import dev.bulwark.agent.policy.timeout.TimeoutSpec;
 import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import dev.bulwark.annotations.Scope;
@@ -45,17 +49,31 @@ import java.util.function.ObjIntConsumer;
  * instance, and its state, when the settings are unchanged, and replaces it when they changed.
  */
 public final class PolicyRegistry {
+    /**
+     * How long a keyed breaker or bulkhead must go unused, at least, before it may be evicted to make room for
+     * new keys (see {@link KeyedPolicies}).
+     */
+    static final long KEY_SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
     private final NanoClock breakerClock;
     private final DeadlineClock deadlineClock;
     private final CircuitBreakerListener breakerListener;
     private final Map<ScopedName, Shared<CircuitBreaker, CircuitBreakerSpec>> breakers = new ConcurrentHashMap<>();
+    /** Breakers with a key: one per key value, each named {@code name[value]}. */
+    private final Map<ScopedName, Shared<KeyedPolicies<CircuitBreaker>, CircuitBreakerSpec>> keyedBreakers =
+            new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<SemaphoreBulkhead, BulkheadSpec>> bulkheads = new ConcurrentHashMap<>();
+    /** Semaphore bulkheads with a key: one per key value. */
+    private final Map<ScopedName, Shared<KeyedPolicies<SemaphoreBulkhead>, BulkheadSpec>> keyedBulkheads =
+            new ConcurrentHashMap<>();
     /** Adaptive or partitioned bulkheads. */
     private final Map<ScopedName, Shared<LimitBulkhead, BulkheadSpec>> limitBulkheads = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<Object, RateLimiterSpec>> limiters = new ConcurrentHashMap<>();
     private final Map<ScopedName, Shared<ThreadPoolBulkhead, BulkheadSpec>> threadPools = new ConcurrentHashMap<>();
     /** Budgets are always named, and defined once for the whole JVM: their scope is {@link PolicyScope#JVM}. */
     private final Map<ScopedName, Shared<RetryBudget, RetryBudgetSpec>> retryBudgets = new ConcurrentHashMap<>();
+    /** Adaptive timeouts, one per site name: a timeout has no name of its own. */
+    private final Map<ScopedName, Shared<AdaptiveDeadline, TimeoutSpec>> adaptiveTimeouts = new ConcurrentHashMap<>();
     /** Pools a reload replaced with new settings, until the chains that ran on them are gone. */
     private final List<ThreadPoolBulkhead> replacedPools = new ArrayList<>();
     /**
@@ -108,6 +126,40 @@ public final class PolicyRegistry {
     }
 
     /**
+     * One breaker per key value, created at the key's first call with its MBean, which leaves JMX when the breaker
+     * is evicted. An evicted breaker is CLOSED and was unused for a sweep interval; a call that still held it
+     * records its outcome in it, where no later call sees it.
+     */
+    KeyedPolicies<CircuitBreaker> keyedCircuitBreakers(CircuitBreakerSpec spec, PolicyScope scope) {
+        ScopedName name = new ScopedName(spec.name(), scope);
+        Shared<KeyedPolicies<CircuitBreaker>, CircuitBreakerSpec> before = keyedBreakers.get(name);
+        KeyedPolicies<CircuitBreaker> keyed = shared(keyedBreakers, name, spec, s -> new KeyedPolicies<>(s.maxKeys(),
+                KEY_SWEEP_INTERVAL_NANOS, breakerClock, key -> keyedBreaker(s, key, scope),
+                breaker -> breaker.state() == CircuitState.CLOSED,
+                (key, breaker) -> jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label()))),
+                "circuit breaker");
+        // A reload that changed the settings starts new breakers: the old ones leave JMX (the new ones enter it
+        // at their keys' first calls).
+        if (before != null && before.policy != keyed) {
+            before.policy.forEach((key, breaker) ->
+                    jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label())));
+        }
+        return keyed;
+    }
+
+    private CircuitBreaker keyedBreaker(CircuitBreakerSpec spec, Object key, PolicyScope scope) {
+        CircuitBreaker breaker = new CircuitBreaker(spec.toBuilder().name(keyedName(spec.name(), key)).build(),
+                breakerClock, breakerListener, scope.label());
+        exposeOverJmx(breaker, scope);
+        return breaker;
+    }
+
+    /** The name of a keyed policy's instance for one key value: {@code name[value]}. */
+    static String keyedName(String name, Object key) {
+        return name + "[" + key + "]";
+    }
+
+    /**
      * Has the breaker's MBean registered, shortly after. Called at its first call rather than when its class is
      * woven: touching the platform MBean server during start-up breaks servers that install their own MBean
      * server builder.
@@ -127,11 +179,26 @@ public final class PolicyRegistry {
      * deployments may each have their own; JMX tells them apart).
      */
     public CircuitBreaker circuitBreaker(String name) {
-        return byName(breakers, name);
+        CircuitBreaker breaker = byName(breakers, name);
+        return breaker != null || !name.endsWith("]") ? breaker : keyedBreaker(name);
     }
 
+    /** The keyed breaker named {@code name[value]}, or null; a look through the keyed breakers of that name. */
+    private CircuitBreaker keyedBreaker(String name) {
+        CircuitBreaker[] found = new CircuitBreaker[1];
+        keyedBreakers.values().forEach(shared -> shared.policy.forEach((key, breaker) -> {
+            if (found[0] == null && breaker.name().equals(name)) {
+                found[0] = breaker;
+            }
+        }));
+        return found[0];
+    }
+
+    /** The names of every breaker, a keyed one's instances by their {@code name[value]}. */
     public Set<String> circuitBreakerNames() {
-        return names(breakers);
+        Set<String> names = names(breakers);
+        keyedBreakers.values().forEach(shared -> shared.policy.forEach((key, breaker) -> names.add(breaker.name())));
+        return names;
     }
 
     /** The names of every bulkhead, semaphore or thread pool. */
@@ -145,6 +212,8 @@ public final class PolicyRegistry {
     /** Visits every breaker, each with its name in its scope, so that two deployments' breakers of a name are two. */
     public void forEachCircuitBreaker(BiConsumer<PolicyName, CircuitBreaker> visitor) {
         breakers.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy));
+        keyedBreakers.forEach((name, shared) -> shared.policy.forEach((key, breaker) ->
+                visitor.accept(new PolicyName(breaker.name(), name.scope), breaker)));
     }
 
     /** Visits every bulkhead, semaphore or thread pool, with its name in its scope and the calls running inside it now. */
@@ -185,6 +254,13 @@ public final class PolicyRegistry {
 
     SemaphoreBulkhead bulkhead(BulkheadSpec spec, PolicyScope scope) {
         return shared(bulkheads, new ScopedName(spec.name(), scope), spec, SemaphoreBulkhead::new, "bulkhead");
+    }
+
+    /** One semaphore bulkhead per key value; one with no call inside or waiting may be evicted. */
+    KeyedPolicies<SemaphoreBulkhead> keyedBulkheads(BulkheadSpec spec, PolicyScope scope) {
+        return shared(keyedBulkheads, new ScopedName(spec.name(), scope), spec, s -> new KeyedPolicies<>(s.maxKeys(),
+                KEY_SWEEP_INTERVAL_NANOS, breakerClock, key -> new SemaphoreBulkhead(s), SemaphoreBulkhead::tryRetire,
+                (key, bulkhead) -> { }), "bulkhead");
     }
 
     /** An adaptive bulkhead, or one split into partitions. */
@@ -240,6 +316,21 @@ public final class PolicyRegistry {
         return spec.key().isEmpty() ? RateLimiters.create(spec) : new KeyedRateLimiter(spec);
     }
 
+    /**
+     * The deadline of the adaptive timeout of the site {@code siteName}; it keeps what it learned across a reload
+     * that leaves the timeout's settings unchanged.
+     */
+    AdaptiveDeadline adaptiveTimeout(String siteName, TimeoutSpec spec, PolicyScope scope) {
+        return shared(adaptiveTimeouts, new ScopedName(siteName, scope), spec,
+                s -> new AdaptiveDeadline(s.timeoutNanos(), s.adaptiveMinNanos(), s.adaptivePercentile(),
+                        s.adaptiveMultiplier(), s.adaptiveMinCalls(), s.adaptiveWindowNanos()), "adaptive timeout");
+    }
+
+    /** Visits every adaptive timeout, with its site's name in its scope. */
+    public void forEachAdaptiveTimeout(BiConsumer<PolicyName, AdaptiveDeadline> visitor) {
+        adaptiveTimeouts.forEach((key, shared) -> visitor.accept(key.policyName(), shared.policy));
+    }
+
     /** Budgets count seconds on the breakers' clock, which is cheap to read and precise to the millisecond. */
     RetryBudget retryBudget(RetryBudgetSpec spec) {
         return shared(retryBudgets, new ScopedName(spec.name(), PolicyScope.JVM), spec,
@@ -280,9 +371,19 @@ public final class PolicyRegistry {
             jmx.execute(() -> CircuitBreakerJmx.unregister(breaker));
             return true;
         });
+        keyedBreakers.entrySet().removeIf(entry -> {
+            if (entry.getKey().scope != scope) {
+                return false;
+            }
+            entry.getValue().policy.forEach((key, breaker) ->
+                    jmx.execute(() -> CircuitBreakerJmx.unregister(breaker, scope.label())));
+            return true;
+        });
         bulkheads.keySet().removeIf(key -> key.scope == scope);
+        keyedBulkheads.keySet().removeIf(key -> key.scope == scope);
         limitBulkheads.keySet().removeIf(key -> key.scope == scope);
         limiters.keySet().removeIf(key -> key.scope == scope);
+        adaptiveTimeouts.keySet().removeIf(key -> key.scope == scope);
         threadPools.entrySet().removeIf(entry -> {
             if (entry.getKey().scope != scope) {
                 return false;

@@ -4,6 +4,7 @@ import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
+import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.runtime.BulwarkLog;
@@ -55,13 +56,25 @@ final class PolicySteps {
         }
     }
 
-    /** Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. */
+    /**
+     * Takes the attempt's breaker permit; false, with the attempt rejected, when the breaker refuses it. A keyed
+     * breaker's new key that finds no room runs without a breaker: a fresh breaker would let it through too.
+     */
     boolean admitBreaker(Call call) {
-        CircuitBreaker breaker = call.site.breaker;
-        if (!call.site.breakerExposed) {
-            call.site.breakerExposed = true;
-            registry.exposeOverJmx(breaker, call.site.breakerScope);
+        SiteChain chain = call.site;
+        CircuitBreaker breaker = chain.breaker;
+        if (breaker == null) {
+            breaker = chain.keyedBreakers.get(call.breakerKey);
+            if (breaker == null) {
+                BulwarkLog.warnOnce("keys " + chain.name, "circuit breaker of " + chain.name + ": max-keys breakers"
+                        + " are in use; calls of new keys run without a breaker until idle ones are evicted");
+                return true;
+            }
+        } else if (!chain.breakerExposed) {
+            chain.breakerExposed = true;
+            registry.exposeOverJmx(breaker, chain.breakerScope);
         }
+        call.breaker = breaker;
         call.breakerStartNanos = breaker.nanoTime();
         call.breakerPermit = breaker.tryAcquirePermission(call.breakerStartNanos);
         if (call.breakerPermit >= 0) {
@@ -101,13 +114,30 @@ final class PolicySteps {
     }
 
     /**
-     * Reads what the chain needs of a call's arguments: its rate limiter's key, its bulkhead partition and which
-     * chaos experiments apply. Only for a site that has a keyed limiter, a partitioned bulkhead or chaos.
+     * The timeout of the attempt whose deadline starts at {@code now} (the exact clock): the fixed one, or what an
+     * adaptive timeout learned so far.
+     */
+    long timeoutNanos(Call call, long now) {
+        SiteChain chain = call.site;
+        call.timedSinceNanos = now;
+        return chain.adaptiveTimeout == null ? chain.timeout.timeoutNanos() : chain.adaptiveTimeout.currentNanos();
+    }
+
+    /**
+     * Reads what the chain needs of a call's arguments: the keys of its rate limiter, breaker and bulkhead, its
+     * bulkhead partition and which chaos experiments apply. Only for a site that {@link SiteChain#readsArguments
+     * reads them}.
      */
     void readArguments(Call call, Object[] arguments) {
         SiteChain chain = call.site;
         if (chain.keyedLimiter != null) {
             call.rateKey = chain.rateKey.extract(arguments);
+        }
+        if (chain.keyedBreakers != null) {
+            call.breakerKey = chain.breakerKey.extract(arguments);
+        }
+        if (chain.keyedBulkheads != null) {
+            call.bulkheadKey = chain.bulkheadKey.extract(arguments);
         }
         if (chain.partitionKey != null) {
             call.bulkheadPartition = chain.limitBulkhead.partitionOf(chain.partitionKey.extract(arguments));
@@ -117,9 +147,13 @@ final class PolicySteps {
         }
     }
 
-    /** Takes a slot of the semaphore bulkhead if one is free now. */
+    /**
+     * Takes a slot of the bulkhead if one is free now. A keyed bulkhead is looked up first (a new key finding no
+     * room gets no bulkhead and is refused); one retired since it was found is looked up again.
+     */
     boolean tryBulkhead(Call call) {
-        LimitBulkhead limited = call.site.limitBulkhead;
+        SiteChain chain = call.site;
+        LimitBulkhead limited = chain.limitBulkhead;
         if (limited != null) {
             if (!limited.tryAcquire(call.bulkheadPartition)) {
                 return false;
@@ -128,22 +162,41 @@ final class PolicySteps {
             call.holdsBulkhead = true;
             return true;
         }
-        if (call.site.bulkhead.tryAcquire()) {
-            call.holdsBulkhead = true;
-            return true;
+        if (chain.keyedBulkheads == null) {
+            if (call.bulkhead.tryAcquire()) {
+                call.holdsBulkhead = true;
+                return true;
+            }
+            return false;
         }
-        return false;
+        for (;;) {
+            SemaphoreBulkhead bulkhead = chain.keyedBulkheads.get(call.bulkheadKey);
+            call.bulkhead = bulkhead;
+            if (bulkhead == null) {
+                return false;
+            }
+            if (bulkhead.tryAcquire()) {
+                call.holdsBulkhead = true;
+                return true;
+            }
+            if (!bulkhead.retired()) {
+                return false;
+            }
+            Thread.onSpinWait();
+        }
     }
 
     /**
-     * Waits up to {@code waitNanos} for a bulkhead slot, parked.
+     * Waits up to {@code waitNanos} for a bulkhead slot, parked; for a keyed one, a slot of the bulkhead
+     * {@link #tryBulkhead} found.
      *
      * @throws InterruptedException when the thread is interrupted before or while waiting
      */
     boolean awaitBulkhead(Call call, long waitNanos) throws InterruptedException {
         LimitBulkhead limited = call.site.limitBulkhead;
         if (limited == null) {
-            call.holdsBulkhead = call.site.bulkhead.acquire(waitNanos);
+            // A keyed bulkhead's new key that found no room has none to wait for.
+            call.holdsBulkhead = call.bulkhead != null && call.bulkhead.acquire(waitNanos);
         } else if (limited.acquire(call.bulkheadPartition, waitNanos)) {
             call.bulkheadStartNanos = limited.nanoTime();
             call.holdsBulkhead = true;
@@ -158,7 +211,7 @@ final class PolicySteps {
         if (chain.limitBulkhead != null) {
             chain.limitBulkhead.release(call.bulkheadPartition, call.bulkheadStartNanos, timedOut);
         } else {
-            chain.bulkhead.release();
+            call.bulkhead.release();
         }
     }
 
@@ -221,7 +274,7 @@ final class PolicySteps {
     /** A policy inside the breaker rejected the attempt: the breaker sees that rejection as the outcome. */
     void rejectInside(Call call, ChainRejection rejection, String policy, long retryAfterNanos) {
         if (call.breakerPermit != Call.NO_PERMIT) {
-            CircuitBreaker breaker = call.site.breaker;
+            CircuitBreaker breaker = call.breaker;
             breaker.onComplete(call.breakerPermit, rejection.type, 0, breaker.nanoTime());
             call.breakerPermit = Call.NO_PERMIT;
         }
@@ -272,8 +325,9 @@ final class PolicySteps {
      *
      * @param failure the type the attempt's exception is judged by ({@link #judgedType}), or null; a timeout
      *                replaces it, and a result the breaker's check judged a failure counts as one
+     * @param now     when the attempt ended, on the exact clock; read by the driver at least for an adaptive timeout
      */
-    int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut) {
+    int completeAttempt(Call call, Class<? extends Throwable> failure, boolean timed, boolean timedOut, long now) {
         SiteChain chain = call.site;
         if (call.holdsBulkhead) {
             releaseBulkhead(call, timedOut);
@@ -282,6 +336,9 @@ final class PolicySteps {
         if (timed) {
             if (call.observed) {
                 chain.metrics.timeout(call.observation, timedOut);
+            }
+            if (chain.adaptiveTimeout != null) {
+                learnLatency(call, failure == null, timedOut, now);
             }
             if (timedOut) {
                 rejection = BulwarkBridge.TIMED_OUT;
@@ -297,11 +354,21 @@ final class PolicySteps {
         if (call.breakerPermit != Call.NO_PERMIT) {
             Class<? extends Throwable> outcome = rejection != 0 ? ChainRejection.TIMED_OUT.type
                     : call.recordableResult ? CircuitBreaker.RESULT_FAILURE : failure;
-            long end = chain.breaker.nanoTime();
-            chain.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
+            long end = call.breaker.nanoTime();
+            call.breaker.onComplete(call.breakerPermit, outcome, end - call.breakerStartNanos, end);
             call.breakerPermit = Call.NO_PERMIT;
         }
         return rejection;
+    }
+
+    /** An adaptive timeout learns from attempts that succeeded in time and from those that ran out of it. */
+    private static void learnLatency(Call call, boolean succeeded, boolean timedOut, long now) {
+        long latency = now - call.timedSinceNanos;
+        if (timedOut) {
+            call.site.adaptiveTimeout.timedOut(latency, now);
+        } else if (succeeded) {
+            call.site.adaptiveTimeout.succeeded(latency, now);
+        }
     }
 
     /** Gives back whatever an invocation broken by a fault of ours holds (its timeout frame is the driver's). */
@@ -314,7 +381,7 @@ final class PolicySteps {
             releaseBulkhead(call, false);
         }
         if (call.breakerPermit != Call.NO_PERMIT) {
-            chain.breaker.releasePermission(call.breakerPermit);
+            call.breaker.releasePermission(call.breakerPermit);
             call.breakerPermit = Call.NO_PERMIT;
         }
     }

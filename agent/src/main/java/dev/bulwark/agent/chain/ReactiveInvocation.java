@@ -93,7 +93,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             downstream.onSubscribe(this);
             guarded(() -> {
                 steps.firstAttempt(chain);
-                call.rateKey = chain.keyedLimiter == null ? null : chain.rateKey.extract(arguments);
+                steps.readArguments(call, arguments);
                 startAttempt();
             }).run();
         }
@@ -150,7 +150,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 pendingStep = null;
                 call.skipBody = false;
                 call.rejection = 0;
-                if (chain.breaker != null && !steps.admitBreaker(call)) {
+                if (chain.guarded() && !steps.admitBreaker(call)) {
                     admitted = false;
                 } else if (chain.limiterSpec != null) {
                     long wait = steps.reserveRate(call, runtime.clock.nanoTime());
@@ -194,13 +194,13 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 number = call.attempt;
                 call.timed = chain.timeout != null;
                 if (call.timed) {
-                    call.deadlineNanos = saturatedAdd(now, chain.timeout.timeoutNanos());
+                    call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
                     attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
                 }
                 if (chain.threadPool != null) {
                     pooled = true;
-                } else if (chain.bulkhead == null || steps.tryBulkhead(call)) {
-                    if (chain.bulkhead != null) {
+                } else if (!chain.takesSlot || steps.tryBulkhead(call)) {
+                    if (chain.takesSlot) {
                         steps.bulkheadDecided(call, true, false);
                     }
                     invoke = true;
@@ -338,9 +338,10 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 settledAttempt = number;
                 upstream = null;
                 cancelTimers();
-                boolean timedOut = call.timed && runtime.clock.nanoTime() - call.deadlineNanos >= 0;
+                long now = runtime.clock.nanoTime();
+                boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
                 rejection = steps.completeAttempt(call, failure == null ? null : steps.judgedType(failure),
-                        call.timed, timedOut);
+                        call.timed, timedOut, now);
             }
             if (rejection != 0) {
                 decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
@@ -362,7 +363,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 over = true;
                 upstream = null;
                 cancelTimers();
-                steps.completeAttempt(call, null, call.timed, false);
+                steps.completeAttempt(call, null, call.timed, false, runtime.clock.nanoTime());
             }
             steps.succeeded(call);
             long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
@@ -381,7 +382,8 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 settledAttempt = number;
                 current = upstream;
                 upstream = null;
-                rejection = steps.completeAttempt(call, ChainRejection.TIMED_OUT.type, true, true);
+                rejection = steps.completeAttempt(call, ChainRejection.TIMED_OUT.type, true, true,
+                        runtime.clock.nanoTime());
             }
             if (current != null) {
                 current.cancel();

@@ -4,6 +4,8 @@ import dev.bulwark.ResultFailureException;
 import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
+import dev.bulwark.agent.policy.KeyedPolicies;
+import dev.bulwark.agent.policy.adaptive.AdaptiveDeadline;
 import dev.bulwark.agent.policy.budget.RetryBudget;
 import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
 import dev.bulwark.agent.policy.bulkhead.LimitBulkhead;
@@ -36,7 +38,11 @@ final class SiteChain {
     final RetryPolicy retry;
     /** The budget the retries draw on; null without one. */
     final RetryBudget retryBudget;
+    /** The breaker; null for none, and for a keyed one, whose breaker each call finds in {@link #keyedBreakers}. */
     final CircuitBreaker breaker;
+    /** A breaker per value of {@link #breakerKey}; null unless the breaker has a key. */
+    final KeyedPolicies<CircuitBreaker> keyedBreakers;
+    final RateKey breakerKey;
     /** Where the breaker's state is shared, which JMX shows; null without a breaker. */
     final PolicyScope breakerScope;
     final RateLimiter limiter;
@@ -46,12 +52,21 @@ final class SiteChain {
     final RateKey rateKey;
     final RateLimiterSpec limiterSpec;
     final TimeoutSpec timeout;
+    /** The deadline of an adaptive timeout, which the attempts' latencies move; null for a fixed one. */
+    final AdaptiveDeadline adaptiveTimeout;
+    /** The semaphore bulkhead; null for none, and for a keyed one, whose bulkheads are in {@link #keyedBulkheads}. */
     final SemaphoreBulkhead bulkhead;
+    /** A semaphore bulkhead per value of {@link #bulkheadKey}; null unless the bulkhead has a key. */
+    final KeyedPolicies<SemaphoreBulkhead> keyedBulkheads;
+    final RateKey bulkheadKey;
     /** An adaptive or partitioned bulkhead, in place of {@link #bulkhead}; null otherwise. */
     final LimitBulkhead limitBulkhead;
     /** Which argument value picks a call's partition of {@link #limitBulkhead}; null when it has one partition. */
     final RateKey partitionKey;
-    /** Whether an attempt takes a slot of {@link #bulkhead} or {@link #limitBulkhead} on the caller's side. */
+    /**
+     * Whether an attempt takes a slot of {@link #bulkhead}, of its key's bulkhead or of {@link #limitBulkhead}
+     * on the caller's side.
+     */
     final boolean takesSlot;
     final ThreadPoolBulkhead threadPool;
     final BulkheadSpec bulkheadSpec;
@@ -101,7 +116,10 @@ final class SiteChain {
                 : registry.retryBudget(retrySpec.budgetSpec());
         CircuitBreakerSpec breakerSpec = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
         this.breakerScope = breakerSpec == null ? null : scope(policies, breakerSpec.name(), loaderScope);
-        this.breaker = breakerSpec == null ? null : registry.circuitBreaker(breakerSpec, breakerScope);
+        boolean keyedBreaker = breakerSpec != null && !breakerSpec.key().isEmpty();
+        this.breaker = breakerSpec == null || keyedBreaker ? null : registry.circuitBreaker(breakerSpec, breakerScope);
+        this.keyedBreakers = keyedBreaker ? registry.keyedCircuitBreakers(breakerSpec, breakerScope) : null;
+        this.breakerKey = keyedBreaker ? RateKey.parse(breakerSpec.key(), "circuit breaker key") : null;
         this.limiterSpec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
         PolicyScope limiterScope = limiterSpec == null ? null : scope(policies, limiterSpec.name(), loaderScope);
         Object anyLimiter = limiterSpec == null ? null : registry.rateLimiter(limiterSpec, limiterScope);
@@ -110,6 +128,8 @@ final class SiteChain {
         this.sharedLimiter = anyLimiter instanceof SharedLimiter ? (SharedLimiter) anyLimiter : null;
         this.rateKey = keyedLimiter == null ? null : RateKey.parse(limiterSpec.key());
         this.timeout = policies.spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
+        this.adaptiveTimeout = timeout == null || !timeout.adaptive() ? null
+                : registry.adaptiveTimeout(name, timeout, loaderScope);
         // Checked when the method was woven (or its config reloaded): the text parses.
         this.retryOnResult = retrySpec == null ? null : ResultCheck.parse(retrySpec.retryOnResult());
         this.recordOnResult = breakerSpec == null ? null : ResultCheck.parse(breakerSpec.recordOnResult());
@@ -123,19 +143,27 @@ final class SiteChain {
         boolean limited = bulkheadSpec != null && !pooled
                 && (bulkheadSpec.type() == BulkheadType.ADAPTIVE || bulkheadSpec.partitioned());
         this.limitBulkhead = limited ? registry.limitBulkhead(bulkheadSpec, bulkheadScope) : null;
-        this.partitionKey = limited && bulkheadSpec.partitioned() ? RateKey.parse(bulkheadSpec.partitionBy()) : null;
-        this.bulkhead = bulkheadSpec == null || pooled || limited ? null : registry.bulkhead(bulkheadSpec, bulkheadScope);
-        this.takesSlot = bulkhead != null || limitBulkhead != null;
+        this.partitionKey = limited && bulkheadSpec.partitioned()
+                ? RateKey.parse(bulkheadSpec.partitionBy(), "bulkhead partition-by") : null;
+        // The config refuses a key on any but a fixed semaphore bulkhead; an adaptive or partitioned one has none.
+        boolean keyedBulkhead = bulkheadSpec != null && !pooled && !limited && !bulkheadSpec.key().isEmpty();
+        this.bulkhead = bulkheadSpec == null || pooled || limited || keyedBulkhead ? null
+                : registry.bulkhead(bulkheadSpec, bulkheadScope);
+        this.keyedBulkheads = keyedBulkhead ? registry.keyedBulkheads(bulkheadSpec, bulkheadScope) : null;
+        this.bulkheadKey = keyedBulkhead ? RateKey.parse(bulkheadSpec.key(), "bulkhead key") : null;
+        this.takesSlot = bulkhead != null || keyedBulkheads != null || limitBulkhead != null;
         this.chaos = registry.chaos().site(name, definition.chaos());
-        this.roughTimeout = timeout != null && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
+        // An adaptive timeout times its attempts exactly, and its deadline may come down to milliseconds.
+        this.roughTimeout = timeout != null && adaptiveTimeout == null
+                && registry.deadlineClock().countsRoughly(timeout.timeoutNanos());
         this.readsClockOnEntry = limiterSpec != null || (timeout != null && !roughTimeout)
                 || (retry != null && retry.spec().maxDurationNanos() > 0);
         // A limiter that never waits admits a call in one step and keeps nothing of it. Not with a bulkhead:
         // the slot is taken after the permit, and a refused slot would leave the shared entry holding a permit.
         boolean limiterNeedsNoFrame = limiterSpec == null
                 || limiter != null && limiterSpec.maxWaitNanos() <= 0 && bulkhead == null;
-        boolean stateless = breaker == null && limiterNeedsNoFrame && timeout == null && threadPool == null
-                && limitBulkhead == null && chaos == null
+        boolean stateless = breaker == null && keyedBreakers == null && keyedBulkheads == null && limiterNeedsNoFrame
+                && timeout == null && threadPool == null && limitBulkhead == null && chaos == null
                 && asyncBody == null && (retry == null || retry.spec().maxDurationNanos() == 0);
         this.statelessEntry = stateless ? new StatelessEntry(this) : null;
         this.metrics = observer.siteMetrics(new PolicyName(name, loaderScope),
@@ -163,6 +191,20 @@ final class SiteChain {
             return retry.spec().abortOn().matches(failure) ? CallObserver.RetryOutcome.ABORTED : CallObserver.RetryOutcome.FAILURE;
         }
         return attempt >= retry.spec().maxAttempts() ? CallObserver.RetryOutcome.EXHAUSTED : null;
+    }
+
+    /** Whether calls pass a breaker, one shared or one per key. */
+    boolean guarded() {
+        return breaker != null || keyedBreakers != null;
+    }
+
+    /**
+     * Whether admitting a synchronous call needs its arguments: to find its keyed limiter, breaker or bulkhead,
+     * or its bulkhead partition.
+     */
+    boolean readsArguments() {
+        return keyedLimiter != null || keyedBreakers != null || keyedBulkheads != null || partitionKey != null
+                || chaos != null && chaos.wantsArguments();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.bulwark.agent.telemetry.SpanMode;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 
@@ -24,11 +25,30 @@ final class BlockReader {
 
     private final Config block;
     private final String path;
-    private final List<ConfigProblem> problems = new ArrayList<>();
+    private final List<ConfigProblem> problems;
 
     BlockReader(Config block, String path) {
+        this(block, path, new ArrayList<>());
+    }
+
+    private BlockReader(Config block, String path, List<ConfigProblem> problems) {
         this.block = block;
         this.path = path;
+        this.problems = problems;
+    }
+
+    /**
+     * The reader of the block under {@code key}, whose problems are this reader's; a value that is no block is
+     * reported, and read as an empty one (its keys then keep their defaults).
+     */
+    BlockReader nested(String key) {
+        try {
+            return new BlockReader(block.hasPath(key) ? block.getConfig(key) : ConfigFactory.empty(), path + "." + key,
+                    problems);
+        } catch (ConfigException e) {
+            problem(key, "a block { ... }", describe(key));
+            return new BlockReader(ConfigFactory.empty(), path + "." + key, problems);
+        }
     }
 
     List<ConfigProblem> problems() {

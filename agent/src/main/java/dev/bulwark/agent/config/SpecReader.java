@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
 final class SpecReader {
     static final Pattern RATE_KEY = Pattern.compile("|#\\d+(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)?");
     private static final long NANOS_PER_MILLI = 1_000_000L;
+    private static final Set<String> ADAPTIVE_TIMEOUT_KEYS =
+            set("enabled", "percentile", "multiplier", "min", "min-calls", "window");
     private static final String TIMEOUT_EXCEPTION = "dev.bulwark.TimeoutExceededException";
 
     private SpecReader() {
@@ -38,17 +40,18 @@ final class SpecReader {
             case CIRCUIT_BREAKER:
                 return set("name", "failure-rate-threshold", "slow-call-rate-threshold", "slow-call-duration", "window-type",
                         "window-size", "minimum-calls", "consecutive-failures", "wait-in-open", "half-open-calls", "record-on",
-                        "ignore-on", "record-on-result");
+                        "ignore-on", "record-on-result", "key", "max-keys");
             case RETRY:
                 return set("name", "max-attempts", "delay", "backoff", "multiplier", "max-delay", "jitter", "max-duration",
                         "retry-on", "abort-on", "delay-from", "budget", "retry-on-result");
             case BULKHEAD:
                 return set("name", "max-concurrent", "max-wait", "type", "queue-capacity",
-                        "limit-algorithm", "initial-limit", "min-limit", "max-limit", "partition-by", "partitions");
+                        "limit-algorithm", "initial-limit", "min-limit", "max-limit", "partition-by", "partitions",
+                        "key", "max-keys");
             case RATE_LIMITER:
                 return set("name", "permits", "period", "algorithm", "max-wait", "key", "max-keys", "scope");
             case TIMEOUT:
-                return set("value", "interrupt");
+                return set("value", "interrupt", "adaptive");
             case FALLBACK:
                 return set("method", "apply-on", "skip-on", "apply-on-result");
             default:
@@ -96,6 +99,8 @@ final class SpecReader {
                 .halfOpenCalls(r.integer("half-open-calls", 1, 10_000, d.halfOpenCalls()))
                 .recordOn(withTimeouts(matcher(r, "record-on", d.recordOn())))
                 .ignoreOn(matcher(r, "ignore-on", d.ignoreOn()))
+                .key(policyKey(r, d.key()))
+                .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
                 // Checked when a method is woven, against the method it judges.
                 .recordOnResult(r.string("record-on-result", d.recordOnResult()).trim())
                 .build();
@@ -125,19 +130,37 @@ final class SpecReader {
         int[] bounds = limitBounds(r, d);
         int minLimit = bounds[0];
         int maxLimit = bounds[1];
+        BulkheadType type = r.enumeration("type", BulkheadType.class, d.type());
+        String partitionBy = partitionBy(r, d.partitionBy());
         return BulkheadSpec.builder()
                 .name(name)
                 .maxConcurrent(r.integer("max-concurrent", 1, 100_000, d.maxConcurrent()))
                 .maxWaitNanos(r.durationNanos("max-wait", 0, d.maxWaitNanos()))
-                .type(r.enumeration("type", BulkheadType.class, d.type()))
+                .type(type)
                 .queueCapacity(r.integer("queue-capacity", 1, 10_000_000, d.queueCapacity()))
+                .key(bulkheadKey(r, d.key(), type, partitionBy))
+                .maxKeys(r.integer("max-keys", 1, 100_000_000, d.maxKeys()))
                 .limitAlgorithm(r.enumeration("limit-algorithm", LimitAlgorithmName.class, d.limitAlgorithm()))
                 .initialLimit(r.integer("initial-limit", 1, 100_000, d.initialLimit()))
                 .minLimit(minLimit)
                 .maxLimit(maxLimit)
-                .partitionBy(partitionBy(r, d.partitionBy()))
+                .partitionBy(partitionBy)
                 .partitions(partitions(r, d.partitions()))
                 .build();
+    }
+
+    /**
+     * Only a fixed SEMAPHORE bulkhead has keys: a thread pool per key would multiply threads, and an adaptive or
+     * partitioned bulkhead shares one learned limit among its callers, which a bulkhead per key would split.
+     */
+    private static String bulkheadKey(BlockReader r, String fallback, BulkheadType type, String partitionBy) {
+        String key = policyKey(r, fallback);
+        if (!key.isEmpty() && (type != BulkheadType.SEMAPHORE || !partitionBy.isEmpty())) {
+            r.problem("key", "\"\" (only a SEMAPHORE bulkhead without partition-by has keys; this one is "
+                    + (type != BulkheadType.SEMAPHORE ? type : "partitioned") + ")", "\"" + key + "\"");
+            return fallback;
+        }
+        return key;
     }
 
     /** The adaptive limit's bounds, both kept at their defaults unless {@code min-limit <= max-limit}. */
@@ -173,11 +196,7 @@ final class SpecReader {
 
     private static RateLimiterSpec rateLimiter(String name, BlockReader r) {
         RateLimiterSpec d = RateLimiterSpec.builder().build();
-        String key = r.string("key", d.key());
-        if (!RATE_KEY.matcher(key).matches()) {
-            r.problem("key", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + key + "\"");
-            key = d.key();
-        }
+        String key = policyKey(r, d.key());
         return RateLimiterSpec.builder()
                 .name(name)
                 .permits(r.integer("permits", 1, Integer.MAX_VALUE, d.permits()))
@@ -190,12 +209,40 @@ final class SpecReader {
                 .build();
     }
 
+    /** The key of a rate limiter, breaker or bulkhead: which argument value selects its instance. */
+    private static String policyKey(BlockReader r, String fallback) {
+        String key = r.string("key", fallback);
+        if (!RATE_KEY.matcher(key).matches()) {
+            r.problem("key", "\"\", \"#N\" or \"#N.getter\" (N = argument index from 0)", "\"" + key + "\"");
+            return fallback;
+        }
+        return key;
+    }
+
     private static TimeoutSpec timeout(BlockReader r) {
         TimeoutSpec d = TimeoutSpec.builder().build();
-        return TimeoutSpec.builder()
+        TimeoutSpec.Builder timeout = TimeoutSpec.builder()
                 .timeoutNanos(r.durationNanos("value", 1, d.timeoutNanos()))
-                .interrupt(r.bool("interrupt", d.interrupt()))
+                .interrupt(r.bool("interrupt", d.interrupt()));
+        BlockReader adaptive = r.nested("adaptive");
+        adaptive.rejectUnknownKeys(ADAPTIVE_TIMEOUT_KEYS);
+        return timeout
+                .adaptive(adaptive.bool("enabled", d.adaptive()))
+                .adaptivePercentile(percentile(adaptive, "percentile", d.adaptivePercentile()))
+                .adaptiveMultiplier(adaptive.decimal("multiplier", 1.0, d.adaptiveMultiplier()))
+                .adaptiveMinNanos(adaptive.durationNanos("min", 1, d.adaptiveMinNanos()))
+                .adaptiveMinCalls(adaptive.integer("min-calls", 1, 100_000_000, d.adaptiveMinCalls()))
+                .adaptiveWindowNanos(adaptive.durationNanos("window", 2 * NANOS_PER_MILLI, d.adaptiveWindowNanos()))
                 .build();
+    }
+
+    private static double percentile(BlockReader r, String key, double fallback) {
+        double value = r.decimal(key, 0.0, fallback);
+        if (value <= 0.0 || value > 100.0) {
+            r.problem(key, "a percentile above 0 and at most 100", String.valueOf(value));
+            return fallback;
+        }
+        return value;
     }
 
     private static FallbackSpec fallback(BlockReader r) {

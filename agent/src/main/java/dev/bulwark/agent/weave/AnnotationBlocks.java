@@ -33,7 +33,7 @@ final class AnnotationBlocks {
             if (defaultValue != null && defaultValue.equals(value)) {
                 continue;
             }
-            values.put(kebabCase(attribute.getName()), plain(value.resolve()));
+            values.put(configPath(attribute.getName()), plain(value.resolve()));
         }
         return ConfigFactory.parseMap(values, origin);
     }
@@ -50,6 +50,15 @@ final class AnnotationBlocks {
             return names;
         }
         return resolved;
+    }
+
+    /**
+     * The config path of an attribute: its kebab-case name, but {@code @Timeout(adaptive)} switches the
+     * {@code adaptive} block, whose other keys are config only. (The map's keys are paths to
+     * {@link ConfigFactory#parseMap}.)
+     */
+    private static String configPath(String attribute) {
+        return attribute.equals("adaptive") ? "adaptive.enabled" : kebabCase(attribute);
     }
 
     static String kebabCase(String camelCase) {

@@ -10,6 +10,8 @@ import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.PolicyKind;
 import dev.bulwark.agent.config.SitePolicies;
 import dev.bulwark.agent.policy.fallback.FallbackSpec;
+import dev.bulwark.agent.policy.bulkhead.BulkheadSpec;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreakerSpec;
 import dev.bulwark.agent.policy.ratelimit.RateKey;
 import dev.bulwark.agent.policy.ratelimit.RateLimiterSpec;
 import dev.bulwark.agent.reactive.ReactiveType;
@@ -121,18 +123,30 @@ final class SitePlanner {
 
     /** A key must name one of the method's arguments; the getter, if any, is checked at the first call. */
     private static SitePolicies withoutMisfitKey(SitePolicies policies, int parameterCount) {
-        RateLimiterSpec spec = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
-        if (spec == null || spec.key().isEmpty()) {
+        RateLimiterSpec limiter = policies.spec(PolicyKind.RATE_LIMITER, RateLimiterSpec.class);
+        policies = withoutMisfitKey(policies, parameterCount, PolicyKind.RATE_LIMITER, "rate limiter",
+                limiter == null ? "" : limiter.key());
+        CircuitBreakerSpec breaker = policies.spec(PolicyKind.CIRCUIT_BREAKER, CircuitBreakerSpec.class);
+        policies = withoutMisfitKey(policies, parameterCount, PolicyKind.CIRCUIT_BREAKER, "circuit breaker",
+                breaker == null ? "" : breaker.key());
+        BulkheadSpec bulkhead = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
+        return withoutMisfitKey(policies, parameterCount, PolicyKind.BULKHEAD, "bulkhead",
+                bulkhead == null ? "" : bulkhead.key());
+    }
+
+    private static SitePolicies withoutMisfitKey(SitePolicies policies, int parameterCount, PolicyKind kind,
+                                                 String what, String key) {
+        if (key.isEmpty()) {
             return policies;
         }
-        int argument = RateKey.parse(spec.key()).argumentIndex();
+        int argument = RateKey.parse(key).argumentIndex();
         if (argument < parameterCount) {
             return policies;
         }
-        BulwarkLog.error("rate limiter of " + policies.ownName() + " ignored: key '" + spec.key() + "' names argument "
+        BulwarkLog.error(what + " of " + policies.ownName() + " ignored: key '" + key + "' names argument "
                 + argument + " (counted from 0), but the method takes " + parameterCount
-                + ". The method runs without that rate limiter.");
-        return policies.without(PolicyKind.RATE_LIMITER);
+                + ". The method runs without that " + what + ".");
+        return policies.without(kind);
     }
 
     /**

@@ -31,4 +31,22 @@ class PolicyRegistryJmxTest {
         assertThat(server.isRegistered(CircuitBreakerJmx.objectName("registered-off-thread"))).isTrue();
         CircuitBreakerJmx.unregister(breaker);
     }
+
+    /** Keyed breakers enter JMX as {@code name[value]} and leave it when a reload replaces them. */
+    @Test
+    void keyedBreakersAreInJmxByTheirKeyedNameUntilAReloadReplacesThem() {
+        PolicyRegistry registry = new PolicyRegistry(NanoClock.SYSTEM, CallObserver.NONE.circuitBreakerListener(), Runnable::run);
+        CircuitBreakerSpec spec = CircuitBreakerSpec.builder().name("per-host").key("#0").build();
+        CircuitBreaker eu = registry.keyedCircuitBreakers(spec, PolicyScope.JVM).get("eu");
+
+        assertThat(eu.name()).isEqualTo("per-host[eu]");
+        assertThat(server.isRegistered(CircuitBreakerJmx.objectName("per-host[eu]"))).isTrue();
+        assertThat(registry.circuitBreaker("per-host[eu]")).isSameAs(eu);
+        assertThat(registry.circuitBreakerNames()).contains("per-host[eu]");
+
+        registry.beginReload();
+        registry.keyedCircuitBreakers(spec.toBuilder().failureRateThreshold(20).build(), PolicyScope.JVM);
+        assertThat(server.isRegistered(CircuitBreakerJmx.objectName("per-host[eu]"))).isFalse();
+        assertThat(registry.circuitBreaker("per-host[eu]")).isNull();
+    }
 }

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import static dev.bulwark.agent.config.ConfigFixture.declared;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The adaptive limit's and the partitions' keys of a bulkhead block, read and checked like every other key. */
+/**
+ * The adaptive limit's and the partitions' keys of a bulkhead block, read and checked like every other key, and
+ * how they go with a bulkhead's {@code key}.
+ */
 class AdaptiveBulkheadConfigTest {
     @TempDir
     Path dir;
@@ -70,5 +73,22 @@ class AdaptiveBulkheadConfigTest {
                 "bulwark.defaults.bulkhead.partition-by", "bulwark.defaults.bulkhead.partitions");
         assertThat(fixture.problems.toString()).contains("[GRADIENT2, VEGAS, AIMD]", "at least min-limit (10)",
                 "\"#N.getter\"", "gold = -1.0");
+    }
+
+    @Test
+    void aKeyGoesOnlyWithAFixedSemaphoreBulkheadWithoutPartitions() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.policies.pool.bulkhead { type = thread_pool, key = \"#0\" }",
+                "bulwark.policies.shared.bulkhead { partition-by = \"#0.priority\", partitions { gold = 1 } }");
+
+        assertThat(bulkheadOf(config, "name = keyed, key = \"#0.tenant\"").key()).isEqualTo("#0.tenant");
+        assertThat(fixture.problems).extracting(ConfigProblem::key).containsExactly("bulwark.policies.pool.bulkhead.key");
+        assertThat(bulkheadOf(config, "name = adaptive, type = ADAPTIVE, key = \"#0\"").key()).isEmpty();
+        assertThat(bulkheadOf(config, "name = shared, key = \"#1\"").key()).isEmpty();
+
+        assertThat(fixture.problems).extracting(ConfigProblem::key).contains(
+                "bulwark.policies.pool.bulkhead.key");
+        assertThat(fixture.problems.toString()).contains("only a SEMAPHORE bulkhead without partition-by has keys",
+                "this one is THREAD_POOL", "this one is ADAPTIVE", "this one is partitioned");
     }
 }

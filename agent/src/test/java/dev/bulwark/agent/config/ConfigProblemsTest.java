@@ -223,6 +223,39 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void anAdaptiveTimeoutsSettingsAreReadAndABadPercentileIsReportedWithItsPath() {
+        BulwarkConfig good = fixture.load(
+                "bulwark.defaults.timeout.adaptive { enabled = true, percentile = 95, min-calls = 20, window = 10s }");
+        TimeoutSpec spec = good.resolve("com.acme.Billing", "charge", declared(PolicyKind.TIMEOUT, "value = 2s"))
+                .spec(PolicyKind.TIMEOUT, TimeoutSpec.class);
+        assertThat(fixture.problems).isEmpty();
+        assertThat(spec.adaptive()).isTrue();
+        assertThat(spec.adaptivePercentile()).isEqualTo(95.0);
+        assertThat(spec.adaptiveMinCalls()).isEqualTo(20);
+        assertThat(spec.adaptiveWindowNanos()).isEqualTo(TimeUnit.SECONDS.toNanos(10));
+        assertThat(spec.adaptiveMultiplier()).as("a key left out keeps its default").isEqualTo(1.5);
+
+        fixture = new ConfigFixture(dir);
+        fixture.load(
+                "bulwark.defaults.timeout.adaptive {",
+                "  percentile = 150",
+                "}");
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.defaults.timeout.adaptive.percentile");
+        assertThat(problem.origin()).isEqualTo(file() + ": 2");
+        assertThat(problem.toString()).contains("expected a percentile above 0 and at most 100, found 150");
+    }
+
+    @Test
+    void aBreakerKeyThatIsNoArgumentIsReported() {
+        fixture.load("bulwark.policies.payments.circuit-breaker { key = \"host\" }");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.policies.payments.circuit-breaker.key");
+        assertThat(problem.toString()).contains("\"#N\" or \"#N.getter\"");
+    }
+
+    @Test
     void anUnknownEnumName() {
         BulwarkConfig config = fixture.load("bulwark.methods { \"com.acme.Billing#charge\" { retry { backoff = quadratic } } }");
 

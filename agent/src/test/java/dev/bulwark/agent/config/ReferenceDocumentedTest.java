@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every key of {@code reference.conf} is documented in the configuration reference, docs/configuration.md, with
  * the default {@code reference.conf} gives it: a key of a {@code defaults} block as a row of the table under that
- * block's heading, any other key as a row of its full path.
+ * block's heading (by its path inside the block), any other key as a row of its full path.
  */
 class ReferenceDocumentedTest {
     private static final Path REFERENCE = Paths.get("..", "docs", "configuration.md");
@@ -84,9 +84,10 @@ class ReferenceDocumentedTest {
      */
     private static String[] row(String reference, String path) {
         List<String> segments = ConfigUtil.splitPath(path);
-        boolean policyKey = segments.size() == 3 && segments.get(0).equals("defaults");
+        boolean policyKey = segments.size() >= 3 && segments.get(0).equals("defaults");
         String text = policyKey ? section(reference, "### `" + segments.get(1) + "`") : reference;
-        String key = policyKey ? segments.get(2) : "bulwark." + path;
+        // A key of a block inside a policy block (timeout's adaptive.enabled) by its path inside the policy block.
+        String key = policyKey ? String.join(".", segments.subList(2, segments.size())) : "bulwark." + path;
         for (String line : text.split("\n")) {
             if (line.startsWith("| `" + key + "` |")) {
                 return line.substring(2, line.length() - 2).split(" \\| ", -1);

@@ -15,6 +15,8 @@ public final class BulkheadSpec {
     private final long maxWaitNanos;
     private final BulkheadType type;
     private final int queueCapacity;
+    private final String key;
+    private final int maxKeys;
     private final LimitAlgorithmName limitAlgorithm;
     private final int initialLimit;
     private final int minLimit;
@@ -28,6 +30,8 @@ public final class BulkheadSpec {
         this.maxWaitNanos = b.maxWaitNanos;
         this.type = b.type;
         this.queueCapacity = b.queueCapacity;
+        this.key = b.key;
+        this.maxKeys = b.maxKeys;
         this.limitAlgorithm = b.limitAlgorithm;
         this.initialLimit = b.initialLimit;
         this.minLimit = b.minLimit;
@@ -47,6 +51,8 @@ public final class BulkheadSpec {
         b.maxWaitNanos = maxWaitNanos;
         b.type = type;
         b.queueCapacity = queueCapacity;
+        b.key = key;
+        b.maxKeys = maxKeys;
         b.limitAlgorithm = limitAlgorithm;
         b.initialLimit = initialLimit;
         b.minLimit = minLimit;
@@ -75,6 +81,16 @@ public final class BulkheadSpec {
     /** THREAD_POOL only. */
     public int queueCapacity() {
         return queueCapacity;
+    }
+
+    /** {@code ""} for one policy; {@code "#N"} or {@code "#N.getter"} for one per value of that argument. */
+    public String key() {
+        return key;
+    }
+
+    /** Keyed policies retained at most. */
+    public int maxKeys() {
+        return maxKeys;
     }
 
     /** ADAPTIVE only. */
@@ -131,13 +147,15 @@ public final class BulkheadSpec {
                 && minLimit == that.minLimit
                 && maxLimit == that.maxLimit
                 && partitionBy.equals(that.partitionBy)
-                && partitions.equals(that.partitions);
+                && partitions.equals(that.partitions)
+                && Objects.equals(key, that.key)
+                && maxKeys == that.maxKeys;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, maxConcurrent, maxWaitNanos, type, queueCapacity, limitAlgorithm, initialLimit,
-                minLimit, maxLimit, partitionBy, partitions);
+                minLimit, maxLimit, partitionBy, partitions, key, maxKeys);
     }
 
     @Override
@@ -154,6 +172,7 @@ public final class BulkheadSpec {
                 + ", maxLimit=" + maxLimit
                 + ", partitionBy=" + partitionBy
                 + ", partitions=" + partitions
+                + (key.isEmpty() ? "" : ", key=" + key + ", maxKeys=" + maxKeys)
                 + "}";
     }
 
@@ -171,7 +190,20 @@ public final class BulkheadSpec {
         private String partitionBy = "";
         private Map<String, Double> partitions = new LinkedHashMap<>();
 
+        private String key = "";
+        private int maxKeys = 10_000;
+
         private Builder() {
+        }
+
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        public Builder maxKeys(int maxKeys) {
+            this.maxKeys = maxKeys;
+            return this;
         }
 
         public Builder name(String name) {

@@ -43,7 +43,22 @@ public final class SemaphoreBulkhead {
 
     /** Bodies running now. */
     public int active() {
-        return maxConcurrent - slots.free();
+        int free = slots.free();
+        return free == Slots.RETIRED ? 0 : maxConcurrent - free;
+    }
+
+    /**
+     * Retires this bulkhead if no body runs inside it and no caller waits for it; true when it is retired now.
+     * A retired bulkhead admits nothing: a keyed bulkhead's caller that still held it after it was evicted must
+     * not add to the slots of the key's new one. See {@link #retired()}.
+     */
+    public boolean tryRetire() {
+        return !slots.hasQueuedThreads() && slots.retire();
+    }
+
+    /** Whether {@link #tryRetire()} retired it: a refused slot then means "ask for the key's bulkhead again". */
+    public boolean retired() {
+        return slots.free() == Slots.RETIRED;
     }
 
     public int maxConcurrent() {
@@ -58,6 +73,7 @@ public final class SemaphoreBulkhead {
     /** The synchronizer state is the number of free slots. */
     private static final class Slots extends AbstractQueuedSynchronizer {
         private static final long serialVersionUID = 1L;
+        static final int RETIRED = -1;
 
         private final int capacity;
 
@@ -74,13 +90,17 @@ public final class SemaphoreBulkhead {
         protected int tryAcquireShared(int ignored) {
             for (;;) {
                 int free = getState();
-                if (free == 0) {
+                if (free <= 0) {
                     return -1;
                 }
                 if (compareAndSetState(free, free - 1)) {
                     return free - 1;
                 }
             }
+        }
+
+        boolean retire() {
+            return compareAndSetState(capacity, RETIRED);
         }
 
         /** A release without a matching acquire would silently widen the bulkhead, so it fails loudly. */

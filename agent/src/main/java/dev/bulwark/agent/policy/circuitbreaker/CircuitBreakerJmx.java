@@ -69,6 +69,20 @@ public final class CircuitBreakerJmx {
         }
     }
 
+    /**
+     * Unregisters the bean of a breaker registered with {@code loader}, unless another breaker has replaced it
+     * under that name since: one lookup, for breakers evicted by the thousand (keyed breakers).
+     */
+    public static void unregister(CircuitBreaker breaker, String loader) {
+        REGISTERED.computeIfPresent(objectName(breaker.name(), loader), (key, registered) -> {
+            if (registered != breaker) {
+                return registered;
+            }
+            unregisterQuietly(key);
+            return null;
+        });
+    }
+
     private static StandardMBean bean(CircuitBreaker breaker) {
         try {
             return new StandardMBean(new CircuitBreakerJmxBean(breaker), CircuitBreakerMBean.class);

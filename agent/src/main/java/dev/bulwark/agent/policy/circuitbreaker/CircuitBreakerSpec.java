@@ -18,6 +18,8 @@ public final class CircuitBreakerSpec {
     private final int halfOpenCalls;
     private final ExceptionMatcher recordOn;
     private final ExceptionMatcher ignoreOn;
+    private final String key;
+    private final int maxKeys;
     private final String recordOnResult;
 
     private CircuitBreakerSpec(Builder b) {
@@ -33,6 +35,8 @@ public final class CircuitBreakerSpec {
         this.halfOpenCalls = b.halfOpenCalls;
         this.recordOn = b.recordOn;
         this.ignoreOn = b.ignoreOn;
+        this.key = b.key;
+        this.maxKeys = b.maxKeys;
         this.recordOnResult = b.recordOnResult;
     }
 
@@ -54,6 +58,8 @@ public final class CircuitBreakerSpec {
         b.halfOpenCalls = halfOpenCalls;
         b.recordOn = recordOn;
         b.ignoreOn = ignoreOn;
+        b.key = key;
+        b.maxKeys = maxKeys;
         b.recordOnResult = recordOnResult;
         return b;
     }
@@ -111,6 +117,16 @@ public final class CircuitBreakerSpec {
         return ignoreOn;
     }
 
+    /** {@code ""} for one policy; {@code "#N"} or {@code "#N.getter"} for one per value of that argument. */
+    public String key() {
+        return key;
+    }
+
+    /** Keyed policies retained at most. */
+    public int maxKeys() {
+        return maxKeys;
+    }
+
     /** A method reference or {@code #result} expression judging a returned result a failure to record, or {@code ""}. */
     public String recordOnResult() {
         return recordOnResult;
@@ -137,12 +153,14 @@ public final class CircuitBreakerSpec {
                 && halfOpenCalls == that.halfOpenCalls
                 && Objects.equals(recordOn, that.recordOn)
                 && Objects.equals(ignoreOn, that.ignoreOn)
-                && recordOnResult.equals(that.recordOnResult);
+                && recordOnResult.equals(that.recordOnResult)
+                && Objects.equals(key, that.key)
+                && maxKeys == that.maxKeys;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn, recordOnResult);
+        return Objects.hash(name, failureRateThreshold, slowCallRateThreshold, slowCallDurationNanos, windowType, windowSize, minimumCalls, consecutiveFailures, waitInOpenNanos, halfOpenCalls, recordOn, ignoreOn, recordOnResult, key, maxKeys);
     }
 
     @Override
@@ -160,6 +178,7 @@ public final class CircuitBreakerSpec {
                 + ", halfOpenCalls=" + halfOpenCalls
                 + ", recordOn=" + recordOn
                 + ", ignoreOn=" + ignoreOn
+                + (key.isEmpty() ? "" : ", key=" + key + ", maxKeys=" + maxKeys)
                 + ", recordOnResult=" + recordOnResult
                 + "}";
     }
@@ -180,7 +199,20 @@ public final class CircuitBreakerSpec {
         private ExceptionMatcher ignoreOn = ExceptionMatcher.none();
         private String recordOnResult = "";
 
+        private String key = "";
+        private int maxKeys = 10_000;
+
         private Builder() {
+        }
+
+        public Builder key(String key) {
+            this.key = key;
+            return this;
+        }
+
+        public Builder maxKeys(int maxKeys) {
+            this.maxKeys = maxKeys;
+            return this;
         }
 
         public Builder name(String name) {

@@ -11,20 +11,32 @@ import dev.bulwark.agent.policy.expression.Subject;
  */
 public final class RateKey {
     private final String text;
+    /** What the key is, for messages: "rate limiter key", "circuit breaker key". */
+    private final String what;
     private final Path path;
 
-    private RateKey(String text, Path path) {
+    private RateKey(String text, String what, Path path) {
         this.text = text;
+        this.what = what;
         this.path = path;
     }
 
     /** @throws IllegalArgumentException when {@code key} is not {@code "#N"} or {@code "#N.getter…"} */
     public static RateKey parse(String key) {
+        return parse(key, "rate limiter key");
+    }
+
+    /**
+     * The same syntax selects a keyed breaker's or bulkhead's instance, or a bulkhead's partition.
+     *
+     * @param what what the key is, for messages: "circuit breaker key"
+     */
+    public static RateKey parse(String key, String what) {
         String text = key == null ? "" : key.trim();
         try {
-            return new RateKey(text, Condition.parsePath(text, Subject.ARGUMENTS));
+            return new RateKey(text, what, Condition.parsePath(text, Subject.ARGUMENTS));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("rate limiter key '" + key + "' must be \"#N\" (argument N, from 0)"
+            throw new IllegalArgumentException(what + " '" + key + "' must be \"#N\" (argument N, from 0)"
                     + " or \"#N.getter\" (a no-argument method of argument N): " + e.getMessage());
         }
     }
@@ -41,7 +53,7 @@ public final class RateKey {
      */
     public void checkApplicableTo(Class<?>... parameterTypes) {
         if (path.argument() >= parameterTypes.length) {
-            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + path.argument()
+            throw new IllegalArgumentException(what + " '" + text + "' names argument " + path.argument()
                     + ", but the method takes " + parameterTypes.length);
         }
         path.checkOn(parameterTypes[path.argument()]);
@@ -50,7 +62,7 @@ public final class RateKey {
     /** The key value of a call; {@code null} when the argument (or what a getter returns) is null. */
     public Object extract(Object[] args) {
         if (path.argument() >= args.length) {
-            throw new IllegalArgumentException("rate limiter key '" + text + "' names argument " + path.argument()
+            throw new IllegalArgumentException(what + " '" + text + "' names argument " + path.argument()
                     + ", but the call has " + args.length);
         }
         return path.valueOf(null, args);

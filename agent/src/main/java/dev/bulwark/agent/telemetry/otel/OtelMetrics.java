@@ -130,6 +130,10 @@ final class OtelMetrics {
             meter.gaugeBuilder("bulwark.retry_budget.balance").setUnit("{token}")
                     .setDescription("Tokens in a retry budget: ratio times first attempts minus retries, within its window")
                     .buildWithCallback(measurement -> recordBalances(registry, measurement));
+            meter.gaugeBuilder("bulwark.timeout.current").setUnit("s")
+                    .setDescription("The timeout an adaptive timeout gives its next attempt")
+                    .buildWithCallback(measurement -> registry.forEachAdaptiveTimeout((name, deadline) ->
+                            measurement.record(deadline.currentNanos() / 1e9, names.of(name)[0])));
         }
     }
 
@@ -180,7 +184,9 @@ final class OtelMetrics {
     private void recordStates(PolicyRegistry registry, ObservableLongMeasurement measurement) {
         registry.forEachCircuitBreaker((name, breaker) -> {
             CircuitState current = breaker.state();
-            Attributes[] byState = states.of(name);
+            // A keyed breaker's name ("name[value]") may be evicted and never come back: not kept, so that a flood
+            // of keys leaves nothing behind here; its attribute sets are built at each collection instead.
+            Attributes[] byState = name.name().endsWith("]") ? states(name) : states.of(name);
             for (CircuitState state : STATES) {
                 measurement.record(state == current ? 1 : 0, byState[state.ordinal()]);
             }

@@ -33,6 +33,19 @@ class SemaphoreBulkheadTest {
     }
 
     @Test
+    void retiresOnlyWhenEmptyAndThenAdmitsNothing() {
+        SemaphoreBulkhead bulkhead = bulkhead(2);
+        assertThat(bulkhead.tryAcquire()).isTrue();
+        assertThat(bulkhead.tryRetire()).isFalse();
+        bulkhead.release();
+
+        assertThat(bulkhead.tryRetire()).isTrue();
+        assertThat(bulkhead.retired()).isTrue();
+        assertThat(bulkhead.tryAcquire()).isFalse();
+        assertThat(bulkhead.active()).isZero();
+    }
+
+    @Test
     void releaseWithoutAcquireFailsInsteadOfWideningTheBulkhead() {
         SemaphoreBulkhead bulkhead = bulkhead(1);
 

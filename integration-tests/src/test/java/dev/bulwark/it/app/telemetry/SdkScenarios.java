@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -60,6 +61,46 @@ public final class SdkScenarios {
         registerSdk();
         Report.put("refused", Report.outcome(BudgetWorkload::refused));
         reportMetrics(METRICS.collectAllMetrics());
+    }
+
+    /**
+     * The adaptive timeout's gauge before warm-up, after warm-up on calls that complete at once, and after rounds
+     * of calls that never complete, each ended by the timeout, loosened it back to its value; then the states of
+     * a keyed breaker's instances.
+     */
+    public static void adaptive() {
+        registerSdk();
+        // The site's first call loads and links what it runs, which may take longer than the timeout.
+        AdaptiveWorkload.quickOrStuck(false).toCompletableFuture().exceptionally(e -> null).join();
+        Report.put("timeoutBefore", currentTimeout());
+        for (int i = 0; i < Integer.getInteger("scenario.warmUp"); i++) {
+            AdaptiveWorkload.quickOrStuck(false).toCompletableFuture().join();
+        }
+        Report.put("timeoutWarm", currentTimeout());
+        String loosened = currentTimeout();
+        for (int round = 0; round < 30 && !loosened.equals("0.2"); round++) {
+            CompletableFuture<?>[] stuck = new CompletableFuture<?>[64];
+            for (int i = 0; i < stuck.length; i++) {
+                stuck[i] = AdaptiveWorkload.quickOrStuck(true).toCompletableFuture().exceptionally(e -> null);
+            }
+            CompletableFuture.allOf(stuck).join();
+            loosened = currentTimeout();
+        }
+        Report.put("timeoutLoosened", loosened);
+        Report.put("down", Report.outcome(() -> AdaptiveWorkload.perHost("down")));
+        Report.put("up", Report.outcome(() -> AdaptiveWorkload.perHost("up")));
+        reportMetrics(METRICS.collectAllMetrics());
+    }
+
+    private static String currentTimeout() {
+        for (MetricData metric : METRICS.collectAllMetrics()) {
+            if (metric.getName().equals("bulwark.timeout.current")) {
+                for (PointData point : metric.getData().getPoints()) {
+                    return String.valueOf(value(point));
+                }
+            }
+        }
+        return "none";
     }
 
     /** Protected calls before the application's set(): they must not freeze the global to a no-op. */
