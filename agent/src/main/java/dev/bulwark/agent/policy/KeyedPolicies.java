@@ -1,8 +1,6 @@
 package dev.bulwark.agent.policy;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -29,19 +27,12 @@ public final class KeyedPolicies<P> {
             return "null";
         }
     };
-    private static final long NONE = Long.MIN_VALUE;
-
-    private final int maxKeys;
-    private final int sweepThreshold;
-    private final long sweepIntervalNanos;
+    private final KeyRoom room;
     private final NanoClock clock;
     private final Function<Object, P> create;
     private final Predicate<P> tryRetire;
     private final BiConsumer<Object, P> evicted;
     private final ConcurrentHashMap<Object, Entry<P>> entries = new ConcurrentHashMap<>();
-    /** Room taken by policies in, or about to enter, the map; never above maxKeys. */
-    private final AtomicInteger roomTaken = new AtomicInteger();
-    private final AtomicLong nextSweepAt = new AtomicLong(NONE);
 
     /**
      * @param create    makes the policy of a key (passed as the caller gave it; "null" for null)
@@ -53,9 +44,7 @@ public final class KeyedPolicies<P> {
         if (maxKeys < 1) {
             throw new IllegalArgumentException("maxKeys must be at least 1, was " + maxKeys);
         }
-        this.maxKeys = maxKeys;
-        this.sweepThreshold = maxKeys / 2;
-        this.sweepIntervalNanos = sweepIntervalNanos;
+        this.room = new KeyRoom(maxKeys, sweepIntervalNanos);
         this.clock = clock;
         this.create = create;
         this.tryRetire = tryRetire;
@@ -90,35 +79,18 @@ public final class KeyedPolicies<P> {
     }
 
     private Entry<P> admit(Object key) {
-        if (roomTaken.get() >= sweepThreshold) {
-            sweepIfDue(clock.nanoTime());
+        if (room.halfTaken() && room.claimSweep(clock.nanoTime())) {
+            sweep();
         }
-        return entries.computeIfAbsent(key, k -> takeRoom() ? new Entry<>(create.apply(k)) : null);
+        return entries.computeIfAbsent(key, k -> room.tryTake() ? new Entry<>(create.apply(k)) : null);
     }
 
-    private boolean takeRoom() {
-        for (;;) {
-            int taken = roomTaken.get();
-            if (taken >= maxKeys) {
-                return false;
-            }
-            if (roomTaken.compareAndSet(taken, taken + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /** Claiming the due time is the only coordination, as in the keyed rate limiter's sweep. */
-    private void sweepIfDue(long nowNanos) {
-        long due = nextSweepAt.get();
-        if ((due != NONE && nowNanos - due < 0) || !nextSweepAt.compareAndSet(due, nowNanos + sweepIntervalNanos)) {
-            return;
-        }
+    private void sweep() {
         entries.forEach((key, entry) -> {
             if (entry.used) {
                 entry.used = false;
             } else if (tryRetire.test(entry.policy) && entries.remove(key, entry)) {
-                roomTaken.decrementAndGet();
+                room.release();
                 evicted.accept(key, entry.policy);
             }
         });

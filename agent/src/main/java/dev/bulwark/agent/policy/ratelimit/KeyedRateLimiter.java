@@ -1,7 +1,8 @@
 package dev.bulwark.agent.policy.ratelimit;
 
+import dev.bulwark.agent.policy.KeyRoom;
+
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,13 +32,8 @@ public final class KeyedRateLimiter implements KeyedLimiter {
     private static final long MIN_SWEEP_INTERVAL_NANOS = 1_000_000L;
 
     private final RateLimiterSpec spec;
-    private final int maxKeys;
-    private final int sweepThreshold;
-    private final long sweepIntervalNanos;
+    private final KeyRoom room;
     private final ConcurrentHashMap<Object, KeyLimiter> limiters = new ConcurrentHashMap<>();
-    /** Room taken by limiters in, or about to enter, the map; never above maxKeys. */
-    private final AtomicInteger roomTaken = new AtomicInteger();
-    private final AtomicLong nextSweepAt = new AtomicLong(NONE);
     /** The latest time a sweep found limiters idle at; limiters created since must not grant before it. */
     private final AtomicLong retiredUpTo = new AtomicLong(NONE);
 
@@ -48,9 +44,7 @@ public final class KeyedRateLimiter implements KeyedLimiter {
         }
         RateLimiters.validate(spec);
         this.spec = spec;
-        this.maxKeys = spec.maxKeys();
-        this.sweepThreshold = maxKeys / 2;
-        this.sweepIntervalNanos = Math.max(spec.periodNanos() / 4, MIN_SWEEP_INTERVAL_NANOS);
+        this.room = new KeyRoom(spec.maxKeys(), Math.max(spec.periodNanos() / 4, MIN_SWEEP_INTERVAL_NANOS));
     }
 
     @Override
@@ -69,7 +63,7 @@ public final class KeyedRateLimiter implements KeyedLimiter {
                 return result;
             }
             if (limiters.remove(mapKey, entry)) {
-                roomTaken.decrementAndGet();
+                room.release();
             }
         }
     }
@@ -85,39 +79,19 @@ public final class KeyedRateLimiter implements KeyedLimiter {
      * caller created and a sweep retired after this caller's miss: it was retired before it left the map.
      */
     private KeyLimiter admit(Object key, long nowNanos) {
-        if (roomTaken.get() >= sweepThreshold) {
-            sweepIfDue(nowNanos);
+        if (room.halfTaken() && room.claimSweep(nowNanos)) {
+            sweep(nowNanos);
         }
         return limiters.computeIfAbsent(key,
-                k -> takeRoom() ? new KeyLimiter(RateLimiters.createRetirable(spec), retiredUpTo.get()) : null);
+                k -> room.tryTake() ? new KeyLimiter(RateLimiters.createRetirable(spec), retiredUpTo.get()) : null);
     }
 
-    private boolean takeRoom() {
-        for (;;) {
-            int taken = roomTaken.get();
-            if (taken >= maxKeys) {
-                return false;
-            }
-            if (roomTaken.compareAndSet(taken, taken + 1)) {
-                return true;
-            }
-        }
-    }
-
-    /**
-     * Claiming the due time is the only coordination: a flag held for the whole sweep would let one preempted
-     * sweeper stop all eviction, and two sweeps overlapping are harmless because each retirement and removal is
-     * atomic on its own.
-     */
-    private void sweepIfDue(long nowNanos) {
-        long due = nextSweepAt.get();
-        if ((due != NONE && nowNanos - due < 0) || !nextSweepAt.compareAndSet(due, nowNanos + sweepIntervalNanos)) {
-            return;
-        }
+    /** Each retirement and removal is atomic on its own, so sweeps may overlap (see {@link KeyRoom#claimSweep}). */
+    private void sweep(long nowNanos) {
         retiredUpTo.accumulateAndGet(nowNanos, KeyedRateLimiter::later);
         limiters.forEach((key, entry) -> {
             if (entry.limiter.tryRetire(nowNanos) && limiters.remove(key, entry)) {
-                roomTaken.decrementAndGet();
+                room.release();
             }
         });
     }
