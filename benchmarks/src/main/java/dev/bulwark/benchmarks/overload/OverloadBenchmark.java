@@ -256,7 +256,8 @@ public final class OverloadBenchmark {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Downstream: %d workers, %.1f ms per call nominally, loads are multiples of"
                         + " %.0f calls/s, capacity %.0f calls/s as measured over the run;"
-                        + " %.1f s per load, callers give up after %d ms; a tenth of the calls are critical.%n%n",
+                        + " %.1f s per load, callers give up after %d ms; a tenth of the calls are critical;"
+                        + " goodput counts the successes answered while the load ran.%n%n",
                 WORKERS, SERVICE_NANOS / 1e6, WORKERS * 1e9 / SERVICE_NANOS, capacity, cellNanos / 1e9,
                 TimeUnit.NANOSECONDS.toMillis(CLIENT_TIMEOUT_NANOS)));
         md.append("| row | load | goodput (calls/s) | p50 (ms) | p99 (ms) | critical served |\n|---|---|---|---|---|---|\n");
