@@ -10,10 +10,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Overload absorbed: checkout traffic alone for a second (the adaptive limit learns the processor's usual
@@ -72,8 +72,8 @@ final class OverloadDemo {
         System.out.printf("at the processor at once: up to %d as the flood began, up to %d at its end%n", atStart, atEnd);
         System.out.printf("the bulkhead's limit (bulwark_bulkhead_limit): %s before the flood, %s at its end%n",
                 limitBefore, limitAtEnd);
-        System.out.println("Batch past its share is shed at once while checkout keeps its slots, and the limit came down as"
-                + " the processor's latency rose; without the agent nothing is shed and every call queues behind the flood.");
+        System.out.println("Batch past its share is shed at once while checkout keeps its slots, and the limit follows the"
+                + " processor's latency; without the agent nothing is shed and every call queues behind the flood.");
     }
 
     private Thread caller(String priority, Tally tally) {
