@@ -28,6 +28,9 @@ class SampleAppIT {
                 .contains("alice -> 429")
                 .contains("bob   -> 200")
                 .contains("2 shipped, 3 turned away at once")
+                // Overload: checkout keeps its share of the adaptive bulkhead while the batch flood is shed.
+                .containsPattern("checkout +\\d+ calls, +\\d+ served \\((9[5-9]|100) %\\)")
+                .containsPattern("batch +\\d+ calls, +\\d+ served, [1-9]\\d* shed")
                 .contains("partner quotes: 5 every 10s for this instance alone").contains("5 quoted, 2 turned away")
                 .containsPattern("pear +backend calls 3 +pear costs")
                 // 200 polls deposit 20 retries' worth; min-per-second adds 5 a second over a demo of a few seconds.
@@ -56,6 +59,7 @@ class SampleAppIT {
         ScenarioResult result = AgentJvm.withoutAgent().classPath(classPath).option("-Dsample.port=0")
                 .run(SampleApp.class, "--demo");
         assertThat(result.stdout()).containsPattern("fig +1 .*503").contains("breaker (no agent)").contains("5 shipped, 0 turned away")
+                .containsPattern("batch +\\d+ calls, +\\d+ served, 0 shed")
                 .contains("7 quoted, 0 turned away").contains("200 polls, 200 failed, backend hit 200 times: 0 retries");
     }
 }

@@ -62,6 +62,7 @@ public final class SampleApp {
             demo.rateLimit();
             demo.partnerQuotes();
             demo.bulkhead();
+            OverloadDemo.print();
             LegacyDemo.print();
             if (serve) {
                 System.out.println("Serving until stopped (Ctrl-C).");

@@ -19,6 +19,8 @@ import java.net.ServerSocket;
  */
 final class Telemetry {
     private static final String HOST = "127.0.0.1";
+    /** The endpoint's address once it serves; null without one. */
+    private static volatile String metricsUrl;
 
     private Telemetry() {
     }
@@ -31,6 +33,11 @@ final class Telemetry {
             return;
         }
         PrometheusEndpoint.start();
+    }
+
+    /** The Prometheus endpoint's address, or null when the sample serves no metrics. */
+    static String metricsUrl() {
+        return metricsUrl;
     }
 
     /** Apart from {@link Telemetry}, so that the sample still runs on a class path without the SDK. */
@@ -48,7 +55,8 @@ final class Telemetry {
                 OpenTelemetrySdk.builder()
                         .setMeterProvider(SdkMeterProvider.builder().setResource(service).registerMetricReader(prometheus).build())
                         .buildAndRegisterGlobal();
-                System.out.println("Metrics on http://" + HOST + ":" + port + "/metrics");
+                metricsUrl = "http://" + HOST + ":" + port + "/metrics";
+                System.out.println("Metrics on " + metricsUrl);
             } catch (RuntimeException e) {
                 // The demo matters more than its metrics: a taken port should not stop it.
                 System.out.println("No metrics endpoint (port " + port + "): " + e);

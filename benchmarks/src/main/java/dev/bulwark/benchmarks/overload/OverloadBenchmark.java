@@ -116,9 +116,9 @@ public final class OverloadBenchmark {
                 }
                 cells[i] = runCell(row, LOADS[i] * nominal, cellNanos, series, rowStart);
                 System.out.printf(Locale.ROOT, "%-50s %4sx  goodput %6.0f/s  p50 %7.1f ms  p99 %7.1f ms  critical %5.1f %%"
-                                + "  rejected %d  late %d%n", row.name(), format(LOADS[i]), cells[i].goodput(),
+                                + "  rejected %d  late %d  drained %d%n", row.name(), format(LOADS[i]), cells[i].goodput(),
                         cells[i].p50Millis(), cells[i].p99Millis(), cells[i].criticalServedPercent(), cells[i].rejected(),
-                        cells[i].late());
+                        cells[i].late(), cells[i].drained());
             }
             table.put(row.name(), cells);
             if (row.limit() != null) {
@@ -178,8 +178,8 @@ public final class OverloadBenchmark {
 
     /** Fires calls at {@code rate} per second for {@code nanos}, then waits for their answers as a caller would. */
     private Recorder.Summary runCell(Row row, double rate, long nanos, List<double[]> limitSeries, long rowStart) {
-        Recorder recorder = new Recorder((int) (rate * nanos / 1e9 * 1.2) + 1000);
         long start = System.nanoTime();
+        Recorder recorder = new Recorder((int) (rate * nanos / 1e9 * 1.2) + 1000, start + nanos);
         // Sampled on a thread of its own: a metrics collection on the driver's thread would delay arrivals and
         // then fire them as a burst.
         ScheduledFuture<?> sampling = row.limit() == null ? null : SAMPLER.scheduleAtFixedRate(() -> {
@@ -226,7 +226,7 @@ public final class OverloadBenchmark {
             long latency = System.nanoTime() - sent;
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (cause == null && latency <= CLIENT_TIMEOUT_NANOS) {
-                recorder.succeeded(critical, latency);
+                recorder.succeeded(critical, latency, sent + latency);
             } else if (cause instanceof BulkheadFullException || cause == PEER_REJECTED) {
                 recorder.rejected();
             } else {
@@ -256,7 +256,8 @@ public final class OverloadBenchmark {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Downstream: %d workers, %.1f ms per call nominally, loads are multiples of"
                         + " %.0f calls/s, capacity %.0f calls/s as measured over the run;"
-                        + " %.1f s per load, callers give up after %d ms; a tenth of the calls are critical.%n%n",
+                        + " %.1f s per load, callers give up after %d ms; a tenth of the calls are critical;"
+                        + " goodput counts the successes answered while the load ran.%n%n",
                 WORKERS, SERVICE_NANOS / 1e6, WORKERS * 1e9 / SERVICE_NANOS, capacity, cellNanos / 1e9,
                 TimeUnit.NANOSECONDS.toMillis(CLIENT_TIMEOUT_NANOS)));
         md.append("| row | load | goodput (calls/s) | p50 (ms) | p99 (ms) | critical served |\n|---|---|---|---|---|---|\n");
