@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * allowed while the balance is at least one token, or while fewer than {@code minPerSecond} retries were made in
  * the current second. Deposits and withdrawals count for {@code window}, rounded up to whole seconds.
  *
- * <p>The state is a ring of per-second slots, one per second of the window, each two packed {@code long}s: the
+ * <p>The state is a ring of per-second slots, at least one per second of the window (a power of two of them, so
+ * that finding a second's slot is a mask, not a division), each two packed {@code long}s: the
  * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A slot found holding an
  * older second starts afresh in the same CAS that counts into it, so nothing is ever counted in the wrong second
  * and nothing is allocated. A retry is decided and counted by one CAS on its second's retries: two retries of the
@@ -26,6 +27,8 @@ public final class RetryBudget {
     private final RetryBudgetSpec spec;
     private final NanoClock clock;
     private final int seconds;
+    /** The number of slots less one: a mask from a second to its slot. */
+    private final int slotMask;
     /** Slot i: [2i] first attempts, [2i + 1] retries; each {@code second << 32 | count}. */
     private final AtomicLongArray counts;
     /** Where a cluster-scoped budget is shared; null for one of this JVM alone. */
@@ -44,9 +47,10 @@ public final class RetryBudget {
         this.spec = spec;
         this.clock = clock;
         this.shared = shared;
-        this.seconds = (int) Math.max(1L, Math.min(Integer.MAX_VALUE / 2,
+        this.seconds = (int) Math.max(1L, Math.min(1 << 29,
                 (spec.windowNanos() + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND));
-        this.counts = new AtomicLongArray(2 * seconds);
+        this.slotMask = seconds == 1 ? 0 : Integer.highestOneBit(seconds - 1) * 2 - 1;
+        this.counts = new AtomicLongArray(2 * (slotMask + 1));
     }
 
     public String name() {
@@ -126,7 +130,7 @@ public final class RetryBudget {
     }
 
     private int index(long second, int kind) {
-        return 2 * (int) Math.floorMod(second, (long) seconds) + kind;
+        return 2 * ((int) second & slotMask) + kind;
     }
 
     /** What {@code kind} counted within the window ending with {@code second}. */
