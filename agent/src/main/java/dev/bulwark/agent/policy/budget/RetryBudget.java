@@ -11,12 +11,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>The state is a ring of per-second slots, at least one per second of the window (a power of two of them, so
  * that finding a second's slot is a mask, not a division), each two packed {@code long}s: the
- * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A slot found holding an
- * older second starts afresh in the same CAS that counts into it, so nothing is ever counted in the wrong second
- * and nothing is allocated. A retry is decided and counted by one CAS on its second's retries: two retries of the
- * same second are therefore serialized, each checked against the count the other left, which keeps the bound
- * exact within a second; only a thread whose clock read is a second behind can decide on a slot another thread
- * has already left.
+ * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A first attempt, made on
+ * every call, is one atomic add to its second's slot: only when the slot turns out to hold an older second (which
+ * has left the window, the ring being at least as long) does a CAS start the new second in it. A slot found
+ * holding a later second (this thread's clock read is stale) counts the deposit in that second. Nothing is
+ * allocated, and no second counts 2^32 first attempts. A retry is decided and counted by one CAS on its second's
+ * retries: two retries of the same second are therefore serialized, each checked against the count the other
+ * left, which keeps the bound exact within a second; only a thread whose clock read is a second behind can decide
+ * on a slot another thread has already left.
  */
 public final class RetryBudget {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -67,14 +69,24 @@ public final class RetryBudget {
             shared.deposit();
         }
         long second = second();
+        int index = index(second, FIRST_ATTEMPTS);
+        long before = counts.getAndIncrement(index);
+        if (before == 0 ? (int) second == 0 : stampOf(before) - (int) second >= 0) {
+            return;
+        }
+        startSecond(index, second);
+    }
+
+    /**
+     * A deposit whose add found its slot holding an older second (or empty): that second has left the window, so
+     * the one it added there counts for nothing; the slot now starts {@code second} with this deposit, unless
+     * another thread started it meanwhile, whose count this one then joins.
+     */
+    private void startSecond(int index, long second) {
         for (;;) {
-            int index = index(second, FIRST_ATTEMPTS);
             long current = counts.get(index);
-            if (isLater(current, second)) {
-                second = second();
-                continue;
-            }
-            if (counts.compareAndSet(index, current, incremented(current, second))) {
+            long next = current != 0 && stampOf(current) - (int) second >= 0 ? current + 1 : incremented(current, second);
+            if (counts.compareAndSet(index, current, next)) {
                 return;
             }
         }
