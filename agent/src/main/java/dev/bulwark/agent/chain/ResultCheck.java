@@ -15,7 +15,8 @@ import java.lang.reflect.Modifier;
  * method taking the result and returning {@code boolean} — {@code "isServerError"} in the protected method's own
  * class, or {@code "com.acme.Checks#isServerError"}, static, in a class its loader sees. Parsed once, when the
  * chain is built. A method is resolved into a method handle at its first test, from the woven class (not yet
- * loaded when it is woven), and kept with that class for the reason {@link SiblingMethod} gives.
+ * loaded when it is woven), and kept with that class for the reason {@link SiblingMethod} gives; an expression is
+ * resolved for each class of result it meets. Either is then called as a {@link CompiledCheck}.
  *
  * <p>A check that cannot judge a result (a getter missing on the result's class, a method that throws or cannot
  * be found) judges it no failure and says so once: the application's call never fails for our check.
@@ -147,7 +148,13 @@ public final class ResultCheck {
      */
     private CompiledCheck compiledCondition(Class<?> resultType) {
         Condition generic = condition;
-        MethodHandle compiled = generic.compiledFor(resultType);
+        MethodHandle compiled;
+        try {
+            compiled = generic.compiledFor(resultType);
+        } catch (RuntimeException e) {
+            // The generic path judges instead, and reports what it meets.
+            compiled = null;
+        }
         return compiled == null ? (self, result) -> generic.test(result, null)
                 : CompiledCheck.of(MethodHandles.dropArguments(compiled, 0, Object.class));
     }
