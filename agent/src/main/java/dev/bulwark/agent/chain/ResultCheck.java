@@ -6,7 +6,7 @@ import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 
@@ -15,33 +15,31 @@ import java.lang.reflect.Modifier;
  * method taking the result and returning {@code boolean} — {@code "isServerError"} in the protected method's own
  * class, or {@code "com.acme.Checks#isServerError"}, static, in a class its loader sees. Parsed once, when the
  * chain is built. A method is resolved into a method handle at its first test, from the woven class (not yet
- * loaded when it is woven), and kept with that class for the reason {@link SiblingMethod} gives.
+ * loaded when it is woven), and kept with that class for the reason {@link SiblingMethod} gives; an expression is
+ * resolved for each class of result it meets. Either is then called as a {@link CompiledCheck}.
  *
  * <p>A check that cannot judge a result (a getter missing on the result's class, a method that throws or cannot
  * be found) judges it no failure and says so once: the application's call never fails for our check.
  */
 public final class ResultCheck {
-    private static final MethodType SELF_AND_RESULT = MethodType.methodType(boolean.class, Object.class, Object.class);
-
     private final String text;
     /** Null for a method reference. */
     private final Condition condition;
     /** The class named before {@code #}, or null for a method of the protected method's own class. */
     private final String ownerName;
     private final String methodName;
-    private final ClassValue<MethodHandle> handles = new ClassValue<>() {
+    /** How each class is judged: by the protected method's class for a method, by the result's for an expression. */
+    private final ClassValue<Judge> judges = new ClassValue<>() {
         @Override
-        protected MethodHandle computeValue(Class<?> declaringType) {
-            try {
-                return resolve(declaringType);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                BulwarkLog.errorOnce("result check " + text + " " + declaringType.getName(), "result check '" + text
-                        + "' of " + declaringType.getName() + " cannot be called (" + e
-                        + "); it judges no result a failure", e);
-                return null;
-            }
+        protected Judge computeValue(Class<?> type) {
+            return new Judge(type, condition != null ? compiledCondition(type) : compiledMethod(type));
         }
     };
+    /**
+     * The judge of the first class met, kept here so that a call with that class skips the {@link ClassValue};
+     * weakly, since it holds the class. Written without synchronization: a racing reader only sees the slower way.
+     */
+    private WeakReference<Judge> first;
 
     private ResultCheck(String text, Condition condition, String ownerName, String methodName) {
         this.text = text;
@@ -116,17 +114,71 @@ public final class ResultCheck {
      */
     boolean test(Object result, Class<?> declaringType, Object self) {
         try {
-            if (condition != null) {
-                return condition.test(result, null);
+            Class<?> judged = condition == null ? declaringType : result == null ? null : result.getClass();
+            if (judged == null) {
+                return condition.test(null, null);
             }
-            MethodHandle check = handles.get(declaringType);
-            return check != null && (boolean) check.invokeExact(self, result);
+            WeakReference<Judge> cached = first;
+            Judge judge = cached == null ? null : cached.get();
+            if (judge == null || judge.type != judged) {
+                judge = judgeOf(judged);
+            }
+            return judge.check.test(self, result);
         } catch (Throwable e) {
             BulwarkLog.warnOnce("result check " + text + " " + (result == null ? "null" : result.getClass().getName()),
                     "result check '" + text + "' cannot judge a result of "
                             + (result == null ? "null" : result.getClass().getName()) + " (" + e
                             + "); it counts as no failure");
             return false;
+        }
+    }
+
+    private Judge judgeOf(Class<?> type) {
+        Judge judge = judges.get(type);
+        WeakReference<Judge> cached = first;
+        if (cached == null || cached.get() == null) {
+            first = new WeakReference<>(judge);
+        }
+        return judge;
+    }
+
+    /**
+     * The expression on results of exactly {@code resultType}, its getters resolved once; the generic path,
+     * which resolves them per class met, when they cannot all be resolved in advance.
+     */
+    private CompiledCheck compiledCondition(Class<?> resultType) {
+        Condition generic = condition;
+        MethodHandle compiled;
+        try {
+            compiled = generic.compiledFor(resultType);
+        } catch (RuntimeException e) {
+            // The generic path judges instead, and reports what it meets.
+            compiled = null;
+        }
+        return compiled == null ? (self, result) -> generic.test(result, null)
+                : CompiledCheck.of(MethodHandles.dropArguments(compiled, 0, Object.class));
+    }
+
+    /** The method, resolved from the protected method's class; a check judging nothing a failure when it cannot be. */
+    private CompiledCheck compiledMethod(Class<?> declaringType) {
+        try {
+            return CompiledCheck.of(resolve(declaringType));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            BulwarkLog.errorOnce("result check " + text + " " + declaringType.getName(), "result check '" + text
+                    + "' of " + declaringType.getName() + " cannot be called (" + e
+                    + "); it judges no result a failure", e);
+            return (self, result) -> false;
+        }
+    }
+
+    /** How results are judged for one class. */
+    private static final class Judge {
+        final Class<?> type;
+        final CompiledCheck check;
+
+        Judge(Class<?> type, CompiledCheck check) {
+            this.type = type;
+            this.check = check;
         }
     }
 
@@ -138,7 +190,7 @@ public final class ResultCheck {
         if (Modifier.isStatic(method.getModifiers())) {
             handle = MethodHandles.dropArguments(handle, 0, Object.class);
         }
-        return handle.asType(SELF_AND_RESULT);
+        return handle.asType(CompiledCheck.SELF_AND_RESULT);
     }
 
     private Method find(Class<?> owner) throws NoSuchMethodException {

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A chain of getters ({@code .status.code}) applied to a value: each link is a public no-argument method found
@@ -15,6 +16,16 @@ import java.util.List;
  */
 public final class GetterChain {
     private static final MethodType OBJECT_TO_OBJECT = MethodType.methodType(Object.class, Object.class);
+    private static final MethodHandle IS_NULL;
+
+    static {
+        try {
+            IS_NULL = MethodHandles.publicLookup().findStatic(Objects.class, "isNull",
+                    MethodType.methodType(boolean.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String what;
     /** An array, so that applying the chain iterates without an iterator. */
@@ -43,6 +54,35 @@ public final class GetterChain {
             value = links[i].getters.get(value.getClass()).invoke(value);
         }
         return value;
+    }
+
+    /**
+     * The chain applied to a value of exactly {@code type}, as one handle from the value to the end of the chain:
+     * each getter resolved once, for the class it will meet. That class is known in advance for the first link, and
+     * for a link after a getter declared to return a final class or a primitive; null when a later link may meet
+     * other classes, or a getter does not resolve, so that {@link #apply} resolves (and reports) on the classes
+     * met instead.
+     */
+    public MethodHandle compiledFor(Class<?> type) {
+        MethodHandle chain = MethodHandles.identity(Object.class);
+        Class<?> met = type;
+        boolean mayBeNull = false;
+        for (Link link : links) {
+            if (met == null) {
+                return null;
+            }
+            Getter getter = link.getters.get(met);
+            if (getter.handle == null) {
+                return null;
+            }
+            chain = MethodHandles.filterReturnValue(chain, mayBeNull
+                    ? MethodHandles.guardWithTest(IS_NULL, MethodHandles.identity(Object.class), getter.handle)
+                    : getter.handle);
+            mayBeNull = !getter.returnType.isPrimitive();
+            Class<?> boxed = MethodType.methodType(getter.returnType).wrap().returnType();
+            met = Modifier.isFinal(boxed.getModifiers()) ? boxed : null;
+        }
+        return chain;
     }
 
     /**
@@ -77,11 +117,14 @@ public final class GetterChain {
     private static final class Getter {
         private final String what;
         private final MethodHandle handle;
+        /** The getter's declared return type; null with no handle. */
+        private final Class<?> returnType;
         private final String failure;
 
-        private Getter(String what, MethodHandle handle, String failure) {
+        private Getter(String what, MethodHandle handle, Class<?> returnType, String failure) {
             this.what = what;
             this.handle = handle;
+            this.returnType = returnType;
             this.failure = failure;
         }
 
@@ -93,7 +136,7 @@ public final class GetterChain {
                     return unreflect(what, type, method);
                 }
             }
-            return new Getter(what, null, what + " getter '" + name + "' is not a public no-argument method"
+            return new Getter(what, null, null, what + " getter '" + name + "' is not a public no-argument method"
                     + " returning a value on " + type.getName());
         }
 
@@ -130,12 +173,13 @@ public final class GetterChain {
         private static Getter unreflect(String what, Class<?> type, Method method) {
             try {
                 if (!Modifier.isPublic(method.getDeclaringClass().getModifiers()) && !method.trySetAccessible()) {
-                    return new Getter(what, null, what + " getter " + method + " is not accessible from "
+                    return new Getter(what, null, null, what + " getter " + method + " is not accessible from "
                             + type.getName());
                 }
-                return new Getter(what, MethodHandles.lookup().unreflect(method).asType(OBJECT_TO_OBJECT), null);
+                return new Getter(what, MethodHandles.lookup().unreflect(method).asType(OBJECT_TO_OBJECT),
+                        method.getReturnType(), null);
             } catch (IllegalAccessException | SecurityException e) {
-                return new Getter(what, null, what + " getter " + method + " is not accessible: " + e);
+                return new Getter(what, null, null, what + " getter " + method + " is not accessible: " + e);
             }
         }
 

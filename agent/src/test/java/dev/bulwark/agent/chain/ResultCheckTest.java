@@ -1,6 +1,11 @@
 package dev.bulwark.agent.chain;
 
+import dev.bulwark.agent.policy.Allocations;
 import org.junit.jupiter.api.Test;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +21,39 @@ class ResultCheckTest {
 
         static boolean explodes(Integer value) {
             throw new IllegalStateException("boom");
+        }
+    }
+
+    public static final class Response {
+        private final int status;
+        private final String body;
+
+        public Response(int status, String body) {
+            this.status = status;
+            this.body = body;
+        }
+
+        public int getStatus() {
+            return status;
+        }
+
+        public String body() {
+            return body;
+        }
+
+        public boolean isOk() {
+            return status < 400;
+        }
+
+        public Object next() {
+            return this;
+        }
+    }
+
+    /** A result of another class with the same getter, met by a check first compiled for {@link Response}. */
+    public static final class Reply {
+        public String getStatus() {
+            return "503";
         }
     }
 
@@ -36,6 +74,56 @@ class ResultCheckTest {
         assertThat(check.condition()).isNotNull();
         assertThat(check.test(503, ResultCheckTest.class, null)).isTrue();
         assertThat(check.test(200, ResultCheckTest.class, null)).isFalse();
+    }
+
+    @Test
+    void anExpressionCompiledForTheFirstResultClassJudgesEveryClassAndNullAsTheGenericPathDoes() {
+        ResultCheck status = ResultCheck.parse("#result.status in 500..599");
+        assertThat(status.test(new Response(503, "busy"), ResultCheckTest.class, null)).isTrue();
+        assertThat(status.test(new Response(200, "ok"), ResultCheckTest.class, null)).isFalse();
+        assertThat(status.test(new Reply(), ResultCheckTest.class, null)).as("a string is not in a number range").isFalse();
+        assertThat(status.test(null, ResultCheckTest.class, null)).isFalse();
+        assertThat(status.test(new Response(599, ""), ResultCheckTest.class, null)).isTrue();
+
+        ResultCheck body = ResultCheck.parse("#result.body.empty == true");
+        assertThat(body.test(new Response(200, ""), ResultCheckTest.class, null)).isTrue();
+        assertThat(body.test(new Response(200, "x"), ResultCheckTest.class, null)).isFalse();
+        assertThat(body.test(new Response(200, null), ResultCheckTest.class, null)).as("a null met on the way").isFalse();
+        assertThat(ResultCheck.parse("#result.body == null").test(new Response(200, null), ResultCheckTest.class, null))
+                .isTrue();
+
+        ResultCheck throughNonFinal = ResultCheck.parse("#result.next.status == 503");
+        assertThat(throughNonFinal.test(new Response(503, ""), ResultCheckTest.class, null)).isTrue();
+        assertThat(throughNonFinal.test(new Response(200, ""), ResultCheckTest.class, null)).isFalse();
+    }
+
+    @Test
+    void aCompiledCheckIsAClassOfItsOwnHoldingTheHandleAsAConstant() throws Throwable {
+        MethodHandle isOk = MethodHandles.lookup().findVirtual(Response.class, "isOk", MethodType.methodType(boolean.class));
+        CompiledCheck check = CompiledCheck.of(MethodHandles.dropArguments(isOk, 0, Object.class)
+                .asType(CompiledCheck.SELF_AND_RESULT));
+
+        assertThat(check.test(null, new Response(200, ""))).isTrue();
+        assertThat(check.test(null, new Response(503, ""))).isFalse();
+        assertThat((boolean) Class.class.getMethod("isHidden").invoke(check.getClass())).as("hidden, so it can be unloaded")
+                .isTrue();
+    }
+
+    @Test
+    void judgingTheFirstClassAgainAllocatesNothing() {
+        ResultCheck expression = ResultCheck.parse("#result.ok == false");
+        ResultCheck method = ResultCheck.parse("aboveLimit");
+        Response ok = new Response(200, "");
+        Integer eleven = 11;
+        Runnable calls = () -> {
+            for (int i = 0; i < 10_000; i++) {
+                expression.test(ok, ResultCheckTest.class, null);
+                method.test(eleven, ResultCheckTest.class, this);
+            }
+        };
+        calls.run();
+
+        assertThat(Allocations.bytesAllocatedBy(calls)).isLessThan(10_000);
     }
 
     @Test

@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * allowed while the balance is at least one token, or while fewer than {@code minPerSecond} retries were made in
  * the current second. Deposits and withdrawals count for {@code window}, rounded up to whole seconds.
  *
- * <p>The state is a ring of per-second slots, one per second of the window, each two packed {@code long}s: the
- * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A slot found holding an
- * older second starts afresh in the same CAS that counts into it, so nothing is ever counted in the wrong second
- * and nothing is allocated. A retry is decided and counted by one CAS on its second's retries: two retries of the
- * same second are therefore serialized, each checked against the count the other left, which keeps the bound
- * exact within a second; only a thread whose clock read is a second behind can decide on a slot another thread
- * has already left.
+ * <p>The state is a ring of per-second slots, at least one per second of the window (a power of two of them, so
+ * that finding a second's slot is a mask, not a division), each two packed {@code long}s: the
+ * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A first attempt, made on
+ * every call, is one atomic add to its second's slot: only when the slot turns out to hold an older second (which
+ * has left the window, the ring being at least as long) does a CAS start the new second in it. A slot found
+ * holding a later second (this thread's clock read is stale) counts the deposit in that second. Nothing is
+ * allocated, and no second counts 2^32 first attempts. A retry is decided and counted by one CAS on its second's
+ * retries: two retries of the same second are therefore serialized, each checked against the count the other
+ * left, which keeps the bound exact within a second; only a thread whose clock read is a second behind can decide
+ * on a slot another thread has already left.
  */
 public final class RetryBudget {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -26,6 +29,8 @@ public final class RetryBudget {
     private final RetryBudgetSpec spec;
     private final NanoClock clock;
     private final int seconds;
+    /** The number of slots less one: a mask from a second to its slot. */
+    private final int slotMask;
     /** Slot i: [2i] first attempts, [2i + 1] retries; each {@code second << 32 | count}. */
     private final AtomicLongArray counts;
     /** Where a cluster-scoped budget is shared; null for one of this JVM alone. */
@@ -44,9 +49,10 @@ public final class RetryBudget {
         this.spec = spec;
         this.clock = clock;
         this.shared = shared;
-        this.seconds = (int) Math.max(1L, Math.min(Integer.MAX_VALUE / 2,
+        this.seconds = (int) Math.max(1L, Math.min(1 << 29,
                 (spec.windowNanos() + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND));
-        this.counts = new AtomicLongArray(2 * seconds);
+        this.slotMask = seconds == 1 ? 0 : Integer.highestOneBit(seconds - 1) * 2 - 1;
+        this.counts = new AtomicLongArray(2 * (slotMask + 1));
     }
 
     public String name() {
@@ -63,14 +69,24 @@ public final class RetryBudget {
             shared.deposit();
         }
         long second = second();
+        int index = index(second, FIRST_ATTEMPTS);
+        long before = counts.getAndIncrement(index);
+        if (before == 0 ? (int) second == 0 : stampOf(before) - (int) second >= 0) {
+            return;
+        }
+        startSecond(index, second);
+    }
+
+    /**
+     * A deposit whose add found its slot holding an older second (or empty): that second has left the window, so
+     * the one it added there counts for nothing; the slot now starts {@code second} with this deposit, unless
+     * another thread started it meanwhile, whose count this one then joins.
+     */
+    private void startSecond(int index, long second) {
         for (;;) {
-            int index = index(second, FIRST_ATTEMPTS);
             long current = counts.get(index);
-            if (isLater(current, second)) {
-                second = second();
-                continue;
-            }
-            if (counts.compareAndSet(index, current, incremented(current, second))) {
+            long next = current != 0 && stampOf(current) - (int) second >= 0 ? current + 1 : incremented(current, second);
+            if (counts.compareAndSet(index, current, next)) {
                 return;
             }
         }
@@ -126,7 +142,7 @@ public final class RetryBudget {
     }
 
     private int index(long second, int kind) {
-        return 2 * (int) Math.floorMod(second, (long) seconds) + kind;
+        return 2 * ((int) second & slotMask) + kind;
     }
 
     /** What {@code kind} counted within the window ending with {@code second}. */

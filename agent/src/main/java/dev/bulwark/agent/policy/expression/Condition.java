@@ -1,5 +1,8 @@
 package dev.bulwark.agent.policy.expression;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -15,6 +18,17 @@ import java.util.List;
  */
 public final class Condition {
     enum Operator { EQ, NE, LT, LE, GT, GE, IN_LIST, IN_RANGE }
+
+    private static final MethodHandle PASSES;
+
+    static {
+        try {
+            PASSES = MethodHandles.lookup().findVirtual(Condition.class, "passes",
+                    MethodType.methodType(boolean.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String text;
     private final Path path;
@@ -55,7 +69,20 @@ public final class Condition {
      * @throws RuntimeException when a getter is missing on the value's class or throws
      */
     public boolean test(Object value, Object[] arguments) {
-        Object found = path.valueOf(value, arguments);
+        return passes(path.valueOf(value, arguments));
+    }
+
+    /**
+     * This test on values of exactly {@code rootType}, as a handle taking the value and answering whether it passes:
+     * the path's getters resolved once, for the JIT to inline where the handle is a constant. Null when a getter
+     * cannot be resolved in advance (see {@link Path#compiledFor}); {@link #test} then judges, as for any other class.
+     */
+    public MethodHandle compiledFor(Class<?> rootType) {
+        MethodHandle value = path.compiledFor(rootType);
+        return value == null ? null : MethodHandles.filterReturnValue(value, PASSES.bindTo(this));
+    }
+
+    private boolean passes(Object found) {
         switch (operator) {
             case EQ:
                 return literals[0].compare(found) == Literal.EQUAL;

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.policy.expression;
 
 import dev.bulwark.agent.policy.GetterChain;
+import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
@@ -37,6 +38,14 @@ public final class Path {
      */
     public Object valueOf(Object value, Object[] arguments) {
         return chain.apply(argument < 0 ? value : arguments[argument]);
+    }
+
+    /**
+     * This path from a judged value of exactly {@code rootType}, as a handle from the value to the value at the end
+     * of the path; null for a path from an argument, or when {@link GetterChain#compiledFor} cannot resolve it.
+     */
+    MethodHandle compiledFor(Class<?> rootType) {
+        return argument < 0 ? chain.compiledFor(rootType) : null;
     }
 
     /**
