@@ -1,5 +1,7 @@
 package dev.bulwark.agent.cluster;
 
+import dev.bulwark.agent.runtime.BulwarkLog;
+
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -189,6 +191,11 @@ final class LeasedPermits {
                 install(answer, asked);
                 failed = false;
             }
+        } catch (RuntimeException unexpected) {
+            // An answer of a shape no script of ours gives: no lease, and the caller follows on-failure rather
+            // than fail the application's call.
+            BulwarkLog.errorOnce("cluster lease", "cluster scope: a lease from Redis could not be read: " + unexpected,
+                    unexpected);
         } finally {
             finish(fetch, failed);
         }

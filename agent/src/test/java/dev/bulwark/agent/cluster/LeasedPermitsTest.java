@@ -148,7 +148,7 @@ class LeasedPermitsTest {
     }
 
     @Test
-    void whenRedisHasNoPermitCallersAreRefusedHereUntilOneIsFreeAndWhenItFailsTheyAreToldSo() {
+    void whenRedisHasNoPermitCallersAreRefusedHereUntilOneIsFreeAndWhenItFailsOrAnswersOddlyTheyAreToldSo() {
         CountingSource dry = new CountingSource(0);
         long[] clock = {0};
         LeasedPermits leases = new LeasedPermits(dry, Runnable::run, () -> clock[0], 10, TIMEOUT);
@@ -160,5 +160,9 @@ class LeasedPermitsTest {
         LeasedPermits failing = new LeasedPermits((wanted, start) -> null, Runnable::run, () -> clock[0], 10, TIMEOUT);
         assertThat(failing.tryTake(clock[0])).isFalse();
         assertThat(failing.awaitPermit(clock[0], System.nanoTime())).isEqualTo(LeasedPermits.FAILED);
+        LeasedPermits broken = new LeasedPermits((wanted, start) -> {
+            throw new IllegalStateException("an answer of an unexpected shape");
+        }, Runnable::run, () -> clock[0], 10, TIMEOUT);
+        assertThat(broken.awaitPermit(clock[0], System.nanoTime())).isEqualTo(LeasedPermits.FAILED);
     }
 }
