@@ -100,7 +100,8 @@ public final class RunClusterBenchmarks {
     static String report(Map<String, double[]> scores, Map<String, Double> roundTrips, int threads) {
         StringBuilder s = new StringBuilder("| decision against a local Redis, " + threads
                 + (threads == 1 ? " thread" : " threads")
-                + " | ns/op | ± | best | best / PING floor | round trips per call |\n|---|---:|---:|---:|---:|---:|\n");
+                + " | ns/op | ± | best | best / PING floor | round trips per call |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         double[] floor = scores.get("floor_ping");
         for (String row : ROWS) {
             double[] score = scores.get(row);

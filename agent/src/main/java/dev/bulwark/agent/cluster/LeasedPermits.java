@@ -16,8 +16,9 @@ import java.util.function.LongSupplier;
  * finds no permit waits for the lease on its way, or fetches one itself, within the timeout.
  *
  * <p>A lease is sized to what this JVM would take in {@link #HORIZON_NANOS} at its rate since the last lease, between
- * one permit and the limiter's {@code maxLease} (and growing at most twofold from one lease to the next), and the permits this JVM holds unused never exceed {@code maxLease}: the next lease
- * asks for no more than that minus what is left. So, whatever the rate, the permits in use at once beyond the
+ * one permit and the limiter's {@code maxLease} (and growing at most twofold from one lease to the next), and the
+ * permits this JVM holds unused never exceed {@code maxLease}: the next lease asks for no more than that minus what
+ * is left. So, whatever the rate, the permits in use at once beyond the
  * limiter's own bound are at most {@code maxLease} per JVM; a lease also lapses when Redis says (the end of its
  * fixed window, or a period after it was granted), and unused permits lapse with it.
  *

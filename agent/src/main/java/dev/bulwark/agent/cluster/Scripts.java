@@ -13,6 +13,7 @@ final class Scripts {
     /** Every script, to load into Redis up front; batch mode's only when it is on. */
     RedisScript[] all(boolean batch) {
         return batch ? new RedisScript[] {tokenBucket, fixedWindow, slidingWindow, retryBudget, leaseTokenBucket,
-            leaseFixedWindow, leaseSlidingWindow} : new RedisScript[] {tokenBucket, fixedWindow, slidingWindow, retryBudget};
+            leaseFixedWindow, leaseSlidingWindow}
+            : new RedisScript[] {tokenBucket, fixedWindow, slidingWindow, retryBudget};
     }
 }

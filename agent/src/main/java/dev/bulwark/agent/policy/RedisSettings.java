@@ -22,7 +22,7 @@ public final class RedisSettings {
     public enum Mode {
         /** One script call per decision. */
         EXACT,
-        /** Permits leased in small batches per JVM, taken from the lease without a round trip (docs/cluster-scope.md). */
+        /** Permits leased a few at a time per JVM and taken without a round trip (docs/cluster-scope.md). */
         BATCH
     }
 
