@@ -110,6 +110,7 @@ class ClusterIT {
         }
         long roundTrips = scriptCalls(redis) - before;
         long calls = 2_000L * jvms.size();
+        System.out.println("batch mode: " + roundTrips + " script calls in Redis for " + calls + " calls");
         assertThat(roundTrips).as("script calls in Redis for " + calls + " calls").isPositive()
                 .isLessThanOrEqualTo(calls / 10);
         for (AgentJvm.Running jvm : jvms) {
