@@ -204,6 +204,20 @@ class ClusterPoliciesTest {
     }
 
     @Test
+    void inBatchModeWithoutRedisOnFailureDecidesToo() {
+        for (RedisSettings.OnFailure onFailure : RedisSettings.OnFailure.values()) {
+            RedisSettings settings = new RedisSettings("redis://127.0.0.1:" + closedPort, TimeUnit.SECONDS.toNanos(5), 1,
+                    "test:", onFailure, RedisSettings.Mode.BATCH);
+            RateLimiter limiter = (RateLimiter) ClusterPolicies.rateLimiter(RateLimiterSpec.builder()
+                    .name("unreachable-batch-" + onFailure).scope(Scope.CLUSTER).redis(settings).permits(3)
+                    .periodNanos(HOUR).build());
+            int expected = onFailure == RedisSettings.OnFailure.LOCAL ? 3
+                    : onFailure == RedisSettings.OnFailure.ALLOW ? 10 : 0;
+            assertThat(granted(limiter, 10)).as(onFailure.name()).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void withoutRedisOnFailureDecides() {
         RateLimiter local = (RateLimiter) ClusterPolicies.rateLimiter(
                 spec(closedPort, RedisSettings.OnFailure.LOCAL).permits(3).periodNanos(HOUR).build());
