@@ -177,13 +177,12 @@ final class RedisStore {
         }
         Jedis jedis = null;
         try {
-            int leftMillis = (int) ((timeoutNanos - (System.nanoTime() - start)) / NANOS_PER_MILLI);
-            if (leftMillis < 1) {
+            if (System.nanoTime() - start >= timeoutNanos) {
                 // This caller's time ran out before it reached Redis (it waited for a lease): no fault of Redis.
                 return null;
             }
             jedis = pool.getResource();
-            leftMillis = (int) ((timeoutNanos - (System.nanoTime() - start)) / NANOS_PER_MILLI);
+            int leftMillis = (int) ((timeoutNanos - (System.nanoTime() - start)) / NANOS_PER_MILLI);
             if (leftMillis < 1) {
                 throw new IllegalStateException("no connection free within " + timeoutMillis + "ms");
             }
