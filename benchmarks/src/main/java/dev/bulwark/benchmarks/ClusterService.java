@@ -12,4 +12,10 @@ public class ClusterService {
     public String limited(int i) {
         return Work.work(i);
     }
+
+    /** The same limit under a name of its own, for the fork that runs in batch mode. */
+    @RateLimited(name = "bench-cluster-batch", permits = WovenService.PERMITS, scope = Scope.CLUSTER)
+    public String limitedInBatches(int i) {
+        return Work.work(i);
+    }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts a local {@code redis-server} on a free loopback port (no persistence), runs {@link ClusterBenchmarks}
  * against it with the agent attached, stops it, and prints (and writes to {@code <out>/cluster.md}) ns per decision
- * beside the bare {@code PING} floor of the same run.
+ * beside the bare {@code PING} floor of the same run, and the script calls Redis ran per call of each limiter.
  *
  * <pre>
  * java -cp benchmarks.jar dev.bulwark.benchmarks.RunClusterBenchmarks --agent /abs/bulwark-agent.jar
@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * </pre>
  */
 public final class RunClusterBenchmarks {
-    private static final String[] ROWS = {"floor_ping", "bulwark_clusterRateLimiter", "bucket4j_jedis"};
+    private static final String[] ROWS = {"floor_ping", "floor_evalshaTrivial", "bulwark_clusterRateLimiter",
+        "bulwark_clusterRateLimiterBatch", "bucket4j_jedis"};
 
     private RunClusterBenchmarks() {
     }
@@ -54,6 +55,8 @@ public final class RunClusterBenchmarks {
             String uri = "redis://127.0.0.1:" + port;
             int threads = options.integer("threads", 1);
             Map<String, double[]> scores = new LinkedHashMap<>();
+            Path roundTrips = out.resolve("cluster-round-trips.txt");
+            Files.deleteIfExists(roundTrips);
             // A timeout far above any pause of the fork, so that every decision measured is made in Redis.
             for (RunResult run : new Runner(new OptionsBuilder()
                     .include(ClusterBenchmarks.class.getName() + "\\.")
@@ -62,15 +65,16 @@ public final class RunClusterBenchmarks {
                     .warmupTime(TimeValue.seconds(options.integer("time", 1)))
                     .measurementIterations(options.integer("iterations", 5))
                     .measurementTime(TimeValue.seconds(options.integer("time", 1)))
-                    .jvmArgsAppend("-javaagent:" + Paths.get(agent).toAbsolutePath(), "-Dbulwark.redis.uri=" + uri,
-                            "-Dbulwark.redis.timeout=2s")
+                    // Prepended, so that the batch row's own @Fork(jvmArgsAppend) still applies.
+                    .jvmArgsPrepend("-javaagent:" + Paths.get(agent).toAbsolutePath(), "-Dbulwark.redis.uri=" + uri,
+                            "-Dbulwark.redis.timeout=2s", "-Dbench.roundTrips=" + roundTrips.toAbsolutePath())
                     .build()).run()) {
                 String name = run.getParams().getBenchmark().substring(run.getParams().getBenchmark().lastIndexOf('.') + 1);
                 double best = run.getBenchmarkResults().stream().flatMap(b -> b.getIterationResults().stream())
                         .mapToDouble(i -> i.getPrimaryResult().getScore()).min().orElse(Double.NaN);
                 scores.put(name, new double[]{run.getPrimaryResult().getScore(), run.getPrimaryResult().getScoreError(), best});
             }
-            String report = report(scores, threads);
+            String report = report(scores, readRoundTrips(roundTrips), threads);
             System.out.println();
             System.out.println(report);
             Files.write(out.resolve("cluster.md"), report.getBytes(StandardCharsets.UTF_8));
@@ -80,17 +84,34 @@ public final class RunClusterBenchmarks {
         }
     }
 
-    static String report(Map<String, double[]> scores, int threads) {
+    private static Map<String, Double> readRoundTrips(Path file) throws IOException {
+        Map<String, Double> perCall = new LinkedHashMap<>();
+        if (Files.isRegularFile(file)) {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] words = line.trim().split(" ");
+                if (words.length == 2) {
+                    perCall.put(words[0], Double.parseDouble(words[1]));
+                }
+            }
+        }
+        return perCall;
+    }
+
+    static String report(Map<String, double[]> scores, Map<String, Double> roundTrips, int threads) {
         StringBuilder s = new StringBuilder("| decision against a local Redis, " + threads
-                + (threads == 1 ? " thread" : " threads") + " | ns/op | ± | best | best / PING floor |\n|---|---:|---:|---:|---:|\n");
+                + (threads == 1 ? " thread" : " threads")
+                + " | ns/op | ± | best | best / PING floor | round trips per call |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         double[] floor = scores.get("floor_ping");
         for (String row : ROWS) {
             double[] score = scores.get(row);
             if (score == null) {
                 continue;
             }
-            s.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %s |%n", row, score[0], score[1], score[2],
-                    floor == null ? "" : String.format(Locale.ROOT, "%.2f", score[2] / floor[2])));
+            Double trips = roundTrips.get(row);
+            s.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %s | %s |%n", row, score[0], score[1],
+                    score[2], floor == null ? "" : String.format(Locale.ROOT, "%.2f", score[2] / floor[2]),
+                    trips == null ? "" : String.format(Locale.ROOT, "%.4f", trips)));
         }
         return s.toString();
     }

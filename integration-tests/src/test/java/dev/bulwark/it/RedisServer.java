@@ -1,6 +1,7 @@
 package dev.bulwark.it;
 
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -110,15 +111,44 @@ final class RedisServer implements AutoCloseable {
     String command(String... words) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
-            StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
-            for (String word : words) {
-                request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-                        .append(word).append("\r\n");
-            }
             OutputStream out = socket.getOutputStream();
-            out.write(request.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(request(words));
             out.flush();
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    private static byte[] request(String... words) {
+        StringBuilder request = new StringBuilder("*").append(words.length).append("\r\n");
+        for (String word : words) {
+            request.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                    .append(word).append("\r\n");
+        }
+        return request.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The body of a bulk-string reply, such as INFO's. */
+    String text(String... words) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request(words));
+            out.flush();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            StringBuilder header = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new IOException("Redis closed the connection");
+                }
+                header.append((char) c);
+            }
+            String length = header.toString().trim();
+            if (!length.startsWith("$")) {
+                throw new IllegalStateException(String.join(" ", words) + " answered " + length);
+            }
+            byte[] body = new byte[Integer.parseInt(length.substring(1))];
+            in.readFully(body);
+            return new String(body, StandardCharsets.UTF_8);
         }
     }
 

@@ -56,8 +56,8 @@ public final class ClusterPolicies {
     }
 
     private static RedisStore store(RedisSettings settings, Scripts scripts) {
-        return STORES.computeIfAbsent(settings, s -> new RedisStore(s, scripts.tokenBucket, scripts.fixedWindow,
-                scripts.slidingWindow, scripts.retryBudget));
+        return STORES.computeIfAbsent(settings,
+                s -> new RedisStore(s, scripts.all(s.mode() == RedisSettings.Mode.BATCH)));
     }
 
     private static Scripts scripts() {

@@ -20,6 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,6 +59,7 @@ final class RedisStore {
     private final CountDownLatch warmedUp = new CountDownLatch(1);
     private final List<Runnable> flushes = new CopyOnWriteArrayList<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
+    private volatile Executor background;
 
     RedisStore(RedisSettings settings, RedisScript... scripts) {
         this.settings = settings;
@@ -130,15 +134,53 @@ final class RedisStore {
      *     the timeout
      */
     long eval(RedisScript script, byte[]... keyAndArgs) {
-        if (down) {
-            return FAILED;
+        Object answer = call(System.nanoTime(), script, keyAndArgs);
+        return answer == null ? FAILED : (Long) answer;
+    }
+
+    /** {@link #eval} within the timeout counted from {@code startNanos} ({@link System#nanoTime()}). */
+    long evalSince(long startNanos, RedisScript script, byte[]... keyAndArgs) {
+        Object answer = call(startNanos, script, keyAndArgs);
+        return answer == null ? FAILED : (Long) answer;
+    }
+
+    /** {@link #evalSince} of a script that answers with integers: them, or null when Redis gave no answer in time. */
+    @SuppressWarnings("unchecked")
+    List<Long> evalIntegersSince(long startNanos, RedisScript script, byte[]... keyAndArgs) {
+        return (List<Long>) call(startNanos, script, keyAndArgs);
+    }
+
+    /** Where batch mode fetches leases ahead of need: one thread, gone while idle. */
+    Executor background() {
+        Executor executor = background;
+        if (executor == null) {
+            synchronized (this) {
+                executor = background;
+                if (executor == null) {
+                    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                            new LinkedBlockingQueue<>(), AgentThreads.factory("bulwark-redis-lease"));
+                    pool.allowCoreThreadTimeOut(true);
+                    executor = pool;
+                    background = executor;
+                }
+            }
         }
-        long start = System.nanoTime();
+        return executor;
+    }
+
+    private Object call(long start, RedisScript script, byte[]... keyAndArgs) {
+        if (down) {
+            return null;
+        }
         if (!warm && !awaitWarm()) {
-            return FAILED;
+            return null;
         }
         Jedis jedis = null;
         try {
+            if (System.nanoTime() - start >= timeoutNanos) {
+                // This caller's time ran out before it reached Redis (it waited for a lease): no fault of Redis.
+                return null;
+            }
             jedis = pool.getResource();
             int leftMillis = (int) ((timeoutNanos - (System.nanoTime() - start)) / NANOS_PER_MILLI);
             if (leftMillis < 1) {
@@ -148,26 +190,24 @@ final class RedisStore {
             if (connection.getSoTimeout() != leftMillis) {
                 connection.setSoTimeout(leftMillis);
             }
-            Object answer;
             try {
-                answer = jedis.evalsha(script.sha, 1, keyAndArgs);
+                return jedis.evalsha(script.sha, 1, keyAndArgs);
             } catch (JedisNoScriptException lost) {
-                answer = jedis.eval(script.body, 1, keyAndArgs);
+                return jedis.eval(script.body, 1, keyAndArgs);
             }
-            return (Long) answer;
         } catch (JedisBusyException busy) {
             failed(busy);
-            return FAILED;
+            return null;
         } catch (JedisDataException refused) {
             // Redis answered, with an error (a key of another type, out of memory): no outage, but no decision.
             RedisErrors.increment();
             BulwarkLog.errorOnce("redis " + script.name + " " + refused.getMessage(), "cluster scope: Redis at "
                     + settings.redactedUri() + " refused " + script.name + ": " + refused.getMessage()
                     + "; such decisions follow on-failure = " + onFailureText(), null);
-            return FAILED;
+            return null;
         } catch (RuntimeException e) {
             failed(e);
-            return FAILED;
+            return null;
         } finally {
             if (jedis != null) {
                 jedis.close();

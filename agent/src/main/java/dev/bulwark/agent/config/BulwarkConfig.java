@@ -44,7 +44,8 @@ public final class BulwarkConfig {
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
     private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window", "scope");
-    private static final Set<String> REDIS_KEYS = Set.of("uri", "timeout", "pool-size", "key-prefix", "on-failure");
+    private static final Set<String> REDIS_KEYS = Set.of("uri", "timeout", "pool-size", "key-prefix", "on-failure",
+            "mode");
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     /** The most threads {@code async.threads} may ask for: beyond it a typo, not a pool size. */
     private static final int MAX_ASYNC_THREADS = 10_000;
@@ -435,8 +436,9 @@ public final class BulwarkConfig {
         int poolSize = r.integer("pool-size", 1, 1_000, d.poolSize());
         String prefix = r.string("key-prefix", d.keyPrefix());
         RedisSettings.OnFailure onFailure = r.enumeration("on-failure", RedisSettings.OnFailure.class, d.onFailure());
+        RedisSettings.Mode mode = r.enumeration("mode", RedisSettings.Mode.class, d.mode());
         r.problems().forEach(problems);
-        return new RedisSettings(uri, timeout, poolSize, prefix, onFailure);
+        return new RedisSettings(uri, timeout, poolSize, prefix, onFailure, mode);
     }
 
     private static boolean validRedisUri(String text) {

@@ -11,13 +11,17 @@ local current = math.floor(now / period)
 local state = redis.call('HMGET', KEYS[1], 'w', 'c')
 local window = tonumber(state[1])
 local count = tonumber(state[2])
+-- The key's expiry is the end of its window: set when the window changes, it stands for every later grant in it.
+local moved = false
 if window == nil or window < current then
   window = current
   count = 0
+  moved = true
 end
 if count >= permits then
   window = window + 1
   count = 0
+  moved = true
 end
 local wait = 0
 if window > current then
@@ -26,7 +30,11 @@ end
 if wait > maxwait then
   return -wait
 end
-redis.call('HSET', KEYS[1], 'w', string.format('%d', window), 'c', string.format('%d', count + 1))
--- After its window the state counts for nothing: the key may go then.
-redis.call('PEXPIRE', KEYS[1], math.ceil(((window + 1) * period - now) / 1000) + 1)
+if moved then
+  redis.call('HSET', KEYS[1], 'w', string.format('%d', window), 'c', '1')
+  -- After its window the state counts for nothing: the key may go then.
+  redis.call('PEXPIRE', KEYS[1], math.ceil(((window + 1) * period - now) / 1000) + 1)
+else
+  redis.call('HINCRBY', KEYS[1], 'c', 1)
+end
 return wait

@@ -7,26 +7,27 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local period = tonumber(ARGV[1])
 local permits = tonumber(ARGV[2])
 local maxwait = tonumber(ARGV[3])
-local length = redis.call('LLEN', KEYS[1])
+-- LINDEX answers false past either end: no latest grant in an empty log, no grant permits back in a short one.
 local at = now
-if length > 0 then
-  local latest = tonumber(redis.call('LINDEX', KEYS[1], -1))
+local latest = redis.call('LINDEX', KEYS[1], -1)
+if latest then
+  latest = tonumber(latest)
   if latest > at then
     at = latest
   end
-end
-if length >= permits then
-  local leaving = tonumber(redis.call('LINDEX', KEYS[1], -permits)) + period
-  if leaving > at then
-    at = leaving
+  local leaving = redis.call('LINDEX', KEYS[1], -permits)
+  if leaving then
+    leaving = tonumber(leaving) + period
+    if leaving > at then
+      at = leaving
+    end
   end
 end
 local wait = at - now
 if wait > maxwait then
   return -wait
 end
-redis.call('RPUSH', KEYS[1], string.format('%d', at))
-if length + 1 > permits then
+if redis.call('RPUSH', KEYS[1], string.format('%d', at)) > permits then
   redis.call('LTRIM', KEYS[1], -permits, -1)
 end
 -- A period after the latest grant no grant in the log counts any more: the key may go then.

@@ -78,6 +78,12 @@ class ClusterPoliciesTest {
         return RateLimiterSpec.builder().name("limiter-" + names++).scope(Scope.CLUSTER).redis(settings);
     }
 
+    private static RateLimiterSpec.Builder batchSpec(RedisSettings.OnFailure onFailure) {
+        RedisSettings settings = new RedisSettings("redis://127.0.0.1:" + port, TimeUnit.SECONDS.toNanos(5), 2,
+                "test:", onFailure, RedisSettings.Mode.BATCH);
+        return RateLimiterSpec.builder().name("limiter-" + names++).scope(Scope.CLUSTER).redis(settings);
+    }
+
     private static RateLimiter onRedis(RateLimiterSpec.Builder spec) {
         assumeTrue(redis != null, "no redis-server at " + REDIS + ": skipping the tests against a real Redis");
         return (RateLimiter) ClusterPolicies.rateLimiter(spec.build());
@@ -104,6 +110,31 @@ class ClusterPoliciesTest {
                     .isBetween(1L, HOUR);
             assertThat(((SharedLimiter) limiter).decidedBy()).isEqualTo(RateScope.CLUSTER);
         }
+    }
+
+    @Test
+    void inBatchModeTwoJvmsOfOneLimiterTakeItsPermitsFromLeasesAndNoMore() {
+        for (RateAlgorithm algorithm : RateAlgorithm.values()) {
+            // Two limiters of one name, as two JVMs would hold: 200 permits an hour, leases of up to 10.
+            RateLimiterSpec spec = batchSpec(RedisSettings.OnFailure.ALLOW).permits(200).periodNanos(HOUR)
+                    .algorithm(algorithm).build();
+            RateLimiter first = onRedis(spec.toBuilder());
+            RateLimiter second = onRedis(spec.toBuilder());
+            int granted = granted(first, 150) + granted(second, 150) + granted(first, 100);
+            assertThat(granted).as(algorithm.name()).isEqualTo(200);
+            long refusal = second.reserve(System.nanoTime(), 0);
+            assertThat(RateLimiter.retryAfterNanos(refusal)).as(algorithm.name()).isBetween(1L, HOUR);
+        }
+    }
+
+    @Test
+    void inBatchModeACallerAllowedToWaitStillGetsItsPermitReservedInRedis() {
+        RateLimiter limiter = onRedis(batchSpec(RedisSettings.OnFailure.REJECT).permits(1)
+                .periodNanos(TimeUnit.SECONDS.toNanos(10)).maxWaitNanos(TimeUnit.SECONDS.toNanos(30)));
+        assertThat(limiter.reserve(System.nanoTime(), TimeUnit.SECONDS.toNanos(30))).isZero();
+        assertThat(limiter.reserve(System.nanoTime(), TimeUnit.SECONDS.toNanos(30)))
+                .isBetween(TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(10));
+        assertThat(limiter.reserve(System.nanoTime(), 0)).isNegative();
     }
 
     @Test
@@ -169,6 +200,20 @@ class ClusterPoliciesTest {
             int[] expected = onFailure == RedisSettings.OnFailure.LOCAL ? new int[] {1, 2}
                     : onFailure == RedisSettings.OnFailure.ALLOW ? new int[] {5, 5} : new int[] {0, 0};
             assertThat(allowed).as(onFailure.name()).isBetween(expected[0], expected[1]);
+        }
+    }
+
+    @Test
+    void inBatchModeWithoutRedisOnFailureDecidesToo() {
+        for (RedisSettings.OnFailure onFailure : RedisSettings.OnFailure.values()) {
+            RedisSettings settings = new RedisSettings("redis://127.0.0.1:" + closedPort, TimeUnit.SECONDS.toNanos(5), 1,
+                    "test:", onFailure, RedisSettings.Mode.BATCH);
+            RateLimiter limiter = (RateLimiter) ClusterPolicies.rateLimiter(RateLimiterSpec.builder()
+                    .name("unreachable-batch-" + onFailure).scope(Scope.CLUSTER).redis(settings).permits(3)
+                    .periodNanos(HOUR).build());
+            int expected = onFailure == RedisSettings.OnFailure.LOCAL ? 3
+                    : onFailure == RedisSettings.OnFailure.ALLOW ? 10 : 0;
+            assertThat(granted(limiter, 10)).as(onFailure.name()).isEqualTo(expected);
         }
     }
 

@@ -34,11 +34,12 @@ class ClusterScopeConfigTest {
     @Test
     void aClusterScopedLimiterCarriesTheRedisSettingsAndALocalOneIsLocalByDefault() {
         BulwarkConfig config = fixture.load("bulwark.redis { uri = \"redis://redis.internal:6380/2\", timeout = 20ms,"
-                + " pool-size = 4, key-prefix = \"svc:\", on-failure = reject }");
+                + " pool-size = 4, key-prefix = \"svc:\", on-failure = reject, mode = batch }");
         RateLimiterSpec cluster = limiter(config, "{ permits = 10, scope = cluster }");
         assertThat(cluster.scope()).isEqualTo(Scope.CLUSTER);
         assertThat(cluster.redis()).isEqualTo(new RedisSettings("redis://redis.internal:6380/2",
-                TimeUnit.MILLISECONDS.toNanos(20), 4, "svc:", RedisSettings.OnFailure.REJECT));
+                TimeUnit.MILLISECONDS.toNanos(20), 4, "svc:", RedisSettings.OnFailure.REJECT,
+                RedisSettings.Mode.BATCH));
         assertThat(limiter(config, "{ permits = 10 }").scope()).isEqualTo(Scope.LOCAL);
         assertThat(fixture.problems).isEmpty();
     }
@@ -62,11 +63,13 @@ class ClusterScopeConfigTest {
 
     @Test
     void badRedisValuesAreReportedWithTheirKeyAndKeepTheirDefaults() {
-        BulwarkConfig config = fixture.load("bulwark.redis { uri = \"http://nowhere\", timeout = 0ms, on-failure = maybe }");
+        BulwarkConfig config = fixture.load("bulwark.redis { uri = \"http://nowhere\", timeout = 0ms,"
+                + " on-failure = maybe, mode = lazy }");
         assertThat(config.redis()).isEqualTo(RedisSettings.DEFAULTS);
         assertThat(fixture.problems).extracting(Object::toString).anySatisfy(p -> assertThat(p).contains("bulwark.redis.uri"))
                 .anySatisfy(p -> assertThat(p).contains("bulwark.redis.timeout"))
-                .anySatisfy(p -> assertThat(p).contains("bulwark.redis.on-failure"));
+                .anySatisfy(p -> assertThat(p).contains("bulwark.redis.on-failure"))
+                .anySatisfy(p -> assertThat(p).contains("bulwark.redis.mode"));
     }
 
     @Test

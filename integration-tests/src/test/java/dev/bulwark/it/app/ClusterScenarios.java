@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Cluster-scoped limiters, run by ClusterIT in several JVMs against one real Redis ({@code -Dbulwark.redis.uri}). */
@@ -44,6 +45,11 @@ public final class ClusterScenarios {
     static void perTenant(String tenant) {
     }
 
+    // Far more permits than the JVMs ask for: each call is a decision, none a refusal.
+    @RateLimited(name = "shared-rate", permits = 100_000, period = "1s", scope = Scope.CLUSTER)
+    static void atRate() {
+    }
+
     @RateLimited(name = "faults", permits = 1_000_000, period = "1s", scope = Scope.CLUSTER)
     static void underFaults() {
     }
@@ -51,7 +57,8 @@ public final class ClusterScenarios {
     /**
      * Waits for "go" on standard input, so that every JVM starts at once, then calls each limiter from four
      * threads and reports how many calls each granted. With {@code -Dscenario.keys=true} it then floods the keyed
-     * limiter with 100,000 distinct keys.
+     * limiter with 100,000 distinct keys. With {@code -Dscenario.rate=true} it waits for "rate" after them, then
+     * calls a limiter a thousand times a second for two seconds.
      */
     public static void share() throws Exception {
         Report.put("ready", true);
@@ -62,6 +69,14 @@ public final class ClusterScenarios {
         Report.put("tokenBucket", granted(ClusterScenarios::tokenBucket));
         Report.put("fixedWindow", granted(ClusterScenarios::fixedWindow));
         Report.put("slidingWindow", granted(ClusterScenarios::slidingWindow));
+        if (Boolean.getBoolean("scenario.rate")) {
+            Report.put("phase", "shared");
+            if (!"rate".equals(in.readLine())) {
+                throw new IllegalStateException("expected rate");
+            }
+            Report.put("rateGranted", atAThousandASecond(2_000));
+            Report.put("phase", "rated");
+        }
         if (Boolean.getBoolean("scenario.keys")) {
             AtomicInteger next = new AtomicInteger();
             AtomicInteger failures = new AtomicInteger();
@@ -77,6 +92,23 @@ public final class ClusterScenarios {
             Report.put("keyedCalls", next.get() - THREADS);
             Report.put("keyedFailures", failures.get());
         }
+    }
+
+    /** Calls {@link #atRate} every millisecond on one thread, {@code calls} times; returns the calls granted. */
+    private static int atAThousandASecond(int calls) {
+        int granted = 0;
+        long next = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            next += 1_000_000L;
+            try {
+                atRate();
+                granted++;
+            } catch (RateLimitedException refused) {
+                // Counted by what was granted.
+            }
+            LockSupport.parkNanos(next - System.nanoTime());
+        }
+        return granted;
     }
 
     private static int granted(Runnable limited) throws InterruptedException {
