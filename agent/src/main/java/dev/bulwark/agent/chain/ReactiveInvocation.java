@@ -26,8 +26,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Each subscription's policy state changes under its own lock, never held while the application's code runs
  * (bodies, subscribers, fallbacks), so that two protected streams feeding each other cannot deadlock.
+ *
+ * <p>A library with an {@link Assembler} of its own (Reactor's, see {@link ReactiveType#direct}) subscribes its
+ * subscriber and the bodies' publishers to a {@link Subscription} of its own types; any other goes through
+ * {@link Flow}, as a {@link Flow.Publisher}.
  */
-final class ReactiveInvocation implements Flow.Publisher<Object> {
+public final class ReactiveInvocation implements Flow.Publisher<Object> {
     private static final long BULKHEAD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final AsyncRuntime runtime;
@@ -51,20 +55,62 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
 
     /** The lazy publisher of the method's own type that the caller gets; nothing runs before it is subscribed. */
     Object assemble() throws Throwable {
-        return type.fromFlow(this, declaringType);
+        Object direct = type.direct(declaringType);
+        return direct != null ? ((Assembler) direct).assemble(this, type.single()) : type.fromFlow(this, declaringType);
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super Object> subscriber) {
-        new Subscription(subscriber).start();
+        new FlowSubscription(subscriber).start();
     }
 
-    /** One subscription: one protected call, its attempts one after another. */
-    private final class Subscription implements Flow.Subscription {
+    /**
+     * Makes the caller's publisher of a library's own type, whose subscriptions are {@link Subscription}s that
+     * speak that library's types: defined next to the application's copy of the library, not in the agent.
+     */
+    public interface Assembler {
+        /** The publisher of {@code invocation}; a single-item type when {@code single}. */
+        Object assemble(ReactiveInvocation invocation, boolean single);
+    }
+
+    /** A subscription whose subscriber is a JDK Flow subscriber: the one way for every library without an Assembler. */
+    private final class FlowSubscription extends Subscription {
         private final Flow.Subscriber<? super Object> downstream;
+
+        FlowSubscription(Flow.Subscriber<? super Object> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        protected void signalSubscribed() {
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        protected void signalNext(Object item) {
+            downstream.onNext(item);
+        }
+
+        @Override
+        protected void signalComplete() {
+            downstream.onComplete();
+        }
+
+        @Override
+        protected void signalError(Throwable failure) {
+            downstream.onError(failure);
+        }
+    }
+
+    /**
+     * One subscription: one protected call, its attempts one after another. A subclass passes the signals on to
+     * its subscriber and may subscribe to the bodies' publishers with {@link Upstream}s of its library's types.
+     */
+    public abstract class Subscription implements Flow.Subscription {
         private final PolicySteps steps = runtime.steps;
         private final Call call = new Call(null, -1);
-        private final Object lock = new Object();
+        // The call is this subscription's alone: its monitor spares an object per subscription.
+        private final Object lock = call;
         // Guarded by lock.
         private long requested;
         private Flow.Subscription upstream;
@@ -79,23 +125,46 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
         private volatile boolean emitted;
         private volatile boolean bodyInvoked;
 
-        Subscription(Flow.Subscriber<? super Object> downstream) {
-            this.downstream = downstream;
+        protected Subscription() {
         }
 
-        void start() {
+        /** Tells the subscriber it is subscribed, with this subscription. */
+        protected abstract void signalSubscribed();
+
+        protected abstract void signalNext(Object item);
+
+        protected abstract void signalComplete();
+
+        protected abstract void signalError(Throwable failure);
+
+        /** Subscribes an {@link Upstream} of {@code number} to {@code body}, a publisher of the method's type. */
+        protected void subscribeBody(Object body, int number) {
+            Flow.Publisher<Object> publisher;
+            try {
+                publisher = type.toFlow(body, declaringType);
+            } catch (Throwable fault) {
+                failedInside(fault);
+                return;
+            }
+            publisher.subscribe(new Upstream(number));
+        }
+
+        /** Starts the call: the subscriber is subscribed, then the first attempt admitted. */
+        public final void start() {
             call.begin(chain);
             Object observation = observer.invocationStarted(chain.name);
             call.observed = observation != CallObserver.NOT_RECORDING;
             call.observation = call.observed ? observation : null;
             call.invocationStartNanos = runtime.clock.nanoTime();
             observer.invocationDetached(call.observation);
-            downstream.onSubscribe(this);
-            guarded(() -> {
+            signalSubscribed();
+            try {
                 steps.firstAttempt(chain);
                 steps.readArguments(call, arguments);
                 startAttempt();
-            }).run();
+            } catch (RuntimeException | Error error) {
+                failedInside(error);
+            }
         }
 
         @Override
@@ -318,14 +387,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 attemptEnded(number, new NullPointerException(chain.name + " returned a null " + type.name()));
                 return;
             }
-            Flow.Publisher<Object> publisher;
-            try {
-                publisher = type.toFlow(body, declaringType);
-            } catch (Throwable fault) {
-                failedInside(fault);
-                return;
-            }
-            publisher.subscribe(new Upstream(number));
+            subscribeBody(body, number);
         }
 
         /** The attempt's publisher ended, with {@code failure} or (null) completing. */
@@ -481,9 +543,9 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         private void signal(Throwable failure) {
             if (failure == null) {
-                downstream.onComplete();
+                signalComplete();
             } else {
-                downstream.onError(failure);
+                signalError(failure);
             }
         }
 
@@ -493,7 +555,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
          */
         private void emit(Object item) {
             try {
-                downstream.onNext(item);
+                signalNext(item);
             } finally {
                 boolean deferred;
                 Throwable failure;
@@ -574,13 +636,16 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             publisher.subscribe(new Upstream(Upstream.UNPROTECTED));
         }
 
-        /** Subscribes to one attempt's publisher, the fallback's, or the unprotected body's. */
-        private final class Upstream implements Flow.Subscriber<Object> {
+        /**
+         * Subscribes to one attempt's publisher, the fallback's, or the unprotected body's. A subclass speaking a
+         * library's types passes on the library's signals and is itself the {@link Flow.Subscription} it passes.
+         */
+        protected class Upstream implements Flow.Subscriber<Object> {
             static final int FALLBACK = -1;
             static final int UNPROTECTED = -2;
             private final int number;
 
-            Upstream(int number) {
+            protected Upstream(int number) {
                 this.number = number;
             }
 
@@ -589,7 +654,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
 
             @Override
-            public void onSubscribe(Flow.Subscription subscription) {
+            public final void onSubscribe(Flow.Subscription subscription) {
                 long demand;
                 synchronized (lock) {
                     if (!current()) {
@@ -607,11 +672,11 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
 
             @Override
-            public void onNext(Object item) {
+            public final void onNext(Object item) {
                 if (number > 0 && type.single()) {
                     if (singleItem(number)) {
-                        downstream.onNext(item);
-                        downstream.onComplete();
+                        signalNext(item);
+                        signalComplete();
                     }
                     return;
                 }
@@ -629,12 +694,12 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
 
             @Override
-            public void onError(Throwable failure) {
+            public final void onError(Throwable failure) {
                 ended(failure);
             }
 
             @Override
-            public void onComplete() {
+            public final void onComplete() {
                 ended(null);
             }
 
