@@ -156,6 +156,10 @@ class ReactiveIT {
                 .startsWith("failed:RateLimitedException:rate limiter '" + SITE + "oncePerMinute'");
         assertThat(result.get("MONO.runsAfterTwoSubscriptions")).isEqualTo("1");
 
+        assertThat(result.get("MONO.subscriberContext")).as("the subscriber's Reactor context reaches the body's Mono")
+                .isEqualTo("ada");
+        assertThat(result.get("FLUX.subscriberContext")).as("and the body's Flux").isEqualTo("ada");
+
         assertThat(result.get("MONO.permitNow")).isEqualTo("ok:ok");
         assertThat(result.get("MONO.permitAfterWaiting")).as("the limiter's wait is scheduled").isEqualTo("ok:ok");
         assertThat(result.get("MONO.slotWhileHeld")).isEqualTo("waiting");

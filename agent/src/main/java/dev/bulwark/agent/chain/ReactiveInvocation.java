@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ReactiveInvocation implements Flow.Publisher<Object> {
     private static final long BULKHEAD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** What follows an attempt's admission. */
+    private static final int WAITING = 0;
+    private static final int INVOKE = 1;
+    private static final int POOLED = 2;
+    private static final int REJECTED = 3;
 
     private final AsyncRuntime runtime;
     private final CallObserver observer;
@@ -111,17 +116,23 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
         private final Call call = new Call(null, -1);
         // The call is this subscription's alone: its monitor spares an object per subscription.
         private final Object lock = call;
+        /**
+         * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
+         * attempt's items and its checks need no lock, only {@link #over}.
+         */
+        private final boolean untimed = chain.timeout == null;
+        // Written under lock; requested and over also read without it, where untimed allows.
+        private volatile long requested;
+        private volatile boolean over;
         // Guarded by lock.
-        private long requested;
         private Flow.Subscription upstream;
         private int settledAttempt;
-        private boolean over;
         private boolean emitting;
         private boolean terminalDeferred;
         private Throwable deferredFailure;
         private Future<?> attemptTimer;
         private Future<?> pendingStep;
-        // Written under lock, read by the decision that follows the attempt it ended.
+        // Read by the decision that follows the attempt it ended.
         private volatile boolean emitted;
         private volatile boolean bodyInvoked;
 
@@ -211,14 +222,17 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /** Takes the attempt's permits outermost first, as the other drivers do; a rate-limiter wait is scheduled. */
         private void startAttempt() {
-            boolean admitted = true;
+            int number;
+            int next;
             synchronized (lock) {
                 if (over) {
                     return;
                 }
+                number = call.attempt;
                 pendingStep = null;
                 call.skipBody = false;
                 call.rejection = 0;
+                boolean admitted = true;
                 if (chain.guarded() && !steps.admitBreaker(call)) {
                     admitted = false;
                 } else if (chain.limiterSpec != null) {
@@ -229,58 +243,73 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                     }
                     admitted = steps.rateDecided(call, wait == 0, RateLimiter.retryAfterNanos(wait));
                 }
-                if (!admitted) {
-                    settledAttempt = call.attempt;
+                if (admitted) {
+                    next = openTimeout(number);
+                } else {
+                    settledAttempt = number;
+                    next = REJECTED;
                 }
             }
-            if (admitted) {
-                openTimeout();
-            } else {
+            proceed(number, next);
+        }
+
+        private void rateGranted() {
+            int number;
+            int next;
+            synchronized (lock) {
+                if (over) {
+                    return;
+                }
+                number = call.attempt;
+                steps.rateDecided(call, true, 0L);
+                next = openTimeout(number);
+            }
+            proceed(number, next);
+        }
+
+        /**
+         * Under the lock, in the admission's own critical section: starts the attempt's deadline before it waits
+         * for a bulkhead, since the timeout bounds that wait. Says what comes next.
+         */
+        private int openTimeout(int number) {
+            call.timed = !untimed;
+            long now = 0L;
+            if (call.timed) {
+                now = runtime.clock.nanoTime();
+                call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
+                attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
+            }
+            if (chain.threadPool != null) {
+                return POOLED;
+            }
+            if (!chain.takesSlot || steps.tryBulkhead(call)) {
+                if (chain.takesSlot) {
+                    steps.bulkheadDecided(call, true, false);
+                }
+                return INVOKE;
+            }
+            long since = call.timed ? now : runtime.clock.nanoTime();
+            runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), 0L);
+            return WAITING;
+        }
+
+        private void proceed(int number, int next) {
+            if (next == INVOKE) {
+                invokeBody(number);
+            } else if (next == POOLED) {
+                submitToPool(number);
+            } else if (next == REJECTED) {
                 rejected();
             }
         }
 
-        private void rateGranted() {
-            synchronized (lock) {
-                if (over) {
-                    return;
-                }
-                steps.rateDecided(call, true, 0L);
+        /** Whether the attempt ended (or the call); without the lock when untimed, as only a cancel could end it. */
+        private boolean ended(int number) {
+            if (untimed) {
+                return over;
             }
-            openTimeout();
-        }
-
-        /** Starts the attempt's deadline before it waits for a bulkhead, since the timeout bounds that wait. */
-        private void openTimeout() {
-            int number;
-            boolean invoke = false;
-            boolean pooled = false;
             synchronized (lock) {
-                if (over) {
-                    return;
-                }
-                long now = runtime.clock.nanoTime();
-                number = call.attempt;
-                call.timed = chain.timeout != null;
-                if (call.timed) {
-                    call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
-                    attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
-                }
-                if (chain.threadPool != null) {
-                    pooled = true;
-                } else if (!chain.takesSlot || steps.tryBulkhead(call)) {
-                    if (chain.takesSlot) {
-                        steps.bulkheadDecided(call, true, false);
-                    }
-                    invoke = true;
-                } else {
-                    runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, now)), 0L);
-                }
-            }
-            if (pooled) {
-                submitToPool(number);
-            } else if (invoke) {
-                invokeBody(number);
+                return settledAttempt >= number || over;
             }
         }
 
@@ -366,10 +395,8 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /** Calls the body once, on this thread, and subscribes to its publisher; or fails with {@code injected}. */
         private void callBody(int number, Throwable injected) {
-            synchronized (lock) {
-                if (settledAttempt >= number || over) {
-                    return;
-                }
+            if (ended(number)) {
+                return;
             }
             bodyInvoked = true;
             if (injected != null) {
@@ -392,6 +419,10 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /** The attempt's publisher ended, with {@code failure} or (null) completing. */
         private void attemptEnded(int number, Throwable failure) {
+            if (over) {
+                // As the check under the lock would: over stays over.
+                return;
+            }
             int rejection;
             synchronized (lock) {
                 if (settledAttempt >= number || over) {
@@ -680,6 +711,10 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                     }
                     return;
                 }
+                if (untimed) {
+                    passOn(item);
+                    return;
+                }
                 synchronized (lock) {
                     if (!current()) {
                         return;
@@ -691,6 +726,27 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                     emitted = true;
                 }
                 emit(item);
+            }
+
+            /**
+             * An item of an untimed call: no other thread can end the attempt meanwhile, so no terminal signal
+             * waits for it, and only the demand left for a later attempt needs the lock, when it is bounded.
+             */
+            private void passOn(Object item) {
+                if (number != UNPROTECTED && over) {
+                    return;
+                }
+                if (requested != Long.MAX_VALUE) {
+                    synchronized (lock) {
+                        if (requested != Long.MAX_VALUE) {
+                            requested--;
+                        }
+                    }
+                }
+                if (!emitted) {
+                    emitted = true;
+                }
+                signalNext(item);
             }
 
             @Override
