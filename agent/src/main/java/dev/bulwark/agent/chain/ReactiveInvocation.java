@@ -166,7 +166,9 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             Object observation = observer.invocationStarted(chain.name);
             call.observed = observation != CallObserver.NOT_RECORDING;
             call.observation = call.observed ? observation : null;
-            call.invocationStartNanos = runtime.clock.nanoTime();
+            if (call.observed || chain.readsClockOnEntry) {
+                call.invocationStartNanos = runtime.clock.nanoTime();
+            }
             observer.invocationDetached(call.observation);
             signalSubscribed();
             try {
@@ -431,7 +433,8 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 settledAttempt = number;
                 upstream = null;
                 cancelTimers();
-                long now = runtime.clock.nanoTime();
+                // Only a timed attempt reads the time: its deadline, and an adaptive timeout's latency.
+                long now = call.timed ? runtime.clock.nanoTime() : 0L;
                 boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
                 rejection = steps.completeAttempt(call, failure == null ? null : steps.judgedType(failure),
                         call.timed, timedOut, now);
@@ -456,7 +459,7 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 over = true;
                 upstream = null;
                 cancelTimers();
-                steps.completeAttempt(call, null, call.timed, false, runtime.clock.nanoTime());
+                steps.completeAttempt(call, null, call.timed, false, call.timed ? runtime.clock.nanoTime() : 0L);
             }
             steps.succeeded(call);
             long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
