@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -50,6 +53,18 @@ class ReactiveIT {
         assertThat(result.stdout()).contains("dev.bulwark.agent.chain.ChainDispatcher")
                 .doesNotContain("reactor.core.").doesNotContain("org.reactivestreams.")
                 .doesNotContain("dev.bulwark.agent.chain.ReactiveInvocation");
+    }
+
+    /** The Reactor adapter is stored for its own loader; no class of Reactor's, nor of reactive-streams', ships. */
+    @Test
+    void theAgentJarHoldsTheReactorAdapterButNoReactorClass() throws IOException {
+        try (JarFile jar = new JarFile(AgentJvm.AGENT_JAR.toFile())) {
+            List<String> entries = jar.stream().map(JarEntry::getName).collect(Collectors.toList());
+
+            assertThat(entries).contains("inst/reactor/dev/bulwark/agent/reactive/reactor/ProtectedMono.classdata")
+                    .noneMatch(name -> name.contains("reactor/core/") || name.contains("org/reactivestreams/"))
+                    .noneMatch(name -> name.startsWith("dev/bulwark/agent/reactive/reactor/"));
+        }
     }
 
     /** Chaos reaches a publisher's subscription as it reaches a body: a fault in its place, a delay a timeout cuts. */
@@ -155,6 +170,10 @@ class ReactiveIT {
         assertThat(result.get("MONO.secondSubscription")).as("each subscription is a call")
                 .startsWith("failed:RateLimitedException:rate limiter '" + SITE + "oncePerMinute'");
         assertThat(result.get("MONO.runsAfterTwoSubscriptions")).isEqualTo("1");
+
+        assertThat(result.get("MONO.subscriberContext")).as("the subscriber's Reactor context reaches the body's Mono")
+                .isEqualTo("ada");
+        assertThat(result.get("FLUX.subscriberContext")).as("and the body's Flux").isEqualTo("ada");
 
         assertThat(result.get("MONO.permitNow")).isEqualTo("ok:ok");
         assertThat(result.get("MONO.permitAfterWaiting")).as("the limiter's wait is scheduled").isEqualTo("ok:ok");

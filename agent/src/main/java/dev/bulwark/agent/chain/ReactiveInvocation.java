@@ -26,9 +26,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Each subscription's policy state changes under its own lock, never held while the application's code runs
  * (bodies, subscribers, fallbacks), so that two protected streams feeding each other cannot deadlock.
+ *
+ * <p>A library with an {@link Assembler} of its own (Reactor's, see {@link ReactiveType#direct}) subscribes its
+ * subscriber and the bodies' publishers to a {@link Subscription} of its own types; any other goes through
+ * {@link Flow}, as a {@link Flow.Publisher}.
  */
-final class ReactiveInvocation implements Flow.Publisher<Object> {
+public final class ReactiveInvocation implements Flow.Publisher<Object> {
     private static final long BULKHEAD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** What follows an attempt's admission. */
+    private static final int WAITING = 0;
+    private static final int INVOKE = 1;
+    private static final int POOLED = 2;
+    private static final int REJECTED = 3;
 
     private final AsyncRuntime runtime;
     private final CallObserver observer;
@@ -51,51 +60,124 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
 
     /** The lazy publisher of the method's own type that the caller gets; nothing runs before it is subscribed. */
     Object assemble() throws Throwable {
-        return type.fromFlow(this, declaringType);
+        Object direct = type.direct(declaringType);
+        return direct != null ? ((Assembler) direct).assemble(this, type.single()) : type.fromFlow(this, declaringType);
     }
 
     @Override
     public void subscribe(Flow.Subscriber<? super Object> subscriber) {
-        new Subscription(subscriber).start();
+        new FlowSubscription(subscriber).start();
     }
 
-    /** One subscription: one protected call, its attempts one after another. */
-    private final class Subscription implements Flow.Subscription {
+    /**
+     * Makes the caller's publisher of a library's own type, whose subscriptions are {@link Subscription}s that
+     * speak that library's types: defined next to the application's copy of the library, not in the agent.
+     */
+    public interface Assembler {
+        /** The publisher of {@code invocation}; a single-item type when {@code single}. */
+        Object assemble(ReactiveInvocation invocation, boolean single);
+    }
+
+    /** A subscription whose subscriber is a JDK Flow subscriber: the one way for every library without an Assembler. */
+    private final class FlowSubscription extends Subscription {
         private final Flow.Subscriber<? super Object> downstream;
+
+        FlowSubscription(Flow.Subscriber<? super Object> downstream) {
+            this.downstream = downstream;
+        }
+
+        @Override
+        protected void signalSubscribed() {
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        protected void signalNext(Object item) {
+            downstream.onNext(item);
+        }
+
+        @Override
+        protected void signalComplete() {
+            downstream.onComplete();
+        }
+
+        @Override
+        protected void signalError(Throwable failure) {
+            downstream.onError(failure);
+        }
+    }
+
+    /**
+     * One subscription: one protected call, its attempts one after another. A subclass passes the signals on to
+     * its subscriber and may subscribe to the bodies' publishers with {@link Upstream}s of its library's types.
+     */
+    public abstract class Subscription implements Flow.Subscription {
         private final PolicySteps steps = runtime.steps;
         private final Call call = new Call(null, -1);
-        private final Object lock = new Object();
+        // The call is this subscription's alone: its monitor spares an object per subscription.
+        private final Object lock = call;
+        /**
+         * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
+         * attempt's items and its checks need no lock, only {@link #over}.
+         */
+        private final boolean untimed = chain.timeout == null;
+        // Written under lock; requested and over also read without it, where untimed allows.
+        private volatile long requested;
+        private volatile boolean over;
         // Guarded by lock.
-        private long requested;
         private Flow.Subscription upstream;
         private int settledAttempt;
-        private boolean over;
         private boolean emitting;
         private boolean terminalDeferred;
         private Throwable deferredFailure;
         private Future<?> attemptTimer;
         private Future<?> pendingStep;
-        // Written under lock, read by the decision that follows the attempt it ended.
+        // Read by the decision that follows the attempt it ended.
         private volatile boolean emitted;
         private volatile boolean bodyInvoked;
 
-        Subscription(Flow.Subscriber<? super Object> downstream) {
-            this.downstream = downstream;
+        protected Subscription() {
         }
 
-        void start() {
+        /** Tells the subscriber it is subscribed, with this subscription. */
+        protected abstract void signalSubscribed();
+
+        protected abstract void signalNext(Object item);
+
+        protected abstract void signalComplete();
+
+        protected abstract void signalError(Throwable failure);
+
+        /** Subscribes an {@link Upstream} of {@code number} to {@code body}, a publisher of the method's type. */
+        protected void subscribeBody(Object body, int number) {
+            Flow.Publisher<Object> publisher;
+            try {
+                publisher = type.toFlow(body, declaringType);
+            } catch (Throwable fault) {
+                failedInside(fault);
+                return;
+            }
+            publisher.subscribe(new Upstream(number));
+        }
+
+        /** Starts the call: the subscriber is subscribed, then the first attempt admitted. */
+        public final void start() {
             call.begin(chain);
             Object observation = observer.invocationStarted(chain.name);
             call.observed = observation != CallObserver.NOT_RECORDING;
             call.observation = call.observed ? observation : null;
-            call.invocationStartNanos = runtime.clock.nanoTime();
+            if (call.observed || chain.readsClockOnEntry) {
+                call.invocationStartNanos = runtime.clock.nanoTime();
+            }
             observer.invocationDetached(call.observation);
-            downstream.onSubscribe(this);
-            guarded(() -> {
+            signalSubscribed();
+            try {
                 steps.firstAttempt(chain);
                 steps.readArguments(call, arguments);
                 startAttempt();
-            }).run();
+            } catch (RuntimeException | Error error) {
+                failedInside(error);
+            }
         }
 
         @Override
@@ -142,14 +224,17 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /** Takes the attempt's permits outermost first, as the other drivers do; a rate-limiter wait is scheduled. */
         private void startAttempt() {
-            boolean admitted = true;
+            int number;
+            int next;
             synchronized (lock) {
                 if (over) {
                     return;
                 }
+                number = call.attempt;
                 pendingStep = null;
                 call.skipBody = false;
                 call.rejection = 0;
+                boolean admitted = true;
                 if (chain.guarded() && !steps.admitBreaker(call)) {
                     admitted = false;
                 } else if (chain.limiterSpec != null) {
@@ -160,58 +245,73 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                     }
                     admitted = steps.rateDecided(call, wait == 0, RateLimiter.retryAfterNanos(wait));
                 }
-                if (!admitted) {
-                    settledAttempt = call.attempt;
+                if (admitted) {
+                    next = openTimeout(number);
+                } else {
+                    settledAttempt = number;
+                    next = REJECTED;
                 }
             }
-            if (admitted) {
-                openTimeout();
-            } else {
+            proceed(number, next);
+        }
+
+        private void rateGranted() {
+            int number;
+            int next;
+            synchronized (lock) {
+                if (over) {
+                    return;
+                }
+                number = call.attempt;
+                steps.rateDecided(call, true, 0L);
+                next = openTimeout(number);
+            }
+            proceed(number, next);
+        }
+
+        /**
+         * Under the lock, in the admission's own critical section: starts the attempt's deadline before it waits
+         * for a bulkhead, since the timeout bounds that wait. Says what comes next.
+         */
+        private int openTimeout(int number) {
+            call.timed = !untimed;
+            long now = 0L;
+            if (call.timed) {
+                now = runtime.clock.nanoTime();
+                call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
+                attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
+            }
+            if (chain.threadPool != null) {
+                return POOLED;
+            }
+            if (!chain.takesSlot || steps.tryBulkhead(call)) {
+                if (chain.takesSlot) {
+                    steps.bulkheadDecided(call, true, false);
+                }
+                return INVOKE;
+            }
+            long since = call.timed ? now : runtime.clock.nanoTime();
+            runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), 0L);
+            return WAITING;
+        }
+
+        private void proceed(int number, int next) {
+            if (next == INVOKE) {
+                invokeBody(number);
+            } else if (next == POOLED) {
+                submitToPool(number);
+            } else if (next == REJECTED) {
                 rejected();
             }
         }
 
-        private void rateGranted() {
-            synchronized (lock) {
-                if (over) {
-                    return;
-                }
-                steps.rateDecided(call, true, 0L);
+        /** Whether the attempt ended (or the call); without the lock when untimed, as only a cancel could end it. */
+        private boolean ended(int number) {
+            if (untimed) {
+                return over;
             }
-            openTimeout();
-        }
-
-        /** Starts the attempt's deadline before it waits for a bulkhead, since the timeout bounds that wait. */
-        private void openTimeout() {
-            int number;
-            boolean invoke = false;
-            boolean pooled = false;
             synchronized (lock) {
-                if (over) {
-                    return;
-                }
-                long now = runtime.clock.nanoTime();
-                number = call.attempt;
-                call.timed = chain.timeout != null;
-                if (call.timed) {
-                    call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
-                    attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
-                }
-                if (chain.threadPool != null) {
-                    pooled = true;
-                } else if (!chain.takesSlot || steps.tryBulkhead(call)) {
-                    if (chain.takesSlot) {
-                        steps.bulkheadDecided(call, true, false);
-                    }
-                    invoke = true;
-                } else {
-                    runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, now)), 0L);
-                }
-            }
-            if (pooled) {
-                submitToPool(number);
-            } else if (invoke) {
-                invokeBody(number);
+                return settledAttempt >= number || over;
             }
         }
 
@@ -297,10 +397,8 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /** Calls the body once, on this thread, and subscribes to its publisher; or fails with {@code injected}. */
         private void callBody(int number, Throwable injected) {
-            synchronized (lock) {
-                if (settledAttempt >= number || over) {
-                    return;
-                }
+            if (ended(number)) {
+                return;
             }
             bodyInvoked = true;
             if (injected != null) {
@@ -318,18 +416,15 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 attemptEnded(number, new NullPointerException(chain.name + " returned a null " + type.name()));
                 return;
             }
-            Flow.Publisher<Object> publisher;
-            try {
-                publisher = type.toFlow(body, declaringType);
-            } catch (Throwable fault) {
-                failedInside(fault);
-                return;
-            }
-            publisher.subscribe(new Upstream(number));
+            subscribeBody(body, number);
         }
 
         /** The attempt's publisher ended, with {@code failure} or (null) completing. */
         private void attemptEnded(int number, Throwable failure) {
+            if (over) {
+                // As the check under the lock would: over stays over.
+                return;
+            }
             int rejection;
             synchronized (lock) {
                 if (settledAttempt >= number || over) {
@@ -338,7 +433,8 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 settledAttempt = number;
                 upstream = null;
                 cancelTimers();
-                long now = runtime.clock.nanoTime();
+                // Only a timed attempt reads the time: its deadline, and an adaptive timeout's latency.
+                long now = call.timed ? runtime.clock.nanoTime() : 0L;
                 boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
                 rejection = steps.completeAttempt(call, failure == null ? null : steps.judgedType(failure),
                         call.timed, timedOut, now);
@@ -363,7 +459,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 over = true;
                 upstream = null;
                 cancelTimers();
-                steps.completeAttempt(call, null, call.timed, false, runtime.clock.nanoTime());
+                steps.completeAttempt(call, null, call.timed, false, call.timed ? runtime.clock.nanoTime() : 0L);
             }
             steps.succeeded(call);
             long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
@@ -481,9 +577,9 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         private void signal(Throwable failure) {
             if (failure == null) {
-                downstream.onComplete();
+                signalComplete();
             } else {
-                downstream.onError(failure);
+                signalError(failure);
             }
         }
 
@@ -493,7 +589,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
          */
         private void emit(Object item) {
             try {
-                downstream.onNext(item);
+                signalNext(item);
             } finally {
                 boolean deferred;
                 Throwable failure;
@@ -574,13 +670,16 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             publisher.subscribe(new Upstream(Upstream.UNPROTECTED));
         }
 
-        /** Subscribes to one attempt's publisher, the fallback's, or the unprotected body's. */
-        private final class Upstream implements Flow.Subscriber<Object> {
+        /**
+         * Subscribes to one attempt's publisher, the fallback's, or the unprotected body's. A subclass speaking a
+         * library's types passes on the library's signals and is itself the {@link Flow.Subscription} it passes.
+         */
+        protected class Upstream implements Flow.Subscriber<Object> {
             static final int FALLBACK = -1;
             static final int UNPROTECTED = -2;
             private final int number;
 
-            Upstream(int number) {
+            protected Upstream(int number) {
                 this.number = number;
             }
 
@@ -589,7 +688,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
 
             @Override
-            public void onSubscribe(Flow.Subscription subscription) {
+            public final void onSubscribe(Flow.Subscription subscription) {
                 long demand;
                 synchronized (lock) {
                     if (!current()) {
@@ -607,12 +706,16 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
 
             @Override
-            public void onNext(Object item) {
+            public final void onNext(Object item) {
                 if (number > 0 && type.single()) {
                     if (singleItem(number)) {
-                        downstream.onNext(item);
-                        downstream.onComplete();
+                        signalNext(item);
+                        signalComplete();
                     }
+                    return;
+                }
+                if (untimed) {
+                    passOn(item);
                     return;
                 }
                 synchronized (lock) {
@@ -628,13 +731,34 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
                 emit(item);
             }
 
+            /**
+             * An item of an untimed call: no other thread can end the attempt meanwhile, so no terminal signal
+             * waits for it, and only the demand left for a later attempt needs the lock, when it is bounded.
+             */
+            private void passOn(Object item) {
+                if (number != UNPROTECTED && over) {
+                    return;
+                }
+                if (requested != Long.MAX_VALUE) {
+                    synchronized (lock) {
+                        if (requested != Long.MAX_VALUE) {
+                            requested--;
+                        }
+                    }
+                }
+                if (!emitted) {
+                    emitted = true;
+                }
+                signalNext(item);
+            }
+
             @Override
-            public void onError(Throwable failure) {
+            public final void onError(Throwable failure) {
                 ended(failure);
             }
 
             @Override
-            public void onComplete() {
+            public final void onComplete() {
                 ended(null);
             }
 

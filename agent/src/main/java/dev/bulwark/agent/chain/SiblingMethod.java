@@ -16,8 +16,14 @@ import java.util.List;
  * from the woven class itself, because the class is not yet loaded when it is woven, and kept with that class
  * (a {@link ClassValue}): call sites live as long as the agent, and a handle held here would keep an undeployed
  * application's class loader, and every class it loaded, from ever being collected.
+ *
+ * <p>The handle takes the receiver, the failure and the arguments' array as they come, so that a call (one per
+ * attempt of an asynchronous or reactive method) allocates nothing of its own.
  */
 public final class SiblingMethod {
+    /** (receiver or ignored null, failure or ignored, arguments) the method's result, or null for void. */
+    private static final MethodType CALL = MethodType.methodType(Object.class, Object.class, Throwable.class, Object[].class);
+
     private final String name;
     private final List<String> parameterTypes;
     private final String failureParameterType;
@@ -66,25 +72,31 @@ public final class SiblingMethod {
         } catch (RuntimeException e) {
             throw new Unresolvable(this + " in " + declaringType.getName(), e);
         }
-        int extra = failureParameterType == null ? 0 : 1;
-        Object[] all = new Object[arguments.length + extra + (isStatic ? 0 : 1)];
-        int i = 0;
-        if (!isStatic) {
-            all[i++] = self;
-        }
-        System.arraycopy(arguments, 0, all, i, arguments.length);
-        if (extra == 1) {
-            all[all.length - 1] = failure;
-        }
-        return target.invokeWithArguments(all);
+        return (Object) target.invokeExact(self, failure, arguments);
     }
 
+    /** The method as a handle of type {@link #CALL}: its failure parameter moved before the spread arguments. */
     private MethodHandle resolve(Class<?> declaringType) throws ReflectiveOperationException {
         Method method = find(declaringType);
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(declaringType, MethodHandles.lookup());
         MethodHandle resolved = lookup.unreflect(method);
-        MethodType type = resolved.type();
-        return resolved.asType(type.changeReturnType(type.returnType() == void.class ? void.class : Object.class));
+        int lead = isStatic ? 0 : 1;
+        int count = parameterTypes.size();
+        MethodHandle failureFirst;
+        if (failureParameterType == null) {
+            failureFirst = MethodHandles.dropArguments(resolved, lead, Throwable.class);
+        } else {
+            MethodType type = resolved.type();
+            MethodType moved = type.dropParameterTypes(lead + count, lead + count + 1)
+                    .insertParameterTypes(lead, type.parameterType(lead + count));
+            int[] reorder = new int[type.parameterCount()];
+            for (int i = 0; i < reorder.length; i++) {
+                reorder[i] = i < lead ? i : i == lead + count ? lead : i + 1;
+            }
+            failureFirst = MethodHandles.permuteArguments(resolved, moved, reorder);
+        }
+        MethodHandle spread = failureFirst.asSpreader(Object[].class, count);
+        return (isStatic ? MethodHandles.dropArguments(spread, 0, Object.class) : spread).asType(CALL);
     }
 
     private Method find(Class<?> declaringType) throws NoSuchMethodException {

@@ -17,18 +17,23 @@ import java.util.concurrent.Flow;
  * brings) for Reactor and RxJava, Mutiny's own types for Mutiny, whose publishers are {@link Flow} publishers.
  * Nothing of a library is loaded for an application whose methods return none of its types.
  *
+ * <p>Reactor's types need no adaptation: their subscriptions are driven by an adapter that speaks Reactor's own
+ * types (see {@link ReactorLoader}), for which the Flow handles serve only the fallback's and an unprotected
+ * publisher.
+ *
  * <p>The handles are kept with the woven class (a {@link ClassValue}), so that they never keep an undeployed
  * application's class loader reachable.
  */
 public final class ReactiveType {
     private static final String PUBLISHER = "org.reactivestreams.Publisher";
     private static final String FLOW_ADAPTERS = "org.reactivestreams.FlowAdapters";
+    private static final String REACTOR = "reactor.core.publisher.";
     private static final String RX = "io.reactivex.rxjava3.core.";
     private static final String MUTINY = "io.smallrye.mutiny.";
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
     private static final Map<String, ReactiveType> BY_NAME = byName(
-            new ReactiveType("reactor.core.publisher.Mono", true, ReactiveType::publisherToFlow, fromPublisher("fromDirect")),
-            new ReactiveType("reactor.core.publisher.Flux", false, ReactiveType::publisherToFlow, fromPublisher("from")),
+            new ReactiveType(REACTOR + "Mono", true, ReactiveType::publisherToFlow, fromPublisher("fromDirect")),
+            new ReactiveType(REACTOR + "Flux", false, ReactiveType::publisherToFlow, fromPublisher("from")),
             new ReactiveType(RX + "Flowable", false, ReactiveType::publisherToFlow, fromPublisher("fromPublisher")),
             new ReactiveType(RX + "Observable", false, ReactiveType::observableToFlow, fromPublisher("fromPublisher")),
             new ReactiveType(RX + "Single", true, through("toFlowable"), fromPublisher("fromPublisher")),
@@ -92,6 +97,15 @@ public final class ReactiveType {
         return handles.get(site).fromFlow.invokeExact(publisher);
     }
 
+    /**
+     * The chain's {@code ReactiveInvocation.Assembler} for this type in {@code site}'s loader, when its library
+     * has an adapter of its own and that adapter links against the application's copy; else null, and the type
+     * goes through {@link Flow}.
+     */
+    public Object direct(Class<?> site) {
+        return handles.get(site).direct;
+    }
+
     /** Whether {@code value}, say a fallback's result, is of this type in {@code site}'s loader. */
     public boolean isInstance(Object value, Class<?> site) {
         return handles.get(site).type.isInstance(value);
@@ -102,7 +116,8 @@ public final class ReactiveType {
             Class<?> type = Class.forName(name, false, site.getClassLoader());
             return new Handles(type,
                     toFlow.handle(type).asType(MethodType.methodType(Flow.Publisher.class, Object.class)),
-                    fromFlow.handle(type).asType(MethodType.methodType(Object.class, Flow.Publisher.class)));
+                    fromFlow.handle(type).asType(MethodType.methodType(Object.class, Flow.Publisher.class)),
+                    name.startsWith(REACTOR) ? ReactorLoader.assembler(type) : null);
         } catch (ReflectiveOperationException | LinkageError | IllegalArgumentException e) {
             throw new IllegalStateException("cannot adapt " + name + " for " + site.getName() + ": the supported"
                     + " versions of its library are in docs/reactive.md (" + e + ")", e);
@@ -178,11 +193,13 @@ public final class ReactiveType {
         final Class<?> type;
         final MethodHandle toFlow;
         final MethodHandle fromFlow;
+        final Object direct;
 
-        Handles(Class<?> type, MethodHandle toFlow, MethodHandle fromFlow) {
+        Handles(Class<?> type, MethodHandle toFlow, MethodHandle fromFlow, Object direct) {
             this.type = type;
             this.toFlow = toFlow;
             this.fromFlow = fromFlow;
+            this.direct = direct;
         }
     }
 }

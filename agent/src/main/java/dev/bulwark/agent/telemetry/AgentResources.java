@@ -8,17 +8,17 @@ import java.net.URL;
  * Class files the agent jar keeps for loaders other than the agent's own: stored under their own folder as
  * {@code .classdata}, so neither the agent loader nor any application loader finds them by class name.
  */
-final class AgentResources {
+public final class AgentResources {
     private final ClassLoader agentLoader;
     private final String folder;
 
-    AgentResources(ClassLoader agentLoader, String folder) {
+    public AgentResources(ClassLoader agentLoader, String folder) {
         this.agentLoader = agentLoader;
         this.folder = folder;
     }
 
     /** The stored bytes of the class, or null when this folder has no such class. */
-    byte[] classBytes(String className) throws IOException {
+    public byte[] classBytes(String className) throws IOException {
         try (InputStream in = agentLoader.getResourceAsStream(entry(className.replace('.', '/')))) {
             return in == null ? null : in.readAllBytes();
         }

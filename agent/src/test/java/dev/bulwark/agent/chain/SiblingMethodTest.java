@@ -42,6 +42,41 @@ class SiblingMethodTest {
         }
     }
 
+    @Test
+    void anInstanceMethodGetsItsReceiverItsArgumentsUnboxedAndItsTrailingFailure() throws Throwable {
+        SiblingMethod fallback = new SiblingMethod("describe", List.of("int", "java.lang.String"),
+                "java.io.IOException", false);
+
+        assertThat(fallback.invoke(Described.class, new Described("order"), new Object[]{7, "late"},
+                new java.io.IOException("refused"))).isEqualTo("order 7 late: refused");
+    }
+
+    @Test
+    void aVoidMethodReturnsNull() throws Throwable {
+        SiblingMethod body = new SiblingMethod("touch", List.of(), null, false);
+        Described described = new Described("order");
+
+        assertThat(body.invoke(Described.class, described, new Object[0], null)).isNull();
+        assertThat(described.touched).isTrue();
+    }
+
+    static final class Described {
+        private final String name;
+        boolean touched;
+
+        Described(String name) {
+            this.name = name;
+        }
+
+        String describe(int number, String state, java.io.IOException failure) {
+            return name + " " + number + " " + state + ": " + failure.getMessage();
+        }
+
+        void touch() {
+            touched = true;
+        }
+    }
+
     private static WeakReference<ClassLoader> callInALoaderThatGoesAway(SiblingMethod fallback) throws Throwable {
         URLClassLoader loader = undeployedApplication();
         Class<?> type = loader.loadClass(Undeployed.class.getName());

@@ -2,6 +2,8 @@ package dev.bulwark.agent.reactive;
 
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.util.concurrent.SubmissionPublisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,12 +31,17 @@ class ReactiveTypeTest {
     }
 
     @Test
-    void aLoaderWithoutTheLibraryIsReportedWithTheTypeTheSiteAndWhereTheSupportedVersionsAre() {
+    void aLoaderWithoutTheLibraryIsReportedWithTheTypeTheSiteAndWhereTheSupportedVersionsAre() throws Exception {
         ReactiveType mono = ReactiveType.named("reactor.core.publisher.Mono");
+        // The agent compiles against reactor-core, so this test's own loader has it: the site comes from one without.
+        URL classes = ReactiveTypeTest.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader withoutReactor = new URLClassLoader(new URL[]{classes}, ClassLoader.getPlatformClassLoader())) {
+            Class<?> site = withoutReactor.loadClass(ReactiveTypeTest.class.getName());
 
-        assertThatThrownBy(() -> mono.fromFlow(new SubmissionPublisher<>(), ReactiveTypeTest.class))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageStartingWith("cannot adapt reactor.core.publisher.Mono for " + ReactiveTypeTest.class.getName())
-                .hasMessageContaining("docs/reactive.md");
+            assertThatThrownBy(() -> mono.fromFlow(new SubmissionPublisher<>(), site))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cannot adapt reactor.core.publisher.Mono for " + site.getName())
+                    .hasMessageContaining("docs/reactive.md");
+        }
     }
 }

@@ -15,6 +15,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.context.Context;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -452,6 +453,17 @@ public final class ReactiveParity {
         return Mono.just(Thread.currentThread().getName());
     }
 
+    /** Reactor's context of the subscriber, as the body's publisher sees it. */
+    @CircuitBreaker
+    static Mono<String> readsContext() {
+        return Mono.deferContextual(context -> Mono.just(context.getOrDefault("user", "none")));
+    }
+
+    @CircuitBreaker
+    static Flux<String> readsContextFlux() {
+        return Flux.deferContextual(context -> Flux.just(context.getOrDefault("user", "none")));
+    }
+
     /** Waits are scheduled, never a parked caller; a THREAD_POOL bulkhead calls the body on its own thread. */
     private static void waits() throws Exception {
         Twin mono = Twin.MONO;
@@ -514,6 +526,9 @@ public final class ReactiveParity {
         mono.put("firstSubscription", mono.outcome(Twin.calls(null, null, () -> once, null)));
         mono.put("secondSubscription", mono.outcome(Twin.calls(null, null, () -> once, null)));
         mono.put("runsAfterTwoSubscriptions", BODY.get());
+
+        mono.put("subscriberContext", readsContext().contextWrite(Context.of("user", "ada")).block());
+        flux.put("subscriberContext", readsContextFlux().contextWrite(Context.of("user", "ada")).blockLast());
 
         waits();
     }
