@@ -76,6 +76,13 @@ final class WovenClassCache {
                         + " into the application through it; it is not used (bulwark.cache.dir; chmod 700 it)");
                 return null;
             }
+            String owner = ownerOf(directory);
+            String user = System.getProperty("user.name", "");
+            if (owner != null && !owner.equals(user)) {
+                BulwarkLog.warn("cache: " + directory + " belongs to " + owner + ", not to " + user + " who runs this JVM,"
+                        + " and its owner could put code into the application through it; it is not used (bulwark.cache.dir)");
+                return null;
+            }
         } catch (IOException | RuntimeException e) {
             BulwarkLog.warn("cache: " + directory + " cannot be used (" + e + "); classes are woven without it (bulwark.cache.dir)");
             return null;
@@ -101,6 +108,12 @@ final class WovenClassCache {
             existing = existing.getParent();
         }
         return existing == null || Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null;
+    }
+
+    /** The owner's user name where the file system has POSIX owners, null elsewhere. */
+    private static String ownerOf(Path path) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        return view == null ? null : view.readAttributes().owner().getName();
     }
 
     private static boolean othersCanWrite(Path path) throws IOException {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The cache of woven classes on disk, its keys, and the site ids patched into what it keeps. */
 class WovenClassCacheTest {
@@ -95,6 +96,17 @@ class WovenClassCacheTest {
 
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
         assertThat(WovenClassCache.open(dir, 1 << 20, "build")).isNull();
+    }
+
+    /** Its owner could write it, whatever its permissions say. Only root can give a directory away to test it. */
+    @Test
+    void aDirectoryOfAnotherUserIsRefused() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "only root can give a directory to another user");
+        Path theirs = Files.createDirectory(dir.resolve("theirs"));
+        Files.setOwner(theirs, theirs.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rwx------"));
+
+        assertThat(WovenClassCache.open(theirs, 1 << 20, "build")).isNull();
     }
 
     @Test
