@@ -25,6 +25,7 @@ import java.security.AccessController;
 import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
@@ -111,13 +112,20 @@ final class ByteBuddyWeaving {
             return weaver.underCurrentConfig(config -> {
                 ClassWeaving weaving = new ClassWeaving(config, leftOutReport, SiteIdConstants.placeholderBase(classFile));
                 classBeingWoven.set(weaving);
-                byte[] woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
-                while (weaving.leaveOutFailedMethod()) {
+                List<String> interrupted = BulwarkLog.startRecording();
+                byte[] woven;
+                List<String> reports;
+                try {
                     woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                    while (weaving.leaveOutFailedMethod()) {
+                        woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                    }
+                } finally {
+                    reports = BulwarkLog.stopRecording(interrupted);
                 }
                 if (redefined == null && weaving.keepable()) {
                     // A class woven again (a reload, another agent) is not kept: only the first load is looked up.
-                    weaver.keep(internalName, classFile, config, weaving, woven);
+                    weaver.keep(internalName, classFile, config, weaving, woven, reports);
                 }
                 if (woven == null) {
                     return null;

@@ -15,8 +15,10 @@ final class CachedClass {
     final List<String> siteKeys;
     /** Null when the weaver leaves the class as it is. */
     final byte[] woven;
+    /** What weaving it reported (a fallback that does not fit, say), level first, to report again. */
+    final List<String> reports;
 
-    CachedClass(int placeholderBase, List<String> methodKeys, List<String> siteKeys, byte[] woven) {
+    CachedClass(int placeholderBase, List<String> methodKeys, List<String> siteKeys, byte[] woven, List<String> reports) {
         if (methodKeys.size() != siteKeys.size() || methodKeys.size() > SiteIdConstants.RANGE || (woven == null) != methodKeys.isEmpty()) {
             throw new IllegalArgumentException("inconsistent cached class");
         }
@@ -24,5 +26,6 @@ final class CachedClass {
         this.methodKeys = List.copyOf(methodKeys);
         this.siteKeys = List.copyOf(siteKeys);
         this.woven = woven;
+        this.reports = List.copyOf(reports);
     }
 }

@@ -25,7 +25,8 @@ final class CachedClassPlanning {
                 ClassFileLocator.ForClassLoader.of(loader));
         TypeDescription type = TYPES.typePool(locator, loader).describe(className).resolve();
         SitePlanner planner = weaver.planner();
-        weaver.underCurrentConfig(config -> {
+        // What planning reports was reported when the class was defined, from the cache entry.
+        BulwarkLog.muted(() -> weaver.underCurrentConfig(config -> {
             for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
                 Integer id = ids.get(ByteBuddyWeaving.key(method));
                 if (id == null) {
@@ -40,6 +41,6 @@ final class CachedClassPlanning {
                 }
             }
             return null;
-        });
+        }));
     }
 }

@@ -283,6 +283,7 @@ public final class Weaver {
     private byte[] defineFromCache(ClassLoader loader, String internalName, byte[] classFile, CachedClass cached,
                                    BulwarkConfig config) {
         String className = internalName.replace('/', '.');
+        cached.reports.forEach(BulwarkLog::replay);
         if (cached.woven == null) {
             BulwarkLog.debug("left " + className + " as it is, from the cache");
             return LEFT_AS_IS;
@@ -319,19 +320,26 @@ public final class Weaver {
 
     /**
      * Keeps what weaving a class loading for the first time gave, under the config it was woven with: its sites
-     * in the order of their placeholders, and {@code woven} with placeholders, or nothing when it has no site.
+     * in the order of their placeholders, {@code woven} with placeholders, or nothing when it has no site, and
+     * what weaving it reported.
      */
-    void keep(String internalName, byte[] classFile, BulwarkConfig config, ClassWeaving weaving, byte[] woven) {
+    void keep(String internalName, byte[] classFile, BulwarkConfig config, ClassWeaving weaving, byte[] woven,
+              List<String> reports) {
         WovenClassCache opened = cache(config);
         if (opened == null) {
             return;
         }
-        List<ClassWeaving.PlannedSite> woveSites = weaving.wovenSites();
-        List<String> siteKeys = new ArrayList<>();
-        woveSites.forEach(site -> siteKeys.add(site.siteKey));
-        CachedClass entry = woveSites.isEmpty() ? new CachedClass(0, List.of(), List.of(), null)
-                : new CachedClass(weaving.placeholderBase(), weaving.wovenKeys(), siteKeys, woven);
-        opened.store(opened.key(config.fingerprint(), internalName, classFile), entry);
+        try {
+            List<ClassWeaving.PlannedSite> wovenSites = weaving.wovenSites();
+            List<String> siteKeys = new ArrayList<>();
+            wovenSites.forEach(site -> siteKeys.add(site.siteKey));
+            CachedClass entry = wovenSites.isEmpty() ? new CachedClass(0, List.of(), List.of(), null, reports)
+                    : new CachedClass(weaving.placeholderBase(), weaving.wovenKeys(), siteKeys, woven, reports);
+            opened.store(opened.key(config.fingerprint(), internalName, classFile), entry);
+        } catch (RuntimeException e) {
+            // The class is woven all the same; only the next start weaves it again.
+            BulwarkLog.errorOnce("cache " + internalName, "cache: " + internalName + " could not be kept: " + e, e);
+        }
     }
 
     /** Hands Byte Buddy only the classes {@link #mayProtect} lets through, and builds it for the first of them. */

@@ -34,6 +34,7 @@ import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -57,7 +58,8 @@ final class WovenClassCache {
     private final String build;
     /** The entries' total size once known (-1 before the first store), to evict beyond {@link #maxBytes}. */
     private final AtomicLong totalBytes = new AtomicLong(-1);
-    private volatile boolean writable = true;
+    /** Cleared at the first write that fails, which is the only one reported. */
+    private final AtomicBoolean writable = new AtomicBoolean(true);
 
     private WovenClassCache(Path directory, long maxBytes, String build) {
         this.directory = directory;
@@ -215,7 +217,7 @@ final class WovenClassCache {
 
     /** Keeps {@code cached} under {@code key}, atomically; a failure (a full disk, say) is reported once and ends storing. */
     void store(byte[] key, CachedClass cached) {
-        if (!writable) {
+        if (!writable.get()) {
             return;
         }
         byte[] bytes = encode(key, cached);
@@ -229,9 +231,10 @@ final class WovenClassCache {
             Files.move(temporary, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temporary = null;
         } catch (IOException | RuntimeException e) {
-            writable = false;
-            BulwarkLog.warn("cache: cannot write to " + directory + " (" + e + "); classes are woven without keeping"
-                    + " them until the JVM restarts (bulwark.cache.dir)");
+            if (writable.getAndSet(false)) {
+                BulwarkLog.warn("cache: cannot write to " + directory + " (" + e + "); classes are woven without"
+                        + " keeping them until the JVM restarts (bulwark.cache.dir)");
+            }
             return;
         } finally {
             deleteQuietly(temporary);
@@ -336,6 +339,12 @@ final class WovenClassCache {
             if (cached.woven != null) {
                 out.write(cached.woven);
             }
+            out.writeInt(cached.reports.size());
+            for (String report : cached.reports) {
+                byte[] utf8 = report.getBytes(StandardCharsets.UTF_8);
+                out.writeInt(utf8.length);
+                out.write(utf8);
+            }
             out.flush();
             CRC32 crc = new CRC32();
             crc.update(buffer.toByteArray());
@@ -385,10 +394,24 @@ final class WovenClassCache {
                 woven = new byte[length];
                 in.readFully(woven);
             }
+            int reportCount = in.readInt();
+            if (reportCount < 0 || reportCount > bytes.length) {
+                return null;
+            }
+            List<String> reports = new ArrayList<>();
+            for (int i = 0; i < reportCount; i++) {
+                int reportLength = in.readInt();
+                if (reportLength < 0 || reportLength > bytes.length) {
+                    return null;
+                }
+                byte[] utf8 = new byte[reportLength];
+                in.readFully(utf8);
+                reports.add(new String(utf8, StandardCharsets.UTF_8));
+            }
             if (in.available() != 0) {
                 return null;
             }
-            return new CachedClass(base, methodKeys, siteKeys, woven);
+            return new CachedClass(base, methodKeys, siteKeys, woven, reports);
         } catch (IOException | RuntimeException e) {
             return null;
         }

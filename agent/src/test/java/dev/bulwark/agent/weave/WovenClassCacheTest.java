@@ -63,6 +63,7 @@ class WovenClassCacheTest {
         assertThat(read.methodKeys).containsExactly("call()V");
         assertThat(read.siteKeys).containsExactly("com.acme.A#call()V");
         assertThat(read.woven).containsExactly(1, 2, 3);
+        assertThat(read.reports).containsExactly("WARN a report");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cacheDir))).isEqualTo("rwx------");
         assertThat(onlyEntry(cacheDir)).satisfies(entry ->
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(entry))).isEqualTo("rw-------"));
@@ -113,6 +114,21 @@ class WovenClassCacheTest {
     void aDirectoryThatCannotBeCreatedIsNotUsed() throws Exception {
         Path file = Files.writeString(dir.resolve("a-file"), "");
         assertThat(WovenClassCache.open(file.resolve("cache"), 1 << 20, "build")).isNull();
+    }
+
+    /** A full disk, say: the class is woven all the same, and nothing more is tried. */
+    @Test
+    void aWriteThatFailsKeepsNothingAndThrowsNothing() throws Exception {
+        Path cacheDir = dir.resolve("gone");
+        WovenClassCache cache = WovenClassCache.open(cacheDir, 1 << 20, "build");
+        Files.delete(cacheDir);
+        byte[] key = cache.key("config", "com/acme/A", CLASS_FILE);
+
+        cache.store(key, cached(new byte[] {1}));
+        Files.createDirectory(cacheDir);
+        cache.store(key, cached(new byte[] {1}));
+
+        assertThat(cache.load(key)).as("no write tried after the first failed").isNull();
     }
 
     @Test
@@ -189,7 +205,7 @@ class WovenClassCacheTest {
     }
 
     private static CachedClass cached(byte[] woven) {
-        return new CachedClass(0x5EED0000, List.of("call()V"), List.of("com.acme.A#call()V"), woven);
+        return new CachedClass(0x5EED0000, List.of("call()V"), List.of("com.acme.A#call()V"), woven, List.of("WARN a report"));
     }
 
     private static Path onlyEntry(Path cacheDir) throws Exception {

@@ -43,6 +43,12 @@ public final class CacheScenarios {
         public String spare(Throwable failure) {
             return "spare after " + failure.getMessage();
         }
+
+        /** Reported while its class is woven, and so again when the class comes from the cache. */
+        @Fallback(method = "doesNotExist")
+        public String unfit() {
+            return "unfit";
+        }
     }
 
     /** Protected by the config alone: how often it is tried tells which config it was woven and planned under. */
