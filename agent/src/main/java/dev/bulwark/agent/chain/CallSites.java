@@ -115,7 +115,12 @@ public final class CallSites {
      * Hands every defined site's definition, with the label of its policies' class-loader scope (null for one that
      * lives as long as the JVM), to {@code action}, under the lock: for the admin endpoint.
      */
-    public synchronized void forEachDefinition(BiConsumer<SiteDefinition, String> action) {
+    public void forEachDefinition(BiConsumer<SiteDefinition, String> action) {
+        resolveAllPending();
+        listDefinitions(action);
+    }
+
+    private synchronized void listDefinitions(BiConsumer<SiteDefinition, String> action) {
         freeSitesOfCollectedLoaders();
         for (int id = 0; id < count; id++) {
             if (definitions[id] != null) {
@@ -262,6 +267,18 @@ public final class CallSites {
         }
         SiteChain chain = current[site];
         return chain != null || !anyPending ? chain : resolvePending(site);
+    }
+
+    /** Plans every site still waiting for its first call, so that a listing shows them as a miss would have. */
+    private void resolveAllPending() {
+        if (!anyPending) {
+            return;
+        }
+        Set<Runnable> resolvers = Collections.newSetFromMap(new IdentityHashMap<>());
+        synchronized (this) {
+            resolvers.addAll(pending.values());
+        }
+        resolvers.forEach(Runnable::run);
     }
 
     private SiteChain resolvePending(int site) {
