@@ -31,7 +31,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Every class the JVM loads is first judged from its raw bytes here, with nothing but the JDK; Byte Buddy
  * ({@link ByteBuddyWeaving}, some 1,100 classes that load and run cold) is only built when a class may need
- * weaving, so an application with nothing to protect never pays for it.
+ * weaving, so an application with nothing to protect never pays for it. A class loaded for the first time is
+ * looked up in the {@link WovenClassCache} first: on a hit it is defined as an earlier JVM wove it, with this
+ * JVM's site ids, and Byte Buddy is not built for it.
  */
 public final class Weaver {
     /** What the cache gives for a class the weaver leaves as it is. */
