@@ -49,6 +49,12 @@ public final class CallSites {
     private final Set<LoaderCollected> watched = new HashSet<>();
     private final ReferenceQueue<ClassLoader> collectedLoaders = new ReferenceQueue<>();
     private final LoaderSites bootstrapSites = new LoaderSites(PolicyScope.JVM);
+    /**
+     * The sites of classes defined from the cache of woven classes, not yet called: the first call through one
+     * runs its resolver, which defines its class's sites under the live config.
+     */
+    private final Map<Integer, Runnable> pending = new HashMap<>();
+    private volatile boolean anyPending;
     /** The sites changed on a thread that is {@link #noteChanges noting changes}. */
     private final ThreadLocal<Set<Integer>> changesNoted = new ThreadLocal<>();
 
@@ -109,7 +115,12 @@ public final class CallSites {
      * Hands every defined site's definition, with the label of its policies' class-loader scope (null for one that
      * lives as long as the JVM), to {@code action}, under the lock: for the admin endpoint.
      */
-    public synchronized void forEachDefinition(BiConsumer<SiteDefinition, String> action) {
+    public void forEachDefinition(BiConsumer<SiteDefinition, String> action) {
+        resolveAllPending();
+        listDefinitions(action);
+    }
+
+    private synchronized void listDefinitions(BiConsumer<SiteDefinition, String> action) {
         freeSitesOfCollectedLoaders();
         for (int id = 0; id < count; id++) {
             if (definitions[id] != null) {
@@ -135,6 +146,7 @@ public final class CallSites {
             watched.remove(gone);
             SiteChain[] current = chains;
             for (int id : sites.ids.values()) {
+                pending.remove(id);
                 current[id] = null;
                 definitions[id] = null;
                 loaderScopes[id] = null;
@@ -150,8 +162,21 @@ public final class CallSites {
         }
     }
 
+    /**
+     * Has the first call through the reserved id {@code site}, while it has no definition, run {@code resolver}
+     * first, on the calling thread and outside this object's lock; the resolver defines the site, or leaves it
+     * unprotected, and must not throw.
+     */
+    public synchronized void definePending(int site, Runnable resolver) {
+        pending.put(site, resolver);
+        anyPending = true;
+    }
+
     /** Gives the reserved id {@code site} its definition, in place of any it had. */
     public synchronized void define(int site, SiteDefinition definition) {
+        if (pending.remove(site) != null) {
+            anyPending = !pending.isEmpty();
+        }
         SiteDefinition before = definitions[site];
         if (before == null || !definition.policies().equals(before.policies())) {
             noteChange(site);
@@ -237,7 +262,40 @@ public final class CallSites {
 
     SiteChain get(int site) {
         SiteChain[] current = chains;
-        return site >= 0 && site < current.length ? current[site] : null;
+        if (site < 0 || site >= current.length) {
+            return null;
+        }
+        SiteChain chain = current[site];
+        return chain != null || !anyPending ? chain : resolvePending(site);
+    }
+
+    /** Plans every site still waiting for its first call, so that a listing shows them as a miss would have. */
+    private void resolveAllPending() {
+        if (!anyPending) {
+            return;
+        }
+        Set<Runnable> resolvers = Collections.newSetFromMap(new IdentityHashMap<>());
+        synchronized (this) {
+            resolvers.addAll(pending.values());
+        }
+        resolvers.forEach(Runnable::run);
+    }
+
+    private SiteChain resolvePending(int site) {
+        Runnable resolver;
+        synchronized (this) {
+            resolver = pending.get(site);
+        }
+        if (resolver == null) {
+            return null;
+        }
+        resolver.run();
+        synchronized (this) {
+            // Defined by now, or left unprotected: either way the site is resolved.
+            pending.remove(site);
+            anyPending = !pending.isEmpty();
+        }
+        return chains[site];
     }
 
     /** The ids of one class loader's methods, and the scope of their unnamed policies; never the loader itself. */

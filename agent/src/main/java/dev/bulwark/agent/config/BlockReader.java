@@ -126,6 +126,21 @@ final class BlockReader {
         }
     }
 
+    /** A HOCON size in bytes ("64M", "1G"; a bare number means bytes) of at least {@code min}. */
+    long bytes(String key, long min, long fallback) {
+        try {
+            long bytes = block.getBytes(key);
+            if (bytes < min) {
+                problem(key, "a size of at least " + min + " bytes", String.valueOf(bytes));
+                return fallback;
+            }
+            return bytes;
+        } catch (ConfigException e) {
+            problem(key, "a size such as 64M or 1G", describe(key));
+            return fallback;
+        }
+    }
+
     /** A HOCON duration ("250ms", "2s"; a bare number means milliseconds) of at least {@code minNanos}. */
     long durationNanos(String key, long minNanos, long fallback) {
         try {

@@ -6,6 +6,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import dev.bulwark.agent.policy.RedisSettings;
@@ -16,6 +17,12 @@ import dev.bulwark.agent.policy.retry.RetrySpec;
 import dev.bulwark.annotations.Scope;
 
 import java.io.File;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -39,10 +46,12 @@ import java.util.function.Consumer;
 public final class BulwarkConfig {
     private static final long NANOS_PER_MILLI = 1_000_000L;
     private static final Set<String> ROOT_KEYS = Set.of("enabled", "defaults", "policies", "methods", "instrument", "otel",
-            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets", "redis", "chaos");
+            "reload-interval", "unmatched-instrument-report", "async", "shared-names", "admin", "unwrap", "retry-budgets", "redis", "chaos", "cache");
     private static final Set<String> OTEL_KEYS = Set.of("metrics", "spans");
     private static final Set<String> ASYNC_KEYS = Set.of("threads");
     private static final Set<String> ADMIN_KEYS = Set.of("port", "host", "token", "readiness-breakers");
+    private static final Set<String> CACHE_KEYS = Set.of("enabled", "dir", "max-size");
+    private static final long DEFAULT_CACHE_BYTES = 64L << 20;
     private static final Set<String> BUDGET_KEYS = Set.of("ratio", "min-per-second", "window", "scope");
     private static final Set<String> REDIS_KEYS = Set.of("uri", "timeout", "pool-size", "key-prefix", "on-failure",
             "mode");
@@ -80,6 +89,9 @@ public final class BulwarkConfig {
     private final Set<String> classesWithMethodEntries = new HashSet<>();
     private final List<InstrumentRule> instrumentRules;
     private final ChaosSettings chaos;
+    private final CacheSettings cache;
+    /** Computed at the first look-up in the cache of woven classes. */
+    private volatile String fingerprint;
 
     private BulwarkConfig(Origins origins, Set<String> setAsideProperties, Consumer<ConfigProblem> problems) {
         this.origins = origins;
@@ -115,6 +127,7 @@ public final class BulwarkConfig {
         }
         this.instrumentRules = readInstrumentRules();
         this.chaos = ChaosReader.read(object("chaos"), problems);
+        this.cache = readCache();
     }
 
     /**
@@ -367,6 +380,46 @@ public final class BulwarkConfig {
 
     private static boolean writes(Config layer, String key) {
         return layer != null && layer.root().containsKey(key);
+    }
+
+    private CacheSettings readCache() {
+        BlockReader reader = new BlockReader(object("cache"), ConfigSources.ROOT + ".cache");
+        reader.rejectUnknownKeys(CACHE_KEYS);
+        boolean enabled = reader.bool("enabled", true);
+        String dir = reader.string("dir", "~/.cache/bulwark").trim();
+        long maxBytes = reader.bytes("max-size", 1, DEFAULT_CACHE_BYTES);
+        if (dir.isEmpty()) {
+            reader.problem("dir", "a directory", "\"\"");
+            enabled = false;
+        }
+        reader.problems().forEach(problems);
+        String home = System.getProperty("user.home", "");
+        Path directory = dir.equals("~") || dir.startsWith("~/") ? Paths.get(home, dir.substring(1)) : Paths.get(dir);
+        return new CacheSettings(enabled, directory.toAbsolutePath(), maxBytes);
+    }
+
+    /** The cache of woven classes; read at start only. */
+    public CacheSettings cache() {
+        return cache;
+    }
+
+    /**
+     * A digest of everything in this config but the cache's own settings: any change to it may change which
+     * methods of a class are woven, so a woven class is kept under it.
+     */
+    public String fingerprint() {
+        String known = fingerprint;
+        if (known == null) {
+            String rendered = root.withoutPath("cache").root().render(ConfigRenderOptions.concise().setJson(false));
+            try {
+                known = new BigInteger(1, MessageDigest.getInstance("SHA-256")
+                        .digest(rendered.getBytes(StandardCharsets.UTF_8))).toString(16);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every JDK has SHA-256", e);
+            }
+            fingerprint = known;
+        }
+        return known;
     }
 
     private AdminSettings readAdmin() {

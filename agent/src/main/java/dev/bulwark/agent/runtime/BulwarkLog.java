@@ -1,6 +1,8 @@
 package dev.bulwark.agent.runtime;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,10 @@ public final class BulwarkLog {
 
     private static final Set<String> REPORTED_ONCE = ConcurrentHashMap.newKeySet();
     private static final Level THRESHOLD = levelOf(System.getProperty("bulwark.log", "info"));
+    /** The lines this thread logs while it records them, level first, or null. */
+    private static final ThreadLocal<List<String>> RECORDED = new ThreadLocal<>();
+    /** Whether this thread's lines are left out, having been {@link #replay replayed} already. */
+    private static final ThreadLocal<Boolean> MUTED = new ThreadLocal<>();
     /** Standard error as the JVM started, even if the application later redirects {@code System.err}. */
     private static final PrintStream OUT = System.err;
 
@@ -81,7 +87,60 @@ public final class BulwarkLog {
         }
     }
 
+    /**
+     * Starts recording what this thread logs, until {@link #stopRecording}: what weaving a class reports, kept
+     * with it in the cache of woven classes and replayed when a later start defines the class from there.
+     *
+     * @return the recording this one interrupts (a class loaded while another is woven), for {@link #stopRecording}
+     */
+    public static List<String> startRecording() {
+        List<String> interrupted = RECORDED.get();
+        RECORDED.set(new ArrayList<>());
+        return interrupted;
+    }
+
+    /** The lines recorded since {@link #startRecording}, which goes on with {@code interrupted}. */
+    public static List<String> stopRecording(List<String> interrupted) {
+        List<String> recorded = RECORDED.get();
+        if (interrupted == null) {
+            RECORDED.remove();
+        } else {
+            RECORDED.set(interrupted);
+        }
+        return recorded == null ? List.of() : recorded;
+    }
+
+    /** Logs a recorded line again, once per JVM like every line of a class that is loaded once. */
+    public static void replay(String recorded) {
+        int space = recorded.indexOf(' ');
+        if (space > 0 && REPORTED_ONCE.add("replayed " + recorded)) {
+            log(Level.valueOf(recorded.substring(0, space)), recorded.substring(space + 1), null);
+        }
+    }
+
+    /** Runs {@code action} without logging what it reports: it was replayed already. */
+    public static void muted(Runnable action) {
+        Boolean outer = MUTED.get();
+        MUTED.set(Boolean.TRUE);
+        try {
+            action.run();
+        } finally {
+            if (outer == null) {
+                MUTED.remove();
+            } else {
+                MUTED.set(outer);
+            }
+        }
+    }
+
     private static void log(Level level, String message, Throwable cause) {
+        if (MUTED.get() != null) {
+            return;
+        }
+        List<String> recording = RECORDED.get();
+        if (recording != null && level.compareTo(Level.INFO) > 0) {
+            recording.add(level + " " + message);
+        }
         if (level.compareTo(THRESHOLD) >= 0) {
             write(OUT, level, message, cause);
         }

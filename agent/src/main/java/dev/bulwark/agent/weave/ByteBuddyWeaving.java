@@ -25,6 +25,7 @@ import java.security.AccessController;
 import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
@@ -109,17 +110,35 @@ final class ByteBuddyWeaving {
         ClassWeaving outer = classBeingWoven.get();
         try {
             return weaver.underCurrentConfig(config -> {
-                ClassWeaving weaving = new ClassWeaving(config, leftOutReport);
+                ClassWeaving weaving = new ClassWeaving(config, leftOutReport, SiteIdConstants.placeholderBase(classFile));
                 classBeingWoven.set(weaving);
-                byte[] woven = attempt(byteBuddy, module, loader, internalName, redefined, domain, classFile);
-                while (weaving.leaveOutFailedMethod()) {
-                    woven = attempt(byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                List<String> interrupted = BulwarkLog.startRecording();
+                byte[] woven;
+                List<String> reports;
+                try {
+                    woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                    while (weaving.leaveOutFailedMethod()) {
+                        woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
+                    }
+                } finally {
+                    reports = BulwarkLog.stopRecording(interrupted);
                 }
-                if (woven != null) {
-                    weaving.defineSites(weaver.sites(), loader);
+                if (redefined == null && weaving.keepable()) {
+                    // A class woven again (a reload, another agent) is not kept: only the first load is looked up.
+                    weaver.keep(internalName, classFile, config, weaving, woven, reports);
                 }
-                return woven;
+                if (woven == null) {
+                    return null;
+                }
+                byte[] withIds = weaving.patchIds(woven);
+                weaving.defineSites(weaver.sites(), loader);
+                return withIds;
             });
+        } catch (IllegalArgumentException malformed) {
+            // A class file this reader cannot parse, which Byte Buddy could not weave either: left as it is.
+            BulwarkLog.errorOnce("weave " + internalName, "could not weave " + internalName + "; it runs unprotected: "
+                    + malformed, malformed);
+            return null;
         } finally {
             if (outer == null) {
                 classBeingWoven.remove();
@@ -130,11 +149,12 @@ final class ByteBuddyWeaving {
     }
 
     /** The woven class file, or null when the class stays as it is. */
-    private static byte[] attempt(ClassFileTransformer byteBuddy, Module module, ClassLoader loader, String internalName,
-                                  Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
+    private static byte[] attempt(ClassWeaving weaving, ClassFileTransformer byteBuddy, Module module, ClassLoader loader,
+                                  String internalName, Class<?> redefined, ProtectionDomain domain, byte[] classFile) {
         try {
             return byteBuddy.transform(module, loader, internalName, redefined, domain, classFile);
         } catch (IllegalClassFormatException | RuntimeException e) {
+            weaving.failedWhole();
             // Byte Buddy throws a failure once it has reported it to the Listener; the JVM, given it, would
             // keep the class as it is.
             return null;
@@ -208,7 +228,7 @@ final class ByteBuddyWeaving {
         return parameters.toString();
     }
 
-    private static String key(MethodDescription method) {
+    static String key(MethodDescription method) {
         return method.getInternalName() + method.getDescriptor();
     }
 
@@ -238,6 +258,9 @@ final class ByteBuddyWeaving {
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             ClassWeaving weaving = classBeingWoven.get();
             if (weaving == null || !weaving.failedOnOneMethod(throwable)) {
+                if (weaving != null) {
+                    weaving.failedWhole();
+                }
                 BulwarkLog.errorOnce("weave " + typeName, "could not weave " + typeName + "; it runs unprotected: " + throwable, throwable);
             }
         }

@@ -6,7 +6,9 @@ import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.jar.asm.MethodTooLargeException;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -28,11 +30,19 @@ final class ClassWeaving {
     private Map<String, Integer> siteIds = Map.of();
     /** The key of the method the last attempt failed on, until it is left out. */
     private String failed;
+    /** Set when an attempt failed for another cause than one method: what it gave is not kept in the cache. */
+    private boolean failedWhole;
+    /** The placeholder of the n-th woven method's id is this plus n ({@link SiteIdConstants}). */
+    private final int placeholderBase;
 
-    /** @param report where a method left out is reported, in one line */
-    ClassWeaving(BulwarkConfig config, Consumer<String> report) {
+    /**
+     * @param report          where a method left out is reported, in one line
+     * @param placeholderBase the first placeholder of a site id, free in the class's own constants
+     */
+    ClassWeaving(BulwarkConfig config, Consumer<String> report, int placeholderBase) {
         this.config = config;
         this.report = report;
+        this.placeholderBase = placeholderBase;
     }
 
     BulwarkConfig config() {
@@ -59,8 +69,51 @@ final class ClassWeaving {
         return ids;
     }
 
+    /** The placeholder woven for the method's site id, patched by {@link #patchIds}. */
     int siteId(String key) {
-        return siteIds.get(key);
+        int index = 0;
+        for (String woven : siteIds.keySet()) {
+            if (woven.equals(key)) {
+                return placeholderBase + index;
+            }
+            index++;
+        }
+        throw new IllegalStateException("no site reserved for " + key);
+    }
+
+    void failedWhole() {
+        failedWhole = true;
+    }
+
+    /** Whether the class was woven, or left as it is, as it would be every time: no failure, no method left out. */
+    boolean keepable() {
+        return !failedWhole && leftOut.isEmpty();
+    }
+
+    int placeholderBase() {
+        return placeholderBase;
+    }
+
+    /** The class file woven by the last attempt, with this JVM's site ids in place of their placeholders. */
+    byte[] patchIds(byte[] woven) {
+        int[] ids = new int[siteIds.size()];
+        int index = 0;
+        for (int id : siteIds.values()) {
+            ids[index++] = id;
+        }
+        return SiteIdConstants.patch(woven, placeholderBase, ids);
+    }
+
+    /** The woven methods' sites, in the order of their placeholders. */
+    List<PlannedSite> wovenSites() {
+        List<PlannedSite> woven = new ArrayList<>();
+        siteIds.keySet().forEach(key -> woven.add(planned.get(key)));
+        return woven;
+    }
+
+    /** The woven methods' keys, in the order of their placeholders. */
+    List<String> wovenKeys() {
+        return new ArrayList<>(siteIds.keySet());
     }
 
     /**

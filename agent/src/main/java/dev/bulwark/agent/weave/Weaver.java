@@ -3,15 +3,21 @@ package dev.bulwark.agent.weave;
 import dev.bulwark.agent.chain.CallSites;
 import dev.bulwark.agent.config.BuiltInDefaults;
 import dev.bulwark.agent.config.BulwarkConfig;
+import dev.bulwark.agent.config.CacheSettings;
+import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.InstrumentMatches;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
+import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -25,9 +31,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>Every class the JVM loads is first judged from its raw bytes here, with nothing but the JDK; Byte Buddy
  * ({@link ByteBuddyWeaving}, some 1,100 classes that load and run cold) is only built when a class may need
- * weaving, so an application with nothing to protect never pays for it.
+ * weaving, so an application with nothing to protect never pays for it. A class loaded for the first time is
+ * looked up in the {@link WovenClassCache} first: on a hit it is defined as an earlier JVM wove it, with this
+ * JVM's site ids, and Byte Buddy is not built for it.
  */
 public final class Weaver {
+    /** What the cache gives for a class the weaver leaves as it is. */
+    private static final byte[] LEFT_AS_IS = new byte[0];
     private static final byte[] ANNOTATION_PACKAGE = "Ldev/bulwark/annotations/".getBytes(StandardCharsets.US_ASCII);
     /**
      * Never woven, whatever the config selects: the agent itself (the classes Byte Buddy is built from load
@@ -60,6 +70,9 @@ public final class Weaver {
     /** Set once the transformer is installed, if the JVM lets classes be retransformed: reloads weave through it. */
     private volatile Instrumentation retransforming;
     private final Function<Weaver, ClassFileTransformer> byteBuddy;
+    /** Opened with the config the first class to protect is woven under; null when off or refused. */
+    private WovenClassCache cache;
+    private volatile boolean cacheOpened;
 
     /** @param config the config at start-up, possibly still being read */
     public Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites) {
@@ -220,6 +233,117 @@ public final class Weaver {
         return true;
     }
 
+    private WovenClassCache cache(BulwarkConfig config) {
+        if (!cacheOpened) {
+            synchronized (this) {
+                if (!cacheOpened) {
+                    cache = openCache(config.cache());
+                    cacheOpened = true;
+                }
+            }
+        }
+        return cache;
+    }
+
+    private static WovenClassCache openCache(CacheSettings settings) {
+        if (!settings.enabled()) {
+            return null;
+        }
+        String build;
+        try {
+            build = WovenClassCache.agentBuild();
+        } catch (IOException | RuntimeException e) {
+            BulwarkLog.warn("cache: the agent's jar cannot be read to tell its build (" + e + "); classes are woven"
+                    + " without the cache");
+            return null;
+        }
+        return build == null ? null : WovenClassCache.open(settings.directory(), settings.maxBytes(), build);
+    }
+
+    /**
+     * The class file of a class loading for the first time, as the cache keeps it for this class file and
+     * config, with this JVM's site ids, its sites left to plan at the first call; {@link #LEFT_AS_IS} when the
+     * weaver leaves it as it is; null on a miss, to weave it.
+     */
+    private byte[] fromCache(ClassLoader loader, String internalName, byte[] classFile) {
+        try {
+            return underCurrentConfig(config -> {
+                WovenClassCache opened = cache(config);
+                if (opened == null) {
+                    return null;
+                }
+                CachedClass cached = opened.load(opened.key(config.fingerprint(), internalName, classFile));
+                return cached == null ? null : defineFromCache(loader, internalName, classFile, cached, config);
+            });
+        } catch (RuntimeException e) {
+            BulwarkLog.errorOnce("cache " + internalName, "cache: " + internalName + " could not be defined from the"
+                    + " cache and is woven instead: " + e, e);
+            return null;
+        }
+    }
+
+    private byte[] defineFromCache(ClassLoader loader, String internalName, byte[] classFile, CachedClass cached,
+                                   BulwarkConfig config) {
+        String className = internalName.replace('/', '.');
+        cached.reports.forEach(BulwarkLog::replay);
+        if (cached.woven == null) {
+            BulwarkLog.debug("left " + className + " as it is, from the cache");
+            return LEFT_AS_IS;
+        }
+        int[] ids = new int[cached.siteKeys.size()];
+        Map<String, Integer> byMethod = new HashMap<>();
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = sites.reserve(loader, cached.siteKeys.get(i));
+            byMethod.put(cached.methodKeys.get(i), ids[i]);
+        }
+        byte[] patched = SiteIdConstants.patch(cached.woven, cached.placeholderBase, ids);
+        noteInstrumentMatches(className, cached.methodKeys, config);
+        PendingClassSites pending = new PendingClassSites(this, loader, className, classFile, byMethod);
+        for (int id : ids) {
+            sites.definePending(id, pending);
+        }
+        BulwarkLog.debug("defined " + className + " from the cache, " + ids.length + " site(s) planned at their first call");
+        return patched;
+    }
+
+    /** As planning the class would, so that an {@code instrument} entry it matches is not reported as unmatched. */
+    private void noteInstrumentMatches(String className, List<String> methodKeys, BulwarkConfig config) {
+        for (InstrumentRule rule : config.instrumentRules()) {
+            if (rule.matchesClass(className)) {
+                matches.classMatched(rule);
+                for (String key : methodKeys) {
+                    if (rule.matchesMethod(key.substring(0, key.indexOf('(')))) {
+                        matches.methodMatched(rule);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps what weaving a class loading for the first time gave, under the config it was woven with: its sites
+     * in the order of their placeholders, {@code woven} with placeholders, or nothing when it has no site, and
+     * what weaving it reported.
+     */
+    void keep(String internalName, byte[] classFile, BulwarkConfig config, ClassWeaving weaving, byte[] woven,
+              List<String> reports) {
+        WovenClassCache opened = cache(config);
+        if (opened == null) {
+            return;
+        }
+        try {
+            List<ClassWeaving.PlannedSite> wovenSites = weaving.wovenSites();
+            List<String> siteKeys = new ArrayList<>();
+            wovenSites.forEach(site -> siteKeys.add(site.siteKey));
+            CachedClass entry = wovenSites.isEmpty() ? new CachedClass(0, List.of(), List.of(), null, reports)
+                    : new CachedClass(weaving.placeholderBase(), weaving.wovenKeys(), siteKeys, woven, reports);
+            opened.store(opened.key(config.fingerprint(), internalName, classFile), entry);
+        } catch (RuntimeException e) {
+            // The class is woven all the same; only the next start weaves it again.
+            BulwarkLog.errorOnce("cache " + internalName, "cache: " + internalName + " could not be kept: " + e, e);
+        }
+    }
+
     /** Hands Byte Buddy only the classes {@link #mayProtect} lets through, and builds it for the first of them. */
     private final class Prefilter implements ClassFileTransformer {
         private volatile ClassFileTransformer weaving;
@@ -227,8 +351,16 @@ public final class Weaver {
         @Override
         public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                                 ProtectionDomain domain, byte[] classFile) throws IllegalClassFormatException {
-            return mayProtect(internalName, classFile)
-                    ? weaving().transform(module, loader, internalName, redefined, domain, classFile) : null;
+            if (!mayProtect(internalName, classFile)) {
+                return null;
+            }
+            if (redefined == null) {
+                byte[] cached = fromCache(loader, internalName, classFile);
+                if (cached != null) {
+                    return cached == LEFT_AS_IS ? null : cached;
+                }
+            }
+            return weaving().transform(module, loader, internalName, redefined, domain, classFile);
         }
 
         private ClassFileTransformer weaving() {

@@ -45,6 +45,39 @@ class CallSitesTest {
         }
     }
 
+    /** A class defined from the cache of woven classes: its sites are planned at the first call through one. */
+    @Test
+    void aPendingSiteIsDefinedByItsResolverAtItsFirstCallOnce() {
+        int first = fixture.sites.reserve(loader, "Cached#first()V");
+        int second = fixture.sites.reserve(loader, "Cached#second()V");
+        int[] runs = {0};
+        Runnable resolver = () -> {
+            runs[0]++;
+            fixture.sites.define(first, definition("first"));
+            fixture.sites.define(second, definition("second"));
+        };
+        fixture.sites.definePending(first, resolver);
+        fixture.sites.definePending(second, resolver);
+
+        assertThat(runs[0]).isZero();
+        assertThat(fixture.sites.get(second).retry.spec().name()).isEqualTo("second");
+        assertThat(fixture.sites.get(first).retry.spec().name()).isEqualTo("first");
+        assertThat(runs[0]).isEqualTo(1);
+    }
+
+    /** The admin endpoint and an attach report list them as if the class had been woven. */
+    @Test
+    void aListingPlansThePendingSitesFirst() {
+        int cached = fixture.sites.reserve(loader, "Cached#call()V");
+        fixture.sites.definePending(cached, () -> fixture.sites.define(cached, definition("cached")));
+        List<String> listed = new ArrayList<>();
+
+        fixture.sites.forEachDefinition((definition, scope) ->
+                listed.add(definition.policies().spec(PolicyKind.RETRY, RetrySpec.class).name()));
+
+        assertThat(listed).containsExactly("cached");
+    }
+
     @Test
     void anIdReservedButNeverDefinedHasNoChainAndAReloadPassesItBy() {
         int leftOut = fixture.sites.reserve(loader, "Example#huge()V");

@@ -1,0 +1,46 @@
+package dev.bulwark.agent.weave;
+
+import dev.bulwark.agent.chain.SiteDefinition;
+import dev.bulwark.agent.runtime.BulwarkLog;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+
+import java.util.Map;
+
+/**
+ * Plans the sites of a class defined from the cache as {@link ByteBuddyWeaving} plans a class it weaves: the
+ * same description of the same class file, from the same loader, through the same planner, under the live
+ * config. Only Byte Buddy's type descriptions are needed for it, not its weaving.
+ */
+final class CachedClassPlanning {
+    /** Described as the weaving describes them: {@code java.*} and the annotations once for the JVM. */
+    private static final BootTypesFirst TYPES = new BootTypesFirst();
+
+    private CachedClassPlanning() {
+    }
+
+    static void define(Weaver weaver, ClassLoader loader, String className, byte[] original, Map<String, Integer> ids) {
+        ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, original),
+                ClassFileLocator.ForClassLoader.of(loader));
+        TypeDescription type = TYPES.typePool(locator, loader).describe(className).resolve();
+        SitePlanner planner = weaver.planner();
+        // What planning reports was reported when the class was defined, from the cache entry.
+        BulwarkLog.muted(() -> weaver.underCurrentConfig(config -> {
+            for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+                Integer id = ids.get(ByteBuddyWeaving.key(method));
+                if (id == null) {
+                    continue;
+                }
+                SiteDefinition site = planner.plan(type, method, config, loader);
+                if (site != null) {
+                    weaver.sites().define(id, site);
+                    if (BulwarkLog.isDebug()) {
+                        BulwarkLog.debug("planned " + site.policies() + " as site " + id + " of a class from the cache");
+                    }
+                }
+            }
+            return null;
+        }));
+    }
+}

@@ -1,0 +1,107 @@
+package dev.bulwark.it;
+
+import dev.bulwark.it.app.CacheScenarios;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cache of woven classes across JVMs sharing one directory: a second start defines the classes from it,
+ * without building Byte Buddy, and they behave and report as woven; a corrupt entry, another config, and a directory others
+ * can write each fall back to weaving, the first and the last with one warning.
+ */
+class CacheIT {
+    private static final String ANNOTATED = CacheScenarios.class.getName() + "$Annotated";
+    private static final String CONFIGURED = CacheScenarios.class.getName() + "$Configured";
+    private static final String BYTE_BUDDY_BUILT = "bytebuddy.agent.builder.AgentBuilder$Default ";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondStartDefinesTheClassesFromTheCacheAndTheyBehaveAsWoven() throws Exception {
+        Path cache = dir.resolve("cache");
+        Path twoAttempts = config("two.conf", 2);
+
+        ScenarioResult miss = run(cache, twoAttempts);
+        assertWovenWith(miss, 2);
+        assertThat(miss.stderr()).doesNotContain("from the cache");
+        assertThat(miss.stdout()).contains(BYTE_BUDDY_BUILT);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+        assertThat(entries(cache)).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(entry -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(entry)))
+                        .isEqualTo("rw-------"));
+
+        ScenarioResult hit = run(cache, twoAttempts);
+        assertWovenWith(hit, 2);
+        assertThat(hit.stderr()).contains("defined " + ANNOTATED + " from the cache", "defined " + CONFIGURED + " from the cache");
+        assertThat(hit.stdout()).as("Byte Buddy is not built when every class comes from the cache")
+                .doesNotContain(BYTE_BUDDY_BUILT);
+
+        for (Path entry : entries(cache)) {
+            byte[] bytes = Files.readAllBytes(entry);
+            Files.write(entry, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        }
+        ScenarioResult corrupt = run(cache, twoAttempts);
+        assertWovenWith(corrupt, 2);
+        assertThat(corrupt.stderr()).doesNotContain("from the cache");
+        assertThat(occurrences(corrupt.stderr(), "is truncated or corrupt")).isEqualTo(1);
+
+        ScenarioResult otherConfig = run(cache, config("four.conf", 4));
+        assertWovenWith(otherConfig, 4);
+        assertThat(otherConfig.stderr()).doesNotContain("from the cache");
+
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
+        ScenarioResult othersCanWrite = run(cache, twoAttempts);
+        assertWovenWith(othersCanWrite, 2);
+        assertThat(othersCanWrite.stderr()).doesNotContain("from the cache");
+        assertThat(occurrences(othersCanWrite.stderr(), "is writable by others than its owner")).isEqualTo(1);
+    }
+
+    private ScenarioResult run(Path cache, Path config) throws IOException, InterruptedException {
+        ScenarioResult result = AgentJvm.withAgent().agentArguments("config=" + config)
+                .option("-Dbulwark.cache.dir=" + cache, "-Dbulwark.log=debug", "-Xlog:class+load=info")
+                .run(CacheScenarios.class, "calls");
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+
+    private static void assertWovenWith(ScenarioResult result, int configuredAttempts) {
+        assertThat(result.get("retried")).as(result.toString()).isEqualTo("returned:ok");
+        assertThat(result.getInt("retriedAttempts")).isEqualTo(3);
+        assertThat(result.get("fellBack")).isEqualTo("returned:spare after broken");
+        assertThat(result.get("configured")).isEqualTo("threw:IllegalStateException:always");
+        assertThat(result.getInt("configuredAttempts")).isEqualTo(configuredAttempts);
+        assertThat(result.get("plain")).isEqualTo("returned:plain");
+        assertThat(occurrences(result.stderr(), "ERROR")).as(result.stderr()).isEqualTo(1);
+        assertThat(occurrences(result.stderr(), "fallback of " + ANNOTATED + "#unfit ignored")).isEqualTo(1);
+    }
+
+    private Path config(String name, int attempts) throws IOException {
+        return Files.writeString(dir.resolve(name), "bulwark.instrument = [{ class = \"" + CONFIGURED + "\", method = call,"
+                + " retry { max-attempts = " + attempts + ", delay = 1ms } }]\n");
+    }
+
+    private static List<Path> entries(Path cache) throws IOException {
+        try (Stream<Path> files = Files.list(cache)) {
+            return files.filter(file -> file.toString().endsWith(".woven")).collect(Collectors.toList());
+        }
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+}
