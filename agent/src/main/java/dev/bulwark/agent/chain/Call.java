@@ -43,7 +43,8 @@ final class Call extends Invocation {
     boolean observed;
     /**
      * The observer's handle on this invocation (a span, say); {@link CallObserver#COUNTING} when it is only
-     * counted, and then timed roughly (see {@link ChainDispatcher}).
+     * counted, and then timed roughly (see {@link ChainDispatcher}), as is one {@link CallObserver#EVENTFUL} until
+     * its first event.
      */
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
@@ -98,8 +99,9 @@ final class Call extends Invocation {
         return retryableResult || recordableResult;
     }
 
+    /** Whether it is timed roughly: only counted, or eventful and nothing has happened to it yet. */
     boolean onlyCounted() {
-        return observation == CallObserver.COUNTING;
+        return observation == CallObserver.COUNTING || observation == CallObserver.EVENTFUL;
     }
 
     /**

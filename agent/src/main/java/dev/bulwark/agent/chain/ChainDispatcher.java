@@ -343,8 +343,11 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
-        steps.finished(call.observed, call.observation, call.site, durationUntil(call.onlyCounted(),
-                call.invocationStartNanos, now), failure, thrown);
+        boolean onlyCounted = call.onlyCounted();
+        // A failure is an event: an eventful invocation becomes a span now.
+        Object observation = failure == null ? call.observation : steps.traced(call);
+        steps.finished(call.observed, observation, call.site, durationUntil(onlyCounted, call.invocationStartNanos, now),
+                failure, thrown);
     }
 
     /**
@@ -426,7 +429,8 @@ public final class ChainDispatcher extends Dispatcher {
         // The fallback may call protected methods itself, which reuse this frame: keep what is needed of it.
         SiteChain chain = call.site;
         boolean observed = call.observed;
-        Object observation = call.observation;
+        boolean onlyCounted = call.onlyCounted();
+        Object observation = steps.traced(call);
         long start = call.invocationStartNanos;
         call.stack.pop(call);
         steps.fallingBack(chain, observation);
@@ -434,12 +438,12 @@ public final class ChainDispatcher extends Dispatcher {
         try {
             result = steps.invokeFallback(chain, declaringType, self, arguments, failure);
         } catch (Throwable fallbackFailure) {
-            steps.finished(observed, observation, chain, durationSince(observed, observation, start),
+            steps.finished(observed, observation, chain, durationSince(observed, onlyCounted, start),
                     fallbackFailure.getClass(), fallbackFailure);
             // Marked as the application's own, so the bridge passes it on instead of taking it for a fault of ours.
             throw new FallbackThrew(fallbackFailure);
         }
-        steps.finished(observed, observation, chain, durationSince(observed, observation, start), null, null);
+        steps.finished(observed, observation, chain, durationSince(observed, onlyCounted, start), null, null);
         return result;
     }
 
@@ -457,6 +461,7 @@ public final class ChainDispatcher extends Dispatcher {
             call.stack.pop(call);
             return publisher;
         }
+        steps.traced(call);
         Call detached = call.detach();
         CallStack stack = call.stack;
         stack.pop(call);
@@ -465,11 +470,10 @@ public final class ChainDispatcher extends Dispatcher {
                 stack.enclosingTimeoutSite()).start();
     }
 
-    private long durationSince(boolean observed, Object observation, long start) {
+    private long durationSince(boolean observed, boolean onlyCounted, long start) {
         if (!observed) {
             return -1;
         }
-        boolean onlyCounted = observation == CallObserver.COUNTING;
         return durationUntil(onlyCounted, start, onlyCounted ? NOT_READ : clock.nanoTime());
     }
 

@@ -89,7 +89,7 @@ final class ReactiveInvocation implements Flow.Publisher<Object> {
             call.observed = observation != CallObserver.NOT_RECORDING;
             call.observation = call.observed ? observation : null;
             call.invocationStartNanos = runtime.clock.nanoTime();
-            observer.invocationDetached(call.observation);
+            observer.invocationDetached(steps.traced(call));
             downstream.onSubscribe(this);
             guarded(() -> {
                 steps.firstAttempt(chain);
