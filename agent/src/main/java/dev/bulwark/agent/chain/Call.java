@@ -92,6 +92,40 @@ final class Call extends Invocation {
         asynchronous = chain.asyncBody != null;
         wantsArguments = chain.readsArguments() && !asynchronous;
         judgesResult = chain.judgesResult;
+        stateless = false;
+    }
+
+    /**
+     * A counted call of a shared site ({@link SiteChain#statelessEntry}), admitted already: the woven code ends it
+     * as a shared invocation, and on success only its site, start and observation are read. The fields a fault
+     * of ours would read to give back what it holds are set as well.
+     */
+    void beginShared(SiteChain chain, Object observation, long startNanos) {
+        site = chain;
+        attempt = 1;
+        invocationStartNanos = startNanos;
+        observed = true;
+        this.observation = observation;
+        bulkhead = chain.bulkhead;
+        holdsBulkhead = chain.bulkhead != null;
+        breakerPermit = NO_PERMIT;
+        timed = false;
+        skipBody = false;
+        wantsArguments = false;
+        asynchronous = false;
+        stateless = true;
+        judgesResult = chain.judgesResult;
+    }
+
+    /** The shared call's attempt failed: from now on a frame like any, holding the slot its admission took. */
+    void takeOver() {
+        long start = invocationStartNanos;
+        Object kept = observation;
+        begin(site);
+        invocationStartNanos = start;
+        observed = true;
+        observation = kept;
+        holdsBulkhead = site.bulkhead != null;
     }
 
     /** Whether the current attempt returned a result judged a failure. */

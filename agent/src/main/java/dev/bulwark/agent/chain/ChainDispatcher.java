@@ -87,6 +87,9 @@ public final class ChainDispatcher extends Dispatcher {
             if (observation == CallObserver.NOT_RECORDING && admitsShared(chain)) {
                 return chain.statelessEntry;
             }
+            if (observation == CallObserver.COUNTING || observation == CallObserver.EVENTFUL) {
+                return beginCounted(chain, observation);
+            }
             return begin(chain, stacks.get(), observation);
         }
         CallStack stack = stacks.get();
@@ -112,6 +115,28 @@ public final class ChainDispatcher extends Dispatcher {
             return chain.limiter.reserve(clock.nanoTime(), 0L) == 0;
         }
         return chain.bulkhead == null || chain.bulkhead.tryAcquire();
+    }
+
+    /**
+     * A call of a shared site that is only counted: admitted as a shared call is, in a frame that holds no more
+     * than its start, since on its way to success it has nothing else to keep. A refusal is admitted again in a
+     * full frame, which reports it; a failure makes the frame a full one ({@link #endStateless}).
+     */
+    private Call beginCounted(SiteChain chain, Object observation) {
+        long start;
+        if (chain.limiter != null) {
+            start = clock.nanoTime();
+            if (chain.limiter.reserve(start, 0L) != 0) {
+                return begin(chain, stacks.get(), observation);
+            }
+        } else {
+            if (chain.bulkhead != null && !chain.bulkhead.tryAcquire()) {
+                return begin(chain, stacks.get(), observation);
+            }
+            start = millisecondClock.nanoTime();
+        }
+        steps.sharedAdmitted(chain);
+        return stacks.get().pushShared(chain, observation, start);
     }
 
     private Call begin(SiteChain chain, CallStack stack, Object observation) {
@@ -222,6 +247,9 @@ public final class ChainDispatcher extends Dispatcher {
 
     @Override
     public Invocation endStateless(Invocation invocation, Throwable thrown) {
+        if (invocation instanceof Call) {
+            return endCounted((Call) invocation, thrown);
+        }
         SiteChain chain = ((StatelessEntry) invocation).chain;
         if (thrown != null) {
             Call call = stacks.get().push(chain);
@@ -234,18 +262,42 @@ public final class ChainDispatcher extends Dispatcher {
         return null;
     }
 
+    /** The end of a counted call's shared frame: on success, its counts; on a failure, the frame takes it on. */
+    private Invocation endCounted(Call call, Throwable thrown) {
+        if (thrown != null) {
+            call.takeOver();
+            return call;
+        }
+        SiteChain chain = call.site;
+        if (call.holdsBulkhead) {
+            call.holdsBulkhead = false;
+            chain.bulkhead.release();
+        }
+        steps.succeeded(call);
+        finished(call, NOT_READ, null, null);
+        call.stack.pop(call);
+        return null;
+    }
+
     /**
      * Ends the only attempt of a shared invocation that returned {@code result}: when the retry's check judges it a
      * failure, the frame that takes the invocation on, with that verdict already given; else null, as for success.
      */
     @Override
     public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
-        SiteChain chain = ((StatelessEntry) invocation).chain;
+        boolean counted = invocation instanceof Call;
+        SiteChain chain = counted ? ((Call) invocation).site : ((StatelessEntry) invocation).chain;
         if (!steps.sharedResultFailed(chain, result, declaringType, self)) {
             return endStateless(invocation, null);
         }
-        Call call = stacks.get().push(chain);
-        call.holdsBulkhead = chain.bulkhead != null;
+        Call call;
+        if (counted) {
+            call = (Call) invocation;
+            call.takeOver();
+        } else {
+            call = stacks.get().push(chain);
+            call.holdsBulkhead = chain.bulkhead != null;
+        }
         steps.sharedResultFailed(call);
         return call;
     }

@@ -96,6 +96,15 @@ final class PolicySteps {
                 : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
     }
 
+    /** A counted call of a shared site was admitted by its limiter or bulkhead (it has at most one of the two). */
+    void sharedAdmitted(SiteChain chain) {
+        if (chain.limiter != null) {
+            chain.metrics.rateLimiter(true, chain.sharedLimiter == null ? RateScope.LOCAL : chain.sharedLimiter.decidedBy());
+        } else if (chain.bulkhead != null) {
+            chain.metrics.bulkhead(true, 0);
+        }
+    }
+
     /**
      * Whether the attempt got its rate permit (a wait interrupted counts as refused); a refusal rejects it.
      *

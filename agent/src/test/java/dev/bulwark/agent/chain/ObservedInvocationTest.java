@@ -90,7 +90,8 @@ class ObservedInvocationTest {
         Invocation invocation = dispatcher.enter(chains.site("retry { max-attempts = 2, delay = 0ms }"));
         exactNow.addAndGet(3_000_000L);
         millisecond.tick();
-        assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.PROCEED);
+        assertThat(invocation.stateless).isTrue();
+        assertThat(dispatcher.endStateless(invocation, null)).isNull();
 
         assertThat(durations).containsExactly(3_000_000L);
         assertThat(exactReads).hasValue(0);
@@ -105,8 +106,9 @@ class ObservedInvocationTest {
         EventfulObserver eventful = new EventfulObserver(new ArrayList<>());
         ChainFixture chains = new ChainFixture(exactNow::get, millisecond, eventful);
         ChainDispatcher dispatcher = chains.dispatcher(eventful);
-        Invocation invocation = dispatcher.enter(chains.site("retry { max-attempts = 3, delay = 0ms }"));
+        Invocation shared = dispatcher.enter(chains.site("retry { max-attempts = 3, delay = 0ms }"));
         exactNow.addAndGet(2_000_000L);
+        Invocation invocation = dispatcher.endStateless(shared, new IllegalStateException("first"));
         assertThat(dispatcher.exit(invocation, new IllegalStateException("first"))).isEqualTo(BulwarkBridge.REPEAT);
         assertThat(dispatcher.exit(invocation, new IllegalStateException("second"))).isEqualTo(BulwarkBridge.REPEAT);
         assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.PROCEED);
