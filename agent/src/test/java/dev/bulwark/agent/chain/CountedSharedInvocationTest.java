@@ -4,13 +4,16 @@ import dev.bulwark.agent.bootstrap.BulwarkBridge;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
 import dev.bulwark.agent.policy.MillisecondClock;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.telemetry.metrics.BulwarkMetrics;
 import dev.bulwark.agent.telemetry.metrics.Counters;
 import dev.bulwark.agent.telemetry.metrics.DurationSeries;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -119,10 +122,71 @@ class CountedSharedInvocationTest {
         assertThat(dispatcher.exit(refused, null)).isEqualTo(BulwarkBridge.THROW | BulwarkBridge.RATE_LIMITED);
         dispatcher.finish(refused);
 
-        assertThat(count(metrics.limiterCalls, BulwarkMetrics.limiterIndex(true, dev.bulwark.agent.policy.ratelimit.RateScope.LOCAL)))
+        assertThat(count(metrics.limiterCalls, BulwarkMetrics.limiterIndex(true, RateScope.LOCAL)))
                 .isEqualTo(1);
-        assertThat(count(metrics.limiterCalls, BulwarkMetrics.limiterIndex(false, dev.bulwark.agent.policy.ratelimit.RateScope.LOCAL)))
+        assertThat(count(metrics.limiterCalls, BulwarkMetrics.limiterIndex(false, RateScope.LOCAL)))
                 .isEqualTo(1);
+    }
+
+    @Test
+    void threadsSharingACountedBulkheadSiteCountEveryDecisionOnceAndGiveEverySlotBack() throws Exception {
+        int site = chains.site("bulkhead { max-concurrent = 4 }");
+        int threads = 8;
+        int callsEach = 20_000;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicLong admitted = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        List<Throwable> faults = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> callers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread caller = new Thread(() -> {
+                try {
+                    start.await();
+                    callRepeatedly(site, callsEach, admitted, refused);
+                } catch (Throwable fault) {
+                    faults.add(fault);
+                }
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        start.countDown();
+        for (Thread caller : callers) {
+            caller.join();
+        }
+
+        assertThat(faults).isEmpty();
+        assertThat(admitted.get() + refused.get()).isEqualTo((long) threads * callsEach);
+        assertThat(count(metrics.bulkheadCalls, BulwarkMetrics.PERMITTED)).isEqualTo(admitted.get());
+        assertThat(count(metrics.bulkheadCalls, BulwarkMetrics.REJECTED)).isEqualTo(refused.get());
+        long[] timed = {0};
+        metrics.durations.collect(series -> series.drain(Long.MAX_VALUE, (outcome, seconds, times) -> timed[0] += times));
+        assertThat(timed[0]).isEqualTo((long) threads * callsEach);
+        List<Invocation> holders = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            holders.add(dispatcher.enter(site));
+        }
+        assertThat(holders).as("every slot was given back").noneMatch(invocation -> invocation.skipBody);
+    }
+
+    /** Calls the site, one call in ten failing, and tells which calls the bulkhead admitted and which it refused. */
+    private void callRepeatedly(int site, int calls, AtomicLong admitted, AtomicLong refused) {
+        for (int i = 0; i < calls; i++) {
+            Invocation invocation = dispatcher.enter(site);
+            if (invocation.skipBody) {
+                refused.incrementAndGet();
+                assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.THROW | BulwarkBridge.BULKHEAD_FULL);
+                dispatcher.finish(invocation);
+            } else if (i % 10 == 0) {
+                admitted.incrementAndGet();
+                IllegalStateException failure = new IllegalStateException("call " + i);
+                assertThat(dispatcher.exit(dispatcher.endStateless(invocation, failure), failure))
+                        .isEqualTo(BulwarkBridge.PROCEED);
+            } else {
+                admitted.incrementAndGet();
+                assertThat(dispatcher.endStateless(invocation, null)).isNull();
+            }
+        }
     }
 
     private static long count(Counters counters, int index) {
