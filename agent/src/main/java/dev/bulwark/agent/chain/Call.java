@@ -43,7 +43,8 @@ final class Call extends Invocation {
     boolean observed;
     /**
      * The observer's handle on this invocation (a span, say); {@link CallObserver#COUNTING} when it is only
-     * counted, and then timed roughly (see {@link ChainDispatcher}).
+     * counted, and then timed roughly (see {@link ChainDispatcher}), as is one {@link CallObserver#EVENTFUL} until
+     * its first event.
      */
     Object observation;
     /** Bridge kind bits of the rejection of the current attempt, 0 when it was admitted. */
@@ -91,6 +92,40 @@ final class Call extends Invocation {
         asynchronous = chain.asyncBody != null;
         wantsArguments = chain.readsArguments() && !asynchronous;
         judgesResult = chain.judgesResult;
+        stateless = false;
+    }
+
+    /**
+     * A counted call of a shared site ({@link SiteChain#statelessEntry}), admitted already: the woven code ends it
+     * as a shared invocation, and on success only its site, start and observation are read. The fields a fault
+     * of ours would read to give back what it holds are set as well.
+     */
+    void beginShared(SiteChain chain, Object observation, long startNanos) {
+        site = chain;
+        attempt = 1;
+        invocationStartNanos = startNanos;
+        observed = true;
+        this.observation = observation;
+        bulkhead = chain.bulkhead;
+        holdsBulkhead = chain.bulkhead != null;
+        breakerPermit = NO_PERMIT;
+        timed = false;
+        skipBody = false;
+        wantsArguments = false;
+        asynchronous = false;
+        stateless = true;
+        judgesResult = chain.judgesResult;
+    }
+
+    /** The shared call's attempt failed: from now on a frame like any, holding the slot its admission took. */
+    void takeOver() {
+        long start = invocationStartNanos;
+        Object kept = observation;
+        begin(site);
+        invocationStartNanos = start;
+        observed = true;
+        observation = kept;
+        holdsBulkhead = site.bulkhead != null;
     }
 
     /** Whether the current attempt returned a result judged a failure. */
@@ -98,8 +133,9 @@ final class Call extends Invocation {
         return retryableResult || recordableResult;
     }
 
+    /** Whether it is timed roughly: only counted, or eventful and nothing has happened to it yet. */
     boolean onlyCounted() {
-        return observation == CallObserver.COUNTING;
+        return observation == CallObserver.COUNTING || observation == CallObserver.EVENTFUL;
     }
 
     /**

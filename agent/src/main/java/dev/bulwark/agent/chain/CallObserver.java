@@ -41,6 +41,15 @@ public interface CallObserver {
      */
     Object COUNTING = new Object();
 
+    /**
+     * What {@link #invocationStarted} returns for an invocation that is counted and timed as {@link #COUNTING}
+     * and becomes a span only if something happens to it (eventful spans). The chain asks
+     * {@link #invocationTraced} for its handle before it reports the first event (a retry, rejection, chaos
+     * injection, fallback, a failure at its end) or before the invocation leaves its thread; until then, and for
+     * good if nothing happens, it costs what an invocation only counted costs.
+     */
+    Object EVENTFUL = new Object();
+
     /** How a retry loop ended: the {@code outcome} of the {@code bulwark.retry.calls} metric (docs/telemetry.md). */
     enum RetryOutcome {
         SUCCESS("success"), SUCCESS_AFTER_RETRY("success_after_retry"), FAILURE("failure"), EXHAUSTED("exhausted"),
@@ -93,6 +102,15 @@ public interface CallObserver {
      */
     default Object invocationStarted(String site) {
         return NOT_RECORDING;
+    }
+
+    /**
+     * The handle that an invocation started {@link #EVENTFUL} carries from now on, called on its thread before its
+     * first event, or before it leaves that thread. {@code startNanos} is when it started on
+     * {@code System.nanoTime()}'s scale, read on the millisecond clock unless its policies read the exact one.
+     */
+    default Object invocationTraced(String site, long startNanos) {
+        return COUNTING;
     }
 
     /**

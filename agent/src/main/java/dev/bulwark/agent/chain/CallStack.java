@@ -22,6 +22,19 @@ final class CallStack {
     int bypassSite = NO_SITE;
 
     Call push(SiteChain chain) {
+        Call call = next();
+        call.begin(chain);
+        return call;
+    }
+
+    /** A frame for a counted call of a shared site, which holds only its start (see {@link Call#beginShared}). */
+    Call pushShared(SiteChain chain, Object observation, long startNanos) {
+        Call call = next();
+        call.beginShared(chain, observation, startNanos);
+        return call;
+    }
+
+    private Call next() {
         if (depth == frames.length) {
             frames = Arrays.copyOf(frames, depth * 2);
         }
@@ -31,7 +44,6 @@ final class CallStack {
             frames[depth] = call;
         }
         depth++;
-        call.begin(chain);
         return call;
     }
 

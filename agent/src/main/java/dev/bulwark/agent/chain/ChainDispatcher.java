@@ -87,6 +87,9 @@ public final class ChainDispatcher extends Dispatcher {
             if (observation == CallObserver.NOT_RECORDING && admitsShared(chain)) {
                 return chain.statelessEntry;
             }
+            if (observation == CallObserver.COUNTING || observation == CallObserver.EVENTFUL) {
+                return beginCounted(chain, observation);
+            }
             return begin(chain, stacks.get(), observation);
         }
         CallStack stack = stacks.get();
@@ -112,6 +115,28 @@ public final class ChainDispatcher extends Dispatcher {
             return chain.limiter.reserve(clock.nanoTime(), 0L) == 0;
         }
         return chain.bulkhead == null || chain.bulkhead.tryAcquire();
+    }
+
+    /**
+     * A call of a shared site that is only counted: admitted as a shared call is, in a frame that holds no more
+     * than its start, since on its way to success it has nothing else to keep. A refusal is admitted again in a
+     * full frame, which reports it; a failure makes the frame a full one ({@link #endStateless}).
+     */
+    private Call beginCounted(SiteChain chain, Object observation) {
+        long start;
+        if (chain.limiter != null) {
+            start = clock.nanoTime();
+            if (chain.limiter.reserve(start, 0L) != 0) {
+                return begin(chain, stacks.get(), observation);
+            }
+        } else {
+            if (chain.bulkhead != null && !chain.bulkhead.tryAcquire()) {
+                return begin(chain, stacks.get(), observation);
+            }
+            start = millisecondClock.nanoTime();
+        }
+        steps.sharedAdmitted(chain);
+        return stacks.get().pushShared(chain, observation, start);
     }
 
     private Call begin(SiteChain chain, CallStack stack, Object observation) {
@@ -222,6 +247,9 @@ public final class ChainDispatcher extends Dispatcher {
 
     @Override
     public Invocation endStateless(Invocation invocation, Throwable thrown) {
+        if (invocation instanceof Call) {
+            return endCounted((Call) invocation, thrown);
+        }
         SiteChain chain = ((StatelessEntry) invocation).chain;
         if (thrown != null) {
             Call call = stacks.get().push(chain);
@@ -234,18 +262,42 @@ public final class ChainDispatcher extends Dispatcher {
         return null;
     }
 
+    /** The end of a counted call's shared frame: on success, its counts; on a failure, the frame takes it on. */
+    private Invocation endCounted(Call call, Throwable thrown) {
+        if (thrown != null) {
+            call.takeOver();
+            return call;
+        }
+        SiteChain chain = call.site;
+        if (call.holdsBulkhead) {
+            call.holdsBulkhead = false;
+            chain.bulkhead.release();
+        }
+        steps.succeeded(call);
+        finished(call, NOT_READ, null, null);
+        call.stack.pop(call);
+        return null;
+    }
+
     /**
      * Ends the only attempt of a shared invocation that returned {@code result}: when the retry's check judges it a
      * failure, the frame that takes the invocation on, with that verdict already given; else null, as for success.
      */
     @Override
     public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
-        SiteChain chain = ((StatelessEntry) invocation).chain;
+        boolean counted = invocation instanceof Call;
+        SiteChain chain = counted ? ((Call) invocation).site : ((StatelessEntry) invocation).chain;
         if (!steps.sharedResultFailed(chain, result, declaringType, self)) {
             return endStateless(invocation, null);
         }
-        Call call = stacks.get().push(chain);
-        call.holdsBulkhead = chain.bulkhead != null;
+        Call call;
+        if (counted) {
+            call = (Call) invocation;
+            call.takeOver();
+        } else {
+            call = stacks.get().push(chain);
+            call.holdsBulkhead = chain.bulkhead != null;
+        }
         steps.sharedResultFailed(call);
         return call;
     }
@@ -343,8 +395,11 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     private void finished(Call call, long now, Class<? extends Throwable> failure, Throwable thrown) {
-        steps.finished(call.observed, call.observation, call.site, durationUntil(call.onlyCounted(),
-                call.invocationStartNanos, now), failure, thrown);
+        boolean onlyCounted = call.onlyCounted();
+        // A failure is an event: an eventful invocation becomes a span now.
+        Object observation = failure == null ? call.observation : steps.traced(call);
+        steps.finished(call.observed, observation, call.site, durationUntil(onlyCounted, call.invocationStartNanos, now),
+                failure, thrown);
     }
 
     /**
@@ -426,7 +481,8 @@ public final class ChainDispatcher extends Dispatcher {
         // The fallback may call protected methods itself, which reuse this frame: keep what is needed of it.
         SiteChain chain = call.site;
         boolean observed = call.observed;
-        Object observation = call.observation;
+        boolean onlyCounted = call.onlyCounted();
+        Object observation = steps.traced(call);
         long start = call.invocationStartNanos;
         call.stack.pop(call);
         steps.fallingBack(chain, observation);
@@ -434,12 +490,12 @@ public final class ChainDispatcher extends Dispatcher {
         try {
             result = steps.invokeFallback(chain, declaringType, self, arguments, failure);
         } catch (Throwable fallbackFailure) {
-            steps.finished(observed, observation, chain, durationSince(observed, observation, start),
+            steps.finished(observed, observation, chain, durationSince(observed, onlyCounted, start),
                     fallbackFailure.getClass(), fallbackFailure);
             // Marked as the application's own, so the bridge passes it on instead of taking it for a fault of ours.
             throw new FallbackThrew(fallbackFailure);
         }
-        steps.finished(observed, observation, chain, durationSince(observed, observation, start), null, null);
+        steps.finished(observed, observation, chain, durationSince(observed, onlyCounted, start), null, null);
         return result;
     }
 
@@ -457,6 +513,7 @@ public final class ChainDispatcher extends Dispatcher {
             call.stack.pop(call);
             return publisher;
         }
+        steps.traced(call);
         Call detached = call.detach();
         CallStack stack = call.stack;
         stack.pop(call);
@@ -465,11 +522,10 @@ public final class ChainDispatcher extends Dispatcher {
                 stack.enclosingTimeoutSite()).start();
     }
 
-    private long durationSince(boolean observed, Object observation, long start) {
+    private long durationSince(boolean observed, boolean onlyCounted, long start) {
         if (!observed) {
             return -1;
         }
-        boolean onlyCounted = observation == CallObserver.COUNTING;
         return durationUntil(onlyCounted, start, onlyCounted ? NOT_READ : clock.nanoTime());
     }
 

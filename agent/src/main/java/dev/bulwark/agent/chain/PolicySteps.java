@@ -96,6 +96,15 @@ final class PolicySteps {
                 : chain.limiter.reserve(now, chain.limiterSpec.maxWaitNanos());
     }
 
+    /** A counted call of a shared site was admitted by its limiter or bulkhead (it has at most one of the two). */
+    void sharedAdmitted(SiteChain chain) {
+        if (chain.limiter != null) {
+            chain.metrics.rateLimiter(true, chain.sharedLimiter == null ? RateScope.LOCAL : chain.sharedLimiter.decidedBy());
+        } else if (chain.bulkhead != null) {
+            chain.metrics.bulkhead(true, 0);
+        }
+    }
+
     /**
      * Whether the attempt got its rate permit (a wait interrupted counts as refused); a refusal rejects it.
      *
@@ -260,12 +269,12 @@ final class PolicySteps {
         long delay = chaos.drawDelay(call.chaosMask);
         if (delay > 0) {
             call.site.metrics.chaosInjected(false);
-            observer.chaosInjected(call.observation, call.site.name, false);
+            observer.chaosInjected(traced(call), call.site.name, false);
         }
         Throwable fault = chaos.drawFault(call.chaosMask);
         if (fault != null) {
             call.site.metrics.chaosInjected(true);
-            observer.chaosInjected(call.observation, call.site.name, true);
+            observer.chaosInjected(traced(call), call.site.name, true);
             call.injectedFault = fault;
         }
         return delay;
@@ -286,7 +295,7 @@ final class PolicySteps {
         call.rejection = rejection.kind;
         call.rejectingPolicy = policy;
         call.rejectionRetryAfterNanos = retryAfterNanos;
-        observer.rejected(call.observation, policy, rejection.observed);
+        observer.rejected(traced(call), policy, rejection.observed);
     }
 
     /**
@@ -343,7 +352,7 @@ final class PolicySteps {
             if (timedOut) {
                 rejection = BulwarkBridge.TIMED_OUT;
                 call.rejectingPolicy = chain.name;
-                observer.rejected(call.observation, chain.name, CallObserver.Rejection.TIMEOUT);
+                observer.rejected(traced(call), chain.name, CallObserver.Rejection.TIMEOUT);
             }
         }
         if (rejection != 0) {
@@ -384,6 +393,17 @@ final class PolicySteps {
             call.breaker.releasePermission(call.breakerPermit);
             call.breakerPermit = Call.NO_PERMIT;
         }
+    }
+
+    /**
+     * The invocation's handle, for an event to report or before it leaves its thread: an eventful invocation
+     * ({@link CallObserver#EVENTFUL}) gets the record of its span now, on its own thread.
+     */
+    Object traced(Call call) {
+        if (call.observation == CallObserver.EVENTFUL) {
+            call.observation = observer.invocationTraced(call.site.name, call.invocationStartNanos);
+        }
+        return call.observation;
     }
 
     /** A fault of ours ended the invocation early: it gives back what it holds, and telemetry closes it. */
@@ -448,7 +468,7 @@ final class PolicySteps {
         call.retryableResult = false;
         call.recordableResult = false;
         call.site.metrics.retryAttempt();
-        observer.retryAttempt(call.observation, call.site.retry.spec().name(), call.attempt);
+        observer.retryAttempt(traced(call), call.site.retry.spec().name(), call.attempt);
     }
 
     /** The retry loop ended, as {@code outcome} says (ignored for a site without retry). */
@@ -496,13 +516,14 @@ final class PolicySteps {
     /**
      * The invocation ends; {@code durationNanos} is negative when it was not timed. Told only of an invocation
      * the observer recorded from its start (the call's frame may be reused by then, so the caller passes what it
-     * needs of it); one it only counts ({@link CallObserver#COUNTING}) ends in its site's counts alone.
+     * needs of it); one it only counts ({@link CallObserver#COUNTING}), or an eventful one to which nothing
+     * happened, ends in its site's counts alone.
      */
     void finished(boolean observed, Object observation, SiteChain chain, long durationNanos,
                   Class<? extends Throwable> failure, Throwable thrown) {
         if (observed) {
             chain.metrics.finished(durationNanos, failure != null);
-            if (observation != CallObserver.COUNTING) {
+            if (observation != CallObserver.COUNTING && observation != CallObserver.EVENTFUL) {
                 observer.invocationFinished(observation, chain.name, durationNanos, failure, thrown);
             }
         }

@@ -169,7 +169,7 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             if (call.observed || chain.readsClockOnEntry) {
                 call.invocationStartNanos = runtime.clock.nanoTime();
             }
-            observer.invocationDetached(call.observation);
+            observer.invocationDetached(steps.traced(call));
             signalSubscribed();
             try {
                 steps.firstAttempt(chain);

@@ -171,6 +171,11 @@ public final class TelemetryObserver implements CallObserver, CircuitBreakerList
     }
 
     @Override
+    public Object invocationTraced(String site, long startNanos) {
+        return current().invocationTraced(site, startNanos);
+    }
+
+    @Override
     public void invocationDetached(Object invocation) {
         current().invocationDetached(invocation);
     }

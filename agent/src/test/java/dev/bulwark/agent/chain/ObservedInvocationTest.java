@@ -74,6 +74,86 @@ class ObservedInvocationTest {
         assertThat(exactReads).hasValue(0);
     }
 
+    @Test
+    void aHealthyEventfulInvocationIsTimedAsOneOnlyCountedAndNeverTraced() {
+        AtomicLong exactNow = new AtomicLong(1_000_000_000L);
+        AtomicInteger exactReads = new AtomicInteger();
+        MillisecondClock millisecond = MillisecondClock.driven(exactNow::get);
+        millisecond.tick();
+        List<Long> durations = new ArrayList<>();
+        EventfulObserver eventful = new EventfulObserver(durations);
+        ChainFixture chains = new ChainFixture(() -> {
+            exactReads.incrementAndGet();
+            return exactNow.get();
+        }, millisecond, eventful);
+        ChainDispatcher dispatcher = chains.dispatcher(eventful);
+        Invocation invocation = dispatcher.enter(chains.site("retry { max-attempts = 2, delay = 0ms }"));
+        exactNow.addAndGet(3_000_000L);
+        millisecond.tick();
+        assertThat(invocation.stateless).isTrue();
+        assertThat(dispatcher.endStateless(invocation, null)).isNull();
+
+        assertThat(durations).containsExactly(3_000_000L);
+        assertThat(exactReads).hasValue(0);
+        assertThat(eventful.heard).isEmpty();
+    }
+
+    @Test
+    void anEventfulInvocationIsTracedFromItsStartAtItsFirstEventAndFinishedWithThatHandle() {
+        AtomicLong exactNow = new AtomicLong(1_000_000_000L);
+        MillisecondClock millisecond = MillisecondClock.driven(exactNow::get);
+        millisecond.tick();
+        EventfulObserver eventful = new EventfulObserver(new ArrayList<>());
+        ChainFixture chains = new ChainFixture(exactNow::get, millisecond, eventful);
+        ChainDispatcher dispatcher = chains.dispatcher(eventful);
+        Invocation shared = dispatcher.enter(chains.site("retry { max-attempts = 3, delay = 0ms }"));
+        exactNow.addAndGet(2_000_000L);
+        Invocation invocation = dispatcher.endStateless(shared, new IllegalStateException("first"));
+        assertThat(dispatcher.exit(invocation, new IllegalStateException("first"))).isEqualTo(BulwarkBridge.REPEAT);
+        assertThat(dispatcher.exit(invocation, new IllegalStateException("second"))).isEqualTo(BulwarkBridge.REPEAT);
+        assertThat(dispatcher.exit(invocation, null)).isEqualTo(BulwarkBridge.PROCEED);
+
+        assertThat(eventful.heard).containsExactly("traced from 1000000000", "retry 2 on record", "retry 3 on record",
+                "finished record");
+    }
+
+    /** Says {@link CallObserver#EVENTFUL} and hands out one record, {@code "record"}, when traced. */
+    private static final class EventfulObserver implements CallObserver {
+        private final List<Long> durations;
+        final List<String> heard = new ArrayList<>();
+
+        EventfulObserver(List<Long> durations) {
+            this.durations = durations;
+        }
+
+        @Override
+        public Object invocationStarted(String site) {
+            return EVENTFUL;
+        }
+
+        @Override
+        public Object invocationTraced(String site, long startNanos) {
+            heard.add("traced from " + startNanos);
+            return "record";
+        }
+
+        @Override
+        public void retryAttempt(Object invocation, String retryName, int attempt) {
+            heard.add("retry " + attempt + " on " + invocation);
+        }
+
+        @Override
+        public void invocationFinished(Object invocation, String site, long durationNanos,
+                                       Class<? extends Throwable> failure, Throwable thrown) {
+            heard.add("finished " + invocation);
+        }
+
+        @Override
+        public SiteMetrics siteMetrics(PolicyName site, PolicyName retry, PolicyName bulkhead, PolicyName limiter) {
+            return new RecordedDurations(durations);
+        }
+    }
+
     private static final class RecordedDurations implements SiteMetrics {
         private final List<Long> durations;
 

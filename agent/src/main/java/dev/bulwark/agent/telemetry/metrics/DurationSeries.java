@@ -2,20 +2,25 @@ package dev.bulwark.agent.telemetry.metrics;
 
 import dev.bulwark.agent.chain.PolicyName;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The durations of one site as an explicit-bucket histogram per outcome (success, failure): a count and a sum
  * of nanoseconds per bucket. A collection hands what was recorded since the last one to the SDK's histogram
  * ({@link #drain}).
  *
- * <p>A record adds its count and its nanoseconds to one word with one compare-and-set, the count in the high
- * bits and the sum in the low ones, so that a collection, which takes each word whole and leaves zero in its
- * place, always gets the sum of exactly the records it counts. Two separate counters could not give that: a
- * collection between a record's two writes would see a sum without its count, or a count without its sum, and
- * the difference would end up in the exported sum for good. Words are striped by thread (a stripe per cache
- * line group), and a word is folded into the collection's own totals, under the lock, before either half can
- * overflow; a duration too long to pack at all goes there directly.
+ * <p>A thread records into a block of words that only it writes ({@link CellOwners}): one word per bucket, its
+ * count in the high bits and its sum in the low ones, written whole with a plain (opaque) write, no
+ * compare-and-set. A collection reads each word whole, so it always gets the sum of exactly the records it
+ * counts; two separate counters could not give that (a collection between a record's two writes would see a sum
+ * without its count, and the difference would end up in the exported sum for good). Words are never reset by a
+ * collection, which hands over what they gained since the last one; the thread itself folds a word into the
+ * series' totals, under the lock that collections take, before either half can overflow. Threads beyond
+ * {@link CellOwners#OWNED} share a block of words they update with compare-and-set; a duration too long to pack
+ * at all goes to the totals directly.
  */
 public final class DurationSeries extends Series {
     public static final int SUCCESS = 0;
@@ -23,6 +28,9 @@ public final class DurationSeries extends Series {
     private static final int OUTCOMES = 2;
     private static final int CELLS = OUTCOMES * DurationBuckets.COUNT;
 
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Longs before and after a block's words, so that no two threads' blocks share a cache line. */
+    private static final int PAD = 8;
     private static final int SUM_BITS = 44;
     private static final long SUM_MASK = (1L << SUM_BITS) - 1;
     private static final long ONE_RECORD = 1L << SUM_BITS;
@@ -31,18 +39,17 @@ public final class DurationSeries extends Series {
     /** A word whose sum or count reached half its room is folded before it takes another record. */
     private static final long FOLD_SUM = 1L << (SUM_BITS - 1);
     private static final long FOLD_COUNT = 1L << (Long.SIZE - SUM_BITS - 1);
-    /** Longs per stripe: its cells, then a cache line of padding so that two threads' stripes share no line. */
-    private static final int STRIDE = CELLS + 8;
-    private static final int STRIPES = stripes(Runtime.getRuntime().availableProcessors());
 
-    private final AtomicLongArray words = new AtomicLongArray(STRIPES * STRIDE);
-    /** Guarded by this: folded out of the words and not yet handed over, per cell. */
+    private final AtomicReferenceArray<long[]> blocks = new AtomicReferenceArray<>(CellOwners.OWNED);
+    private final AtomicLongArray shared = new AtomicLongArray(CELLS);
+    /** Guarded by this: what was folded out of the words so far, per cell. */
     private final long[] foldedCounts = new long[CELLS];
     private final long[] foldedSums = new long[CELLS];
+    /** Guarded by this: what collections took so far (handed over or dropped), per cell. */
+    private final long[] takenCounts = new long[CELLS];
+    private final long[] takenSums = new long[CELLS];
     /** Guarded by this: how many records collections gave up so far. */
     private long dropped;
-    /** Guarded by this: how many records collections took so far. */
-    private long drained;
 
     /** Where {@link #drain} hands the durations over. */
     public interface Sink {
@@ -54,24 +61,46 @@ public final class DurationSeries extends Series {
         super(name);
     }
 
-    /** A power of two, twice the processors, at most 16: consecutive thread ids get stripes of their own. */
-    static int stripes(int processors) {
-        return Math.min(16, Integer.highestOneBit(Math.max(2, processors) * 2 - 1) * 2);
-    }
-
     public void record(long nanos, int outcome) {
         int cell = outcome * DurationBuckets.COUNT + DurationBuckets.of(nanos);
         if (nanos > MAX_PACKED_NANOS) {
             recordUnpacked(cell, nanos);
             return;
         }
-        int index = (int) (Thread.currentThread().getId() & (STRIPES - 1)) * STRIDE + cell;
-        long add = ONE_RECORD + nanos;
+        int owner = CellOwners.current();
+        if (owner == CellOwners.SHARED) {
+            recordShared(cell, ONE_RECORD + nanos);
+            return;
+        }
+        long[] block = blocks.get(owner);
+        if (block == null) {
+            block = newBlock(owner);
+        }
+        int index = PAD + cell;
+        long word = (long) WORDS.getOpaque(block, index);
+        if (full(word)) {
+            foldOwn(block, index, cell);
+            word = 0;
+        }
+        WORDS.setOpaque(block, index, word + ONE_RECORD + nanos);
+    }
+
+    private static boolean full(long word) {
+        return (word & SUM_MASK) >= FOLD_SUM || (word >>> SUM_BITS) >= FOLD_COUNT;
+    }
+
+    /** A thread's first record here: its block, or the one an ended thread left under its number. */
+    private long[] newBlock(int owner) {
+        blocks.compareAndSet(owner, null, new long[PAD + CELLS + PAD]);
+        return blocks.get(owner);
+    }
+
+    private void recordShared(int cell, long add) {
         for (; ; ) {
-            long word = words.get(index);
-            if ((word & SUM_MASK) >= FOLD_SUM || (word >>> SUM_BITS) >= FOLD_COUNT) {
-                fold(index, cell);
-            } else if (words.compareAndSet(index, word, word + add)) {
+            long word = shared.get(cell);
+            if (full(word)) {
+                foldShared(cell);
+            } else if (shared.compareAndSet(cell, word, word + add)) {
                 return;
             }
         }
@@ -82,19 +111,38 @@ public final class DurationSeries extends Series {
         foldedSums[cell] += nanos;
     }
 
-    private synchronized void fold(int index, int cell) {
-        long word = words.getAndSet(index, 0);
+    /** Called by the block's owner alone, which writes the word again only after this returns. */
+    private synchronized void foldOwn(long[] block, int index, int cell) {
+        fold(cell, (long) WORDS.getOpaque(block, index));
+        WORDS.setOpaque(block, index, 0L);
+    }
+
+    private synchronized void foldShared(int cell) {
+        fold(cell, shared.getAndSet(cell, 0));
+    }
+
+    /** Guarded by this. */
+    private void fold(int cell, long word) {
         foldedCounts[cell] += word >>> SUM_BITS;
         foldedSums[cell] += word & SUM_MASK;
     }
 
-    /** Guarded by this. */
-    private void foldAll() {
-        for (int stripe = 0; stripe < STRIPES; stripe++) {
+    /** Guarded by this: every cell's count and sum so far, each word read once. */
+    private void totals(long[] counts, long[] sums) {
+        for (int cell = 0; cell < CELLS; cell++) {
+            long word = shared.get(cell);
+            counts[cell] = foldedCounts[cell] + (word >>> SUM_BITS);
+            sums[cell] = foldedSums[cell] + (word & SUM_MASK);
+        }
+        for (int owner = 0; owner < CellOwners.OWNED; owner++) {
+            long[] block = blocks.get(owner);
+            if (block == null) {
+                continue;
+            }
             for (int cell = 0; cell < CELLS; cell++) {
-                if (words.get(stripe * STRIDE + cell) != 0) {
-                    fold(stripe * STRIDE + cell, cell);
-                }
+                long word = (long) WORDS.getOpaque(block, PAD + cell);
+                counts[cell] += word >>> SUM_BITS;
+                sums[cell] += word & SUM_MASK;
             }
         }
     }
@@ -106,26 +154,27 @@ public final class DurationSeries extends Series {
      * {@link #dropped} counts.
      */
     public synchronized void drain(long limit, Sink sink) {
-        foldAll();
+        long[] counts = new long[CELLS];
+        long[] sums = new long[CELLS];
+        totals(counts, sums);
         long total = 0;
-        for (long count : foldedCounts) {
-            total += count;
+        for (int cell = 0; cell < CELLS; cell++) {
+            total += counts[cell] - takenCounts[cell];
         }
         for (int cell = 0; cell < CELLS; cell++) {
-            long n = foldedCounts[cell];
+            long n = counts[cell] - takenCounts[cell];
             if (n == 0) {
                 continue;
             }
-            long mean = foldedSums[cell] / n;
+            long mean = (sums[cell] - takenSums[cell]) / n;
             long handed = total <= limit ? n : (long) ((double) n * limit / total);
             if (handed > 0) {
                 sink.record(cell / DurationBuckets.COUNT, mean / 1e9, handed);
             }
             dropped += n - handed;
-            foldedCounts[cell] = 0;
-            foldedSums[cell] = 0;
+            takenCounts[cell] = counts[cell];
+            takenSums[cell] = sums[cell];
         }
-        drained += total;
     }
 
     /** How many records collections gave up so far, for {@code bulwark.telemetry.dropped}. */
@@ -135,12 +184,11 @@ public final class DurationSeries extends Series {
 
     @Override
     synchronized long activity() {
-        long total = drained;
-        for (long count : foldedCounts) {
+        long[] counts = new long[CELLS];
+        totals(counts, new long[CELLS]);
+        long total = 0;
+        for (long count : counts) {
             total += count;
-        }
-        for (int i = 0; i < words.length(); i++) {
-            total += words.get(i) >>> SUM_BITS;
         }
         return total;
     }

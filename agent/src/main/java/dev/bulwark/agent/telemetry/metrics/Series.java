@@ -4,7 +4,7 @@ import dev.bulwark.agent.chain.PolicyName;
 
 /**
  * What one name (a policy, or a site {@code com.acme.Foo#bar}) in one scope has recorded: written on the call
- * path into striped cells, read by one collection at a time.
+ * path into cells each thread writes alone (see {@link CellOwners}), read by one collection at a time.
  */
 public abstract class Series {
     private final PolicyName name;

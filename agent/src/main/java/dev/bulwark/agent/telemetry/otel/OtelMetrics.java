@@ -29,8 +29,8 @@ import java.util.function.Function;
 
 /**
  * Bulwark's metric instruments (docs/telemetry.md), created once per OpenTelemetry instance. A decision only
- * increments Bulwark's own striped counts; the SDK reads them through asynchronous instruments, one callback
- * per instrument, when it collects. Durations are counted into a bucket histogram of Bulwark's own and handed
+ * increments Bulwark's own counts, in cells its thread writes alone; the SDK reads them through asynchronous
+ * instruments, one callback per instrument, when it collects. Durations are counted into a bucket histogram of Bulwark's own and handed
  * to the SDK's histogram at collection (see {@link #drainDurations}).
  */
 final class OtelMetrics {

@@ -40,9 +40,14 @@ final class OtelRecorder implements Recorder {
             return spans.start(site);
         }
         if (eventful != null) {
-            return eventful.start(site);
+            return EVENTFUL;
         }
         return counting ? COUNTING : NOT_RECORDING;
+    }
+
+    @Override
+    public Object invocationTraced(String site, long startNanos) {
+        return eventful != null ? eventful.traced(site, startNanos) : COUNTING;
     }
 
     @Override
@@ -54,7 +59,6 @@ final class OtelRecorder implements Recorder {
     @Override
     public void invocationAbandoned(Object invocation) {
         OtelSpans.abandon(invocation);
-        EventfulSpans.abandon(invocation);
     }
 
     @Override
@@ -86,7 +90,7 @@ final class OtelRecorder implements Recorder {
                                    Throwable thrown) {
         OtelSpans.finish(invocation, failure, thrown);
         if (eventful != null) {
-            eventful.finish(invocation, durationNanos, failure, thrown);
+            eventful.finish(invocation, failure, thrown);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.agent.telemetry.otel;
 
+import dev.bulwark.agent.chain.CallObserver;
 import dev.bulwark.agent.telemetry.SpanMode;
 import dev.bulwark.agent.telemetry.TelemetrySettings;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -26,6 +27,9 @@ class ChaosSpanEventTest {
                 .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build()).build()) {
             OtelRecorder recorder = new OtelRecorder(sdk, new TelemetrySettings(null, mode, "test", null), "test");
             Object invocation = recorder.invocationStarted(SITE);
+            if (invocation == CallObserver.EVENTFUL) {
+                invocation = recorder.invocationTraced(SITE, System.nanoTime());
+            }
             recorder.chaosInjected(invocation, SITE, false);
             recorder.chaosInjected(invocation, SITE, true);
             recorder.fallback(invocation, SITE);
