@@ -43,8 +43,9 @@ class TimeoutParityIT {
     void anEnclosingDeadlineEndsTheRetriesOfAnInnerCall() throws Exception {
         ScenarioResult result = run("anEnclosingDeadlineEndsTheRetries");
         assertBoth(result, "outcome", outcome -> outcome.startsWith("failed:TimeoutExceededException:"));
-        // The deadline is 300ms away; five attempts of a second each, 200ms apart, would take six.
-        assertBothLong(result, "elapsedMillis", elapsed -> elapsed.isLessThan(1_500));
+        // The deadline is 300ms away; five attempts of a second each, 200ms apart, would take six. The margin covers
+        // a busy machine and a class from the cache of woven classes, whose sites are planned at this first call.
+        assertBothLong(result, "elapsedMillis", elapsed -> elapsed.isLessThan(3_000));
         assertBoth(result, "interruptedAfter", "false");
     }
 

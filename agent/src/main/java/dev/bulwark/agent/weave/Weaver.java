@@ -301,6 +301,10 @@ public final class Weaver {
         PendingClassSites pending = new PendingClassSites(this, loader, className, classFile, byMethod);
         for (int id : ids) {
             sites.definePending(id, pending);
+            if (BulwarkLog.isDebug()) {
+                BulwarkLog.debug("site " + id + " of " + className + " defined from the cache"
+                        + " (" + sites.size() + " sites in use)");
+            }
         }
         BulwarkLog.debug("defined " + className + " from the cache, " + ids.length + " site(s) planned at their first call");
         return patched;
