@@ -67,8 +67,27 @@ class CacheIT {
         assertThat(occurrences(othersCanWrite.stderr(), "is writable by others than its owner")).isEqualTo(1);
     }
 
+    /**
+     * A deployment that names only the cache's directory, by a system property, keeps its config read beside
+     * the application's start (BuiltInDefaultsTest) and still finds its classes in that directory.
+     */
+    @Test
+    void theCacheDirOfASystemPropertyAloneIsUsedWithTheBuiltInDefaults() throws Exception {
+        Path cache = dir.resolve("cache");
+
+        ScenarioResult miss = run(cache, null);
+        assertWovenWith(miss, 1);
+        assertThat(miss.stderr()).contains("config: built-in defaults").doesNotContain("from the cache");
+        assertThat(entries(cache)).isNotEmpty();
+
+        ScenarioResult hit = run(cache, null);
+        assertWovenWith(hit, 1);
+        assertThat(hit.stderr()).contains("defined " + ANNOTATED + " from the cache");
+    }
+
+    /** @param config the config file, or null for the built-in defaults */
     private ScenarioResult run(Path cache, Path config) throws IOException, InterruptedException {
-        ScenarioResult result = AgentJvm.withAgent().agentArguments("config=" + config)
+        ScenarioResult result = AgentJvm.withAgent().agentArguments(config == null ? null : "config=" + config)
                 .option("-Dbulwark.cache.dir=" + cache, "-Dbulwark.log=debug", "-Xlog:class+load=info")
                 .run(CacheScenarios.class, "calls");
         assertThat(result.exitCode()).as(result.toString()).isZero();

@@ -23,10 +23,13 @@ public final class BuiltInDefaults {
     /**
      * Whether the config will be the built-in defaults alone: no file named (agent argument, system property or
      * environment variable) and no {@code -Dbulwark.*} override. Such a config is enabled and selects no class by
-     * name, so no class loaded before it is read can be one it would have protected.
+     * name, so no class loaded before it is read can be one it would have protected. Overrides of the cache's
+     * settings ({@code -Dbulwark.cache.dir}, as a deployment sets it) keep it alone: the cache is first opened by
+     * the first class that may need weaving, which waits for the config anyway; reading the config before the
+     * application starts rather than beside it would put all of Typesafe Config's work back on the start-up path.
      */
     public static boolean alone(String agentArguments, Properties systemProperties, Map<String, String> environment) {
         return !ConfigSources.namesAFile(agentArguments, systemProperties, environment)
-                && !ConfigSources.hasOverrides(systemProperties);
+                && !ConfigSources.hasOverridesOutside("cache", systemProperties);
     }
 }

@@ -132,9 +132,11 @@ final class ConfigSources {
         return FileChoice.of(agentArguments, systemProperties, environment) != null;
     }
 
-    static boolean hasOverrides(Properties systemProperties) {
+    /** Whether a {@code -Dbulwark.*} property overrides a key outside the block {@code bulwark.<block>}. */
+    static boolean hasOverridesOutside(String block, Properties systemProperties) {
+        String inBlock = ROOT + "." + block + ".";
         for (String name : systemProperties.stringPropertyNames()) {
-            if (isOverride(name)) {
+            if (isOverride(name) && !name.startsWith(inBlock)) {
                 return true;
             }
         }

@@ -42,6 +42,17 @@ class BuiltInDefaultsTest {
     }
 
     @Test
+    void applyAloneWhenOnlyTheCacheIsConfiguredByProperties() {
+        fixture.properties.setProperty("bulwark.cache.dir", dir.resolve("cache").toString());
+        fixture.properties.setProperty("bulwark.cache.max-size", "10MiB");
+        fixture.properties.setProperty("bulwark.cache.enabled", "false");
+        assertThat(alone()).isTrue();
+
+        fixture.properties.setProperty("bulwark.defaults.retry.max-attempts", "5");
+        assertThat(alone()).isFalse();
+    }
+
+    @Test
     void doNotApplyAloneWhenTheUserNamesAFileOrOverridesAKey() {
         fixture.agentArguments = "config=/etc/bulwark.conf";
         assertThat(alone()).isFalse();
