@@ -28,11 +28,12 @@ public final class RetryBudget {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
     /**
-     * Cells of first attempts per slot: enough for the threads one machine runs at once to mostly add apart,
-     * few enough that a retry, which reads them all, stays cheap.
+     * Cells of first attempts per slot: twice the processors, so that the threads running at once, whose ids are
+     * not consecutive in a long-lived pool, mostly add apart; at most eight, so that a retry, which reads them
+     * all, stays cheap.
      */
     private static final int STRIPES =
-            Math.min(8, Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors()) * 2 - 1));
+            Math.min(8, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) * 2);
     /** Longs between cells that different threads write: two cache lines, as adjacent lines are fetched in pairs. */
     private static final int PAD = 16;
 
