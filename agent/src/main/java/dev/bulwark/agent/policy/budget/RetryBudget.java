@@ -10,12 +10,16 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the current second. Deposits and withdrawals count for {@code window}, rounded up to whole seconds.
  *
  * <p>The state is a ring of per-second slots, at least one per second of the window (a power of two of them, so
- * that finding a second's slot is a mask, not a division), each two packed {@code long}s: the
- * second it counts (high 32 bits) and its first attempts or its retries (low 32 bits). A first attempt, made on
- * every call, is one atomic add to its second's slot: only when the slot turns out to hold an older second (which
- * has left the window, the ring being at least as long) does a CAS start the new second in it. A slot found
+ * that finding a second's slot is a mask, not a division), each made of cells holding a packed {@code long}: the
+ * second the cell counts (high 32 bits) and its first attempts or its retries (low 32 bits). A slot's first attempts
+ * are striped over a few cells, one chosen by the calling thread's id, so that threads depositing at once add to
+ * different cache lines instead of all bouncing one; each cell carries its own second, so a cell moves on to a
+ * later second exactly as an unstriped slot would, independently of its neighbours, and a reader sums the cells
+ * that count the seconds it reads. A first attempt, made on every call, is one atomic add to its second's cell:
+ * only when the cell turns out to hold an older second (which has left the window, the ring being at least as
+ * long) does a CAS start the new second in it. A cell found
  * holding a later second (this thread's clock read is stale) counts the deposit in that second. Nothing is
- * allocated, and no second counts 2^32 first attempts. A retry is decided and counted by one CAS on its second's
+ * allocated, and no cell counts 2^32 first attempts. A retry is decided and counted by one CAS on its second's
  * retries: two retries of the same second are therefore serialized, each checked against the count the other
  * left, which keeps the bound exact within a second; only a thread whose clock read is a second behind can decide
  * on a slot another thread has already left.
@@ -23,15 +27,28 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class RetryBudget {
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
-    private static final int FIRST_ATTEMPTS = 0;
-    private static final int RETRIES = 1;
+    /**
+     * Cells of first attempts per slot: twice the processors, so that the threads running at once, whose ids are
+     * not consecutive in a long-lived pool, mostly add apart; at most eight, so that a retry, which reads them
+     * all, stays cheap.
+     */
+    private static final int STRIPES =
+            Math.min(8, Integer.highestOneBit(2 * Runtime.getRuntime().availableProcessors() - 1) * 2);
+    /** Longs between cells that different threads write: two cache lines, as adjacent lines are fetched in pairs. */
+    private static final int PAD = 16;
 
     private final RetryBudgetSpec spec;
     private final NanoClock clock;
     private final int seconds;
     /** The number of slots less one: a mask from a second to its slot. */
     private final int slotMask;
-    /** Slot i: [2i] first attempts, [2i + 1] retries; each {@code second << 32 | count}. */
+    private final int stripeMask;
+    /** Longs from one region of {@link #counts} to the next: a slot per second and a padding. */
+    private final int stride;
+    /**
+     * Regions of one cell per slot, each {@code second << 32 | count}, {@link #PAD} longs apart: region 0 the
+     * retries, region 1 + s the first attempts of stripe s.
+     */
     private final AtomicLongArray counts;
     /** Where a cluster-scoped budget is shared; null for one of this JVM alone. */
     private final SharedBudget shared;
@@ -46,13 +63,20 @@ public final class RetryBudget {
      * this JVM's calls, for the balance it reports and for deciding when {@code on-failure = local}.
      */
     public RetryBudget(RetryBudgetSpec spec, NanoClock clock, SharedBudget shared) {
+        this(spec, clock, shared, STRIPES);
+    }
+
+    /** @param stripes cells of first attempts per slot, a power of two */
+    RetryBudget(RetryBudgetSpec spec, NanoClock clock, SharedBudget shared, int stripes) {
         this.spec = spec;
         this.clock = clock;
         this.shared = shared;
         this.seconds = (int) Math.max(1L, Math.min(1 << 29,
                 (spec.windowNanos() + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND));
         this.slotMask = seconds == 1 ? 0 : Integer.highestOneBit(seconds - 1) * 2 - 1;
-        this.counts = new AtomicLongArray(2 * (slotMask + 1));
+        this.stripeMask = stripes - 1;
+        this.stride = slotMask + 1 + PAD;
+        this.counts = new AtomicLongArray(PAD + (1 + stripes) * stride);
     }
 
     public String name() {
@@ -69,7 +93,7 @@ public final class RetryBudget {
             shared.deposit();
         }
         long second = second();
-        int index = index(second, FIRST_ATTEMPTS);
+        int index = depositIndex(second, (int) Thread.currentThread().getId() & stripeMask);
         long before = counts.getAndIncrement(index);
         if (before == 0 ? (int) second == 0 : stampOf(before) - (int) second >= 0) {
             return;
@@ -78,8 +102,8 @@ public final class RetryBudget {
     }
 
     /**
-     * A deposit whose add found its slot holding an older second (or empty): that second has left the window, so
-     * the one it added there counts for nothing; the slot now starts {@code second} with this deposit, unless
+     * A deposit whose add found its cell holding an older second (or empty): that second has left the window, so
+     * the one it added there counts for nothing; the cell now starts {@code second} with this deposit, unless
      * another thread started it meanwhile, whose count this one then joins.
      */
     private void startSecond(int index, long second) {
@@ -114,7 +138,7 @@ public final class RetryBudget {
     private boolean tryWithdrawHere(boolean decidedElsewhere) {
         long second = second();
         for (;;) {
-            int index = index(second, RETRIES);
+            int index = retryIndex(second);
             long current = counts.get(index);
             if (isLater(current, second)) {
                 second = second();
@@ -122,7 +146,7 @@ public final class RetryBudget {
             }
             long retriesThisSecond = countIn(current, second);
             if (!decidedElsewhere && retriesThisSecond >= spec.minPerSecond()
-                    && spec.ratio() * sum(FIRST_ATTEMPTS, second) - sumOthers(RETRIES, second) - retriesThisSecond < 1.0) {
+                    && spec.ratio() * deposits(second) - retriesBefore(second) - retriesThisSecond < 1.0) {
                 return false;
             }
             if (counts.compareAndSet(index, current, incremented(current, second))) {
@@ -134,27 +158,38 @@ public final class RetryBudget {
     /** Tokens in the budget now: {@code ratio} × first attempts − retries, both within the window. */
     public double balance() {
         long second = second();
-        return spec.ratio() * sum(FIRST_ATTEMPTS, second) - sum(RETRIES, second);
+        return spec.ratio() * deposits(second) - retriesBefore(second)
+                - countIn(counts.get(retryIndex(second)), second);
     }
 
     private long second() {
         return Math.floorDiv(clock.nanoTime(), NANOS_PER_SECOND);
     }
 
-    private int index(long second, int kind) {
-        return 2 * ((int) second & slotMask) + kind;
+    private int retryIndex(long second) {
+        return PAD + ((int) second & slotMask);
     }
 
-    /** What {@code kind} counted within the window ending with {@code second}. */
-    private long sum(int kind, long second) {
-        return sumOthers(kind, second) + countIn(counts.get(index(second, kind)), second);
+    private int depositIndex(long second, int stripe) {
+        return PAD + (1 + stripe) * stride + ((int) second & slotMask);
     }
 
-    /** Like {@link #sum}, without the slot of {@code second} itself. */
-    private long sumOthers(int kind, long second) {
+    /** First attempts within the window ending with {@code second}, over every stripe. */
+    private long deposits(long second) {
+        long sum = 0;
+        for (int back = 0; back < seconds; back++) {
+            for (int stripe = 0; stripe <= stripeMask; stripe++) {
+                sum += countIn(counts.get(depositIndex(second - back, stripe)), second - back);
+            }
+        }
+        return sum;
+    }
+
+    /** Retries within the window ending with {@code second}, without those of {@code second} itself. */
+    private long retriesBefore(long second) {
         long sum = 0;
         for (int back = 1; back < seconds; back++) {
-            sum += countIn(counts.get(index(second - back, kind)), second - back);
+            sum += countIn(counts.get(retryIndex(second - back)), second - back);
         }
         return sum;
     }

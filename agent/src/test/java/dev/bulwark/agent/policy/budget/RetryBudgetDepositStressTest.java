@@ -1,6 +1,8 @@
 package dev.bulwark.agent.policy.budget;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,30 +13,47 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Deposits of many threads, each one atomic add to its second's slot and a CAS where it finds the slot holding an
- * older second, are each counted once: never lost, and never counted twice, not even by a reader while slots
- * move on to later seconds, which is what would let a budget grant more retries than its bound.
+ * Deposits of many threads, each one atomic add to its second's cell and a CAS where it finds the cell holding an
+ * older second, are each counted once: never lost, and never counted twice, not even by a reader while cells
+ * move on to later seconds, each on its own, which is what would let a budget grant more retries than its bound.
+ * Every case runs with one cell per slot, where all threads meet, and with eight, where threads share a stripe
+ * and the stripes of one slot move on at different moments.
  */
 class RetryBudgetDepositStressTest {
     private static final long SECOND = 1_000_000_000L;
     private static final int THREADS = 16;
     private static final int DEPOSITS = 20_000;
 
-    @Test
-    void everyDepositIsCountedOnceAcrossSecondBoundaries() throws Exception {
-        assertThat(countedOnce(3_600)).as("with nothing expired, the balance is every deposit")
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void everyDepositIsCountedOnceAcrossSecondBoundaries(int stripes) throws Exception {
+        assertThat(countedOnce(3_600, stripes)).as("with nothing expired, the balance is every deposit")
                 .isEqualTo((double) THREADS * DEPOSITS);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void aReaderNeverCountsMoreThanWasDepositedWhileCellsMoveOnToLaterSeconds(int stripes) throws Exception {
+        assertThat(countedOnce(2, stripes)).isLessThan((double) THREADS * DEPOSITS);
+    }
+
     @Test
-    void aReaderNeverCountsMoreThanWasDepositedWhileSlotsMoveOnToLaterSeconds() throws Exception {
-        assertThat(countedOnce(2)).isLessThan((double) THREADS * DEPOSITS);
+    void theStripesOfASlotExpireEachWithTheSecondItCounts() throws Exception {
+        AtomicLong now = new AtomicLong(7 * SECOND);
+        RetryBudget budget = new RetryBudget(new RetryBudgetSpec("deposits", 1.0, 0, 2 * SECOND), now::get, null, 8);
+        run(THREADS, budget::deposit, new Thread(() -> { }), new AtomicBoolean());
+        now.set(9 * SECOND);
+        budget.deposit();
+
+        assertThat(budget.balance()).as("second 7 has left the window in every stripe; second 9 counts one deposit")
+                .isEqualTo(1.0);
     }
 
     /** Deposits from every thread while a reader checks the balance and moves the clock; the balance after. */
-    private static double countedOnce(long windowSeconds) throws Exception {
+    private static double countedOnce(long windowSeconds, int stripes) throws Exception {
         AtomicLong now = new AtomicLong(7 * SECOND);
-        RetryBudget budget = new RetryBudget(new RetryBudgetSpec("deposits", 1.0, 0, windowSeconds * SECOND), now::get);
+        RetryBudget budget = new RetryBudget(new RetryBudgetSpec("deposits", 1.0, 0, windowSeconds * SECOND), now::get,
+                null, stripes);
         AtomicLong started = new AtomicLong();
         AtomicBoolean depositing = new AtomicBoolean(true);
         List<String> overCounts = new ArrayList<>();
