@@ -143,10 +143,16 @@ final class BlockReader {
 
     /** A HOCON duration ("250ms", "2s"; a bare number means milliseconds) of at least {@code minNanos}. */
     long durationNanos(String key, long minNanos, long fallback) {
+        return durationNanos(key, minNanos, Long.MAX_VALUE, fallback);
+    }
+
+    long durationNanos(String key, long minNanos, long maxNanos, long fallback) {
         try {
             long nanos = block.getDuration(key).toNanos();
-            if (nanos < minNanos) {
-                problem(key, "a duration " + atLeast(minNanos), block.root().get(key).render());
+            if (nanos < minNanos || nanos > maxNanos) {
+                String bounds = maxNanos == Long.MAX_VALUE ? atLeast(minNanos)
+                        : "from " + written(minNanos) + " to " + written(maxNanos);
+                problem(key, "a duration " + bounds, block.root().get(key).render());
                 return fallback;
             }
             return nanos;

@@ -521,7 +521,8 @@ public final class BulwarkConfig {
             int minPerSecond = r.has("min-per-second")
                     ? r.integer("min-per-second", 0, Integer.MAX_VALUE, RetryBudgetSpec.DEFAULT_MIN_PER_SECOND)
                     : RetryBudgetSpec.DEFAULT_MIN_PER_SECOND;
-            long window = r.has("window") ? r.durationNanos("window", NANOS_PER_SECOND, RetryBudgetSpec.DEFAULT_WINDOW_NANOS)
+            long window = r.has("window")
+                    ? r.durationNanos("window", NANOS_PER_SECOND, RetryBudgetSpec.MAX_WINDOW_NANOS, RetryBudgetSpec.DEFAULT_WINDOW_NANOS)
                     : RetryBudgetSpec.DEFAULT_WINDOW_NANOS;
             Scope scope = r.has("scope") ? r.enumeration("scope", Scope.class, Scope.LOCAL) : Scope.LOCAL;
             r.problems().forEach(problems);

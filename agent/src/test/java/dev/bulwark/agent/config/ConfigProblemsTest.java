@@ -194,6 +194,18 @@ class ConfigProblemsTest {
     }
 
     @Test
+    void aBudgetWindowLongerThanAnHourIsReportedWithItsBoundsAndKeepsItsDefault() {
+        BulwarkConfig config = fixture.load(
+                "bulwark.retry-budgets.payments { window = 3650d }",
+                "bulwark.defaults.retry.budget = payments");
+
+        ConfigProblem problem = onlyProblem();
+        assertThat(problem.key()).isEqualTo("bulwark.retry-budgets.payments.window");
+        assertThat(problem.toString()).contains("a duration from 1s to 1h", "3650d");
+        assertThat(retryOfCharge(config).budgetSpec().windowNanos()).isEqualTo(RetryBudgetSpec.DEFAULT_WINDOW_NANOS);
+    }
+
+    @Test
     void aWrongType() {
         BulwarkConfig config = fixture.load("bulwark.defaults.retry { max-attempts = many, delay = 10ms }");
 

@@ -13,6 +13,8 @@ public final class RetryBudgetSpec {
     public static final double DEFAULT_RATIO = 0.1;
     public static final int DEFAULT_MIN_PER_SECOND = 10;
     public static final long DEFAULT_WINDOW_NANOS = 10_000_000_000L;
+    /** A budget keeps counters for every second of its window, so the window is bounded to keep them small. */
+    public static final long MAX_WINDOW_NANOS = 3_600_000_000_000L;
 
     private final String name;
     private final double ratio;
