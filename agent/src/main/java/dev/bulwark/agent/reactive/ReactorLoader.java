@@ -1,9 +1,7 @@
 package dev.bulwark.agent.reactive;
 
 import dev.bulwark.agent.runtime.BulwarkLog;
-import dev.bulwark.agent.telemetry.AgentResources;
-
-import java.io.IOException;
+import dev.bulwark.agent.telemetry.AdapterLoader;
 
 /**
  * Defines the Reactor adapter ({@code dev.bulwark.agent.reactive.reactor}, compiled against reactor-core but
@@ -12,10 +10,8 @@ import java.io.IOException;
  * loader, so that the adapter drives the chain's own subscriptions. One per loader that defines Reactor, made at
  * the first call of a method returning a {@code Mono} or {@code Flux}.
  */
-final class ReactorLoader extends ClassLoader {
+final class ReactorLoader extends AdapterLoader {
     private static final String ASSEMBLER = "dev.bulwark.agent.reactive.reactor.ReactorAssembler";
-    private static final String ADAPTER_PACKAGE = "dev.bulwark.agent.reactive.reactor.";
-    private static final String FOLDER = "reactor/";
     private static final String MONO = "reactor.core.publisher.Mono";
     /** Kept with Reactor's own Mono class, so that it never keeps an undeployed application's loader reachable. */
     private static final ClassValue<Object> ASSEMBLERS = new ClassValue<>() {
@@ -29,13 +25,8 @@ final class ReactorLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    private final ClassLoader agentLoader;
-    private final AgentResources adapterClasses;
-
     private ReactorLoader(ClassLoader reactorLoader, ClassLoader agentLoader) {
-        super("bulwark-reactor-adapter", reactorLoader);
-        this.agentLoader = agentLoader;
-        this.adapterClasses = new AgentResources(agentLoader, FOLDER);
+        super("bulwark-reactor-adapter", reactorLoader, agentLoader, "dev.bulwark.agent.reactive.reactor.", "reactor/");
     }
 
     /**
@@ -57,33 +48,6 @@ final class ReactorLoader extends ClassLoader {
             BulwarkLog.warnOnce("reactor-adapter", "cannot link the Reactor adapter against the application's"
                     + " reactor-core, Mono and Flux go through java.util.concurrent.Flow instead: " + e);
             return null;
-        }
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (name.startsWith(ADAPTER_PACKAGE)) {
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                return loaded != null ? loaded : findClass(name);
-            }
-        }
-        if (name.startsWith("dev.bulwark.")) {
-            return agentLoader.loadClass(name);
-        }
-        return super.loadClass(name, resolve);
-    }
-
-    @Override
-    protected Class<?> findClass(String name) throws ClassNotFoundException {
-        try {
-            byte[] bytes = adapterClasses.classBytes(name);
-            if (bytes == null) {
-                throw new ClassNotFoundException(name);
-            }
-            return defineClass(name, bytes, 0, bytes.length);
-        } catch (IOException e) {
-            throw new ClassNotFoundException(name, e);
         }
     }
 }
