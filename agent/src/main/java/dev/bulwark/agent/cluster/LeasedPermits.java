@@ -186,7 +186,14 @@ final class LeasedPermits {
             long asked = clock.getAsLong();
             Lease old = current;
             long left = old.live(asked) ? Math.max(0, old.left.get()) : 0;
-            int wanted = (int) Math.max(1, Math.min(nextSize(old, left, asked), maxLease - left));
+            long room = maxLease - left;
+            if (room <= 0) {
+                // A caller that found the lease empty came after the next lease filled it: asking would hold more
+                // than maxLease here, and there is a permit for it to take already.
+                failed = false;
+                return;
+            }
+            int wanted = (int) Math.min(nextSize(old, left, asked), room);
             Answer answer = source.lease(wanted, startNanos);
             if (answer != null) {
                 install(answer, asked);

@@ -107,6 +107,30 @@ class LeasedPermitsTest {
     }
 
     @Test
+    void aCallerThatFoundNoPermitAndFetchesAfterAFullLeaseCameAsksForNothingBeyondTheLargestLease() {
+        CountingSource source = new CountingSource(Long.MAX_VALUE);
+        long[] clock = {0};
+        int maxLease = 8;
+        LeasedPermits leases = new LeasedPermits(source, Runnable::run, () -> clock[0], maxLease, TIMEOUT);
+        int staleCallers = 0;
+        for (int i = 0; i < 2_000; i++) {
+            clock[0] += TimeUnit.MICROSECONDS.toNanos(100);
+            assertThat(leases.tryTake(clock[0]) || leases.awaitPermit(clock[0], System.nanoTime()) == 0).isTrue();
+            long heldBefore = leases.held(clock[0]);
+            if (i > 1_000 && heldBefore == maxLease) {
+                // A caller that saw the last lease empty, scheduled only now that the next one came in full.
+                staleCallers++;
+                long leasedBefore = source.leased.get();
+                assertThat(leases.awaitPermit(clock[0], System.nanoTime())).isZero();
+                assertThat(source.leased.get()).isEqualTo(leasedBefore);
+                assertThat(leases.held(clock[0])).isEqualTo(maxLease - 1);
+            }
+        }
+        assertThat(staleCallers).isPositive();
+        assertThat(source.largestAsk.get()).isLessThanOrEqualTo(maxLease);
+    }
+
+    @Test
     void aSlowCallerKeepsLeasesOfOnePermit() {
         CountingSource source = new CountingSource(Long.MAX_VALUE);
         long[] clock = {0};
