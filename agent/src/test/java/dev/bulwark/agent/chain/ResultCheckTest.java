@@ -1,6 +1,7 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.agent.policy.Allocations;
+import dev.bulwark.agent.policy.expression.Response;
 import org.junit.jupiter.api.Test;
 
 import java.lang.invoke.MethodHandle;
@@ -21,32 +22,6 @@ class ResultCheckTest {
 
         static boolean explodes(Integer value) {
             throw new IllegalStateException("boom");
-        }
-    }
-
-    public static final class Response {
-        private final int status;
-        private final String body;
-
-        public Response(int status, String body) {
-            this.status = status;
-            this.body = body;
-        }
-
-        public int getStatus() {
-            return status;
-        }
-
-        public String body() {
-            return body;
-        }
-
-        public boolean isOk() {
-            return status < 400;
-        }
-
-        public Object next() {
-            return this;
         }
     }
 

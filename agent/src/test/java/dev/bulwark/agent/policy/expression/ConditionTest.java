@@ -8,32 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConditionTest {
-    public static final class Response {
-        private final int status;
-        private final String body;
-
-        public Response(int status, String body) {
-            this.status = status;
-            this.body = body;
-        }
-
-        public int getStatus() {
-            return status;
-        }
-
-        public String body() {
-            return body;
-        }
-
-        public boolean isOk() {
-            return status < 400;
-        }
-
-        public Response self() {
-            return this;
-        }
-    }
-
     private static boolean result(String text, Object value) {
         return Condition.parse(text, Subject.RESULT).test(value, null);
     }
