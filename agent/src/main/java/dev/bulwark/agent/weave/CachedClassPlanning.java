@@ -17,8 +17,8 @@ import java.util.Map;
  * config. Only Byte Buddy's type descriptions are needed for it, not its weaving.
  */
 final class CachedClassPlanning {
-    /** Described as the weaving describes them: {@code java.*} and the annotations once for the JVM. */
-    private static final BootTypesFirst TYPES = new BootTypesFirst();
+    /** Described as the weaving describes them, from the same pool: {@code java.*} and the annotations once for the JVM. */
+    private static final BootTypesFirst TYPES = BootTypesFirst.SHARED;
 
     private CachedClassPlanning() {
     }
@@ -34,7 +34,7 @@ final class CachedClassPlanning {
         TypeDescription type = TYPES.typePool(ClassFileLocator.ForClassLoader.of(CachedClassPlanning.class.getClassLoader()),
                 null).describe(name).resolve();
         for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-            ByteBuddyWeaving.key(method);
+            SitePlanner.key(method);
             for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
                 AnnotationBlocks.toConfig(annotation, name);
             }
@@ -57,7 +57,7 @@ final class CachedClassPlanning {
         // What planning reports was reported when the class was defined, from the cache entry.
         BulwarkLog.muted(() -> weaver.underCurrentConfig(config -> {
             for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-                Integer id = ids.get(ByteBuddyWeaving.key(method));
+                Integer id = ids.get(SitePlanner.key(method));
                 if (id == null) {
                     continue;
                 }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -48,8 +47,7 @@ public final class Weaver {
      */
     static final List<String> NEVER_WOVEN = List.of("dev.bulwark.agent.", "dev.bulwark.shaded.", "dev.bulwark.annotations.",
             "java.", "jdk.", "sun.", "com.sun.", "io.opentelemetry.javaagent.");
-    private static final List<String> NEVER_WOVEN_INTERNAL = NEVER_WOVEN.stream()
-            .map(prefix -> prefix.replace('.', '/')).collect(Collectors.toList());
+    private static final List<String> NEVER_WOVEN_INTERNAL = internalNames(NEVER_WOVEN);
 
     private final CallSites sites;
     private final InstrumentMatches matches = new InstrumentMatches();
@@ -157,6 +155,15 @@ public final class Weaver {
         if (retransformable) {
             retransforming = instrumentation;
         }
+    }
+
+    /** A loop, not a stream: the agent's start-up would spin the stream's lambdas on the application's main thread. */
+    private static List<String> internalNames(List<String> packagePrefixes) {
+        List<String> internal = new ArrayList<>();
+        for (String prefix : packagePrefixes) {
+            internal.add(prefix.replace('.', '/'));
+        }
+        return internal;
     }
 
     /** Whether the class, named as in a class file ({@code java/lang/String}), is one {@link #NEVER_WOVEN}. */
