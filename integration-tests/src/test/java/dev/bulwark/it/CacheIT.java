@@ -5,10 +5,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -16,13 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The cache of woven classes across JVMs sharing one directory: a second start defines the classes from it,
- * without building Byte Buddy, and they behave and report as woven; a corrupt entry, another config, and a directory others
- * can write each fall back to weaving, the first and the last with one warning.
+ * without building Byte Buddy, and they behave and report as woven; another build of the agent, a corrupt entry,
+ * another config, and a directory others can write each fall back to weaving, the corrupt entry and the directory
+ * with one warning.
  */
 class CacheIT {
     private static final String ANNOTATED = CacheScenarios.class.getName() + "$Annotated";
     private static final String CONFIGURED = CacheScenarios.class.getName() + "$Configured";
     private static final String BYTE_BUDDY_BUILT = "bytebuddy.agent.builder.AgentBuilder$Default ";
+    private static final String BUILD = "Bulwark-Build";
 
     @TempDir
     Path dir;
@@ -46,6 +53,10 @@ class CacheIT {
         assertThat(hit.stderr()).contains("defined " + ANNOTATED + " from the cache", "defined " + CONFIGURED + " from the cache");
         assertThat(hit.stdout()).as("Byte Buddy is not built when every class comes from the cache")
                 .doesNotContain(BYTE_BUDDY_BUILT);
+
+        ScenarioResult otherBuild = run(cache, twoAttempts, anotherBuild());
+        assertWovenWith(otherBuild, 2);
+        assertThat(otherBuild.stderr()).as("another build of the agent may weave otherwise").doesNotContain("from the cache");
 
         for (Path entry : entries(cache)) {
             byte[] bytes = Files.readAllBytes(entry);
@@ -87,7 +98,11 @@ class CacheIT {
 
     /** @param config the config file, or null for the built-in defaults */
     private ScenarioResult run(Path cache, Path config) throws IOException, InterruptedException {
-        ScenarioResult result = AgentJvm.withAgent().agentArguments(config == null ? null : "config=" + config)
+        return run(cache, config, AgentJvm.AGENT_JAR);
+    }
+
+    private ScenarioResult run(Path cache, Path config, Path agentJar) throws IOException, InterruptedException {
+        ScenarioResult result = AgentJvm.withAgent().agentJar(agentJar).agentArguments(config == null ? null : "config=" + config)
                 .option("-Dbulwark.cache.dir=" + cache, "-Dbulwark.log=debug", "-Xlog:class+load=info")
                 .run(CacheScenarios.class, "calls");
         assertThat(result.exitCode()).as(result.toString()).isZero();
@@ -108,6 +123,25 @@ class CacheIT {
     private Path config(String name, int attempts) throws IOException {
         return Files.writeString(dir.resolve(name), "bulwark.instrument = [{ class = \"" + CONFIGURED + "\", method = call,"
                 + " retry { max-attempts = " + attempts + ", delay = 1ms } }]\n");
+    }
+
+    /** The agent jar as another build of it would be: the same classes, another build named in its manifest. */
+    private Path anotherBuild() throws IOException {
+        Path copy = Files.copy(AgentJvm.AGENT_JAR, dir.resolve("another-build.jar"));
+        try (FileSystem jar = FileSystems.newFileSystem(copy, (ClassLoader) null)) {
+            Path entry = jar.getPath("META-INF/MANIFEST.MF");
+            Manifest manifest;
+            try (InputStream in = Files.newInputStream(entry)) {
+                manifest = new Manifest(in);
+            }
+            String build = manifest.getMainAttributes().getValue(BUILD);
+            assertThat(build).as("the build writes %s into the manifest", BUILD).isNotBlank();
+            manifest.getMainAttributes().putValue(BUILD, "another-" + build);
+            try (OutputStream out = Files.newOutputStream(entry)) {
+                manifest.write(out);
+            }
+        }
+        return copy;
     }
 
     private static List<Path> entries(Path cache) throws IOException {

@@ -44,7 +44,7 @@ class TimeoutParityIT {
         ScenarioResult result = run("anEnclosingDeadlineEndsTheRetries");
         assertBoth(result, "outcome", outcome -> outcome.startsWith("failed:TimeoutExceededException:"));
         // The deadline is 300ms away; five attempts of a second each, 200ms apart, would take six. The margin covers
-        // a busy machine and a class from the cache of woven classes, whose sites are planned at this first call.
+        // a busy machine and a class from the cache of woven classes, whose sites this first call may plan.
         assertBothLong(result, "elapsedMillis", elapsed -> elapsed.isLessThan(3_000));
         assertBoth(result, "interruptedAfter", "false");
     }

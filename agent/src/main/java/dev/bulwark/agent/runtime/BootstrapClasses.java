@@ -8,12 +8,14 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.security.ProtectionDomain;
-import java.util.Enumeration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Defines the classes every application loader must share — the bridge ({@code dev.bulwark.agent.bootstrap}),
@@ -29,6 +31,8 @@ import java.util.jar.JarFile;
  * application's.
  */
 public final class BootstrapClasses {
+    /** The manifest attribute naming the shared classes' entries, separated by spaces. */
+    static final String CLASSES_ATTRIBUTE = "Bulwark-Bootstrap-Classes";
     private static final String[] ROOTS = {"dev/bulwark/agent/bootstrap/", "dev/bulwark/annotations/", "dev/bulwark/"};
 
     private BootstrapClasses() {
@@ -87,15 +91,27 @@ public final class BootstrapClasses {
         }
     }
 
-    /** The shared classes' bytes by class name, the bridge first. */
+    /**
+     * The shared classes' bytes by class name, the bridge first. The build names them in the manifest
+     * ({@value #CLASSES_ATTRIBUTE}): walking the jar's thousands of entries to find them was a measurable part of
+     * the agent's start.
+     */
     private static Map<String, byte[]> read(File agentJar) throws IOException {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         try (JarFile jar = new JarFile(agentJar, false)) {
+            Manifest manifest = jar.getManifest();
+            String listed = manifest == null ? null : manifest.getMainAttributes().getValue(CLASSES_ATTRIBUTE);
+            if (listed == null) {
+                throw new IOException(agentJar + " names no shared classes in its manifest (" + CLASSES_ATTRIBUTE + ")");
+            }
+            List<String> paths = Arrays.asList(listed.trim().split(" "));
             for (String root : ROOTS) {
-                for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-                    JarEntry entry = entries.nextElement();
-                    String path = entry.getName();
+                for (String path : paths) {
                     if (path.startsWith(root) && path.endsWith(".class") && path.indexOf('/', root.length()) < 0) {
+                        JarEntry entry = jar.getJarEntry(path);
+                        if (entry == null) {
+                            throw new IOException(agentJar + " lacks " + path + ", which its manifest names");
+                        }
                         try (InputStream in = jar.getInputStream(entry)) {
                             classes.putIfAbsent(path.substring(0, path.length() - ".class".length()).replace('/', '.'),
                                     in.readAllBytes());

@@ -17,6 +17,8 @@ import net.bytebuddy.pool.TypePool;
  * not have falls through to the woven class's own loader, as before.
  */
 final class BootTypesFirst implements AgentBuilder.PoolStrategy {
+    /** The one of the JVM: weaving a class and planning one from the cache describe the same types from it. */
+    static final BootTypesFirst SHARED = new BootTypesFirst();
     private static final String ANNOTATIONS = "dev.bulwark.annotations.";
 
     private final TypePool sharedTypes = new TypePool.Default.WithLazyResolution(new TypePool.CacheProvider.Simple(),
@@ -40,6 +42,9 @@ final class BootTypesFirst implements AgentBuilder.PoolStrategy {
             // The shared types never change.
         }
     };
+
+    private BootTypesFirst() {
+    }
 
     @Override
     public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {

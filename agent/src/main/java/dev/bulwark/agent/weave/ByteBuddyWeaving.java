@@ -57,7 +57,7 @@ final class ByteBuddyWeaving {
         this.advice = Advice.withCustomMapping()
                 .bind(SiteId.class, (Advice.OffsetMapping) (instrumentedType, instrumentedMethod, assigner, arguments, sort) ->
                         new Advice.OffsetMapping.Target.ForStackManipulation(
-                                IntegerConstant.forValue(classBeingWoven.get().siteId(key(instrumentedMethod)))))
+                                IntegerConstant.forValue(classBeingWoven.get().siteId(SitePlanner.key(instrumentedMethod)))))
                 .to(BulwarkAdvice.class);
     }
 
@@ -183,7 +183,7 @@ final class ByteBuddyWeaving {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new BootTypesFirst())
+                .with(BootTypesFirst.SHARED)
                 .with(new Listener())
                 .ignore(ignored)
                 .type(selected)
@@ -200,7 +200,7 @@ final class ByteBuddyWeaving {
         if (siteIds.isEmpty()) {
             return builder;
         }
-        return builder.visit(advice.on(method -> siteIds.containsKey(key(method))));
+        return builder.visit(advice.on(method -> siteIds.containsKey(SitePlanner.key(method))));
     }
 
     /** The protected methods of {@code type}, by their names' and descriptors' keys. */
@@ -212,7 +212,8 @@ final class ByteBuddyWeaving {
             }
             SiteDefinition site = planner.plan(type, method, config, loader);
             if (site != null) {
-                planned.put(key(method), new ClassWeaving.PlannedSite(type.getName() + "#" + key(method),
+                String key = SitePlanner.key(method);
+                planned.put(key, new ClassWeaving.PlannedSite(type.getName() + "#" + key,
                         type.getName() + "#" + method.getName() + parameterList(method), site));
             }
         }
@@ -226,10 +227,6 @@ final class ByteBuddyWeaving {
             parameters.add(parameter.getActualName());
         }
         return parameters.toString();
-    }
-
-    static String key(MethodDescription method) {
-        return method.getInternalName() + method.getDescriptor();
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.bulwark.agent.weave;
 
 import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.runtime.BulwarkLog;
+import dev.bulwark.annotations.CircuitBreaker;
+import dev.bulwark.annotations.Retry;
+import net.bytebuddy.description.annotation.AnnotationDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -14,10 +17,36 @@ import java.util.Map;
  * config. Only Byte Buddy's type descriptions are needed for it, not its weaving.
  */
 final class CachedClassPlanning {
-    /** Described as the weaving describes them: {@code java.*} and the annotations once for the JVM. */
-    private static final BootTypesFirst TYPES = new BootTypesFirst();
+    /** Described as the weaving describes them, from the same pool: {@code java.*} and the annotations once for the JVM. */
+    private static final BootTypesFirst TYPES = BootTypesFirst.SHARED;
 
     private CachedClassPlanning() {
+    }
+
+    /**
+     * Runs what planning the first class from the cache runs cold — Byte Buddy describing a class file, its
+     * methods and their annotations, the annotations turned into config blocks — on {@link Sample}, a class of
+     * the agent's own, so that it is loaded and warm when the application's first class comes.
+     */
+    static void warmUp(Weaver weaver) {
+        weaver.planner();
+        String name = Sample.class.getName();
+        TypeDescription type = TYPES.typePool(ClassFileLocator.ForClassLoader.of(CachedClassPlanning.class.getClassLoader()),
+                null).describe(name).resolve();
+        for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+            SitePlanner.key(method);
+            for (AnnotationDescription annotation : method.getDeclaredAnnotations()) {
+                AnnotationBlocks.toConfig(annotation, name);
+            }
+        }
+    }
+
+    /** Described by {@link #warmUp}, never loaded: a method with the annotations a protected one carries. */
+    static final class Sample {
+        @Retry(maxAttempts = 2)
+        @CircuitBreaker
+        void call() {
+        }
     }
 
     static void define(Weaver weaver, ClassLoader loader, String className, byte[] original, Map<String, Integer> ids) {
@@ -28,7 +57,7 @@ final class CachedClassPlanning {
         // What planning reports was reported when the class was defined, from the cache entry.
         BulwarkLog.muted(() -> weaver.underCurrentConfig(config -> {
             for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
-                Integer id = ids.get(ByteBuddyWeaving.key(method));
+                Integer id = ids.get(SitePlanner.key(method));
                 if (id == null) {
                     continue;
                 }

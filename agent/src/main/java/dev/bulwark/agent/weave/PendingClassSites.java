@@ -6,9 +6,10 @@ import java.lang.ref.WeakReference;
 import java.util.Map;
 
 /**
- * The sites of a class defined from the cache, planned at the first call of one of its protected methods, under
- * the config then in force, as they would have been while it was woven. Nothing here names Byte Buddy: a class
- * defined from the cache builds nothing of it until one of its methods is called.
+ * The sites of a class defined from the cache, planned once, under the config then in force, as they would have
+ * been while it was woven: by {@link PlanningBeside} soon after the class is defined, or by the first call of one
+ * of its protected methods if that comes first. Nothing here names Byte Buddy: defining a class from the cache
+ * builds nothing of it on the class-loading path.
  */
 final class PendingClassSites implements Runnable {
     private final Weaver weaver;
@@ -32,8 +33,9 @@ final class PendingClassSites implements Runnable {
     }
 
     /**
-     * Plans and defines the class's sites, once. A call that reaches a protected method of the same class while
-     * it is planned, on the planning thread (from a class initialiser the planning ran), runs unprotected.
+     * Plans and defines the class's sites, once; a call that comes while another thread plans them waits for it.
+     * A call that reaches a protected method of the same class while it is planned, on the planning thread (from
+     * a class initialiser the planning ran), runs unprotected.
      */
     @Override
     public synchronized void run() {

@@ -42,6 +42,14 @@ final class SitePlanner {
         this.matches = matches;
     }
 
+    /**
+     * A method's name and descriptor, as weaving names the sites of a class and the cache keeps them. Here, not
+     * with the weaving, so that planning a class from the cache does not load Byte Buddy's weaving classes.
+     */
+    static String key(MethodDescription method) {
+        return method.getInternalName() + method.getDescriptor();
+    }
+
     static boolean isCandidate(MethodDescription method) {
         return method.isMethod() && !method.isAbstract() && !method.isNative() && !method.isBridge()
                 && !method.isSynthetic() && !isKotlinSuspend(method);

@@ -6,6 +6,7 @@ import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.config.CacheSettings;
 import dev.bulwark.agent.config.InstrumentRule;
 import dev.bulwark.agent.config.InstrumentMatches;
+import dev.bulwark.agent.runtime.AgentThreads;
 import dev.bulwark.agent.runtime.BulwarkLog;
 
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -47,8 +47,7 @@ public final class Weaver {
      */
     static final List<String> NEVER_WOVEN = List.of("dev.bulwark.agent.", "dev.bulwark.shaded.", "dev.bulwark.annotations.",
             "java.", "jdk.", "sun.", "com.sun.", "io.opentelemetry.javaagent.");
-    private static final List<String> NEVER_WOVEN_INTERNAL = NEVER_WOVEN.stream()
-            .map(prefix -> prefix.replace('.', '/')).collect(Collectors.toList());
+    private static final List<String> NEVER_WOVEN_INTERNAL = internalNames(NEVER_WOVEN);
 
     private final CallSites sites;
     private final InstrumentMatches matches = new InstrumentMatches();
@@ -73,6 +72,13 @@ public final class Weaver {
     /** Opened with the config the first class to protect is woven under; null when off or refused. */
     private WovenClassCache cache;
     private volatile boolean cacheOpened;
+    /**
+     * The lookup that just missed on this thread, whose key keeping the woven class reuses rather than digest the
+     * class file again; a class loaded meanwhile on the thread replaces it, and its key is then computed anew.
+     */
+    private final ThreadLocal<Missed> missed = new ThreadLocal<>();
+    /** Made at the first class defined from the cache. */
+    private PlanningBeside planningBeside;
 
     /** @param config the config at start-up, possibly still being read */
     public Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites) {
@@ -144,10 +150,20 @@ public final class Weaver {
             // Retransformation capable, so that a class woven again after a reload starts from its original
             // bytes: the bytes given to a later retransformation already carry what incapable transformers did.
             instrumentation.addTransformer(prefilter(), retransformable);
+            AgentThreads.start("bulwark-cache-warm-up", this::warmUpForCache);
         }
         if (retransformable) {
             retransforming = instrumentation;
         }
+    }
+
+    /** A loop, not a stream: the agent's start-up would spin the stream's lambdas on the application's main thread. */
+    private static List<String> internalNames(List<String> packagePrefixes) {
+        List<String> internal = new ArrayList<>();
+        for (String prefix : packagePrefixes) {
+            internal.add(prefix.replace('.', '/'));
+        }
+        return internal;
     }
 
     /** Whether the class, named as in a class file ({@code java/lang/String}), is one {@link #NEVER_WOVEN}. */
@@ -191,6 +207,13 @@ public final class Weaver {
 
     CallSites sites() {
         return sites;
+    }
+
+    private synchronized PlanningBeside planningBeside() {
+        if (planningBeside == null) {
+            planningBeside = new PlanningBeside();
+        }
+        return planningBeside;
     }
 
     synchronized SitePlanner planner() {
@@ -261,8 +284,33 @@ public final class Weaver {
     }
 
     /**
+     * When an earlier start left classes in the cache, which this one will likely define from it: opens it and
+     * runs once, on a thread of its own while the JVM and the application start, what defining and planning
+     * the first of them would otherwise run cold on the application's thread (reading the agent's build,
+     * digesting a key, describing a class and its annotations with Byte Buddy). Nothing of the application is
+     * touched; with an empty or no cache nothing is done, so an application with nothing to protect pays for
+     * none of it.
+     */
+    private void warmUpForCache() {
+        try {
+            BulwarkConfig config = underCurrentConfig(Function.identity());
+            CacheSettings settings = config.cache();
+            if (settings.enabled() && WovenClassCache.holdsEntries(settings.directory())) {
+                WovenClassCache opened = cache(config);
+                if (opened != null) {
+                    opened.key(config.fingerprint(), "", new byte[0]);
+                    CachedClassPlanning.warmUp(this);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Only the first class from the cache pays for what was not warmed up.
+            BulwarkLog.debug("cache: not warmed up: " + e);
+        }
+    }
+
+    /**
      * The class file of a class loading for the first time, as the cache keeps it for this class file and
-     * config, with this JVM's site ids, its sites left to plan at the first call; {@link #LEFT_AS_IS} when the
+     * config, with this JVM's site ids, its sites left to plan ({@link PendingClassSites}); {@link #LEFT_AS_IS} when the
      * weaver leaves it as it is; null on a miss, to weave it.
      */
     private byte[] fromCache(ClassLoader loader, String internalName, byte[] classFile) {
@@ -272,8 +320,14 @@ public final class Weaver {
                 if (opened == null) {
                     return null;
                 }
-                CachedClass cached = opened.load(opened.key(config.fingerprint(), internalName, classFile));
-                return cached == null ? null : defineFromCache(loader, internalName, classFile, cached, config);
+                String fingerprint = config.fingerprint();
+                byte[] key = opened.key(fingerprint, internalName, classFile);
+                CachedClass cached = opened.load(key);
+                if (cached == null) {
+                    missed.set(new Missed(classFile, fingerprint, key));
+                    return null;
+                }
+                return defineFromCache(loader, internalName, classFile, cached, config);
             });
         } catch (RuntimeException e) {
             BulwarkLog.errorOnce("cache " + internalName, "cache: " + internalName + " could not be defined from the"
@@ -306,7 +360,9 @@ public final class Weaver {
                         + " (" + sites.size() + " sites in use)");
             }
         }
-        BulwarkLog.debug("defined " + className + " from the cache, " + ids.length + " site(s) planned at their first call");
+        planningBeside().plan(pending);
+        BulwarkLog.debug("defined " + className + " from the cache, " + ids.length + " site(s) planned beside the"
+                + " application or at their first call");
         return patched;
     }
 
@@ -341,10 +397,30 @@ public final class Weaver {
             wovenSites.forEach(site -> siteKeys.add(site.siteKey));
             CachedClass entry = wovenSites.isEmpty() ? new CachedClass(0, List.of(), List.of(), null, reports)
                     : new CachedClass(weaving.placeholderBase(), weaving.wovenKeys(), siteKeys, woven, reports);
-            opened.store(opened.key(config.fingerprint(), internalName, classFile), entry);
+            opened.store(keyOf(opened, internalName, classFile, config.fingerprint()), entry);
         } catch (RuntimeException e) {
             // The class is woven all the same; only the next start weaves it again.
             BulwarkLog.errorOnce("cache " + internalName, "cache: " + internalName + " could not be kept: " + e, e);
+        }
+    }
+
+    /** The key the lookup that missed computed, if it was for these very bytes under this config, else a new one. */
+    private byte[] keyOf(WovenClassCache opened, String internalName, byte[] classFile, String fingerprint) {
+        Missed lookup = missed.get();
+        return lookup != null && lookup.classFile == classFile && lookup.fingerprint.equals(fingerprint) ? lookup.key
+                : opened.key(fingerprint, internalName, classFile);
+    }
+
+    /** A class file the cache did not have, and the key it was looked up under. */
+    private static final class Missed {
+        final byte[] classFile;
+        final String fingerprint;
+        final byte[] key;
+
+        Missed(byte[] classFile, String fingerprint, byte[] key) {
+            this.classFile = classFile;
+            this.fingerprint = fingerprint;
+            this.key = key;
         }
     }
 
@@ -364,7 +440,11 @@ public final class Weaver {
                     return cached == LEFT_AS_IS ? null : cached;
                 }
             }
-            return weaving().transform(module, loader, internalName, redefined, domain, classFile);
+            try {
+                return weaving().transform(module, loader, internalName, redefined, domain, classFile);
+            } finally {
+                missed.remove();
+            }
         }
 
         private ClassFileTransformer weaving() {

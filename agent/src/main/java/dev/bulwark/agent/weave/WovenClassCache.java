@@ -9,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -31,13 +30,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.zip.CRC32;
 
 /**
@@ -49,6 +47,8 @@ import java.util.zip.CRC32;
 final class WovenClassCache {
     private static final int MAGIC = 0x42574331;
     private static final String SUFFIX = ".woven";
+    /** The manifest attribute the build writes the digest of the agent's contents to. */
+    static final String BUILD_ATTRIBUTE = "Bulwark-Build";
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -92,6 +92,15 @@ final class WovenClassCache {
         return new WovenClassCache(directory, maxBytes, build);
     }
 
+    /** Whether {@code directory} holds an entry, as it does once an earlier start kept a class there. */
+    static boolean holdsEntries(Path directory) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+            return entries.iterator().hasNext();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     private static void createOwnerOnly(Path directory) throws IOException {
         if (supportsPosix(directory.getParent())) {
             try {
@@ -128,9 +137,11 @@ final class WovenClassCache {
     }
 
     /**
-     * The agent's build, as a digest of its jar's entries (names, sizes and CRCs, from the jar's directory, which
-     * is read without inflating anything), and the JVM's version: either may weave differently. Null when the
-     * agent runs from classes outside a jar (its own tests), which have no build to tell.
+     * The agent's build, as the digest of all its classes and resources the build puts into its jar's manifest
+     * ({@value #BUILD_ATTRIBUTE}), and the JVM's version: either may weave differently. Null when the agent runs
+     * from classes outside a jar (its own tests), which have no build to tell.
+     *
+     * @throws IOException when the jar cannot be read or its manifest names no build
      */
     static String agentBuild() throws IOException {
         URL self = WovenClassCache.class.getResource(WovenClassCache.class.getSimpleName() + ".class");
@@ -139,18 +150,16 @@ final class WovenClassCache {
         }
         try {
             File jarFile = new File(((JarURLConnection) self.openConnection()).getJarFileURL().toURI());
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String build;
             try (JarFile jar = new JarFile(jarFile, false)) {
-                for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
-                    JarEntry entry = entries.nextElement();
-                    digest.update(entry.getName().getBytes(StandardCharsets.UTF_8));
-                    digest.update(intBytes((int) entry.getSize()));
-                    digest.update(intBytes((int) entry.getCrc()));
-                }
+                Manifest manifest = jar.getManifest();
+                build = manifest == null ? null : manifest.getMainAttributes().getValue(BUILD_ATTRIBUTE);
             }
-            return new BigInteger(1, digest.digest()).toString(16) + " " + System.getProperty("java.vm.version", "")
-                    + " " + System.getProperty("java.vm.vendor", "");
-        } catch (URISyntaxException | NoSuchAlgorithmException e) {
+            if (build == null || build.isBlank()) {
+                throw new IOException(jarFile + " names no build in its manifest (" + BUILD_ATTRIBUTE + ")");
+            }
+            return build.trim() + " " + System.getProperty("java.vm.version", "") + " " + System.getProperty("java.vm.vendor", "");
+        } catch (URISyntaxException e) {
             throw new IOException(e);
         }
     }
