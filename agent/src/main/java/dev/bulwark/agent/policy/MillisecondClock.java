@@ -57,6 +57,11 @@ public final class MillisecondClock implements NanoClock {
         return tick != NOT_STARTED ? tick : start();
     }
 
+    @Override
+    public long exactNanoTime() {
+        return exact.nanoTime();
+    }
+
     /**
      * The latest exact time at which {@code value}, once read from this clock, could still have been its reading:
      * the exact time now while it still is, else {@code value} plus the longer of {@link #STALE_NANOS} and the

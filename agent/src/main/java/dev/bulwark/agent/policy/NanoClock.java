@@ -6,4 +6,12 @@ public interface NanoClock {
     NanoClock SYSTEM = System::nanoTime;
 
     long nanoTime();
+
+    /**
+     * The exact time on this clock's scale. A clock that trails the exact one ({@link MillisecondClock}) reads the
+     * exact clock here; it is for the rare decision that a stale reading would get wrong.
+     */
+    default long exactNanoTime() {
+        return nanoTime();
+    }
 }

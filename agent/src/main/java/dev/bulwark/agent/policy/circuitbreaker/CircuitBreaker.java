@@ -86,7 +86,11 @@ public final class CircuitBreaker {
                 return current.generation;
             }
             OpenPhase open = (OpenPhase) current;
-            if (!open.waitOver(nowNanos, spec.waitInOpenNanos())) {
+            // A refusal looks at the exact clock before it is final: the breaker's own clock trails it by as long
+            // as its ticking thread goes unscheduled on a busy machine, which would hold the breaker OPEN past its
+            // wait and refuse the caller who waited out the Retry-After it was given.
+            if (!open.waitOver(nowNanos, spec.waitInOpenNanos())
+                    && !open.waitOver(clock.exactNanoTime(), spec.waitInOpenNanos())) {
                 return reject();
             }
             HalfOpenPhase trials = new HalfOpenPhase(open.generation + 1, spec.halfOpenCalls(), trialTrip);
@@ -103,7 +107,11 @@ public final class CircuitBreaker {
      */
     public long retryAfterNanos(long nowNanos) {
         Phase current = phase.get();
-        return current instanceof OpenPhase ? ((OpenPhase) current).untilTrial(nowNanos, spec.waitInOpenNanos()) : 0L;
+        if (!(current instanceof OpenPhase)) {
+            return 0L;
+        }
+        long exactNow = Math.max(nowNanos, clock.exactNanoTime());
+        return ((OpenPhase) current).untilTrial(exactNow, spec.waitInOpenNanos());
     }
 
     /**
