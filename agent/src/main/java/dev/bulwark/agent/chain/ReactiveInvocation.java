@@ -4,6 +4,8 @@ import dev.bulwark.BulkheadFullException;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.reactive.ReactiveType;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
@@ -24,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the fallback, since the subscriber could not tell a replayed item from a new one; the breaker still records it.
  * A cancelled subscription gives back every permit and records nothing.
  *
- * <p>Each subscription's policy state changes under its own lock (the subscription's monitor), never held while
- * the application's code runs (bodies, subscribers, fallbacks), so that two protected streams feeding each other
+ * <p>Each subscription's policy state changes under its own lock (a spin lock of its own), never held while the
+ * application's code runs (bodies, subscribers, fallbacks), so that two protected streams feeding each other
  * cannot deadlock.
  *
  * <p>One of these serves every call of its site (see {@link #of}); a call's publisher holds it with the call's
@@ -43,6 +45,17 @@ public final class ReactiveInvocation {
     private static final int INVOKE = 1;
     private static final int POOLED = 2;
     private static final int REJECTED = 3;
+    private static final int SPINS_BEFORE_YIELD = 100;
+    /** {@link Subscription}'s lock word. */
+    private static final VarHandle LOCKED;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final AsyncRuntime runtime;
     private final PolicySteps steps;
@@ -207,12 +220,39 @@ public final class ReactiveInvocation {
         // Read by the decision that follows the attempt it ended.
         private volatile boolean emitted;
         private volatile boolean bodyInvoked;
+        /** 1 while a thread holds the lock. */
+        private volatile int locked;
 
         protected Subscription(Class<?> declaringType, Object self, Object[] arguments) {
             super(null, -1);
             this.declaringType = declaringType;
             this.self = self;
             this.arguments = arguments;
+        }
+
+        /**
+         * Takes this subscription's lock: a spin lock, as no critical section runs the application's body or
+         * subscriber, or waits; a free one (almost always) costs one compare-and-set, where a monitor costs two.
+         */
+        private void lock() {
+            if (!LOCKED.compareAndSet(this, 0, 1)) {
+                lockContended();
+            }
+        }
+
+        private void lockContended() {
+            int spins = 0;
+            while (!LOCKED.compareAndSet(this, 0, 1)) {
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+
+        private void unlock() {
+            LOCKED.setRelease(this, 0);
         }
 
         /** Tells the subscriber it is subscribed, with this subscription. */
@@ -248,7 +288,9 @@ public final class ReactiveInvocation {
             if (observed || chain.readsClockOnEntry) {
                 invocationStartNanos = runtime.clock.nanoTime();
             }
-            observer.invocationDetached(steps.traced(this));
+            if (observed) {
+                observer.invocationDetached(steps.traced(this));
+            }
             signalSubscribed();
             try {
                 steps.firstAttempt(chain);
@@ -267,9 +309,12 @@ public final class ReactiveInvocation {
                 return;
             }
             Object current;
-            synchronized (this) {
+            lock();
+            try {
                 requested = requested + n < 0 ? Long.MAX_VALUE : requested + n;
                 current = upstream;
+            } finally {
+                unlock();
             }
             if (current != null) {
                 requestUpstream(current, n);
@@ -280,7 +325,8 @@ public final class ReactiveInvocation {
         public void cancel() {
             Object current;
             boolean ended;
-            synchronized (this) {
+            lock();
+            try {
                 current = upstream;
                 upstream = null;
                 ended = over;
@@ -292,6 +338,8 @@ public final class ReactiveInvocation {
                         steps.releaseAll(this);
                     }
                 }
+            } finally {
+                unlock();
             }
             if (current != null) {
                 cancelUpstream(current);
@@ -305,7 +353,8 @@ public final class ReactiveInvocation {
         private void startAttempt() {
             int number;
             int next;
-            synchronized (this) {
+            lock();
+            try {
                 if (over) {
                     return;
                 }
@@ -330,6 +379,8 @@ public final class ReactiveInvocation {
                     settledAttempt = number;
                     next = REJECTED;
                 }
+            } finally {
+                unlock();
             }
             proceed(number, next);
         }
@@ -337,13 +388,16 @@ public final class ReactiveInvocation {
         private void rateGranted() {
             int number;
             int next;
-            synchronized (this) {
+            lock();
+            try {
                 if (over) {
                     return;
                 }
                 number = attempt;
                 steps.rateDecided(this, true, 0L);
                 next = openTimeout(number);
+            } finally {
+                unlock();
             }
             proceed(number, next);
         }
@@ -389,8 +443,11 @@ public final class ReactiveInvocation {
             if (untimed) {
                 return over;
             }
-            synchronized (this) {
+            lock();
+            try {
                 return settledAttempt >= number || over;
+            } finally {
+                unlock();
             }
         }
 
@@ -398,7 +455,8 @@ public final class ReactiveInvocation {
         private void pollBulkhead(int number, long since) {
             boolean invoke = false;
             boolean refused = false;
-            synchronized (this) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
@@ -414,6 +472,8 @@ public final class ReactiveInvocation {
                     steps.bulkheadDecided(this, false, timed && now - deadlineNanos >= 0);
                     refused = true;
                 }
+            } finally {
+                unlock();
             }
             if (invoke) {
                 runtime.execute(guarded(() -> invokeBody(number)));
@@ -427,8 +487,11 @@ public final class ReactiveInvocation {
             AtomicBoolean started = new AtomicBoolean();
             chain.threadPool.submit(() -> {
                 started.set(true);
-                synchronized (this) {
+                lock();
+                try {
                     steps.bulkheadDecided(this, true, false);
+                } finally {
+                    unlock();
                 }
                 invokeBody(number);
                 return CompletableFuture.completedFuture(null);
@@ -436,13 +499,16 @@ public final class ReactiveInvocation {
                 if (started.get() || !(unwrap(error) instanceof BulkheadFullException)) {
                     return;
                 }
-                synchronized (this) {
+                lock();
+                try {
                     if (settledAttempt >= number || over) {
                         return;
                     }
                     settledAttempt = number;
                     cancelTimers();
                     steps.bulkheadDecided(this, false, false);
+                } finally {
+                    unlock();
                 }
                 rejected();
             });
@@ -460,12 +526,15 @@ public final class ReactiveInvocation {
             }
             long delay;
             Throwable fault;
-            synchronized (this) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
                 delay = steps.chaos(this);
                 fault = injectedFault;
+            } finally {
+                unlock();
             }
             if (delay <= 0) {
                 callBody(number, fault);
@@ -505,7 +574,10 @@ public final class ReactiveInvocation {
                 return;
             }
             int verdict;
-            synchronized (this) {
+            boolean succeeded;
+            boolean deferred = false;
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
@@ -517,8 +589,18 @@ public final class ReactiveInvocation {
                 boolean timedOut = timed && now - deadlineNanos >= 0;
                 verdict = steps.completeAttempt(this, failure == null ? null : steps.judgedType(failure),
                         timed, timedOut, now);
+                // A success ends the call in the same critical section.
+                succeeded = verdict == 0 && failure == null;
+                if (succeeded) {
+                    deferred = endCall(null);
+                }
+            } finally {
+                unlock();
             }
-            if (verdict != 0) {
+            if (succeeded) {
+                steps.succeeded(this);
+                callEnded(null, deferred);
+            } else if (verdict != 0) {
                 decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), verdict);
             } else {
                 decide(failure, 0);
@@ -530,7 +612,8 @@ public final class ReactiveInvocation {
          * a subscriber cancelling once it has the item (as some of Reactor's do) cancels nothing.
          */
         private boolean singleItem(int number) {
-            synchronized (this) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return false;
                 }
@@ -539,6 +622,8 @@ public final class ReactiveInvocation {
                 upstream = null;
                 cancelTimers();
                 steps.completeAttempt(this, null, timed, false, timed ? runtime.clock.nanoTime() : 0L);
+            } finally {
+                unlock();
             }
             steps.succeeded(this);
             long duration = observed ? runtime.clock.nanoTime() - invocationStartNanos : -1;
@@ -550,7 +635,8 @@ public final class ReactiveInvocation {
         private void deadlineReached(int number) {
             Object current;
             int verdict;
-            synchronized (this) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
@@ -559,6 +645,8 @@ public final class ReactiveInvocation {
                 upstream = null;
                 verdict = steps.completeAttempt(this, ChainRejection.TIMED_OUT.type, true, true,
                         runtime.clock.nanoTime());
+            } finally {
+                unlock();
             }
             if (current != null) {
                 cancelUpstream(current);
@@ -586,12 +674,15 @@ public final class ReactiveInvocation {
                 long delay = steps.nextAttemptDelay(this, refusal != 0 ? null : failure, judged, refusal,
                         runtime.clock.nanoTime(), Long.MAX_VALUE);
                 if (delay != PolicySteps.NO_RETRY) {
-                    synchronized (this) {
+                    lock();
+                    try {
                         if (over) {
                             return;
                         }
                         steps.retrying(this);
                         pendingStep = runtime.schedule(guarded(this::startAttempt), delay);
+                    } finally {
+                        unlock();
                     }
                     return;
                 }
@@ -633,19 +724,36 @@ public final class ReactiveInvocation {
         /** The call ends: telemetry is told, and the subscriber gets its terminal signal. */
         private void finish(Throwable failure) {
             boolean deferred;
-            synchronized (this) {
+            lock();
+            try {
                 if (over) {
                     return;
                 }
-                over = true;
-                upstream = null;
-                cancelTimers();
-                deferred = emitting;
-                if (deferred) {
-                    terminalDeferred = true;
-                    deferredFailure = failure;
-                }
+                deferred = endCall(failure);
+            } finally {
+                unlock();
             }
+            callEnded(failure, deferred);
+        }
+
+        /**
+         * Under the lock, the call not over yet: it is now. Says whether its terminal signal waits for an item
+         * being passed on meanwhile.
+         */
+        private boolean endCall(Throwable failure) {
+            over = true;
+            upstream = null;
+            cancelTimers();
+            if (emitting) {
+                terminalDeferred = true;
+                deferredFailure = failure;
+                return true;
+            }
+            return false;
+        }
+
+        /** Telemetry is told of the call's end, and the subscriber gets its terminal signal unless it waits. */
+        private void callEnded(Throwable failure, boolean deferred) {
             long duration = observed ? runtime.clock.nanoTime() - invocationStartNanos : -1;
             steps.finished(observed, observation, chain, duration,
                     failure == null ? null : failure.getClass(), failure);
@@ -672,11 +780,14 @@ public final class ReactiveInvocation {
             } finally {
                 boolean deferred;
                 Throwable failure;
-                synchronized (this) {
+                lock();
+                try {
                     emitting = false;
                     deferred = terminalDeferred;
                     failure = deferredFailure;
                     terminalDeferred = false;
+                } finally {
+                    unlock();
                 }
                 if (deferred) {
                     signal(failure);
@@ -713,7 +824,8 @@ public final class ReactiveInvocation {
         final void failedInside(Throwable error) {
             runtime.reportInternalError(chain.name, error);
             Object current;
-            synchronized (this) {
+            lock();
+            try {
                 current = upstream;
                 upstream = null;
                 cancelTimers();
@@ -725,6 +837,8 @@ public final class ReactiveInvocation {
                     return;
                 }
                 over = true;
+            } finally {
+                unlock();
             }
             if (current != null) {
                 cancelUpstream(current);
@@ -760,13 +874,16 @@ public final class ReactiveInvocation {
          */
         protected final void upstreamSubscribed(int number, Object subscription) {
             long demand;
-            synchronized (this) {
+            lock();
+            try {
                 if (!current(number)) {
                     demand = -1;
                 } else {
                     upstream = subscription;
                     demand = requested;
                 }
+            } finally {
+                unlock();
             }
             if (demand < 0) {
                 cancelUpstream(subscription);
@@ -787,12 +904,15 @@ public final class ReactiveInvocation {
                 passOn(number, item);
                 return;
             }
-            synchronized (this) {
+            lock();
+            try {
                 if (!current(number)) {
                     return;
                 }
                 emitting = true;
                 emitted = true;
+            } finally {
+                unlock();
             }
             emit(item);
         }
