@@ -51,7 +51,7 @@ public final class ReactiveInvocation {
 
     static {
         try {
-            LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", int.class);
+            LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", byte.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -215,13 +215,16 @@ public final class ReactiveInvocation {
         private boolean emitting;
         private boolean terminalDeferred;
         private Throwable deferredFailure;
-        private Future<?> attemptTimer;
-        private Future<?> pendingStep;
+        /**
+         * The call's timer that may still fire: a rate-limiter wait, then the attempt's deadline, or a retry's
+         * delay; one at a time, as each comes after the one before it fired or was cancelled.
+         */
+        private Future<?> timer;
         // Read by the decision that follows the attempt it ended.
         private volatile boolean emitted;
         private volatile boolean bodyInvoked;
-        /** 1 while a thread holds the lock. */
-        private volatile int locked;
+        /** 1 while a thread holds the lock; a byte, which fits where the call's state leaves room. */
+        private volatile byte locked;
 
         protected Subscription(Class<?> declaringType, Object self, Object[] arguments) {
             super(null, -1);
@@ -235,14 +238,14 @@ public final class ReactiveInvocation {
          * subscriber, or waits; a free one (almost always) costs one compare-and-set, where a monitor costs two.
          */
         private void lock() {
-            if (!LOCKED.compareAndSet(this, 0, 1)) {
+            if (!LOCKED.compareAndSet(this, (byte) 0, (byte) 1)) {
                 lockContended();
             }
         }
 
         private void lockContended() {
             int spins = 0;
-            while (!LOCKED.compareAndSet(this, 0, 1)) {
+            while (!LOCKED.compareAndSet(this, (byte) 0, (byte) 1)) {
                 if (++spins < SPINS_BEFORE_YIELD) {
                     Thread.onSpinWait();
                 } else {
@@ -252,7 +255,7 @@ public final class ReactiveInvocation {
         }
 
         private void unlock() {
-            LOCKED.setRelease(this, 0);
+            LOCKED.setRelease(this, (byte) 0);
         }
 
         /** Tells the subscriber it is subscribed, with this subscription. */
@@ -332,7 +335,7 @@ public final class ReactiveInvocation {
                 ended = over;
                 if (!ended) {
                     over = true;
-                    cancelTimers();
+                    cancelTimer();
                     if (settledAttempt < attempt) {
                         settledAttempt = attempt;
                         steps.releaseAll(this);
@@ -359,7 +362,7 @@ public final class ReactiveInvocation {
                     return;
                 }
                 number = attempt;
-                pendingStep = null;
+                timer = null;
                 skipBody = false;
                 rejection = 0;
                 boolean admitted = true;
@@ -368,7 +371,7 @@ public final class ReactiveInvocation {
                 } else if (chain.limiterSpec != null) {
                     long wait = steps.reserveRate(this, runtime.clock.nanoTime());
                     if (wait > 0) {
-                        pendingStep = runtime.schedule(guarded(this::rateGranted), wait);
+                        timer = runtime.schedule(guarded(this::rateGranted), wait);
                         return;
                     }
                     admitted = steps.rateDecided(this, wait == 0, RateLimiter.retryAfterNanos(wait));
@@ -412,7 +415,7 @@ public final class ReactiveInvocation {
             if (timed) {
                 now = runtime.clock.nanoTime();
                 deadlineNanos = saturatedAdd(now, steps.timeoutNanos(this, now));
-                attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), deadlineNanos - now);
+                timer = runtime.schedule(guarded(() -> deadlineReached(number)), deadlineNanos - now);
             }
             if (chain.threadPool != null) {
                 return POOLED;
@@ -468,7 +471,7 @@ public final class ReactiveInvocation {
                     runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), BULKHEAD_POLL_NANOS);
                 } else {
                     settledAttempt = number;
-                    cancelTimers();
+                    cancelTimer();
                     steps.bulkheadDecided(this, false, timed && now - deadlineNanos >= 0);
                     refused = true;
                 }
@@ -505,7 +508,7 @@ public final class ReactiveInvocation {
                         return;
                     }
                     settledAttempt = number;
-                    cancelTimers();
+                    cancelTimer();
                     steps.bulkheadDecided(this, false, false);
                 } finally {
                     unlock();
@@ -583,7 +586,7 @@ public final class ReactiveInvocation {
                 }
                 settledAttempt = number;
                 upstream = null;
-                cancelTimers();
+                cancelTimer();
                 // Only a timed attempt reads the time: its deadline, and an adaptive timeout's latency.
                 long now = timed ? runtime.clock.nanoTime() : 0L;
                 boolean timedOut = timed && now - deadlineNanos >= 0;
@@ -620,7 +623,7 @@ public final class ReactiveInvocation {
                 settledAttempt = number;
                 over = true;
                 upstream = null;
-                cancelTimers();
+                cancelTimer();
                 steps.completeAttempt(this, null, timed, false, timed ? runtime.clock.nanoTime() : 0L);
             } finally {
                 unlock();
@@ -680,7 +683,7 @@ public final class ReactiveInvocation {
                             return;
                         }
                         steps.retrying(this);
-                        pendingStep = runtime.schedule(guarded(this::startAttempt), delay);
+                        timer = runtime.schedule(guarded(this::startAttempt), delay);
                     } finally {
                         unlock();
                     }
@@ -743,7 +746,7 @@ public final class ReactiveInvocation {
         private boolean endCall(Throwable failure) {
             over = true;
             upstream = null;
-            cancelTimers();
+            cancelTimer();
             if (emitting) {
                 terminalDeferred = true;
                 deferredFailure = failure;
@@ -795,14 +798,10 @@ public final class ReactiveInvocation {
             }
         }
 
-        private void cancelTimers() {
-            if (attemptTimer != null) {
-                attemptTimer.cancel(false);
-                attemptTimer = null;
-            }
-            if (pendingStep != null) {
-                pendingStep.cancel(false);
-                pendingStep = null;
+        private void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
             }
         }
 
@@ -828,7 +827,7 @@ public final class ReactiveInvocation {
             try {
                 current = upstream;
                 upstream = null;
-                cancelTimers();
+                cancelTimer();
                 if (settledAttempt < attempt) {
                     settledAttempt = attempt;
                     steps.releaseAll(this);
