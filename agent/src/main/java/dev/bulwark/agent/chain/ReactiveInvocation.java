@@ -48,10 +48,12 @@ public final class ReactiveInvocation {
     private static final int SPINS_BEFORE_YIELD = 100;
     /** {@link Subscription}'s lock word. */
     private static final VarHandle LOCKED;
+    private static final VarHandle OVER;
 
     static {
         try {
             LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", byte.class);
+            OVER = MethodHandles.lookup().findVarHandle(Subscription.class, "over", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -204,10 +206,10 @@ public final class ReactiveInvocation {
         private final Object[] arguments;
         /**
          * All the subscriber requested, which a later attempt's publisher is asked for: no later attempt starts
-         * once an item reached the subscriber, so none is owed less. Written under the lock.
+         * once an item reached the subscriber, so none is owed less. Guarded by the lock.
          */
-        private volatile long requested;
-        // Written under the lock; also read without it, where untimed allows.
+        private long requested;
+        /** Written under the lock ({@link #markOver}); also read without it, where untimed allows. */
         private volatile boolean over;
         // Guarded by the lock.
         private Object upstream;
@@ -256,6 +258,15 @@ public final class ReactiveInvocation {
 
         private void unlock() {
             LOCKED.setRelease(this, (byte) 0);
+        }
+
+        /**
+         * Under the lock: the call is over. A release store, without a volatile store's fence: whoever takes the
+         * lock next sees it, and a read without the lock is only ever a hint, checked again under the lock or
+         * as racy as a cancel arriving a moment later would be.
+         */
+        private void markOver() {
+            OVER.setRelease(this, true);
         }
 
         /** Tells the subscriber it is subscribed, with this subscription. */
@@ -334,7 +345,7 @@ public final class ReactiveInvocation {
                 upstream = null;
                 ended = over;
                 if (!ended) {
-                    over = true;
+                    markOver();
                     cancelTimer();
                     if (settledAttempt < attempt) {
                         settledAttempt = attempt;
@@ -621,7 +632,7 @@ public final class ReactiveInvocation {
                     return false;
                 }
                 settledAttempt = number;
-                over = true;
+                markOver();
                 upstream = null;
                 cancelTimer();
                 steps.completeAttempt(this, null, timed, false, timed ? runtime.clock.nanoTime() : 0L);
@@ -744,7 +755,7 @@ public final class ReactiveInvocation {
          * being passed on meanwhile.
          */
         private boolean endCall(Throwable failure) {
-            over = true;
+            markOver();
             upstream = null;
             cancelTimer();
             if (emitting) {
@@ -835,7 +846,7 @@ public final class ReactiveInvocation {
                 if (over) {
                     return;
                 }
-                over = true;
+                markOver();
             } finally {
                 unlock();
             }
