@@ -237,7 +237,8 @@ public final class ReactiveInvocation {
 
         /**
          * Takes this subscription's lock: a spin lock, as no critical section runs the application's body or
-         * subscriber, or waits; a free one (almost always) costs one compare-and-set, where a monitor costs two.
+         * subscriber or waits for long; a free one (almost always) costs one compare-and-set, where a monitor
+         * costs two atomic operations.
          */
         private void lock() {
             if (!LOCKED.compareAndSet(this, (byte) 0, (byte) 1)) {
