@@ -5,8 +5,11 @@ import dev.bulwark.agent.chaos.SiteChaos;
 import dev.bulwark.agent.policy.bulkhead.SemaphoreBulkhead;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 
-/** The state of one protected invocation across its attempts; reused per thread and nesting depth. */
-final class Call extends Invocation {
+/**
+ * The state of one protected invocation across its attempts; reused per thread and nesting depth, or, extended, one
+ * reactive subscription's own ({@link ReactiveInvocation.Subscription}).
+ */
+class Call extends Invocation {
     static final long NO_PERMIT = Long.MIN_VALUE;
 
     final CallStack stack;

@@ -505,7 +505,7 @@ public final class ChainDispatcher extends Dispatcher {
         if (call.site.reactive != null) {
             Object publisher;
             try {
-                publisher = new ReactiveInvocation(async, observer, call.site, declaringType, self, arguments).assemble();
+                publisher = ReactiveInvocation.of(async, observer, call.site).assemble(declaringType, self, arguments);
             } catch (Throwable fault) {
                 // Reported by the bridge, which then lets the method run unprotected.
                 throw new IllegalStateException(fault.getMessage(), fault);

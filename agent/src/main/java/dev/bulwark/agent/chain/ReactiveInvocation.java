@@ -4,6 +4,8 @@ import dev.bulwark.BulkheadFullException;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.reactive.ReactiveType;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
@@ -24,49 +26,78 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the fallback, since the subscriber could not tell a replayed item from a new one; the breaker still records it.
  * A cancelled subscription gives back every permit and records nothing.
  *
- * <p>Each subscription's policy state changes under its own lock, never held while the application's code runs
- * (bodies, subscribers, fallbacks), so that two protected streams feeding each other cannot deadlock.
+ * <p>Each subscription's policy state changes under its own lock (a spin lock of its own), never held while the
+ * application's code runs (bodies, subscribers, fallbacks), so that two protected streams feeding each other
+ * cannot deadlock.
+ *
+ * <p>One of these serves every call of its site (see {@link #of}); a call's publisher holds it with the call's
+ * receiver and arguments, and a subscription is one object of the chain's: it is the call's state (a
+ * {@link Call}), the subscriber's subscription and the first attempt's subscriber.
  *
  * <p>A library with an {@link Assembler} of its own (Reactor's, see {@link ReactiveType#direct}) subscribes its
  * subscriber and the bodies' publishers to a {@link Subscription} of its own types; any other goes through
  * {@link Flow}, as a {@link Flow.Publisher}.
  */
-public final class ReactiveInvocation implements Flow.Publisher<Object> {
+public final class ReactiveInvocation {
     private static final long BULKHEAD_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** What follows an attempt's admission. */
     private static final int WAITING = 0;
     private static final int INVOKE = 1;
     private static final int POOLED = 2;
     private static final int REJECTED = 3;
+    private static final int SPINS_BEFORE_YIELD = 100;
+    /** {@link Subscription}'s lock word. */
+    private static final VarHandle LOCKED;
+    private static final VarHandle OVER;
+
+    static {
+        try {
+            LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", byte.class);
+            OVER = MethodHandles.lookup().findVarHandle(Subscription.class, "over", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final AsyncRuntime runtime;
+    private final PolicySteps steps;
     private final CallObserver observer;
     private final SiteChain chain;
     private final ReactiveType type;
-    private final Class<?> declaringType;
-    private final Object self;
-    private final Object[] arguments;
+    /**
+     * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
+     * attempt's items and its checks need no lock, only {@link Subscription#over}.
+     */
+    private final boolean untimed;
 
-    ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain, Class<?> declaringType,
-                       Object self, Object[] arguments) {
+    private ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain) {
         this.runtime = runtime;
+        this.steps = runtime.steps;
         this.observer = observer;
         this.chain = chain;
         this.type = chain.reactive;
-        this.declaringType = declaringType;
-        this.self = self;
-        this.arguments = arguments;
+        this.untimed = chain.timeout == null;
     }
 
-    /** The lazy publisher of the method's own type that the caller gets; nothing runs before it is subscribed. */
-    Object assemble() throws Throwable {
+    /** The driver of {@code chain}'s site, made at its first call and kept with the site. */
+    static ReactiveInvocation of(AsyncRuntime runtime, CallObserver observer, SiteChain chain) {
+        ReactiveInvocation driver = chain.reactiveDriver;
+        if (driver == null) {
+            // Calls racing here may each make one: they are alike, and their fields final.
+            driver = new ReactiveInvocation(runtime, observer, chain);
+            chain.reactiveDriver = driver;
+        }
+        return driver;
+    }
+
+    /**
+     * The lazy publisher of the method's own type that a call of the method gets; nothing runs before it is
+     * subscribed.
+     */
+    Object assemble(Class<?> declaringType, Object self, Object[] arguments) throws Throwable {
         Object direct = type.direct(declaringType);
-        return direct != null ? ((Assembler) direct).assemble(this, type.single()) : type.fromFlow(this, declaringType);
-    }
-
-    @Override
-    public void subscribe(Flow.Subscriber<? super Object> subscriber) {
-        new FlowSubscription(subscriber).start();
+        return direct != null ? ((Assembler) direct).assemble(this, declaringType, self, arguments, type.single())
+                : type.fromFlow(new FlowCall(declaringType, self, arguments), declaringType);
     }
 
     /**
@@ -74,15 +105,36 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
      * speak that library's types: defined next to the application's copy of the library, not in the agent.
      */
     public interface Assembler {
-        /** The publisher of {@code invocation}; a single-item type when {@code single}. */
-        Object assemble(ReactiveInvocation invocation, boolean single);
+        /** The publisher of one call of {@code invocation}'s method; a single-item type when {@code single}. */
+        Object assemble(ReactiveInvocation invocation, Class<?> declaringType, Object self, Object[] arguments,
+                        boolean single);
     }
 
-    /** A subscription whose subscriber is a JDK Flow subscriber: the one way for every library without an Assembler. */
-    private final class FlowSubscription extends Subscription {
+    /** One call's publisher as a JDK Flow publisher: the one way for every library without an Assembler. */
+    private final class FlowCall implements Flow.Publisher<Object> {
+        private final Class<?> declaringType;
+        private final Object self;
+        private final Object[] arguments;
+
+        FlowCall(Class<?> declaringType, Object self, Object[] arguments) {
+            this.declaringType = declaringType;
+            this.self = self;
+            this.arguments = arguments;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super Object> subscriber) {
+            new FlowSubscription(declaringType, self, arguments, subscriber).start();
+        }
+    }
+
+    /** A subscription whose subscriber is a JDK Flow subscriber; it subscribes to the first attempt itself. */
+    private final class FlowSubscription extends Subscription implements Flow.Subscriber<Object> {
         private final Flow.Subscriber<? super Object> downstream;
 
-        FlowSubscription(Flow.Subscriber<? super Object> downstream) {
+        FlowSubscription(Class<?> declaringType, Object self, Object[] arguments,
+                         Flow.Subscriber<? super Object> downstream) {
+            super(declaringType, self, arguments);
             this.downstream = downstream;
         }
 
@@ -105,38 +157,117 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
         protected void signalError(Throwable failure) {
             downstream.onError(failure);
         }
+
+        @Override
+        protected void subscribeBody(Object body, int number) {
+            Flow.Publisher<Object> publisher;
+            try {
+                publisher = type.toFlow(body, declaringType);
+            } catch (Throwable fault) {
+                failedInside(fault);
+                return;
+            }
+            publisher.subscribe(number == 1 ? this : new Upstream(number));
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstreamSubscribed(1, subscription);
+        }
+
+        @Override
+        public void onNext(Object item) {
+            upstreamNext(1, item);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            upstreamEnded(1, failure);
+        }
+
+        @Override
+        public void onComplete() {
+            upstreamEnded(1, null);
+        }
     }
 
     /**
-     * One subscription: one protected call, its attempts one after another. A subclass passes the signals on to
-     * its subscriber and may subscribe to the bodies' publishers with {@link Upstream}s of its library's types.
+     * One subscription: one protected call, its attempts one after another, and the state of that call. A
+     * subclass passes the signals on to its subscriber and subscribes to the bodies' publishers with subscribers of
+     * its library's types, itself for the first attempt, which pass the publishers' signals on to
+     * {@link #upstreamSubscribed}, {@link #upstreamNext} and {@link #upstreamEnded}.
      */
-    public abstract class Subscription implements Flow.Subscription {
-        private final PolicySteps steps = runtime.steps;
-        private final Call call = new Call(null, -1);
-        // The call is this subscription's alone: its monitor spares an object per subscription.
-        private final Object lock = call;
+    public abstract class Subscription extends Call implements Flow.Subscription {
+        /** The upstream number of the fallback's publisher and of the body's run unprotected after a fault of ours. */
+        protected static final int FALLBACK = -1;
+        protected static final int UNPROTECTED = -2;
+        protected final Class<?> declaringType;
+        private final Object self;
+        private final Object[] arguments;
         /**
-         * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
-         * attempt's items and its checks need no lock, only {@link #over}.
+         * All the subscriber requested, which a later attempt's publisher is asked for: no later attempt starts
+         * once an item reached the subscriber, so none is owed less. Guarded by the lock.
          */
-        private final boolean untimed = chain.timeout == null;
-        // Written under lock; requested and over also read without it, where untimed allows.
-        private volatile long requested;
+        private long requested;
+        /** Written under the lock ({@link #markOver}); also read without it, where untimed allows. */
         private volatile boolean over;
-        // Guarded by lock.
-        private Flow.Subscription upstream;
+        // Guarded by the lock.
+        private Object upstream;
         private int settledAttempt;
         private boolean emitting;
         private boolean terminalDeferred;
         private Throwable deferredFailure;
-        private Future<?> attemptTimer;
-        private Future<?> pendingStep;
+        /**
+         * The call's timer that may still fire: a rate-limiter wait, then the attempt's deadline, or a retry's
+         * delay; one at a time, as each comes after the one before it fired or was cancelled.
+         */
+        private Future<?> timer;
         // Read by the decision that follows the attempt it ended.
         private volatile boolean emitted;
         private volatile boolean bodyInvoked;
+        /** 1 while a thread holds the lock; a byte, which fits where the call's state leaves room. */
+        private volatile byte locked;
 
-        protected Subscription() {
+        protected Subscription(Class<?> declaringType, Object self, Object[] arguments) {
+            super(null, -1);
+            this.declaringType = declaringType;
+            this.self = self;
+            this.arguments = arguments;
+        }
+
+        /**
+         * Takes this subscription's lock: a spin lock, as no critical section runs the application's body or
+         * subscriber or waits for long; a free one (almost always) costs one compare-and-set, where a monitor
+         * costs two atomic operations.
+         */
+        private void lock() {
+            if (!LOCKED.compareAndSet(this, (byte) 0, (byte) 1)) {
+                lockContended();
+            }
+        }
+
+        private void lockContended() {
+            int spins = 0;
+            while (!LOCKED.compareAndSet(this, (byte) 0, (byte) 1)) {
+                if (++spins < SPINS_BEFORE_YIELD) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+        }
+
+        private void unlock() {
+            LOCKED.setRelease(this, (byte) 0);
+        }
+
+        /**
+         * Under the lock: the call is over. A release store, without a volatile store's fence: whoever takes the
+         * lock next sees it, and a read without the lock is only ever a hint, checked again under the lock or
+         * as racy as a cancel arriving a moment later would be.
+         */
+        private void markOver() {
+            OVER.setRelease(this, true);
         }
 
         /** Tells the subscriber it is subscribed, with this subscription. */
@@ -148,32 +279,37 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         protected abstract void signalError(Throwable failure);
 
-        /** Subscribes an {@link Upstream} of {@code number} to {@code body}, a publisher of the method's type. */
-        protected void subscribeBody(Object body, int number) {
-            Flow.Publisher<Object> publisher;
-            try {
-                publisher = type.toFlow(body, declaringType);
-            } catch (Throwable fault) {
-                failedInside(fault);
-                return;
-            }
-            publisher.subscribe(new Upstream(number));
+        /**
+         * Subscribes to {@code body}, a publisher of the method's type, for attempt {@code number}; a fault of
+         * ours goes to {@link #failedInside}.
+         */
+        protected abstract void subscribeBody(Object body, int number);
+
+        /** Asks an upstream subscription, as handed to {@link #upstreamSubscribed}, for {@code n} more items. */
+        protected void requestUpstream(Object subscription, long n) {
+            ((Flow.Subscription) subscription).request(n);
+        }
+
+        protected void cancelUpstream(Object subscription) {
+            ((Flow.Subscription) subscription).cancel();
         }
 
         /** Starts the call: the subscriber is subscribed, then the first attempt admitted. */
         public final void start() {
-            call.begin(chain);
-            Object observation = observer.invocationStarted(chain.name);
-            call.observed = observation != CallObserver.NOT_RECORDING;
-            call.observation = call.observed ? observation : null;
-            if (call.observed || chain.readsClockOnEntry) {
-                call.invocationStartNanos = runtime.clock.nanoTime();
+            begin(chain);
+            Object started = observer.invocationStarted(chain.name);
+            observed = started != CallObserver.NOT_RECORDING;
+            observation = observed ? started : null;
+            if (observed || chain.readsClockOnEntry) {
+                invocationStartNanos = runtime.clock.nanoTime();
             }
-            observer.invocationDetached(steps.traced(call));
+            if (observed) {
+                observer.invocationDetached(steps.traced(this));
+            }
             signalSubscribed();
             try {
                 steps.firstAttempt(chain);
-                steps.readArguments(call, arguments);
+                steps.readArguments(this, arguments);
                 startAttempt();
             } catch (RuntimeException | Error error) {
                 failedInside(error);
@@ -187,38 +323,44 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 signal(new IllegalArgumentException("§3.9: a subscriber must request a positive number, was " + n));
                 return;
             }
-            Flow.Subscription current;
-            synchronized (lock) {
+            Object current;
+            lock();
+            try {
                 requested = requested + n < 0 ? Long.MAX_VALUE : requested + n;
                 current = upstream;
+            } finally {
+                unlock();
             }
             if (current != null) {
-                current.request(n);
+                requestUpstream(current, n);
             }
         }
 
         @Override
         public void cancel() {
-            Flow.Subscription current;
+            Object current;
             boolean ended;
-            synchronized (lock) {
+            lock();
+            try {
                 current = upstream;
                 upstream = null;
                 ended = over;
                 if (!ended) {
-                    over = true;
-                    cancelTimers();
-                    if (settledAttempt < call.attempt) {
-                        settledAttempt = call.attempt;
-                        steps.releaseAll(call);
+                    markOver();
+                    cancelTimer();
+                    if (settledAttempt < attempt) {
+                        settledAttempt = attempt;
+                        steps.releaseAll(this);
                     }
                 }
+            } finally {
+                unlock();
             }
             if (current != null) {
-                current.cancel();
+                cancelUpstream(current);
             }
             if (!ended) {
-                observer.invocationAbandoned(call.observation);
+                observer.invocationAbandoned(observation);
             }
         }
 
@@ -226,24 +368,25 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
         private void startAttempt() {
             int number;
             int next;
-            synchronized (lock) {
+            lock();
+            try {
                 if (over) {
                     return;
                 }
-                number = call.attempt;
-                pendingStep = null;
-                call.skipBody = false;
-                call.rejection = 0;
+                number = attempt;
+                timer = null;
+                skipBody = false;
+                rejection = 0;
                 boolean admitted = true;
-                if (chain.guarded() && !steps.admitBreaker(call)) {
+                if (chain.guarded() && !steps.admitBreaker(this)) {
                     admitted = false;
                 } else if (chain.limiterSpec != null) {
-                    long wait = steps.reserveRate(call, runtime.clock.nanoTime());
+                    long wait = steps.reserveRate(this, runtime.clock.nanoTime());
                     if (wait > 0) {
-                        pendingStep = runtime.schedule(guarded(this::rateGranted), wait);
+                        timer = runtime.schedule(guarded(this::rateGranted), wait);
                         return;
                     }
-                    admitted = steps.rateDecided(call, wait == 0, RateLimiter.retryAfterNanos(wait));
+                    admitted = steps.rateDecided(this, wait == 0, RateLimiter.retryAfterNanos(wait));
                 }
                 if (admitted) {
                     next = openTimeout(number);
@@ -251,6 +394,8 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                     settledAttempt = number;
                     next = REJECTED;
                 }
+            } finally {
+                unlock();
             }
             proceed(number, next);
         }
@@ -258,13 +403,16 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
         private void rateGranted() {
             int number;
             int next;
-            synchronized (lock) {
+            lock();
+            try {
                 if (over) {
                     return;
                 }
-                number = call.attempt;
-                steps.rateDecided(call, true, 0L);
+                number = attempt;
+                steps.rateDecided(this, true, 0L);
                 next = openTimeout(number);
+            } finally {
+                unlock();
             }
             proceed(number, next);
         }
@@ -274,23 +422,23 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
          * for a bulkhead, since the timeout bounds that wait. Says what comes next.
          */
         private int openTimeout(int number) {
-            call.timed = !untimed;
+            timed = !untimed;
             long now = 0L;
-            if (call.timed) {
+            if (timed) {
                 now = runtime.clock.nanoTime();
-                call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
-                attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
+                deadlineNanos = saturatedAdd(now, steps.timeoutNanos(this, now));
+                timer = runtime.schedule(guarded(() -> deadlineReached(number)), deadlineNanos - now);
             }
             if (chain.threadPool != null) {
                 return POOLED;
             }
-            if (!chain.takesSlot || steps.tryBulkhead(call)) {
+            if (!chain.takesSlot || steps.tryBulkhead(this)) {
                 if (chain.takesSlot) {
-                    steps.bulkheadDecided(call, true, false);
+                    steps.bulkheadDecided(this, true, false);
                 }
                 return INVOKE;
             }
-            long since = call.timed ? now : runtime.clock.nanoTime();
+            long since = timed ? now : runtime.clock.nanoTime();
             runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), 0L);
             return WAITING;
         }
@@ -310,8 +458,11 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             if (untimed) {
                 return over;
             }
-            synchronized (lock) {
+            lock();
+            try {
                 return settledAttempt >= number || over;
+            } finally {
+                unlock();
             }
         }
 
@@ -319,22 +470,25 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
         private void pollBulkhead(int number, long since) {
             boolean invoke = false;
             boolean refused = false;
-            synchronized (lock) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
                 long now = runtime.clock.nanoTime();
-                if (steps.tryBulkhead(call)) {
-                    steps.bulkheadDecided(call, true, false);
+                if (steps.tryBulkhead(this)) {
+                    steps.bulkheadDecided(this, true, false);
                     invoke = true;
                 } else if (now - since + BULKHEAD_POLL_NANOS <= chain.bulkheadSpec.maxWaitNanos()) {
                     runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), BULKHEAD_POLL_NANOS);
                 } else {
                     settledAttempt = number;
-                    cancelTimers();
-                    steps.bulkheadDecided(call, false, call.timed && now - call.deadlineNanos >= 0);
+                    cancelTimer();
+                    steps.bulkheadDecided(this, false, timed && now - deadlineNanos >= 0);
                     refused = true;
                 }
+            } finally {
+                unlock();
             }
             if (invoke) {
                 runtime.execute(guarded(() -> invokeBody(number)));
@@ -348,8 +502,11 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             AtomicBoolean started = new AtomicBoolean();
             chain.threadPool.submit(() -> {
                 started.set(true);
-                synchronized (lock) {
-                    steps.bulkheadDecided(call, true, false);
+                lock();
+                try {
+                    steps.bulkheadDecided(this, true, false);
+                } finally {
+                    unlock();
                 }
                 invokeBody(number);
                 return CompletableFuture.completedFuture(null);
@@ -357,13 +514,16 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 if (started.get() || !(unwrap(error) instanceof BulkheadFullException)) {
                     return;
                 }
-                synchronized (lock) {
+                lock();
+                try {
                     if (settledAttempt >= number || over) {
                         return;
                     }
                     settledAttempt = number;
-                    cancelTimers();
-                    steps.bulkheadDecided(call, false, false);
+                    cancelTimer();
+                    steps.bulkheadDecided(this, false, false);
+                } finally {
+                    unlock();
                 }
                 rejected();
             });
@@ -381,12 +541,15 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
             long delay;
             Throwable fault;
-            synchronized (lock) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
-                delay = steps.chaos(call);
-                fault = call.injectedFault;
+                delay = steps.chaos(this);
+                fault = injectedFault;
+            } finally {
+                unlock();
             }
             if (delay <= 0) {
                 callBody(number, fault);
@@ -425,22 +588,35 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 // As the check under the lock would: over stays over.
                 return;
             }
-            int rejection;
-            synchronized (lock) {
+            int verdict;
+            boolean succeeded;
+            boolean deferred = false;
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
                 settledAttempt = number;
                 upstream = null;
-                cancelTimers();
+                cancelTimer();
                 // Only a timed attempt reads the time: its deadline, and an adaptive timeout's latency.
-                long now = call.timed ? runtime.clock.nanoTime() : 0L;
-                boolean timedOut = call.timed && now - call.deadlineNanos >= 0;
-                rejection = steps.completeAttempt(call, failure == null ? null : steps.judgedType(failure),
-                        call.timed, timedOut, now);
+                long now = timed ? runtime.clock.nanoTime() : 0L;
+                boolean timedOut = timed && now - deadlineNanos >= 0;
+                verdict = steps.completeAttempt(this, failure == null ? null : steps.judgedType(failure),
+                        timed, timedOut, now);
+                // A success ends the call in the same critical section.
+                succeeded = verdict == 0 && failure == null;
+                if (succeeded) {
+                    deferred = endCall(null);
+                }
+            } finally {
+                unlock();
             }
-            if (rejection != 0) {
-                decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
+            if (succeeded) {
+                steps.succeeded(this);
+                callEnded(null, deferred);
+            } else if (verdict != 0) {
+                decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), verdict);
             } else {
                 decide(failure, 0);
             }
@@ -451,75 +627,84 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
          * a subscriber cancelling once it has the item (as some of Reactor's do) cancels nothing.
          */
         private boolean singleItem(int number) {
-            synchronized (lock) {
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return false;
                 }
                 settledAttempt = number;
-                over = true;
+                markOver();
                 upstream = null;
-                cancelTimers();
-                steps.completeAttempt(call, null, call.timed, false, call.timed ? runtime.clock.nanoTime() : 0L);
+                cancelTimer();
+                steps.completeAttempt(this, null, timed, false, timed ? runtime.clock.nanoTime() : 0L);
+            } finally {
+                unlock();
             }
-            steps.succeeded(call);
-            long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
-            steps.finished(call.observed, call.observation, chain, duration, null, null);
+            steps.succeeded(this);
+            long duration = observed ? runtime.clock.nanoTime() - invocationStartNanos : -1;
+            steps.finished(observed, observation, chain, duration, null, null);
             return true;
         }
 
         /** The attempt's deadline passed before its publisher ended: it is cancelled and timed out. */
         private void deadlineReached(int number) {
-            Flow.Subscription current;
-            int rejection;
-            synchronized (lock) {
+            Object current;
+            int verdict;
+            lock();
+            try {
                 if (settledAttempt >= number || over) {
                     return;
                 }
                 settledAttempt = number;
                 current = upstream;
                 upstream = null;
-                rejection = steps.completeAttempt(call, ChainRejection.TIMED_OUT.type, true, true,
+                verdict = steps.completeAttempt(this, ChainRejection.TIMED_OUT.type, true, true,
                         runtime.clock.nanoTime());
+            } finally {
+                unlock();
             }
             if (current != null) {
-                current.cancel();
+                cancelUpstream(current);
             }
-            decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
+            decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), verdict);
         }
 
         /** The attempt, settled already, was refused at admission. */
         private void rejected() {
-            decide(ChainRejection.of(call.rejection).exception(call.rejectingPolicy, call.rejectionRetryAfterNanos),
-                    call.rejection);
+            decide(ChainRejection.of(rejection).exception(rejectingPolicy, rejectionRetryAfterNanos),
+                    rejection);
         }
 
         /** After an attempt: retry it later, or end the call (through the fallback if it applies). */
-        private void decide(Throwable failure, int rejection) {
+        private void decide(Throwable failure, int refusal) {
             if (failure == null) {
-                steps.succeeded(call);
+                steps.succeeded(this);
                 finish(null);
                 return;
             }
-            Class<? extends Throwable> judged = rejection != 0 ? failure.getClass() : steps.judgedType(failure);
+            Class<? extends Throwable> judged = refusal != 0 ? failure.getClass() : steps.judgedType(failure);
             if (emitted) {
-                call.loopOutcome = CallObserver.RetryOutcome.FAILURE;
+                loopOutcome = CallObserver.RetryOutcome.FAILURE;
             } else {
-                long delay = steps.nextAttemptDelay(call, rejection != 0 ? null : failure, judged, rejection,
+                long delay = steps.nextAttemptDelay(this, refusal != 0 ? null : failure, judged, refusal,
                         runtime.clock.nanoTime(), Long.MAX_VALUE);
                 if (delay != PolicySteps.NO_RETRY) {
-                    synchronized (lock) {
+                    lock();
+                    try {
                         if (over) {
                             return;
                         }
-                        steps.retrying(call);
-                        pendingStep = runtime.schedule(guarded(this::startAttempt), delay);
+                        steps.retrying(this);
+                        timer = runtime.schedule(guarded(this::startAttempt), delay);
+                    } finally {
+                        unlock();
                     }
                     return;
                 }
             }
-            steps.retryFinished(call, call.loopOutcome);
-            if (!emitted && steps.fallbackApplies(call, judged, failure.getClass())) {
-                steps.fallingBack(chain, call.observation);
+            steps.retryFinished(this, loopOutcome);
+            if (!emitted && steps.fallbackApplies(this, judged, failure.getClass())) {
+                steps.fallingBack(chain, observation);
                 runtime.execute(guarded(() -> fallback(failure)));
             } else {
                 finish(failure);
@@ -547,28 +732,45 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             if (publisher == null) {
                 finish(null);
             } else {
-                publisher.subscribe(new Upstream(Upstream.FALLBACK));
+                publisher.subscribe(new Upstream(FALLBACK));
             }
         }
 
         /** The call ends: telemetry is told, and the subscriber gets its terminal signal. */
         private void finish(Throwable failure) {
             boolean deferred;
-            synchronized (lock) {
+            lock();
+            try {
                 if (over) {
                     return;
                 }
-                over = true;
-                upstream = null;
-                cancelTimers();
-                deferred = emitting;
-                if (deferred) {
-                    terminalDeferred = true;
-                    deferredFailure = failure;
-                }
+                deferred = endCall(failure);
+            } finally {
+                unlock();
             }
-            long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
-            steps.finished(call.observed, call.observation, chain, duration,
+            callEnded(failure, deferred);
+        }
+
+        /**
+         * Under the lock, the call not over yet: it is now. Says whether its terminal signal waits for an item
+         * being passed on meanwhile.
+         */
+        private boolean endCall(Throwable failure) {
+            markOver();
+            upstream = null;
+            cancelTimer();
+            if (emitting) {
+                terminalDeferred = true;
+                deferredFailure = failure;
+                return true;
+            }
+            return false;
+        }
+
+        /** Telemetry is told of the call's end, and the subscriber gets its terminal signal unless it waits. */
+        private void callEnded(Throwable failure, boolean deferred) {
+            long duration = observed ? runtime.clock.nanoTime() - invocationStartNanos : -1;
+            steps.finished(observed, observation, chain, duration,
                     failure == null ? null : failure.getClass(), failure);
             if (!deferred) {
                 signal(failure);
@@ -593,11 +795,14 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             } finally {
                 boolean deferred;
                 Throwable failure;
-                synchronized (lock) {
+                lock();
+                try {
                     emitting = false;
                     deferred = terminalDeferred;
                     failure = deferredFailure;
                     terminalDeferred = false;
+                } finally {
+                    unlock();
                 }
                 if (deferred) {
                     signal(failure);
@@ -605,14 +810,10 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             }
         }
 
-        private void cancelTimers() {
-            if (attemptTimer != null) {
-                attemptTimer.cancel(false);
-                attemptTimer = null;
-            }
-            if (pendingStep != null) {
-                pendingStep.cancel(false);
-                pendingStep = null;
+        private void cancelTimer() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
             }
         }
 
@@ -631,26 +832,29 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
          * A fault of ours: the permits go back and the fault is reported once. Before any body ran, the method's
          * own publisher is subscribed to unprotected instead; after, the subscriber gets the fault.
          */
-        private void failedInside(Throwable error) {
+        final void failedInside(Throwable error) {
             runtime.reportInternalError(chain.name, error);
-            Flow.Subscription current;
-            synchronized (lock) {
+            Object current;
+            lock();
+            try {
                 current = upstream;
                 upstream = null;
-                cancelTimers();
-                if (settledAttempt < call.attempt) {
-                    settledAttempt = call.attempt;
-                    steps.releaseAll(call);
+                cancelTimer();
+                if (settledAttempt < attempt) {
+                    settledAttempt = attempt;
+                    steps.releaseAll(this);
                 }
                 if (over) {
                     return;
                 }
-                over = true;
+                markOver();
+            } finally {
+                unlock();
             }
             if (current != null) {
-                current.cancel();
+                cancelUpstream(current);
             }
-            observer.invocationAbandoned(call.observation);
+            observer.invocationAbandoned(observation);
             if (bodyInvoked) {
                 signal(error);
             } else {
@@ -667,109 +871,114 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 signal(failure);
                 return;
             }
-            publisher.subscribe(new Upstream(Upstream.UNPROTECTED));
+            publisher.subscribe(new Upstream(UNPROTECTED));
+        }
+
+        /** Whether upstream {@code number}'s signals still count. */
+        private boolean current(int number) {
+            return number < 0 ? number == UNPROTECTED || !over : settledAttempt < number && !over;
         }
 
         /**
-         * Subscribes to one attempt's publisher, the fallback's, or the unprotected body's. A subclass speaking a
-         * library's types passes on the library's signals and is itself the {@link Flow.Subscription} it passes.
+         * Upstream {@code number} (an attempt's, {@link #FALLBACK} or {@link #UNPROTECTED}) was subscribed with
+         * {@code subscription}: it is asked for all the subscriber requested, or cancelled when it no longer counts.
          */
-        protected class Upstream implements Flow.Subscriber<Object> {
-            static final int FALLBACK = -1;
-            static final int UNPROTECTED = -2;
+        protected final void upstreamSubscribed(int number, Object subscription) {
+            long demand;
+            lock();
+            try {
+                if (!current(number)) {
+                    demand = -1;
+                } else {
+                    upstream = subscription;
+                    demand = requested;
+                }
+            } finally {
+                unlock();
+            }
+            if (demand < 0) {
+                cancelUpstream(subscription);
+            } else if (demand > 0) {
+                requestUpstream(subscription, demand);
+            }
+        }
+
+        protected final void upstreamNext(int number, Object item) {
+            if (number > 0 && type.single()) {
+                if (singleItem(number)) {
+                    signalNext(item);
+                    signalComplete();
+                }
+                return;
+            }
+            if (untimed) {
+                passOn(number, item);
+                return;
+            }
+            lock();
+            try {
+                if (!current(number)) {
+                    return;
+                }
+                emitting = true;
+                emitted = true;
+            } finally {
+                unlock();
+            }
+            emit(item);
+        }
+
+        /**
+         * An item of an untimed call: no other thread can end the attempt meanwhile, so no terminal signal waits
+         * for it, and it needs no lock.
+         */
+        private void passOn(int number, Object item) {
+            if (number != UNPROTECTED && over) {
+                return;
+            }
+            if (!emitted) {
+                emitted = true;
+            }
+            signalNext(item);
+        }
+
+        /** Upstream {@code number} ended, with {@code failure} or (null) completing. */
+        protected final void upstreamEnded(int number, Throwable failure) {
+            if (number > 0) {
+                attemptEnded(number, failure);
+            } else if (number == FALLBACK) {
+                finish(failure);
+            } else {
+                signal(failure);
+            }
+        }
+
+        /** Subscribes to a later attempt's publisher, the fallback's, or the unprotected body's, as a Flow publisher. */
+        protected final class Upstream implements Flow.Subscriber<Object> {
             private final int number;
 
-            protected Upstream(int number) {
+            Upstream(int number) {
                 this.number = number;
             }
 
-            private boolean current() {
-                return number < 0 ? number == UNPROTECTED || !over : settledAttempt < number && !over;
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                upstreamSubscribed(number, subscription);
             }
 
             @Override
-            public final void onSubscribe(Flow.Subscription subscription) {
-                long demand;
-                synchronized (lock) {
-                    if (!current()) {
-                        demand = -1;
-                    } else {
-                        upstream = subscription;
-                        demand = requested;
-                    }
-                }
-                if (demand < 0) {
-                    subscription.cancel();
-                } else if (demand > 0) {
-                    subscription.request(demand);
-                }
+            public void onNext(Object item) {
+                upstreamNext(number, item);
             }
 
             @Override
-            public final void onNext(Object item) {
-                if (number > 0 && type.single()) {
-                    if (singleItem(number)) {
-                        signalNext(item);
-                        signalComplete();
-                    }
-                    return;
-                }
-                if (untimed) {
-                    passOn(item);
-                    return;
-                }
-                synchronized (lock) {
-                    if (!current()) {
-                        return;
-                    }
-                    if (requested != Long.MAX_VALUE) {
-                        requested--;
-                    }
-                    emitting = true;
-                    emitted = true;
-                }
-                emit(item);
-            }
-
-            /**
-             * An item of an untimed call: no other thread can end the attempt meanwhile, so no terminal signal
-             * waits for it, and only the demand left for a later attempt needs the lock, when it is bounded.
-             */
-            private void passOn(Object item) {
-                if (number != UNPROTECTED && over) {
-                    return;
-                }
-                if (requested != Long.MAX_VALUE) {
-                    synchronized (lock) {
-                        if (requested != Long.MAX_VALUE) {
-                            requested--;
-                        }
-                    }
-                }
-                if (!emitted) {
-                    emitted = true;
-                }
-                signalNext(item);
+            public void onError(Throwable failure) {
+                upstreamEnded(number, failure);
             }
 
             @Override
-            public final void onError(Throwable failure) {
-                ended(failure);
-            }
-
-            @Override
-            public final void onComplete() {
-                ended(null);
-            }
-
-            private void ended(Throwable failure) {
-                if (number > 0) {
-                    attemptEnded(number, failure);
-                } else if (number == FALLBACK) {
-                    finish(failure);
-                } else {
-                    signal(failure);
-                }
+            public void onComplete() {
+                upstreamEnded(number, null);
             }
         }
     }

@@ -76,6 +76,8 @@ final class SiteChain {
     final SiteChaos chaos;
     /** The reactive type the method returns, driven per subscription; null for any other method. */
     final ReactiveType reactive;
+    /** The driver of a reactive method's calls, made at its first call ({@link ReactiveInvocation#of}). */
+    ReactiveInvocation reactiveDriver;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
     final boolean roughTimeout;
     /**

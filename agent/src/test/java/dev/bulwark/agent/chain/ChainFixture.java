@@ -8,6 +8,7 @@ import dev.bulwark.agent.policy.MillisecondClock;
 import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.Watchdog;
+import dev.bulwark.agent.reactive.ReactiveType;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -56,7 +57,7 @@ final class ChainFixture {
 
     /** A new site with the policies of {@code blocks}, e.g. {@code "retry { max-attempts = 3 }"}. */
     int site(String... blocks) {
-        return site(null, null, blocks);
+        return site(null, null, null, blocks);
     }
 
     /**
@@ -67,15 +68,24 @@ final class ChainFixture {
     int asyncSite(Class<?> declaringType, String body, String fallback, String... blocks) {
         SiblingMethod fallbackMethod = fallback == null ? null
                 : new SiblingMethod(fallback, java.util.List.of(), Throwable.class.getName(), true);
-        return site(new SiblingMethod(body, java.util.List.of(), null, true), fallbackMethod, blocks);
+        return site(new SiblingMethod(body, java.util.List.of(), null, true), fallbackMethod, null, blocks);
+    }
+
+    /**
+     * A new site whose method returns the reactive type {@code typeName}: {@code body}, a static no-argument
+     * method of {@code declaringType}, is called for each attempt. Outside the agent jar there is no Reactor
+     * adapter, so every type goes through {@link java.util.concurrent.Flow}.
+     */
+    int reactiveSite(Class<?> declaringType, String body, String typeName, String... blocks) {
+        return site(new SiblingMethod(body, java.util.List.of(), null, true), null, ReactiveType.named(typeName), blocks);
     }
 
     /** A new synchronous site whose fallback, a static no-argument method, takes a failure of {@code failureType}. */
     int siteWithFallback(String failureType, String... blocks) {
-        return site(null, new SiblingMethod("fallback", java.util.List.of(), failureType, true), blocks);
+        return site(null, new SiblingMethod("fallback", java.util.List.of(), failureType, true), null, blocks);
     }
 
-    private int site(SiblingMethod asyncBody, SiblingMethod fallback, String... blocks) {
+    private int site(SiblingMethod asyncBody, SiblingMethod fallback, ReactiveType reactive, String... blocks) {
         BulwarkConfig config = BulwarkConfig.load(null, ChainFixture.class.getClassLoader(), properties,
                 Map.of(), problem -> {
                     throw new AssertionError(problem.toString());
@@ -90,8 +100,10 @@ final class ChainFixture {
             }
         }
         String method = "call" + ++sitesMade;
+        SiteDefinition definition = new SiteDefinition(config.resolve("Example", method, declared), fallback, asyncBody,
+                Map.of(), 0);
         return register(ChainFixture.class.getClassLoader(), "Example#" + method,
-                new SiteDefinition(config.resolve("Example", method, declared), fallback, asyncBody, Map.of(), 0));
+                reactive == null ? definition : definition.reactive(reactive));
     }
 
     /** Weaves {@code method} of {@code loader}'s class: reserves its id and defines its site. */
