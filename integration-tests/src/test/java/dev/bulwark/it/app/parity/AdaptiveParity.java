@@ -130,7 +130,7 @@ public final class AdaptiveParity {
     }
 
     public static void limitFollowsLatency() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             String name = mode == Mode.SYNC ? "adaptive-sync" : "adaptive-async";
             latencyMillis = 5;
             AtomicBoolean stop = new AtomicBoolean();
@@ -154,7 +154,7 @@ public final class AdaptiveParity {
     }
 
     public static void criticalKeepsItsShare() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             String name = mode == Mode.SYNC ? "orders-sync" : "orders-async";
             BATCH_HIGH_WATER.set(0);
             CRITICAL_HIGH_WATER.set(0);

@@ -156,7 +156,7 @@ public final class ChainParity {
 
     /** A CircuitOpenException of the method's own breaker ends its retry loop at once. */
     public static void anOpenCircuitEndsTheRetryLoop() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             BODY.set(0);
             mode.put("first", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync));
             mode.put("bodyRuns", BODY.getAndSet(0));
@@ -167,7 +167,7 @@ public final class ChainParity {
 
     /** The bulkhead is inside the breaker: its rejections are failures the breaker records. */
     public static void theBreakerRecordsBulkheadRejections() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             BODY.set(0);
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -190,7 +190,7 @@ public final class ChainParity {
 
     /** The rate limiter is inside the breaker: its rejections are failures the breaker records. */
     public static void theBreakerRecordsLimiterRejections() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             BODY.set(0);
             mode.put("first", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
             mode.put("second", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
@@ -206,7 +206,7 @@ public final class ChainParity {
      * the loop ends at once with it.
      */
     public static void theFallbackGetsRejections() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             BODY.set(0);
             mode.put("limitedFirst", mode.outcome(ChainParity::limitedWithFallback, ChainParity::limitedWithFallbackAsync));
             mode.put("limitedSecond", mode.outcome(ChainParity::limitedWithFallback, ChainParity::limitedWithFallbackAsync));
@@ -220,7 +220,7 @@ public final class ChainParity {
 
     /** Every attempt, failed or not, gives its slot back; with one slot, a leaked slot rejects the next call. */
     public static void failedAttemptsGiveTheirSlotBack() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             SOLE_SLOT_CALLS.set(0);
             mode.put("retried", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync));
             mode.put("again", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync));

@@ -102,7 +102,7 @@ public final class ChaosParity {
     }
 
     public static void injects() throws Exception {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("injected", faults(mode, RATE_CALLS));
 
             long start = System.nanoTime();
@@ -142,13 +142,13 @@ public final class ChaosParity {
                 + " fault { rate = 1, exception = \"java.io.IOException\", message = fresh } }";
         editConfig("# more experiments", fresh);
         boolean woven = awaitFresh("failed:IOException:fresh");
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("hotAddedWoven", woven);
             mode.put("hotAdded", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync));
         }
         editConfig(fresh, "# more experiments");
         boolean unwoven = awaitFresh("ok:fresh");
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("removedByReload", unwoven);
             mode.put("afterRemoval", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync));
         }

@@ -164,21 +164,21 @@ public final class FallbackParity {
 
     public static void fallbackWithSameParameters() {
         FallbackParity s = new FallbackParity();
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("outcome", mode.outcome(() -> s.price("sku-1", 3), () -> s.priceAsync("sku-1", 3)));
         }
     }
 
     public static void fallbackWithTrailingThrowable() {
         FallbackParity s = new FallbackParity();
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("outcome", mode.outcome(() -> s.lookup("eu-1"), () -> s.lookupAsync("eu-1")));
         }
     }
 
     public static void applyOnAndSkipOn() {
         FallbackParity s = new FallbackParity();
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("applyOnMatch", mode.outcome(() -> s.onlyIoFailures(true), () -> s.onlyIoFailuresAsync(true)));
             mode.put("applyOnMiss", mode.outcome(() -> s.onlyIoFailures(false), () -> s.onlyIoFailuresAsync(false)));
             mode.put("skipOnMatch", mode.outcome(() -> s.skipsSome(true), () -> s.skipsSomeAsync(true)));
@@ -190,21 +190,21 @@ public final class FallbackParity {
 
     public static void fallbackExceptionReachesTheCaller() {
         FallbackParity s = new FallbackParity();
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("outcome", mode.outcome(s::fallbackThrows, s::fallbackThrowsAsync));
         }
     }
 
     public static void fallbackHandlesBulwarkRejections() {
         FallbackParity s = new FallbackParity();
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("outcome", mode.outcome(s::slow, s::slowAsync));
             mode.put("interruptedAfter", Thread.interrupted());
         }
     }
 
     public static void fallbackAfterRetriesGetsTheLastFailure() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CALLS.set(0);
             mode.put("outcome", mode.outcome(FallbackParity::retriedThenFallback, FallbackParity::retriedThenFallbackAsync));
             mode.put("calls", CALLS.get());

@@ -105,7 +105,7 @@ public final class KeyedParity {
      * the one slot of its bulkhead; a second call of tenant a is rejected, tenant b's call runs in its own.
      */
     public static void keyedPoliciesActPerKey() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> perTenant("a", entered, release),
@@ -119,7 +119,7 @@ public final class KeyedParity {
             release.countDown();
             mode.put("holder", Mode.await(holder));
         }
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("hostAFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true)));
             mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true));
             mode.put("hostARejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false))
@@ -138,7 +138,7 @@ public final class KeyedParity {
      * own. An operator then disables host a's breaker by its {@code name[value]}: host a's 503 reaches the caller.
      */
     private static void resultsJudgedPerKey() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503));
             mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503));
             mode.put("judgedAState", CircuitBreakers.find(mode.site(JUDGED) + "[a]").state());

@@ -94,7 +94,7 @@ public final class LimitsParity {
     }
 
     public static void aFullBulkheadRejectsAndFreesSlotsWhenCallsEnd() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CountDownLatch entered = new CountDownLatch(2);
             CountDownLatch release = new CountDownLatch(1);
             List<Future<String>> holders = new ArrayList<>();
@@ -112,7 +112,7 @@ public final class LimitsParity {
     }
 
     public static void maxWaitGetsAReleasedSlot() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> waitsForASlot(entered, release),
@@ -130,7 +130,7 @@ public final class LimitsParity {
     }
 
     public static void maxWaitRunsOut() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> waitsBriefly(entered, release),
@@ -146,7 +146,7 @@ public final class LimitsParity {
     }
 
     public static void aLimiterGrantsItsPermitsThenRejects() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             StringBuilder outcomes = new StringBuilder();
             for (int i = 0; i < 4; i++) {
                 outcomes.append(i == 0 ? "" : ",")
@@ -157,7 +157,7 @@ public final class LimitsParity {
     }
 
     public static void maxWaitForAPermit() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             mode.put("first", mode.outcome(LimitsParity::waitsForAPermit, LimitsParity::waitsForAPermitAsync));
             long start = System.nanoTime();
             mode.put("second", mode.outcome(LimitsParity::waitsForAPermit, LimitsParity::waitsForAPermitAsync));

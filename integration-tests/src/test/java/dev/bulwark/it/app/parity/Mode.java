@@ -1,7 +1,10 @@
 package dev.bulwark.it.app.parity;
 
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -16,12 +19,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How a parity scenario calls its protected method: {@link #SYNC} calls the twin returning a plain value,
- * {@link #ASYNC} the twin returning a {@code CompletionStage}. Both twins carry the same annotations and do the
- * same thing, the async one is named like the sync one plus {@code Async}; a scenario runs its steps once per
- * mode, SYNC first, and reports each step as {@code MODE.key}, so that the test expects one outcome of both.
+ * {@link #ASYNC} the twin returning a {@code CompletionStage}, {@link #MONO} the twin returning a Reactor
+ * {@code Mono}, subscribed to once per call. The twins carry the same annotations and do the same thing, named
+ * like the sync one plus {@code Async} or {@code Mono}; a scenario runs its steps once per mode, SYNC first, and
+ * reports each step as {@code MODE.key}, so that the test expects one outcome of all.
  */
 public enum Mode {
-    SYNC, ASYNC;
+    SYNC(""), ASYNC("Async"), MONO("Mono");
 
     /** Far above any wait a scenario expects; a stage still pending then is reported, not waited for forever. */
     private static final long WAIT_SECONDS = 20;
@@ -30,6 +34,20 @@ public enum Mode {
         thread.setDaemon(true);
         return thread;
     });
+    private final String suffix;
+
+    Mode(String suffix) {
+        this.suffix = suffix;
+    }
+
+    /**
+     * The modes of a scenario that has no Mono twin, which says why in its Javadoc; it reports so, and the test
+     * then expects no MONO outcome.
+     */
+    public static List<Mode> withoutMono() {
+        Report.put("modes", "SYNC,ASYNC");
+        return List.of(SYNC, ASYNC);
+    }
 
     /**
      * Calls this mode's twin and tells how the call ended: {@code ok:value} or {@code failed:SimpleName:message}.
@@ -37,12 +55,21 @@ public enum Mode {
      * off, and a twin that throws instead of returning a stage ends {@code threw:...}, which no sync call gives.
      */
     public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
+        return outcome(sync, async, noMonoTwin());
+    }
+
+    /**
+     * As {@link #outcome(Callable, Callable)} with a Mono twin: its Mono is subscribed to once and waited for as
+     * a stage is, and a twin that throws instead of returning a Mono ends {@code threw:...} too.
+     */
+    public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async,
+                          Callable<? extends Mono<?>> mono) {
         if (this == SYNC) {
             return outcomeOf(sync);
         }
         CompletionStage<?> stage;
         try {
-            stage = async.call();
+            stage = this == ASYNC ? async.call() : mono.call().toFuture();
         } catch (Throwable failure) {
             return named("threw:" + describe(failure));
         }
@@ -66,7 +93,19 @@ public enum Mode {
      * interrupt does not end, so that only the stage itself decides when the wait is over.
      */
     public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async) throws Exception {
-        return this == SYNC ? sync.call() : async.call().toCompletableFuture().join();
+        return join(sync, async, noMonoTwin());
+    }
+
+    public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async,
+                      Callable<? extends Mono<T>> mono) throws Exception {
+        switch (this) {
+            case SYNC:
+                return sync.call();
+            case ASYNC:
+                return async.call().toCompletableFuture().join();
+            default:
+                return mono.call().toFuture().join();
+        }
     }
 
     /** Waits, boundedly, for a stage the scenario holds itself. */
@@ -82,7 +121,12 @@ public enum Mode {
 
     /** Makes the call of {@link #outcome(Callable, Callable)} on a thread of its own; see {@link #await(Future)}. */
     public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
-        FutureTask<String> call = new FutureTask<>(() -> outcome(sync, async));
+        return inBackground(sync, async, noMonoTwin());
+    }
+
+    public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async,
+                                       Callable<? extends Mono<?>> mono) {
+        FutureTask<String> call = new FutureTask<>(() -> outcome(sync, async, mono));
         Thread thread = new Thread(call, "parity-" + name().toLowerCase() + "-caller");
         thread.setDaemon(true);
         thread.start();
@@ -106,7 +150,7 @@ public enum Mode {
 
     /** The policy name of this mode's twin of the sync method named {@code syncSite}, to look its breaker up. */
     public String site(String syncSite) {
-        return this == ASYNC ? syncSite + "Async" : syncSite;
+        return syncSite + suffix;
     }
 
     /** A stage completed by {@code body} run on another thread: with its value, or its exception as thrown. */
@@ -121,6 +165,19 @@ public enum Mode {
         CompletableFuture<T> stage = new CompletableFuture<>();
         complete(stage, body);
         return stage;
+    }
+
+    /**
+     * A Mono twin's body: a Mono that calls {@code body} at each subscription, on one of Reactor's threads for
+     * blocking work, as {@link #later} runs it on another thread; its value, or its exception as thrown.
+     */
+    public static <T> Mono<T> lazily(Callable<T> body) {
+        return Mono.fromCallable(body).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** A Mono that calls {@code body} at each subscription on the subscribing thread, as {@link #now} does. */
+    public static <T> Mono<T> atSubscription(Callable<T> body) {
+        return Mono.fromCallable(body);
     }
 
     public static long millisSince(long startNanos) {
@@ -147,11 +204,18 @@ public enum Mode {
         return failure.getClass().getSimpleName() + ":" + failure.getMessage();
     }
 
+    /** A scenario of {@link #withoutMono()} calls with two twins; a MONO call there is a mistake of the scenario. */
+    private static <T> Callable<Mono<T>> noMonoTwin() {
+        return () -> {
+            throw new IllegalStateException("this scenario has no Mono twin: run it over Mode.withoutMono()");
+        };
+    }
+
     /**
-     * The async twin's policy names, quoted in Bulwark's messages, are its sync twin's plus {@code Async}: both
-     * modes report the sync name, so that one expectation fits both.
+     * A twin's policy names, quoted in Bulwark's messages, are its sync twin's plus its suffix: every mode
+     * reports the sync name, so that one expectation fits all.
      */
     private String named(String outcome) {
-        return this == ASYNC ? outcome.replace("Async'", "'") : outcome;
+        return suffix.isEmpty() ? outcome : outcome.replace(suffix + "'", "'");
     }
 }

@@ -149,7 +149,7 @@ public final class TimeoutParity {
     }
 
     public static void timesOut() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             long start = System.nanoTime();
             mode.put("outcome", mode.outcome(TimeoutParity::blocks, TimeoutParity::blocksAsync));
             mode.put("elapsedMillis", Mode.millisSince(start));
@@ -158,7 +158,7 @@ public final class TimeoutParity {
     }
 
     public static void retriesGetAFreshTimeoutPerAttempt() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CALLS.set(0);
             mode.put("outcome", mode.outcome(TimeoutParity::eachAttemptGetsAFreshTimeout,
                     TimeoutParity::eachAttemptGetsAFreshTimeoutAsync));
@@ -168,7 +168,7 @@ public final class TimeoutParity {
 
     /** A protected call made inside another's timeout gets the smaller of its own and the time left. */
     public static void innerCallsGetTheTimeLeft() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             long start = System.nanoTime();
             mode.put("outcome", mode.outcomeOf(() -> outer(mode)));
             mode.put("elapsedMillis", Mode.millisSince(start));
@@ -181,7 +181,7 @@ public final class TimeoutParity {
      * is still running at the deadline, and its four retries would take seconds more.
      */
     public static void anEnclosingDeadlineEndsTheRetries() {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CALLS.set(0);
             long start = System.nanoTime();
             mode.put("outcome", mode.outcomeOf(() -> outerOfRetries(mode)));
@@ -195,7 +195,7 @@ public final class TimeoutParity {
      * timeout must end it on time, whatever thread the slow fallback occupies.
      */
     public static void aSlowFallbackDelaysNoOtherTimeout() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             fallbackStarted = new CountDownLatch(1);
             Future<String> slow = mode.inBackground(TimeoutParity::fallsBackSlowly, TimeoutParity::fallsBackSlowlyAsync);
             mode.put("fallbackStarted", fallbackStarted.await(20, TimeUnit.SECONDS));
@@ -211,7 +211,7 @@ public final class TimeoutParity {
      * until this one has ended, longer than the bulkhead's maxWait if this one waited all of it.
      */
     public static void theTimeoutBoundsTheBulkheadWait() throws InterruptedException {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : Mode.withoutMono()) {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> holdsTheSlot(entered, release),
