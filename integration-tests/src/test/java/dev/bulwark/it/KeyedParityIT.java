@@ -7,15 +7,16 @@ import static dev.bulwark.it.Parity.assertBoth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keyed breakers and bulkheads (docs/configuration.md) through a synchronous method and through one returning a
- * stage.
+ * Keyed breakers and bulkheads (docs/configuration.md) through a synchronous method, one returning a stage and one
+ * returning a Mono.
  */
 class KeyedParityIT {
     private static final String SITE = "dev.bulwark.it.app.parity.KeyedParity#";
 
     @Test
     void keyedBreakersAndBulkheadsActForTheirKeyAloneJudgingResultsAndObeyingAnOperator() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent().run(KeyedParity.class, "keyedPoliciesActPerKey");
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath()
+                .run(KeyedParity.class, "keyedPoliciesActPerKey");
 
         assertBoth(result, "holderEntered", "true");
         assertBoth(result, "aFull", outcome -> outcome.startsWith("failed:BulkheadFullException:"));

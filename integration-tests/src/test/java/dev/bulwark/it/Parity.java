@@ -10,8 +10,7 @@ import java.util.function.Consumer;
  * Checks what a parity scenario ({@code dev.bulwark.it.app.parity}) reported for each of its modes: the same
  * expectation for the call through the synchronous twin, the one returning a stage and the one returning a
  * {@code Mono}. A mode that reported nothing fails the test, and a failure names its mode; every mode is checked
- * before the test fails. A scenario without a Mono twin says so ({@code Mode.withoutMono()}, reported as
- * {@code modes}), and then only its two modes are expected.
+ * before the test fails.
  */
 final class Parity {
     private static final String[] MODES = {"SYNC", "ASYNC", "MONO"};
@@ -26,7 +25,7 @@ final class Parity {
 
     static void assertBoth(ScenarioResult result, String key, Consumer<AbstractStringAssert<?>> expectation) {
         SoftAssertions softly = new SoftAssertions();
-        for (String mode : modes(result)) {
+        for (String mode : MODES) {
             expectation.accept(softly.assertThat(result.get(mode + "." + key)).as(mode + " " + key));
         }
         softly.assertAll();
@@ -47,13 +46,9 @@ final class Parity {
 
     static void assertBothLong(ScenarioResult result, String key, Consumer<AbstractLongAssert<?>> expectation) {
         SoftAssertions softly = new SoftAssertions();
-        for (String mode : modes(result)) {
+        for (String mode : MODES) {
             expectation.accept(softly.assertThat(result.getLong(mode + "." + key)).as(mode + " " + key));
         }
         softly.assertAll();
-    }
-
-    private static String[] modes(ScenarioResult result) {
-        return result.has("modes") ? result.get("modes").split(",") : MODES;
     }
 }

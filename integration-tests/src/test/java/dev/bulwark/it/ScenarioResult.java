@@ -29,10 +29,6 @@ final class ScenarioResult {
         return values.get(key);
     }
 
-    boolean has(String key) {
-        return values.containsKey(key);
-    }
-
     int getInt(String key) {
         return Integer.parseInt(get(key));
     }

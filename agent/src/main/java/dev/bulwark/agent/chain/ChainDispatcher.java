@@ -505,7 +505,9 @@ public final class ChainDispatcher extends Dispatcher {
         if (call.site.reactive != null) {
             Object publisher;
             try {
-                publisher = new ReactiveInvocation(async, observer, call.site, declaringType, self, arguments).assemble();
+                // This call's own frame is not timed: the innermost timed frame is an enclosing call's.
+                publisher = new ReactiveInvocation(async, observer, call.site, declaringType, self, arguments,
+                        call.stack.enclosingDeadline(), call.stack.enclosingTimeoutSite()).assemble();
             } catch (Throwable fault) {
                 // Reported by the bridge, which then lets the method run unprotected.
                 throw new IllegalStateException(fault.getMessage(), fault);

@@ -1,6 +1,8 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.BulkheadFullException;
+import dev.bulwark.ResultFailureException;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.reactive.ReactiveType;
 
@@ -46,9 +48,17 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
     private final Class<?> declaringType;
     private final Object self;
     private final Object[] arguments;
+    /**
+     * The deadline of the synchronous timeout around the method's call, on the exact clock; {@code Long.MAX_VALUE}
+     * for none. A publisher made inside a timeout is a call made inside it: each of its attempts ends by that
+     * deadline too, as a stage's does.
+     */
+    private final long enclosingDeadline;
+    private final String enclosingTimeoutSite;
 
+    /** @param enclosingTimeoutSite the site whose timeout {@code enclosingDeadline} is, or null */
     ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain, Class<?> declaringType,
-                       Object self, Object[] arguments) {
+                       Object self, Object[] arguments, long enclosingDeadline, String enclosingTimeoutSite) {
         this.runtime = runtime;
         this.observer = observer;
         this.chain = chain;
@@ -56,6 +66,8 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
         this.declaringType = declaringType;
         this.self = self;
         this.arguments = arguments;
+        this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
+        this.enclosingTimeoutSite = enclosingTimeoutSite;
     }
 
     /** The lazy publisher of the method's own type that the caller gets; nothing runs before it is subscribed. */
@@ -120,7 +132,7 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
          * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
          * attempt's items and its checks need no lock, only {@link #over}.
          */
-        private final boolean untimed = chain.timeout == null;
+        private final boolean untimed = chain.timeout == null && enclosingDeadline == Long.MAX_VALUE;
         // Written under lock; requested and over also read without it, where untimed allows.
         private volatile long requested;
         private volatile boolean over;
@@ -271,15 +283,19 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /**
          * Under the lock, in the admission's own critical section: starts the attempt's deadline before it waits
-         * for a bulkhead, since the timeout bounds that wait. Says what comes next.
+         * for a bulkhead, since the timeout bounds that wait: its own timeout's, or the enclosing synchronous
+         * timeout's when that comes first. Says what comes next.
          */
         private int openTimeout(int number) {
-            call.timed = !untimed;
-            long now = 0L;
+            call.timed = chain.timeout != null;
+            long now = untimed ? 0L : runtime.clock.nanoTime();
+            long deadline = enclosingDeadline;
             if (call.timed) {
-                now = runtime.clock.nanoTime();
                 call.deadlineNanos = saturatedAdd(now, steps.timeoutNanos(call, now));
-                attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), call.deadlineNanos - now);
+                deadline = Math.min(deadline, call.deadlineNanos);
+            }
+            if (!untimed) {
+                attemptTimer = runtime.schedule(guarded(() -> deadlineReached(number)), deadline - now);
             }
             if (chain.threadPool != null) {
                 return POOLED;
@@ -290,7 +306,7 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 }
                 return INVOKE;
             }
-            long since = call.timed ? now : runtime.clock.nanoTime();
+            long since = untimed ? runtime.clock.nanoTime() : now;
             runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), 0L);
             return WAITING;
         }
@@ -448,18 +464,34 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
 
         /**
          * The first item of a single-item type ends the call as a success before the subscriber sees it, so that
-         * a subscriber cancelling once it has the item (as some of Reactor's do) cancels nothing.
+         * a subscriber cancelling once it has the item (as some of Reactor's do) cancels nothing. A site that
+         * judges results judges the item first, as the other drivers judge a value: a failed result is decided
+         * as a failure is (retried, or handed to the fallback), and reaches the subscriber only when neither
+         * takes it. Says whether the subscriber gets the item now.
          */
-        private boolean singleItem(int number) {
+        private boolean singleItem(int number, Object item) {
+            // The checks are the application's code, run before the lock is taken; the verdict is kept under it.
+            boolean retryable = chain.retryOnResult != null && chain.retryOnResult.test(item, declaringType, self);
+            boolean recordable = chain.recordOnResult != null && chain.recordOnResult.test(item, declaringType, self);
             synchronized (lock) {
                 if (settledAttempt >= number || over) {
                     return false;
                 }
                 settledAttempt = number;
-                over = true;
                 upstream = null;
                 cancelTimers();
+                call.retryableResult = retryable;
+                call.recordableResult = recordable;
+                if (call.failedResult()) {
+                    call.rejectingPolicy = chain.name;
+                } else {
+                    over = true;
+                }
                 steps.completeAttempt(call, null, call.timed, false, call.timed ? runtime.clock.nanoTime() : 0L);
+            }
+            if (call.failedResult()) {
+                decideFailedResult(item);
+                return false;
             }
             steps.succeeded(call);
             long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
@@ -467,10 +499,14 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             return true;
         }
 
-        /** The attempt's deadline passed before its publisher ended: it is cancelled and timed out. */
+        /**
+         * The attempt's deadline, its own or the enclosing one, passed before its publisher ended: it is
+         * cancelled and timed out.
+         */
         private void deadlineReached(int number) {
             Flow.Subscription current;
             int rejection;
+            boolean own = call.timed && call.deadlineNanos <= enclosingDeadline;
             synchronized (lock) {
                 if (settledAttempt >= number || over) {
                     return;
@@ -478,13 +514,39 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 settledAttempt = number;
                 current = upstream;
                 upstream = null;
-                rejection = steps.completeAttempt(call, ChainRejection.TIMED_OUT.type, true, true,
+                rejection = steps.completeAttempt(call, ChainRejection.TIMED_OUT.type, call.timed, own,
                         runtime.clock.nanoTime());
             }
             if (current != null) {
                 current.cancel();
             }
-            decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), rejection);
+            decide(ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite, 0L), rejection);
+        }
+
+        /** After an attempt whose item was judged a failure: as {@link #decide}, with the item in place of an error. */
+        private void decideFailedResult(Object item) {
+            long delay = steps.nextAttemptDelay(call, null, CircuitBreaker.RESULT_FAILURE, 0,
+                    runtime.clock.nanoTime(), enclosingDeadline);
+            if (delay != PolicySteps.NO_RETRY) {
+                scheduleRetry(delay);
+                return;
+            }
+            steps.retryFinished(call, call.loopOutcome);
+            if (steps.fallbackApplies(call, CircuitBreaker.RESULT_FAILURE, null)) {
+                steps.fallingBack(chain, call.observation);
+                runtime.execute(guarded(() -> fallback(new ResultFailureException(chain.name, item))));
+                return;
+            }
+            synchronized (lock) {
+                if (over) {
+                    return;
+                }
+                over = true;
+            }
+            long duration = call.observed ? runtime.clock.nanoTime() - call.invocationStartNanos : -1;
+            steps.finished(call.observed, call.observation, chain, duration, CircuitBreaker.RESULT_FAILURE, null);
+            signalNext(item);
+            signalComplete();
         }
 
         /** The attempt, settled already, was refused at admission. */
@@ -505,15 +567,9 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 call.loopOutcome = CallObserver.RetryOutcome.FAILURE;
             } else {
                 long delay = steps.nextAttemptDelay(call, rejection != 0 ? null : failure, judged, rejection,
-                        runtime.clock.nanoTime(), Long.MAX_VALUE);
+                        runtime.clock.nanoTime(), enclosingDeadline);
                 if (delay != PolicySteps.NO_RETRY) {
-                    synchronized (lock) {
-                        if (over) {
-                            return;
-                        }
-                        steps.retrying(call);
-                        pendingStep = runtime.schedule(guarded(this::startAttempt), delay);
-                    }
+                    scheduleRetry(delay);
                     return;
                 }
             }
@@ -523,6 +579,16 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
                 runtime.execute(guarded(() -> fallback(failure)));
             } else {
                 finish(failure);
+            }
+        }
+
+        private void scheduleRetry(long delay) {
+            synchronized (lock) {
+                if (over) {
+                    return;
+                }
+                steps.retrying(call);
+                pendingStep = runtime.schedule(guarded(this::startAttempt), delay);
             }
         }
 
@@ -708,7 +774,7 @@ public final class ReactiveInvocation implements Flow.Publisher<Object> {
             @Override
             public final void onNext(Object item) {
                 if (number > 0 && type.single()) {
-                    if (singleItem(number)) {
+                    if (singleItem(number, item)) {
                         signalNext(item);
                         signalComplete();
                     }

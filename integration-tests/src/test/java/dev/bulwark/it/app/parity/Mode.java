@@ -4,7 +4,6 @@ import dev.bulwark.it.app.Report;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -34,6 +33,8 @@ public enum Mode {
         thread.setDaemon(true);
         return thread;
     });
+    /** Whether {@link #subscribe} started Reactor; two threads that both do, do no harm. */
+    private static volatile boolean reactorStarted;
     private final String suffix;
 
     Mode(String suffix) {
@@ -41,26 +42,10 @@ public enum Mode {
     }
 
     /**
-     * The modes of a scenario that has no Mono twin, which says why in its Javadoc; it reports so, and the test
-     * then expects no MONO outcome.
-     */
-    public static List<Mode> withoutMono() {
-        Report.put("modes", "SYNC,ASYNC");
-        return List.of(SYNC, ASYNC);
-    }
-
-    /**
      * Calls this mode's twin and tells how the call ended: {@code ok:value} or {@code failed:SimpleName:message}.
-     * An asynchronous call is waited for; its {@code CompletionException} or {@code ExecutionException} is taken
-     * off, and a twin that throws instead of returning a stage ends {@code threw:...}, which no sync call gives.
-     */
-    public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
-        return outcome(sync, async, noMonoTwin());
-    }
-
-    /**
-     * As {@link #outcome(Callable, Callable)} with a Mono twin: its Mono is subscribed to once and waited for as
-     * a stage is, and a twin that throws instead of returning a Mono ends {@code threw:...} too.
+     * A stage is waited for, a Mono subscribed to once and waited for as a stage is; a {@code CompletionException}
+     * or {@code ExecutionException} is taken off, and a twin that throws instead of returning its stage or Mono
+     * ends {@code threw:...}, which no sync call gives.
      */
     public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async,
                           Callable<? extends Mono<?>> mono) {
@@ -69,7 +54,7 @@ public enum Mode {
         }
         CompletionStage<?> stage;
         try {
-            stage = this == ASYNC ? async.call() : mono.call().toFuture();
+            stage = this == ASYNC ? async.call() : subscribe(mono.call());
         } catch (Throwable failure) {
             return named("threw:" + describe(failure));
         }
@@ -77,7 +62,7 @@ public enum Mode {
     }
 
     /**
-     * Tells how a call ended that is synchronous in both modes, such as a protected method calling this mode's
+     * Tells how a call ended that is synchronous in every mode, such as a protected method calling this mode's
      * twin through {@link #join}.
      */
     public String outcomeOf(Callable<?> call) {
@@ -90,12 +75,8 @@ public enum Mode {
 
     /**
      * Calls this mode's twin from inside a synchronous method and waits for its value: {@code join}, which an
-     * interrupt does not end, so that only the stage itself decides when the wait is over.
+     * interrupt does not end, so that only the stage or the Mono itself decides when the wait is over.
      */
-    public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async) throws Exception {
-        return join(sync, async, noMonoTwin());
-    }
-
     public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async,
                       Callable<? extends Mono<T>> mono) throws Exception {
         switch (this) {
@@ -104,7 +85,7 @@ public enum Mode {
             case ASYNC:
                 return async.call().toCompletableFuture().join();
             default:
-                return mono.call().toFuture().join();
+                return subscribe(mono.call()).join();
         }
     }
 
@@ -119,11 +100,10 @@ public enum Mode {
         }
     }
 
-    /** Makes the call of {@link #outcome(Callable, Callable)} on a thread of its own; see {@link #await(Future)}. */
-    public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
-        return inBackground(sync, async, noMonoTwin());
-    }
-
+    /**
+     * Makes the call of {@link #outcome(Callable, Callable, Callable)} on a thread of its own; see
+     * {@link #await(Future)}.
+     */
     public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async,
                                        Callable<? extends Mono<?>> mono) {
         FutureTask<String> call = new FutureTask<>(() -> outcome(sync, async, mono));
@@ -204,11 +184,17 @@ public enum Mode {
         return failure.getClass().getSimpleName() + ":" + failure.getMessage();
     }
 
-    /** A scenario of {@link #withoutMono()} calls with two twins; a MONO call there is a mistake of the scenario. */
-    private static <T> Callable<Mono<T>> noMonoTwin() {
-        return () -> {
-            throw new IllegalStateException("this scenario has no Mono twin: run it over Mode.withoutMono()");
-        };
+    /**
+     * Subscribes once. Reactor's own start-up (its classes, its schedulers' threads) is done first, the first
+     * time, so that the first Mono twin's call is not slower than its sync twin's for a reason of Reactor's:
+     * scenarios time their steps, and a rate limiter's period runs on while a call is slow.
+     */
+    private static <T> CompletableFuture<T> subscribe(Mono<T> mono) {
+        if (!reactorStarted) {
+            Mono.just("started").subscribeOn(Schedulers.boundedElastic()).block();
+            reactorStarted = true;
+        }
+        return mono.toFuture();
     }
 
     /**

@@ -184,7 +184,8 @@ public final class RetryParity {
     public static void retriesUntilSuccess() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::succeedsOnThirdAttempt, RetryParity::succeedsOnThirdAttemptAsync, RetryParity::succeedsOnThirdAttemptMono));
+            mode.put("outcome", mode.outcome(RetryParity::succeedsOnThirdAttempt,
+                    RetryParity::succeedsOnThirdAttemptAsync, RetryParity::succeedsOnThirdAttemptMono));
             mode.put("calls", CALLS.get());
         }
     }
@@ -192,7 +193,8 @@ public final class RetryParity {
     public static void exhaustsAndGivesTheLastFailure() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::alwaysFails, RetryParity::alwaysFailsAsync, RetryParity::alwaysFailsMono));
+            mode.put("outcome", mode.outcome(RetryParity::alwaysFails, RetryParity::alwaysFailsAsync,
+                    RetryParity::alwaysFailsMono));
             mode.put("calls", CALLS.get());
         }
     }
@@ -208,11 +210,14 @@ public final class RetryParity {
     public static void retryOnSelectsExceptions() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("notRetryable", mode.outcome(RetryParity::notRetryable, RetryParity::notRetryableAsync, RetryParity::notRetryableMono));
+            mode.put("notRetryable", mode.outcome(RetryParity::notRetryable, RetryParity::notRetryableAsync,
+                    RetryParity::notRetryableMono));
             mode.put("notRetryableCalls", CALLS.getAndSet(0));
-            mode.put("subclass", mode.outcome(RetryParity::retryableSubclass, RetryParity::retryableSubclassAsync, RetryParity::retryableSubclassMono));
+            mode.put("subclass", mode.outcome(RetryParity::retryableSubclass, RetryParity::retryableSubclassAsync,
+                    RetryParity::retryableSubclassMono));
             mode.put("subclassCalls", CALLS.getAndSet(0));
-            mode.put("error", mode.outcome(RetryParity::errorsAreNotRetriedByDefault, RetryParity::errorsAreNotRetriedByDefaultAsync, RetryParity::errorsAreNotRetriedByDefaultMono));
+            mode.put("error", mode.outcome(RetryParity::errorsAreNotRetriedByDefault,
+                    RetryParity::errorsAreNotRetriedByDefaultAsync, RetryParity::errorsAreNotRetriedByDefaultMono));
             mode.put("errorCalls", CALLS.get());
         }
     }
@@ -221,7 +226,8 @@ public final class RetryParity {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
             long start = System.nanoTime();
-            mode.put("outcome", mode.outcome(RetryParity::fixedDelay, RetryParity::fixedDelayAsync, RetryParity::fixedDelayMono));
+            mode.put("outcome", mode.outcome(RetryParity::fixedDelay, RetryParity::fixedDelayAsync,
+                    RetryParity::fixedDelayMono));
             mode.put("elapsedMillis", Mode.millisSince(start));
             mode.put("calls", CALLS.get());
         }
@@ -230,7 +236,8 @@ public final class RetryParity {
     public static void maxDurationBoundsTheLoop() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::boundedByMaxDuration, RetryParity::boundedByMaxDurationAsync, RetryParity::boundedByMaxDurationMono));
+            mode.put("outcome", mode.outcome(RetryParity::boundedByMaxDuration, RetryParity::boundedByMaxDurationAsync,
+                    RetryParity::boundedByMaxDurationMono));
             mode.put("calls", CALLS.get());
         }
     }
