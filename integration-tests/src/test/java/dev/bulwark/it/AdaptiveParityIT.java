@@ -8,7 +8,8 @@ import static dev.bulwark.it.Parity.assertBothLong;
 
 /**
  * An adaptive bulkhead's limit follows latency, and a partitioned bulkhead keeps the critical partition's share
- * under a flood of batch calls: the same through a synchronous method and through one returning a stage.
+ * under a flood of batch calls: the same through a synchronous method, one returning a stage and one returning a
+ * Mono.
  */
 class AdaptiveParityIT {
     private static final String[] PARTITIONS = {
@@ -17,7 +18,10 @@ class AdaptiveParityIT {
             "-Dbulwark.policies.orders-sync.bulkhead.partitions.batch=0.1",
             "-Dbulwark.policies.orders-async.bulkhead.partitions.critical=0.6",
             "-Dbulwark.policies.orders-async.bulkhead.partitions.normal=0.3",
-            "-Dbulwark.policies.orders-async.bulkhead.partitions.batch=0.1"};
+            "-Dbulwark.policies.orders-async.bulkhead.partitions.batch=0.1",
+            "-Dbulwark.policies.orders-mono.bulkhead.partitions.critical=0.6",
+            "-Dbulwark.policies.orders-mono.bulkhead.partitions.normal=0.3",
+            "-Dbulwark.policies.orders-mono.bulkhead.partitions.batch=0.1"};
 
     @Test
     void theLimitDropsWhenLatencyRisesAndRecoversWhenItFalls() throws Exception {

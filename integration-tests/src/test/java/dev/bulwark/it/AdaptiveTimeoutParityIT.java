@@ -6,13 +6,16 @@ import org.junit.jupiter.api.Test;
 import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
 
-/** Adaptive timeouts (docs/configuration.md) through a synchronous method and through one returning a stage. */
+/**
+ * Adaptive timeouts (docs/configuration.md) through a synchronous method, one returning a stage and one returning a
+ * Mono.
+ */
 class AdaptiveTimeoutParityIT {
     private static final String SITE = "dev.bulwark.it.app.parity.AdaptiveTimeoutParity#";
 
     @Test
     void anAdaptiveTimeoutTightensAfterWarmUpAndNeverExceedsItsValue() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent()
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath()
                 // The p90 of the 1s call and the warm-up's twenty is that of the warm-up.
                 .option("-Dbulwark.defaults.timeout.adaptive.min-calls=20",
                         "-Dbulwark.defaults.timeout.adaptive.percentile=90", "-Dscenario.warmUp=20")

@@ -5,13 +5,16 @@ import org.junit.jupiter.api.Test;
 
 import static dev.bulwark.it.Parity.assertBoth;
 
-/** The circuit breaker through a synchronous method and through one returning a stage: the same states and outcomes. */
+/**
+ * The circuit breaker through a synchronous method, one returning a stage and one returning a Mono: the same states
+ * and outcomes.
+ */
 class BreakerParityIT {
     private static final String OPEN = "failed:CircuitOpenException:circuit breaker 'dev.bulwark.it.app.parity.BreakerParity#guarded' is open";
     private static final String DOWN = "failed:IllegalStateException:downstream failed";
 
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(BreakerParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(BreakerParity.class, scenario);
     }
 
     @Test

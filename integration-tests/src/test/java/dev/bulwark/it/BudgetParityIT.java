@@ -9,7 +9,7 @@ import java.nio.file.Paths;
 import static dev.bulwark.it.Parity.assertBothLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A retry budget bounds the retries of many failing calls, synchronously and asynchronously alike. */
+/** A retry budget bounds the retries of many failing calls: synchronously, asynchronously and through a Mono alike. */
 class BudgetParityIT {
     private static String config() throws URISyntaxException {
         return Paths.get(BudgetParity.class.getResource("budget.conf").toURI()).toString();
@@ -17,10 +17,10 @@ class BudgetParityIT {
 
     @Test
     void aThousandCallsAgainstAHalfFailingServerRetryAtMostRatioTimesCallsPlusMinPerSecond() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent().agentArguments("config=" + config())
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config())
                 .run(BudgetParity.class, "aBudgetBoundsTheRetriesOfManyCalls");
 
-        for (String mode : new String[] {"SYNC", "ASYNC"}) {
+        for (String mode : new String[] {"SYNC", "ASYNC", "MONO"}) {
             long seconds = result.getLong(mode + ".elapsedSeconds");
             // ratio 0.1 of 1,000 first attempts, plus 2 a second for every second started.
             assertThat(result.getLong(mode + ".retries")).as(mode)

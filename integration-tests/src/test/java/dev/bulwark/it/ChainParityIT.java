@@ -5,12 +5,15 @@ import org.junit.jupiter.api.Test;
 
 import static dev.bulwark.it.Parity.assertBoth;
 
-/** The order of the chain through a synchronous method and through one returning a stage: the same outcomes. */
+/**
+ * The order of the chain through a synchronous method, one returning a stage and one returning a Mono: the same
+ * outcomes.
+ */
 class ChainParityIT {
     private static final String SITE = "dev.bulwark.it.app.parity.ChainParity#";
 
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(ChainParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(ChainParity.class, scenario);
     }
 
     private static String open(String method) {

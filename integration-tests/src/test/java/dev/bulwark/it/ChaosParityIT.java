@@ -14,10 +14,10 @@ import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
 
 /**
- * Fault injection through the real agent, through a synchronous method and through one returning a stage: the
- * configured rate, latency cut by a timeout, faults every policy sees, {@code when}, the admin routes, the
- * operator's off switch, the kill switch and its release by reloads, and an experiment a reload adds to a method
- * nothing wove, then removes.
+ * Fault injection through the real agent, through a synchronous method, one returning a stage and one returning a
+ * Mono: the configured rate, latency cut by a timeout, faults every policy sees, {@code when}, the admin routes,
+ * the operator's off switch, the kill switch and its release by reloads, and an experiment a reload adds to a
+ * method nothing wove, then removes.
  */
 class ChaosParityIT {
     private static final String CLASS = "dev.bulwark.it.app.parity.ChaosParity";
@@ -51,12 +51,13 @@ class ChaosParityIT {
                 "  }",
                 "}").getBytes(StandardCharsets.UTF_8));
 
-        ScenarioResult result = AgentJvm.withAgent().agentArguments("config=" + config)
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
                 .option("-Dchaos.config=" + config, "-Dchaos.port=" + port, "-Dchaos.token=s3cret")
                 .run(ChaosParity.class, "injects");
 
         System.out.println("faults injected into " + RATE_CALLS + " calls at rate " + RATE + ": sync "
-                + result.get("SYNC.injected") + ", async " + result.get("ASYNC.injected"));
+                + result.get("SYNC.injected") + ", async " + result.get("ASYNC.injected") + ", mono "
+                + result.get("MONO.injected"));
         // Five standard deviations of a binomial count either side; the seed makes the count the same every run.
         double deviation = Math.sqrt(RATE_CALLS * RATE * (1 - RATE));
         assertBothLong(result, "injected", count -> count.isBetween(Math.round(RATE_CALLS * RATE - 5 * deviation),

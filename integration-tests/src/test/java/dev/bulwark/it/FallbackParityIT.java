@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import static dev.bulwark.it.Parity.assertBoth;
 
-/** Fallbacks through a synchronous method and through one returning a stage: the same outcomes. */
+/** Fallbacks through a synchronous method, one returning a stage and one returning a Mono: the same outcomes. */
 class FallbackParityIT {
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(FallbackParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(FallbackParity.class, scenario);
     }
 
     @Test

@@ -6,12 +6,15 @@ import org.junit.jupiter.api.Test;
 import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
 
-/** Bulkheads and rate limiters through a synchronous method and through one returning a stage: the same outcomes. */
+/**
+ * Bulkheads and rate limiters through a synchronous method, one returning a stage and one returning a Mono: the
+ * same outcomes.
+ */
 class LimitsParityIT {
     private static final String SITE = "dev.bulwark.it.app.parity.LimitsParity#";
 
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(LimitsParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(LimitsParity.class, scenario);
     }
 
     @Test

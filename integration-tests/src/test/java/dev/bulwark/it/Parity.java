@@ -7,12 +7,13 @@ import org.assertj.core.api.SoftAssertions;
 import java.util.function.Consumer;
 
 /**
- * Checks what a parity scenario ({@code dev.bulwark.it.app.parity}) reported for both of its modes: the same
- * expectation for the call through the synchronous twin and the one through the asynchronous twin. A mode that
- * reported nothing fails the test, and a failure names its mode; both modes are checked before the test fails.
+ * Checks what a parity scenario ({@code dev.bulwark.it.app.parity}) reported for each of its modes: the same
+ * expectation for the call through the synchronous twin, the one returning a stage and the one returning a
+ * {@code Mono}. A mode that reported nothing fails the test, and a failure names its mode; every mode is checked
+ * before the test fails.
  */
 final class Parity {
-    private static final String[] MODES = {"SYNC", "ASYNC"};
+    private static final String[] MODES = {"SYNC", "ASYNC", "MONO"};
     private static final String[] TWINS = {"SYNC", "ASYNC", "MONO", "FLUX"};
 
     private Parity() {

@@ -1,6 +1,6 @@
 package dev.bulwark.it;
 
-import dev.bulwark.it.app.parity.BreakerParity;
+import dev.bulwark.it.app.BreakerScenarios;
 import dev.bulwark.it.app.parity.ReactiveChaos;
 import dev.bulwark.it.app.parity.ReactiveParity;
 import org.assertj.core.api.SoftAssertions;
@@ -47,9 +47,9 @@ class ReactiveIT {
     @Test
     void anApplicationWhoseMethodsReturnNoPublisherLoadsNothingOfTheReactiveLibraries() throws Exception {
         ScenarioResult result = AgentJvm.withAgent().classPath(classPath("newest")).option("-Xlog:class+load=info")
-                .run(BreakerParity.class, "belowTheThresholdStaysClosed");
+                .run(BreakerScenarios.class, "aBreakerSharedByName");
 
-        assertThat(result.get("SYNC.fifth")).isEqualTo("ok:ok");
+        assertThat(result.get("refund")).isEqualTo("CircuitOpenException:circuit breaker 'payments' is open");
         assertThat(result.stdout()).contains("dev.bulwark.agent.chain.ChainDispatcher")
                 .doesNotContain("reactor.core.").doesNotContain("org.reactivestreams.")
                 .doesNotContain("dev.bulwark.agent.chain.ReactiveInvocation");

@@ -10,7 +10,10 @@ import java.nio.file.Path;
 
 import static dev.bulwark.it.Parity.assertBoth;
 
-/** A config reload during a call, through a synchronous method and through one returning a stage: the same outcomes. */
+/**
+ * A config reload during a call, through a synchronous method, one returning a stage and one returning a Mono: the
+ * same outcomes.
+ */
 class ReloadParityIT {
     @TempDir
     Path dir;
@@ -26,11 +29,13 @@ class ReloadParityIT {
                 "  ]",
                 "}").getBytes(StandardCharsets.UTF_8));
 
-        ScenarioResult result = AgentJvm.withAgent().agentArguments("config=" + config).option("-Dparity.config=" + config)
+        ScenarioResult result = AgentJvm.withAgent().withTestClassPath().agentArguments("config=" + config)
+                .option("-Dparity.config=" + config)
                 .run(ReloadParity.class, "aReloadWhileTheRetryWaits");
 
         System.out.println("calls of the retried method when the reload was in force: sync "
-                + result.get("SYNC.callsWhenReloaded") + ", async " + result.get("ASYNC.callsWhenReloaded"));
+                + result.get("SYNC.callsWhenReloaded") + ", async " + result.get("ASYNC.callsWhenReloaded")
+                + ", mono " + result.get("MONO.callsWhenReloaded"));
         assertBoth(result, "firstAttempt", "true");
         assertBoth(result, "reloaded", "true");
         assertBoth(result, "outcome", "failed:IllegalStateException:attempt 3");

@@ -7,12 +7,15 @@ import org.junit.jupiter.api.Test;
 import static dev.bulwark.it.Parity.assertBoth;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Failures judged from results: retried, recorded by the breaker, handed to the fallback; bad checks reported. */
+/**
+ * Failures judged from results: retried, recorded by the breaker, handed to the fallback, the same through a
+ * synchronous method, one returning a stage and one returning a Mono; bad checks reported.
+ */
 class ResultParityIT {
     private static ScenarioResult result;
 
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(ResultParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(ResultParity.class, scenario);
     }
 
     @BeforeAll

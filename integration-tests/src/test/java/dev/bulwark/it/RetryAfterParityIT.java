@@ -6,10 +6,10 @@ import org.junit.jupiter.api.Test;
 import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
 
-/** Retries honour Retry-After, synchronously and asynchronously alike. */
+/** Retries honour Retry-After: synchronously, asynchronously and through a Mono alike. */
 class RetryAfterParityIT {
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(RetryAfterParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(RetryAfterParity.class, scenario);
     }
 
     @Test

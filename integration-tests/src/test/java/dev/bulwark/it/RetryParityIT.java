@@ -6,10 +6,10 @@ import org.junit.jupiter.api.Test;
 import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
 
-/** Retry through a synchronous method and through one returning a stage: the same outcomes. */
+/** Retry through a synchronous method, one returning a stage and one returning a Mono: the same outcomes. */
 class RetryParityIT {
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(RetryParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(RetryParity.class, scenario);
     }
 
     @Test

@@ -6,12 +6,15 @@ import org.junit.jupiter.api.Test;
 import static dev.bulwark.it.Parity.assertBoth;
 import static dev.bulwark.it.Parity.assertBothLong;
 
-/** Timeouts through a synchronous method and through one returning a stage: the same outcomes, on time. */
+/**
+ * Timeouts through a synchronous method, one returning a stage and one returning a Mono: the same outcomes, on
+ * time.
+ */
 class TimeoutParityIT {
     private static final String SITE = "dev.bulwark.it.app.parity.TimeoutParity#";
 
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(TimeoutParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(TimeoutParity.class, scenario);
     }
 
     @Test

@@ -8,7 +8,7 @@ import static dev.bulwark.it.Parity.assertBoth;
 /** Every exception matcher looks through wrappers; the caller still receives the exception as thrown. */
 class UnwrapParityIT {
     private static ScenarioResult run(String scenario) throws Exception {
-        return AgentJvm.withAgent().run(UnwrapParity.class, scenario);
+        return AgentJvm.withAgent().withTestClassPath().run(UnwrapParity.class, scenario);
     }
 
     @Test

@@ -505,7 +505,9 @@ public final class ChainDispatcher extends Dispatcher {
         if (call.site.reactive != null) {
             Object publisher;
             try {
-                publisher = ReactiveInvocation.of(async, observer, call.site).assemble(declaringType, self, arguments);
+                // This call's own frame is not timed: the innermost timed frame is an enclosing call's.
+                publisher = ReactiveInvocation.of(async, observer, call.site, call.stack.enclosingDeadline(),
+                        call.stack.enclosingTimeoutSite()).assemble(declaringType, self, arguments);
             } catch (Throwable fault) {
                 // Reported by the bridge, which then lets the method run unprotected.
                 throw new IllegalStateException(fault.getMessage(), fault);

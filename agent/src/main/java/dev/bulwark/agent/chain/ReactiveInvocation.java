@@ -1,6 +1,8 @@
 package dev.bulwark.agent.chain;
 
 import dev.bulwark.BulkheadFullException;
+import dev.bulwark.ResultFailureException;
+import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
 import dev.bulwark.agent.reactive.ReactiveType;
 
@@ -69,22 +71,43 @@ public final class ReactiveInvocation {
      * attempt's items and its checks need no lock, only {@link Subscription#over}.
      */
     private final boolean untimed;
+    /**
+     * The deadline of the synchronous timeout around the method's call, on the exact clock; {@code Long.MAX_VALUE}
+     * for none. A publisher made inside a timeout is a call made inside it: each of its attempts ends by that
+     * deadline too, and its retries wait no longer, as a stage's do.
+     */
+    private final long enclosingDeadline;
+    /** The site whose timeout {@link #enclosingDeadline} is; null for none. */
+    private final String enclosingTimeoutSite;
 
-    private ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain) {
+    private ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain, long enclosingDeadline,
+                               String enclosingTimeoutSite) {
         this.runtime = runtime;
         this.steps = runtime.steps;
         this.observer = observer;
         this.chain = chain;
         this.type = chain.reactive;
-        this.untimed = chain.timeout == null;
+        this.enclosingTimeoutSite = enclosingTimeoutSite;
+        this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
+        this.untimed = chain.timeout == null && this.enclosingDeadline == Long.MAX_VALUE;
     }
 
-    /** The driver of {@code chain}'s site, made at its first call and kept with the site. */
-    static ReactiveInvocation of(AsyncRuntime runtime, CallObserver observer, SiteChain chain) {
+    /**
+     * The driver of a call of {@code chain}'s site: the site's own, made at its first call and kept with the site;
+     * or, for a call made inside another call's synchronous timeout, one of the call's own that carries that
+     * deadline (rare, and it spares every other call a field).
+     *
+     * @param enclosingTimeoutSite the site whose timeout {@code enclosingDeadline} is, or null for none
+     */
+    static ReactiveInvocation of(AsyncRuntime runtime, CallObserver observer, SiteChain chain,
+                                 long enclosingDeadline, String enclosingTimeoutSite) {
+        if (enclosingTimeoutSite != null) {
+            return new ReactiveInvocation(runtime, observer, chain, enclosingDeadline, enclosingTimeoutSite);
+        }
         ReactiveInvocation driver = chain.reactiveDriver;
         if (driver == null) {
             // Calls racing here may each make one: they are alike, and their fields final.
-            driver = new ReactiveInvocation(runtime, observer, chain);
+            driver = new ReactiveInvocation(runtime, observer, chain, Long.MAX_VALUE, null);
             chain.reactiveDriver = driver;
         }
         return driver;
@@ -419,15 +442,19 @@ public final class ReactiveInvocation {
 
         /**
          * Under the lock, in the admission's own critical section: starts the attempt's deadline before it waits
-         * for a bulkhead, since the timeout bounds that wait. Says what comes next.
+         * for a bulkhead, since the timeout bounds that wait: its own timeout's, or the enclosing synchronous
+         * timeout's when that comes first. Says what comes next.
          */
         private int openTimeout(int number) {
-            timed = !untimed;
-            long now = 0L;
+            timed = chain.timeout != null;
+            long now = untimed ? 0L : runtime.clock.nanoTime();
+            long deadline = enclosingDeadline;
             if (timed) {
-                now = runtime.clock.nanoTime();
                 deadlineNanos = saturatedAdd(now, steps.timeoutNanos(this, now));
-                timer = runtime.schedule(guarded(() -> deadlineReached(number)), deadlineNanos - now);
+                deadline = Math.min(deadline, deadlineNanos);
+            }
+            if (!untimed) {
+                timer = runtime.schedule(guarded(() -> deadlineReached(number)), deadline - now);
             }
             if (chain.threadPool != null) {
                 return POOLED;
@@ -438,7 +465,7 @@ public final class ReactiveInvocation {
                 }
                 return INVOKE;
             }
-            long since = timed ? now : runtime.clock.nanoTime();
+            long since = untimed ? runtime.clock.nanoTime() : now;
             runtime.scheduleOnTimer(guarded(() -> pollBulkhead(number, since)), 0L);
             return WAITING;
         }
@@ -624,21 +651,39 @@ public final class ReactiveInvocation {
 
         /**
          * The first item of a single-item type ends the call as a success before the subscriber sees it, so that
-         * a subscriber cancelling once it has the item (as some of Reactor's do) cancels nothing.
+         * a subscriber cancelling once it has the item (as some of Reactor's do) cancels nothing. A site that
+         * judges results judges the item first, as the other drivers judge a value: a failed result is decided
+         * as a failure is (retried, or handed to the fallback), and reaches the subscriber only when neither
+         * takes it. Says whether the subscriber gets the item now.
          */
-        private boolean singleItem(int number) {
+        private boolean singleItem(int number, Object item) {
+            // The checks are the application's code, run before the lock is taken; the verdict is kept under it.
+            boolean retryable = chain.retryOnResult != null && chain.retryOnResult.test(item, declaringType, self);
+            boolean recordable = chain.recordOnResult != null && chain.recordOnResult.test(item, declaringType, self);
+            boolean failedResult;
             lock();
             try {
                 if (settledAttempt >= number || over) {
                     return false;
                 }
                 settledAttempt = number;
-                markOver();
                 upstream = null;
                 cancelTimer();
+                retryableResult = retryable;
+                recordableResult = recordable;
+                failedResult = failedResult();
+                if (failedResult) {
+                    rejectingPolicy = chain.name;
+                } else {
+                    markOver();
+                }
                 steps.completeAttempt(this, null, timed, false, timed ? runtime.clock.nanoTime() : 0L);
             } finally {
                 unlock();
+            }
+            if (failedResult) {
+                decideFailedResult(item);
+                return false;
             }
             steps.succeeded(this);
             long duration = observed ? runtime.clock.nanoTime() - invocationStartNanos : -1;
@@ -646,10 +691,14 @@ public final class ReactiveInvocation {
             return true;
         }
 
-        /** The attempt's deadline passed before its publisher ended: it is cancelled and timed out. */
+        /**
+         * The attempt's deadline, its own or the enclosing one, passed before its publisher ended: it is
+         * cancelled and timed out.
+         */
         private void deadlineReached(int number) {
             Object current;
             int verdict;
+            boolean own = timed && deadlineNanos <= enclosingDeadline;
             lock();
             try {
                 if (settledAttempt >= number || over) {
@@ -658,7 +707,7 @@ public final class ReactiveInvocation {
                 settledAttempt = number;
                 current = upstream;
                 upstream = null;
-                verdict = steps.completeAttempt(this, ChainRejection.TIMED_OUT.type, true, true,
+                verdict = steps.completeAttempt(this, ChainRejection.TIMED_OUT.type, timed, own,
                         runtime.clock.nanoTime());
             } finally {
                 unlock();
@@ -666,7 +715,36 @@ public final class ReactiveInvocation {
             if (current != null) {
                 cancelUpstream(current);
             }
-            decide(ChainRejection.TIMED_OUT.exception(chain.name, 0L), verdict);
+            decide(ChainRejection.TIMED_OUT.exception(own ? chain.name : enclosingTimeoutSite, 0L), verdict);
+        }
+
+        /** After an attempt whose item was judged a failure: as {@link #decide}, with the item in place of an error. */
+        private void decideFailedResult(Object item) {
+            long delay = steps.nextAttemptDelay(this, null, CircuitBreaker.RESULT_FAILURE, 0,
+                    runtime.clock.nanoTime(), enclosingDeadline);
+            if (delay != PolicySteps.NO_RETRY) {
+                scheduleRetry(delay);
+                return;
+            }
+            steps.retryFinished(this, loopOutcome);
+            if (steps.fallbackApplies(this, CircuitBreaker.RESULT_FAILURE, null)) {
+                steps.fallingBack(chain, observation);
+                runtime.execute(guarded(() -> fallback(new ResultFailureException(chain.name, item))));
+                return;
+            }
+            lock();
+            try {
+                if (over) {
+                    return;
+                }
+                markOver();
+            } finally {
+                unlock();
+            }
+            long duration = observed ? runtime.clock.nanoTime() - invocationStartNanos : -1;
+            steps.finished(observed, observation, chain, duration, CircuitBreaker.RESULT_FAILURE, null);
+            signalNext(item);
+            signalComplete();
         }
 
         /** The attempt, settled already, was refused at admission. */
@@ -687,18 +765,9 @@ public final class ReactiveInvocation {
                 loopOutcome = CallObserver.RetryOutcome.FAILURE;
             } else {
                 long delay = steps.nextAttemptDelay(this, refusal != 0 ? null : failure, judged, refusal,
-                        runtime.clock.nanoTime(), Long.MAX_VALUE);
+                        runtime.clock.nanoTime(), enclosingDeadline);
                 if (delay != PolicySteps.NO_RETRY) {
-                    lock();
-                    try {
-                        if (over) {
-                            return;
-                        }
-                        steps.retrying(this);
-                        timer = runtime.schedule(guarded(this::startAttempt), delay);
-                    } finally {
-                        unlock();
-                    }
+                    scheduleRetry(delay);
                     return;
                 }
             }
@@ -708,6 +777,19 @@ public final class ReactiveInvocation {
                 runtime.execute(guarded(() -> fallback(failure)));
             } else {
                 finish(failure);
+            }
+        }
+
+        private void scheduleRetry(long delay) {
+            lock();
+            try {
+                if (over) {
+                    return;
+                }
+                steps.retrying(this);
+                timer = runtime.schedule(guarded(this::startAttempt), delay);
+            } finally {
+                unlock();
             }
         }
 
@@ -905,7 +987,7 @@ public final class ReactiveInvocation {
 
         protected final void upstreamNext(int number, Object item) {
             if (number > 0 && type.single()) {
-                if (singleItem(number)) {
+                if (singleItem(number, item)) {
                     signalNext(item);
                     signalComplete();
                 }

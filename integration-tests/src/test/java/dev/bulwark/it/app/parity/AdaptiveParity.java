@@ -4,6 +4,7 @@ import dev.bulwark.BulkheadFullException;
 import dev.bulwark.annotations.Bulkhead;
 import dev.bulwark.annotations.BulkheadType;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
 /**
- * Adaptive and partitioned bulkheads, through a synchronous method and one returning a stage (see {@link Mode}).
+ * Adaptive and partitioned bulkheads, through a synchronous method, one returning a stage and one returning a Mono
+ * (see {@link Mode}).
  * The limit is read the way an operator reads it, from the {@code bulwark.bulkhead.limit} gauge of an SDK the
  * application registers. Every wait is for a condition, bounded far above what it needs; a condition never met
  * is reported as such, never by how long something took.
@@ -68,6 +70,11 @@ public final class AdaptiveParity {
         return Mode.later(AdaptiveParity::answer);
     }
 
+    @Bulkhead(name = "adaptive-mono", type = BulkheadType.ADAPTIVE)
+    static Mono<String> adaptiveMono() {
+        return Mode.lazily(AdaptiveParity::answer);
+    }
+
     private static String order(String priority) throws InterruptedException {
         boolean critical = priority.equals("critical");
         AtomicInteger inside = critical ? CRITICAL_INSIDE : BATCH_INSIDE;
@@ -92,13 +99,18 @@ public final class AdaptiveParity {
         return Mode.later(() -> order(priority));
     }
 
+    @Bulkhead(name = "orders-mono", maxConcurrent = 10, partitionBy = "#0")
+    static Mono<String> placeOrderMono(String priority) {
+        return Mode.lazily(() -> order(priority));
+    }
+
     /** One call of the mode's twin: true when it ran, false when the bulkhead refused it. */
     private static boolean call(Mode mode, String priority) {
         try {
             if (priority == null) {
-                mode.join(AdaptiveParity::adaptive, AdaptiveParity::adaptiveAsync);
+                mode.join(AdaptiveParity::adaptive, AdaptiveParity::adaptiveAsync, AdaptiveParity::adaptiveMono);
             } else {
-                mode.join(() -> placeOrder(priority), () -> placeOrderAsync(priority));
+                mode.join(() -> placeOrder(priority), () -> placeOrderAsync(priority), () -> placeOrderMono(priority));
             }
             return true;
         } catch (BulkheadFullException refused) {
@@ -131,7 +143,7 @@ public final class AdaptiveParity {
 
     public static void limitFollowsLatency() throws InterruptedException {
         for (Mode mode : Mode.values()) {
-            String name = mode == Mode.SYNC ? "adaptive-sync" : "adaptive-async";
+            String name = "adaptive-" + mode.name().toLowerCase();
             latencyMillis = 5;
             AtomicBoolean stop = new AtomicBoolean();
             List<Thread> drivers = flood(mode, DRIVERS, null, stop, new AtomicInteger());
@@ -155,7 +167,7 @@ public final class AdaptiveParity {
 
     public static void criticalKeepsItsShare() throws InterruptedException {
         for (Mode mode : Mode.values()) {
-            String name = mode == Mode.SYNC ? "orders-sync" : "orders-async";
+            String name = "orders-" + mode.name().toLowerCase();
             BATCH_HIGH_WATER.set(0);
             CRITICAL_HIGH_WATER.set(0);
             ALL_HIGH_WATER.set(0);

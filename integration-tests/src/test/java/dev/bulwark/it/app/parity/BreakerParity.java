@@ -4,14 +4,16 @@ import dev.bulwark.CircuitBreakers;
 import dev.bulwark.annotations.CircuitBreaker;
 import dev.bulwark.annotations.Timeout;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The circuit breaker, the same through a synchronous method and through one returning a stage (see
- * {@link Mode}): the async twin's outcome is recorded when its stage completes. Each twin has its own breaker.
+ * The circuit breaker, the same through a synchronous method, one returning a stage and one returning a Mono
+ * (see {@link Mode}): the async twin's outcome is recorded when its stage completes, the Mono twin's at its
+ * terminal signal. Each twin has its own breaker.
  */
 public final class BreakerParity {
     private static final String GUARDED = "dev.bulwark.it.app.parity.BreakerParity#guarded";
@@ -43,6 +45,11 @@ public final class BreakerParity {
         return Mode.later(() -> downstream(failing));
     }
 
+    @CircuitBreaker(windowSize = 4, minimumCalls = 4, failureRateThreshold = 75, waitInOpen = "200ms", halfOpenCalls = 2)
+    static Mono<String> guardedMono(boolean failing) {
+        return Mode.lazily(() -> downstream(failing));
+    }
+
     @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m", recordOn = IllegalArgumentException.class)
     @Timeout("50ms")
     static String timesOut() throws InterruptedException {
@@ -58,8 +65,15 @@ public final class BreakerParity {
         return new CompletableFuture<>();
     }
 
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m", recordOn = IllegalArgumentException.class)
+    @Timeout("50ms")
+    static Mono<String> timesOutMono() {
+        BODY.incrementAndGet();
+        return Mono.never();
+    }
+
     private static String guarded(Mode mode, boolean failing) {
-        return mode.outcome(() -> guarded(failing), () -> guardedAsync(failing));
+        return mode.outcome(() -> guarded(failing), () -> guardedAsync(failing), () -> guardedMono(failing));
     }
 
     private static String state(Mode mode, String site) {
@@ -121,10 +135,13 @@ public final class BreakerParity {
     public static void timeoutsCountAsFailures() {
         for (Mode mode : Mode.values()) {
             BODY.set(0);
-            mode.put("first", mode.outcome(BreakerParity::timesOut, BreakerParity::timesOutAsync));
-            mode.put("second", mode.outcome(BreakerParity::timesOut, BreakerParity::timesOutAsync));
+            mode.put("first", mode.outcome(BreakerParity::timesOut, BreakerParity::timesOutAsync,
+                    BreakerParity::timesOutMono));
+            mode.put("second", mode.outcome(BreakerParity::timesOut, BreakerParity::timesOutAsync,
+                    BreakerParity::timesOutMono));
             mode.put("state", state(mode, TIMES_OUT));
-            mode.put("third", mode.outcome(BreakerParity::timesOut, BreakerParity::timesOutAsync));
+            mode.put("third", mode.outcome(BreakerParity::timesOut, BreakerParity::timesOutAsync,
+                    BreakerParity::timesOutMono));
             mode.put("bodyRuns", BODY.get());
         }
     }

@@ -4,14 +4,15 @@ import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A retry budget holds back a retry storm, the same through a synchronous method and through one returning a
- * stage (see {@link Mode}); each twin has its own budget (budget.conf: ratio 0.1, 2 retries a second whatever the
- * balance), since both would otherwise draw on the same deposits.
+ * A retry budget holds back a retry storm, the same through a synchronous method, one returning a stage and one
+ * returning a Mono (see {@link Mode}); each twin has its own budget (budget.conf: ratio 0.1, 2 retries a second
+ * whatever the balance), since they would otherwise draw on the same deposits.
  */
 public final class BudgetParity {
     private static final int CALLS = 1_000;
@@ -42,13 +43,19 @@ public final class BudgetParity {
         return Mode.now(BudgetParity::halfFailing);
     }
 
+    @Retry(maxAttempts = 3, delay = "0ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, budget = "stormMono")
+    static Mono<String> callMono() {
+        return Mode.atSubscription(BudgetParity::halfFailing);
+    }
+
     public static void aBudgetBoundsTheRetriesOfManyCalls() {
         for (Mode mode : Mode.values()) {
             BODY.set(0);
             int failed = 0;
             long start = System.nanoTime();
             for (int i = 0; i < CALLS; i++) {
-                if (mode.outcome(BudgetParity::call, BudgetParity::callAsync).startsWith("failed:")) {
+                if (mode.outcome(BudgetParity::call, BudgetParity::callAsync, BudgetParity::callMono)
+                        .startsWith("failed:")) {
                     failed++;
                 }
             }

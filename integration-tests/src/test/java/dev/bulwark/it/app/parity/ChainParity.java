@@ -8,6 +8,7 @@ import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.RateLimited;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
@@ -17,8 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chain order (Fallback → Retry → CircuitBreaker → RateLimited → Timeout → Bulkhead → body), the same
- * through a synchronous method and through one returning a stage (see {@link Mode}): each policy sees what the
- * policies inside it did, rejections included.
+ * through a synchronous method, one returning a stage and one returning a Mono (see {@link Mode}): each policy
+ * sees what the policies inside it did, rejections included.
  */
 public final class ChainParity {
     private static final String SITE = "dev.bulwark.it.app.parity.ChainParity#";
@@ -48,6 +49,12 @@ public final class ChainParity {
         return Mode.later(ChainParity::fails);
     }
 
+    @Retry(maxAttempts = 5, delay = "1ms")
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
+    static Mono<String> retriedThroughBreakerMono() {
+        return Mode.lazily(ChainParity::fails);
+    }
+
     private static String hold(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
         BODY.incrementAndGet();
         entered.countDown();
@@ -67,6 +74,12 @@ public final class ChainParity {
         return Mode.later(() -> hold(entered, release));
     }
 
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
+    @Bulkhead(maxConcurrent = 1)
+    static Mono<String> oneSlotBehindABreakerMono(CountDownLatch entered, CountDownLatch release) {
+        return Mode.lazily(() -> hold(entered, release));
+    }
+
     private static String granted() {
         BODY.incrementAndGet();
         return "granted";
@@ -84,6 +97,12 @@ public final class ChainParity {
         return Mode.later(ChainParity::granted);
     }
 
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 50, waitInOpen = "1m")
+    @RateLimited(permits = 1, period = "1m")
+    static Mono<String> limitedBehindABreakerMono() {
+        return Mode.lazily(ChainParity::granted);
+    }
+
     @Fallback(method = "rejected")
     @Retry(maxAttempts = 3, delay = "1ms", maxDuration = "1s")
     @RateLimited(permits = 1, period = "1m")
@@ -99,6 +118,13 @@ public final class ChainParity {
     }
 
     @Fallback(method = "rejected")
+    @Retry(maxAttempts = 3, delay = "1ms", maxDuration = "1s")
+    @RateLimited(permits = 1, period = "1m")
+    static Mono<String> limitedWithFallbackMono() {
+        return Mode.atSubscription(ChainParity::granted);
+    }
+
+    @Fallback(method = "rejected")
     @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
     static String breakerWithFallback() {
         return fails();
@@ -108,6 +134,12 @@ public final class ChainParity {
     @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
     static CompletionStage<String> breakerWithFallbackAsync() {
         return Mode.later(ChainParity::fails);
+    }
+
+    @Fallback(method = "rejected")
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, waitInOpen = "1m")
+    static Mono<String> breakerWithFallbackMono() {
+        return Mode.lazily(ChainParity::fails);
     }
 
     static String rejected(Throwable failure) {
@@ -136,6 +168,12 @@ public final class ChainParity {
         return Mode.later(ChainParity::failsTwice);
     }
 
+    @Bulkhead(maxConcurrent = 1)
+    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE)
+    static Mono<String> soleSlotFailsTwiceMono() {
+        return Mode.lazily(ChainParity::failsTwice);
+    }
+
     private static String boom() {
         throw new IllegalStateException("boom");
     }
@@ -150,6 +188,11 @@ public final class ChainParity {
         return Mode.later(ChainParity::boom);
     }
 
+    @Bulkhead(maxConcurrent = 1)
+    static Mono<String> soleSlotThrowsMono() {
+        return Mode.lazily(ChainParity::boom);
+    }
+
     private static String state(Mode mode, String method) {
         return CircuitBreakers.find(mode.site(SITE + method)).state();
     }
@@ -158,9 +201,11 @@ public final class ChainParity {
     public static void anOpenCircuitEndsTheRetryLoop() {
         for (Mode mode : Mode.values()) {
             BODY.set(0);
-            mode.put("first", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync));
+            mode.put("first", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync,
+                    ChainParity::retriedThroughBreakerMono));
             mode.put("bodyRuns", BODY.getAndSet(0));
-            mode.put("second", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync));
+            mode.put("second", mode.outcome(ChainParity::retriedThroughBreaker, ChainParity::retriedThroughBreakerAsync,
+                    ChainParity::retriedThroughBreakerMono));
             mode.put("bodyRunsAfterOpen", BODY.get());
         }
     }
@@ -172,18 +217,20 @@ public final class ChainParity {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> oneSlotBehindABreaker(entered, release),
-                    () -> oneSlotBehindABreakerAsync(entered, release));
+                    () -> oneSlotBehindABreakerAsync(entered, release),
+                    () -> oneSlotBehindABreakerMono(entered, release));
             mode.put("holderEntered", entered.await(20, TimeUnit.SECONDS));
             CountDownLatch unused = new CountDownLatch(1);
             for (int i = 1; i <= 2; i++) {
                 mode.put("rejected" + i, mode.outcome(() -> oneSlotBehindABreaker(unused, unused),
-                        () -> oneSlotBehindABreakerAsync(unused, unused)));
+                        () -> oneSlotBehindABreakerAsync(unused, unused),
+                        () -> oneSlotBehindABreakerMono(unused, unused)));
             }
             mode.put("state", state(mode, "oneSlotBehindABreaker"));
             release.countDown();
             mode.put("holder", Mode.await(holder));
             mode.put("afterRelease", mode.outcome(() -> oneSlotBehindABreaker(unused, unused),
-                    () -> oneSlotBehindABreakerAsync(unused, unused)));
+                    () -> oneSlotBehindABreakerAsync(unused, unused), () -> oneSlotBehindABreakerMono(unused, unused)));
             mode.put("bodyRuns", BODY.get());
         }
     }
@@ -192,10 +239,13 @@ public final class ChainParity {
     public static void theBreakerRecordsLimiterRejections() {
         for (Mode mode : Mode.values()) {
             BODY.set(0);
-            mode.put("first", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
-            mode.put("second", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
+            mode.put("first", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync,
+                    ChainParity::limitedBehindABreakerMono));
+            mode.put("second", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync,
+                    ChainParity::limitedBehindABreakerMono));
             mode.put("state", state(mode, "limitedBehindABreaker"));
-            mode.put("third", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync));
+            mode.put("third", mode.outcome(ChainParity::limitedBehindABreaker, ChainParity::limitedBehindABreakerAsync,
+                    ChainParity::limitedBehindABreakerMono));
             mode.put("bodyRuns", BODY.get());
         }
     }
@@ -208,11 +258,14 @@ public final class ChainParity {
     public static void theFallbackGetsRejections() {
         for (Mode mode : Mode.values()) {
             BODY.set(0);
-            mode.put("limitedFirst", mode.outcome(ChainParity::limitedWithFallback, ChainParity::limitedWithFallbackAsync));
-            mode.put("limitedSecond", mode.outcome(ChainParity::limitedWithFallback, ChainParity::limitedWithFallbackAsync));
+            mode.put("limitedFirst", mode.outcome(ChainParity::limitedWithFallback,
+                    ChainParity::limitedWithFallbackAsync, ChainParity::limitedWithFallbackMono));
+            mode.put("limitedSecond", mode.outcome(ChainParity::limitedWithFallback,
+                    ChainParity::limitedWithFallbackAsync, ChainParity::limitedWithFallbackMono));
             mode.put("limitedBodyRuns", BODY.getAndSet(0));
             for (int i = 1; i <= 3; i++) {
-                mode.put("breaker" + i, mode.outcome(ChainParity::breakerWithFallback, ChainParity::breakerWithFallbackAsync));
+                mode.put("breaker" + i, mode.outcome(ChainParity::breakerWithFallback,
+                        ChainParity::breakerWithFallbackAsync, ChainParity::breakerWithFallbackMono));
             }
             mode.put("breakerBodyRuns", BODY.get());
         }
@@ -222,10 +275,14 @@ public final class ChainParity {
     public static void failedAttemptsGiveTheirSlotBack() {
         for (Mode mode : Mode.values()) {
             SOLE_SLOT_CALLS.set(0);
-            mode.put("retried", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync));
-            mode.put("again", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync));
-            mode.put("threw", mode.outcome(ChainParity::soleSlotThrows, ChainParity::soleSlotThrowsAsync));
-            mode.put("threwAgain", mode.outcome(ChainParity::soleSlotThrows, ChainParity::soleSlotThrowsAsync));
+            mode.put("retried", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync,
+                    ChainParity::soleSlotFailsTwiceMono));
+            mode.put("again", mode.outcome(ChainParity::soleSlotFailsTwice, ChainParity::soleSlotFailsTwiceAsync,
+                    ChainParity::soleSlotFailsTwiceMono));
+            mode.put("threw", mode.outcome(ChainParity::soleSlotThrows, ChainParity::soleSlotThrowsAsync,
+                    ChainParity::soleSlotThrowsMono));
+            mode.put("threwAgain", mode.outcome(ChainParity::soleSlotThrows, ChainParity::soleSlotThrowsAsync,
+                    ChainParity::soleSlotThrowsMono));
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.annotations.Timeout;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,10 +26,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fault injection ({@code bulwark.chaos}), the same through a synchronous method and through one returning a
- * stage (see {@link Mode}). The JVM runs with the watched config file {@code -Dchaos.config}, whose experiments
- * (written by ChaosIT) match the methods below by name, and with the admin endpoint on {@code -Dchaos.port},
- * behind the token {@code -Dchaos.token}.
+ * Fault injection ({@code bulwark.chaos}), the same through a synchronous method, one returning a stage and one
+ * returning a Mono (see {@link Mode}). The JVM runs with the watched config file {@code -Dchaos.config}, whose
+ * experiments (written by ChaosIT) match the methods below by name, and with the admin endpoint on
+ * {@code -Dchaos.port}, behind the token {@code -Dchaos.token}.
  */
 public final class ChaosParity {
     static final String GUARDED = "dev.bulwark.it.app.parity.ChaosParity#guarded";
@@ -55,6 +56,10 @@ public final class ChaosParity {
         return Mode.now(() -> "ok");
     }
 
+    static Mono<String> flakyMono() {
+        return Mode.atSubscription(() -> "ok");
+    }
+
     @Timeout(value = "300ms")
     static String slow() {
         return "done";
@@ -65,10 +70,19 @@ public final class ChaosParity {
         return Mode.now(() -> "done");
     }
 
+    @Timeout(value = "300ms")
+    static Mono<String> slowMono() {
+        return Mode.atSubscription(() -> "done");
+    }
+
     @Retry(maxAttempts = 3, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
     @CircuitBreaker(minimumCalls = 3, failureRateThreshold = 50, waitInOpen = "10m")
     @Fallback(method = "cached")
     static String guarded() {
+        return live();
+    }
+
+    private static String live() {
         BODY_CALLS.incrementAndGet();
         return "live";
     }
@@ -78,6 +92,13 @@ public final class ChaosParity {
     @Fallback(method = "cached")
     static CompletionStage<String> guardedAsync() {
         return Mode.now(ChaosParity::guarded);
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
+    @CircuitBreaker(minimumCalls = 3, failureRateThreshold = 50, waitInOpen = "10m")
+    @Fallback(method = "cached")
+    static Mono<String> guardedMono() {
+        return Mode.atSubscription(ChaosParity::live);
     }
 
     static String cached(Throwable failure) {
@@ -93,6 +114,10 @@ public final class ChaosParity {
         return Mode.now(ChaosParity::fresh);
     }
 
+    static Mono<String> freshMono() {
+        return Mode.atSubscription(() -> "fresh");
+    }
+
     static String tenant(String name) {
         return "hello " + name;
     }
@@ -101,22 +126,30 @@ public final class ChaosParity {
         return Mode.now(() -> tenant(name));
     }
 
+    static Mono<String> tenantMono(String name) {
+        return Mode.atSubscription(() -> "hello " + name);
+    }
+
     public static void injects() throws Exception {
         for (Mode mode : Mode.values()) {
             mode.put("injected", faults(mode, RATE_CALLS));
 
             long start = System.nanoTime();
-            mode.put("slow", mode.outcome(ChaosParity::slow, ChaosParity::slowAsync));
+            mode.put("slow", mode.outcome(ChaosParity::slow, ChaosParity::slowAsync, ChaosParity::slowMono));
             mode.put("slowMillis", Mode.millisSince(start));
 
             BODY_CALLS.set(0);
-            mode.put("guarded", mode.outcome(ChaosParity::guarded, ChaosParity::guardedAsync));
+            mode.put("guarded", mode.outcome(ChaosParity::guarded, ChaosParity::guardedAsync,
+                    ChaosParity::guardedMono));
             mode.put("guardedBodyCalls", BODY_CALLS.get());
             mode.put("breakerAfterOneCall", CircuitBreakers.find(mode.site(GUARDED)).state());
-            mode.put("guardedOpen", mode.outcome(ChaosParity::guarded, ChaosParity::guardedAsync));
+            mode.put("guardedOpen", mode.outcome(ChaosParity::guarded, ChaosParity::guardedAsync,
+                    ChaosParity::guardedMono));
 
-            mode.put("canary", mode.outcome(() -> tenant("canary"), () -> tenantAsync("canary")));
-            mode.put("stable", mode.outcome(() -> tenant("stable"), () -> tenantAsync("stable")));
+            mode.put("canary", mode.outcome(() -> tenant("canary"), () -> tenantAsync("canary"),
+                    () -> tenantMono("canary")));
+            mode.put("stable", mode.outcome(() -> tenant("stable"), () -> tenantAsync("stable"),
+                    () -> tenantMono("stable")));
 
             mode.put("unauthorized", get("/bulwark/chaos", null).substring(0, 3));
             String methods = get("/bulwark/methods", System.getProperty("chaos.token"));
@@ -144,13 +177,13 @@ public final class ChaosParity {
         boolean woven = awaitFresh("failed:IOException:fresh");
         for (Mode mode : Mode.values()) {
             mode.put("hotAddedWoven", woven);
-            mode.put("hotAdded", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync));
+            mode.put("hotAdded", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync, ChaosParity::freshMono));
         }
         editConfig(fresh, "# more experiments");
         boolean unwoven = awaitFresh("ok:fresh");
         for (Mode mode : Mode.values()) {
             mode.put("removedByReload", unwoven);
-            mode.put("afterRemoval", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync));
+            mode.put("afterRemoval", mode.outcome(ChaosParity::fresh, ChaosParity::freshAsync, ChaosParity::freshMono));
         }
     }
 
@@ -158,7 +191,7 @@ public final class ChaosParity {
     private static boolean awaitFresh(String expected) throws InterruptedException {
         long start = System.nanoTime();
         while (System.nanoTime() - start < WAIT_NANOS) {
-            if (Mode.SYNC.outcome(ChaosParity::fresh, ChaosParity::freshAsync).equals(expected)) {
+            if (Mode.SYNC.outcomeOf(ChaosParity::fresh).equals(expected)) {
                 return true;
             }
             Thread.sleep(10);
@@ -170,7 +203,7 @@ public final class ChaosParity {
     private static int faults(Mode mode, int calls) {
         int failed = 0;
         for (int i = 0; i < calls; i++) {
-            String outcome = mode.outcome(ChaosParity::flaky, ChaosParity::flakyAsync);
+            String outcome = mode.outcome(ChaosParity::flaky, ChaosParity::flakyAsync, ChaosParity::flakyMono);
             if (outcome.equals("failed:IOException:chaos")) {
                 failed++;
             } else if (!outcome.equals("ok:ok")) {

@@ -4,6 +4,7 @@ import dev.bulwark.CircuitBreakers;
 import dev.bulwark.annotations.Bulkhead;
 import dev.bulwark.annotations.CircuitBreaker;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
@@ -15,8 +16,8 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 
 /**
- * Keyed breakers and bulkheads, the same through a synchronous method and through one returning a stage (see
- * {@link Mode}).
+ * Keyed breakers and bulkheads, the same through a synchronous method, one returning a stage and one returning a
+ * Mono (see {@link Mode}).
  */
 public final class KeyedParity {
     private static final String PER_HOST = "dev.bulwark.it.app.parity.KeyedParity#perHost";
@@ -49,6 +50,11 @@ public final class KeyedParity {
         return Mode.later(() -> host(host, failing));
     }
 
+    @CircuitBreaker(key = "#0", windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m")
+    static Mono<String> perHostMono(String host, boolean failing) {
+        return Mode.lazily(() -> host(host, failing));
+    }
+
     /** What a host answers; a status of 500 or more is a failure to the breaker that judges results. */
     public static final class Reply {
         private final int status;
@@ -79,6 +85,12 @@ public final class KeyedParity {
         return Mode.later(() -> new Reply(status));
     }
 
+    @CircuitBreaker(key = "#0", windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m",
+            recordOnResult = "#result.status >= 500")
+    static Mono<Reply> judgedMono(String host, int status) {
+        return Mode.lazily(() -> new Reply(status));
+    }
+
     private static String hold(String tenant, CountDownLatch entered, CountDownLatch release) throws InterruptedException {
         entered.countDown();
         release.await(60, TimeUnit.SECONDS);
@@ -95,6 +107,11 @@ public final class KeyedParity {
         return Mode.later(() -> hold(tenant, entered, release));
     }
 
+    @Bulkhead(key = "#0", maxConcurrent = 1)
+    static Mono<String> perTenantMono(String tenant, CountDownLatch entered, CountDownLatch release) {
+        return Mode.lazily(() -> hold(tenant, entered, release));
+    }
+
     @CircuitBreaker(name = "flood", key = "#0")
     static int perKey(int key) {
         return key;
@@ -109,26 +126,32 @@ public final class KeyedParity {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> perTenant("a", entered, release),
-                    () -> perTenantAsync("a", entered, release));
+                    () -> perTenantAsync("a", entered, release), () -> perTenantMono("a", entered, release));
             mode.put("holderEntered", entered.await(20, TimeUnit.SECONDS));
             CountDownLatch none = new CountDownLatch(0);
             mode.put("aFull", mode.outcome(() -> perTenant("a", new CountDownLatch(1), none),
-                    () -> perTenantAsync("a", new CountDownLatch(1), none)).replace("Async[", "["));
+                    () -> perTenantAsync("a", new CountDownLatch(1), none),
+                    () -> perTenantMono("a", new CountDownLatch(1), none)).replace(mode.site("") + "[", "["));
             mode.put("bServed", mode.outcome(() -> perTenant("b", new CountDownLatch(1), none),
-                    () -> perTenantAsync("b", new CountDownLatch(1), none)));
+                    () -> perTenantAsync("b", new CountDownLatch(1), none),
+                    () -> perTenantMono("b", new CountDownLatch(1), none)));
             release.countDown();
             mode.put("holder", Mode.await(holder));
         }
         for (Mode mode : Mode.values()) {
-            mode.put("hostAFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true)));
-            mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true));
-            mode.put("hostARejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false))
-                    .replace("Async[", "["));
-            mode.put("hostBServed", mode.outcome(() -> perHost("b", false), () -> perHostAsync("b", false)));
+            mode.put("hostAFails", mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true),
+                    () -> perHostMono("a", true)));
+            mode.outcome(() -> perHost("a", true), () -> perHostAsync("a", true), () -> perHostMono("a", true));
+            mode.put("hostARejected", mode.outcome(() -> perHost("a", false), () -> perHostAsync("a", false),
+                    () -> perHostMono("a", false))
+                    .replace(mode.site("") + "[", "["));
+            mode.put("hostBServed", mode.outcome(() -> perHost("b", false), () -> perHostAsync("b", false),
+                    () -> perHostMono("b", false)));
             mode.put("aState", CircuitBreakers.find(mode.site(PER_HOST) + "[a]").state());
             mode.put("bState", CircuitBreakers.find(mode.site(PER_HOST) + "[b]").state());
             mode.put("names", CircuitBreakers.names().stream().filter(name -> name.startsWith(mode.site(PER_HOST) + "["))
-                    .map(name -> name.replace("Async[", "[")).sorted().collect(java.util.stream.Collectors.toList()));
+                    .map(name -> name.replace(mode.site("") + "[", "[")).sorted()
+                    .collect(java.util.stream.Collectors.toList()));
         }
         resultsJudgedPerKey();
     }
@@ -139,15 +162,18 @@ public final class KeyedParity {
      */
     private static void resultsJudgedPerKey() {
         for (Mode mode : Mode.values()) {
-            mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503));
-            mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503));
+            mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503), () -> judgedMono("a", 503));
+            mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503), () -> judgedMono("a", 503));
             mode.put("judgedAState", CircuitBreakers.find(mode.site(JUDGED) + "[a]").state());
-            mode.put("judgedARejected", mode.outcome(() -> judged("a", 200), () -> judgedAsync("a", 200))
-                    .replace("Async[", "["));
-            mode.put("judgedB", mode.outcome(() -> judged("b", 200), () -> judgedAsync("b", 200)));
+            mode.put("judgedARejected", mode.outcome(() -> judged("a", 200), () -> judgedAsync("a", 200),
+                    () -> judgedMono("a", 200))
+                    .replace(mode.site("") + "[", "["));
+            mode.put("judgedB", mode.outcome(() -> judged("b", 200), () -> judgedAsync("b", 200),
+                    () -> judgedMono("b", 200)));
             mode.put("judgedBState", CircuitBreakers.find(mode.site(JUDGED) + "[b]").state());
             CircuitBreakers.find(mode.site(JUDGED) + "[a]").disable();
-            mode.put("disabledA", mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503)));
+            mode.put("disabledA", mode.outcome(() -> judged("a", 503), () -> judgedAsync("a", 503),
+                    () -> judgedMono("a", 503)));
             mode.put("disabledAState", CircuitBreakers.find(mode.site(JUDGED) + "[a]").state());
         }
     }

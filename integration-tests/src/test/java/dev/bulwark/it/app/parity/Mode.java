@@ -1,6 +1,8 @@
 package dev.bulwark.it.app.parity;
 
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -16,12 +18,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * How a parity scenario calls its protected method: {@link #SYNC} calls the twin returning a plain value,
- * {@link #ASYNC} the twin returning a {@code CompletionStage}. Both twins carry the same annotations and do the
- * same thing, the async one is named like the sync one plus {@code Async}; a scenario runs its steps once per
- * mode, SYNC first, and reports each step as {@code MODE.key}, so that the test expects one outcome of both.
+ * {@link #ASYNC} the twin returning a {@code CompletionStage}, {@link #MONO} the twin returning a Reactor
+ * {@code Mono}, subscribed to once per call. The twins carry the same annotations and do the same thing, named
+ * like the sync one plus {@code Async} or {@code Mono}; a scenario runs its steps once per mode, SYNC first, and
+ * reports each step as {@code MODE.key}, so that the test expects one outcome of all.
  */
 public enum Mode {
-    SYNC, ASYNC;
+    SYNC(""), ASYNC("Async"), MONO("Mono");
 
     /** Far above any wait a scenario expects; a stage still pending then is reported, not waited for forever. */
     private static final long WAIT_SECONDS = 20;
@@ -30,19 +33,28 @@ public enum Mode {
         thread.setDaemon(true);
         return thread;
     });
+    /** Whether {@link #subscribe} started Reactor; two threads that both do, do no harm. */
+    private static volatile boolean reactorStarted;
+    private final String suffix;
+
+    Mode(String suffix) {
+        this.suffix = suffix;
+    }
 
     /**
      * Calls this mode's twin and tells how the call ended: {@code ok:value} or {@code failed:SimpleName:message}.
-     * An asynchronous call is waited for; its {@code CompletionException} or {@code ExecutionException} is taken
-     * off, and a twin that throws instead of returning a stage ends {@code threw:...}, which no sync call gives.
+     * A stage is waited for, a Mono subscribed to once and waited for as a stage is; a {@code CompletionException}
+     * or {@code ExecutionException} is taken off, and a twin that throws instead of returning its stage or Mono
+     * ends {@code threw:...}, which no sync call gives.
      */
-    public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
+    public String outcome(Callable<?> sync, Callable<? extends CompletionStage<?>> async,
+                          Callable<? extends Mono<?>> mono) {
         if (this == SYNC) {
             return outcomeOf(sync);
         }
         CompletionStage<?> stage;
         try {
-            stage = async.call();
+            stage = this == ASYNC ? async.call() : subscribe(mono.call());
         } catch (Throwable failure) {
             return named("threw:" + describe(failure));
         }
@@ -50,7 +62,7 @@ public enum Mode {
     }
 
     /**
-     * Tells how a call ended that is synchronous in both modes, such as a protected method calling this mode's
+     * Tells how a call ended that is synchronous in every mode, such as a protected method calling this mode's
      * twin through {@link #join}.
      */
     public String outcomeOf(Callable<?> call) {
@@ -63,10 +75,18 @@ public enum Mode {
 
     /**
      * Calls this mode's twin from inside a synchronous method and waits for its value: {@code join}, which an
-     * interrupt does not end, so that only the stage itself decides when the wait is over.
+     * interrupt does not end, so that only the stage or the Mono itself decides when the wait is over.
      */
-    public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async) throws Exception {
-        return this == SYNC ? sync.call() : async.call().toCompletableFuture().join();
+    public <T> T join(Callable<T> sync, Callable<? extends CompletionStage<T>> async,
+                      Callable<? extends Mono<T>> mono) throws Exception {
+        switch (this) {
+            case SYNC:
+                return sync.call();
+            case ASYNC:
+                return async.call().toCompletableFuture().join();
+            default:
+                return subscribe(mono.call()).join();
+        }
     }
 
     /** Waits, boundedly, for a stage the scenario holds itself. */
@@ -80,9 +100,13 @@ public enum Mode {
         }
     }
 
-    /** Makes the call of {@link #outcome(Callable, Callable)} on a thread of its own; see {@link #await(Future)}. */
-    public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
-        FutureTask<String> call = new FutureTask<>(() -> outcome(sync, async));
+    /**
+     * Makes the call of {@link #outcome(Callable, Callable, Callable)} on a thread of its own; see
+     * {@link #await(Future)}.
+     */
+    public Future<String> inBackground(Callable<?> sync, Callable<? extends CompletionStage<?>> async,
+                                       Callable<? extends Mono<?>> mono) {
+        FutureTask<String> call = new FutureTask<>(() -> outcome(sync, async, mono));
         Thread thread = new Thread(call, "parity-" + name().toLowerCase() + "-caller");
         thread.setDaemon(true);
         thread.start();
@@ -106,7 +130,7 @@ public enum Mode {
 
     /** The policy name of this mode's twin of the sync method named {@code syncSite}, to look its breaker up. */
     public String site(String syncSite) {
-        return this == ASYNC ? syncSite + "Async" : syncSite;
+        return syncSite + suffix;
     }
 
     /** A stage completed by {@code body} run on another thread: with its value, or its exception as thrown. */
@@ -121,6 +145,19 @@ public enum Mode {
         CompletableFuture<T> stage = new CompletableFuture<>();
         complete(stage, body);
         return stage;
+    }
+
+    /**
+     * A Mono twin's body: a Mono that calls {@code body} at each subscription, on one of Reactor's threads for
+     * blocking work, as {@link #later} runs it on another thread; its value, or its exception as thrown.
+     */
+    public static <T> Mono<T> lazily(Callable<T> body) {
+        return Mono.fromCallable(body).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** A Mono that calls {@code body} at each subscription on the subscribing thread, as {@link #now} does. */
+    public static <T> Mono<T> atSubscription(Callable<T> body) {
+        return Mono.fromCallable(body);
     }
 
     public static long millisSince(long startNanos) {
@@ -148,10 +185,23 @@ public enum Mode {
     }
 
     /**
-     * The async twin's policy names, quoted in Bulwark's messages, are its sync twin's plus {@code Async}: both
-     * modes report the sync name, so that one expectation fits both.
+     * Subscribes once. Reactor's own start-up (its classes, its schedulers' threads) is done first, the first
+     * time, so that the first Mono twin's call is not slower than its sync twin's for a reason of Reactor's:
+     * scenarios time their steps, and a rate limiter's period runs on while a call is slow.
+     */
+    private static <T> CompletableFuture<T> subscribe(Mono<T> mono) {
+        if (!reactorStarted) {
+            Mono.just("started").subscribeOn(Schedulers.boundedElastic()).block();
+            reactorStarted = true;
+        }
+        return mono.toFuture();
+    }
+
+    /**
+     * A twin's policy names, quoted in Bulwark's messages, are its sync twin's plus its suffix: every mode
+     * reports the sync name, so that one expectation fits all.
      */
     private String named(String outcome) {
-        return this == ASYNC ? outcome.replace("Async'", "'") : outcome;
+        return suffix.isEmpty() ? outcome : outcome.replace(suffix + "'", "'");
     }
 }

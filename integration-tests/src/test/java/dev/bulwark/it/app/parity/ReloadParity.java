@@ -4,6 +4,7 @@ import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A config reload in the middle of a call, the same through a synchronous method and through one returning a
- * stage (see {@link Mode}). The JVM runs with the watched config file {@code -Dparity.config}, whose one
+ * A config reload in the middle of a call, the same through a synchronous method, one returning a stage and one
+ * returning a Mono (see {@link Mode}). The JVM runs with the watched config file {@code -Dparity.config}, whose one
  * {@code instrument} entry gives {@link #bystander} a retry; changing that entry makes the reload rebuild every
  * call site's chain, the retried method's too.
  */
@@ -58,6 +59,11 @@ public final class ReloadParity {
         return Mode.later(ReloadParity::fails);
     }
 
+    @Retry(maxAttempts = 3, delay = "700ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
+    static Mono<String> retriedMono() {
+        return Mode.lazily(ReloadParity::fails);
+    }
+
     /**
      * While the retry waits after its first attempt the file changes the bystander's attempts; once the
      * bystander runs that many times the reload is in force. The retried call keeps its three attempts.
@@ -67,7 +73,8 @@ public final class ReloadParity {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
             firstAttempt = new CountDownLatch(1);
-            Future<String> call = mode.inBackground(ReloadParity::retried, ReloadParity::retriedAsync);
+            Future<String> call = mode.inBackground(ReloadParity::retried, ReloadParity::retriedAsync,
+                    ReloadParity::retriedMono);
             mode.put("firstAttempt", firstAttempt.await(20, TimeUnit.SECONDS));
             bystanderAttempts++;
             setBystanderAttempts(bystanderAttempts);

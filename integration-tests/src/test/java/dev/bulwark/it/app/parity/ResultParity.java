@@ -7,13 +7,15 @@ import dev.bulwark.annotations.Fallback;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Failures judged from results, the same through a synchronous method and through one returning a stage (see
- * {@link Mode}): the bodies return a {@link Reply} whose status says whether it is a failure, never throw.
+ * Failures judged from results, the same through a synchronous method, one returning a stage and one returning a
+ * Mono (see {@link Mode}): the bodies return a {@link Reply} whose status says whether it is a failure, never
+ * throw; a Mono's item is judged as a value is.
  */
 public final class ResultParity {
     private static final String RECORDED = "dev.bulwark.it.app.parity.ResultParity#recorded";
@@ -81,6 +83,11 @@ public final class ResultParity {
         return Mode.later(ResultParity::answer);
     }
 
+    @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE, retryOnResult = "#result.status in 500..599")
+    static Mono<Reply> byExpressionMono() {
+        return Mode.lazily(ResultParity::answer);
+    }
+
     @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE, retryOnResult = "isBad")
     Reply byOwnMethod() {
         return answer();
@@ -89,6 +96,11 @@ public final class ResultParity {
     @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE, retryOnResult = "isBad")
     CompletionStage<Reply> byOwnMethodAsync() {
         return Mode.later(ResultParity::answer);
+    }
+
+    @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE, retryOnResult = "isBad")
+    Mono<Reply> byOwnMethodMono() {
+        return Mode.lazily(ResultParity::answer);
     }
 
     @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE,
@@ -103,6 +115,12 @@ public final class ResultParity {
         return Mode.later(ResultParity::answer);
     }
 
+    @Retry(maxAttempts = 4, delay = "1ms", jitter = Jitter.NONE,
+            retryOnResult = "dev.bulwark.it.app.parity.ResultParity$Checks#isServerError")
+    static Mono<Reply> byOtherClassMono() {
+        return Mode.lazily(ResultParity::answer);
+    }
+
     @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m",
             recordOn = IllegalStateException.class, recordOnResult = "#result.status >= 500")
     static Reply recorded() {
@@ -115,6 +133,12 @@ public final class ResultParity {
         return Mode.later(ResultParity::answer);
     }
 
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m",
+            recordOn = IllegalStateException.class, recordOnResult = "#result.status >= 500")
+    static Mono<Reply> recordedMono() {
+        return Mode.lazily(ResultParity::answer);
+    }
+
     @Retry(maxAttempts = 2, delay = "1ms", jitter = Jitter.NONE, retryOnResult = "#result.status != 200")
     @Fallback(method = "replyOf", applyOnResult = true)
     static Reply fallsBack() {
@@ -125,6 +149,12 @@ public final class ResultParity {
     @Fallback(method = "replyOf", applyOnResult = true)
     static CompletionStage<Reply> fallsBackAsync() {
         return Mode.later(ResultParity::answer);
+    }
+
+    @Retry(maxAttempts = 2, delay = "1ms", jitter = Jitter.NONE, retryOnResult = "#result.status != 200")
+    @Fallback(method = "replyOf", applyOnResult = true)
+    static Mono<Reply> fallsBackMono() {
+        return Mode.lazily(ResultParity::answer);
     }
 
     private static Reply replyOf(ResultFailureException failure) {
@@ -162,23 +192,27 @@ public final class ResultParity {
         ResultParity self = new ResultParity();
         for (Mode mode : Mode.values()) {
             failFirst(2);
-            mode.put("expression", mode.outcome(ResultParity::byExpression, ResultParity::byExpressionAsync));
+            mode.put("expression", mode.outcome(ResultParity::byExpression, ResultParity::byExpressionAsync,
+                    ResultParity::byExpressionMono));
             failFirst(9);
-            mode.put("exhausted", mode.outcome(ResultParity::byExpression, ResultParity::byExpressionAsync));
+            mode.put("exhausted", mode.outcome(ResultParity::byExpression, ResultParity::byExpressionAsync,
+                    ResultParity::byExpressionMono));
             failFirst(2);
-            mode.put("ownMethod", mode.outcome(self::byOwnMethod, self::byOwnMethodAsync));
+            mode.put("ownMethod", mode.outcome(self::byOwnMethod, self::byOwnMethodAsync, self::byOwnMethodMono));
             failFirst(2);
-            mode.put("otherClass", mode.outcome(ResultParity::byOtherClass, ResultParity::byOtherClassAsync));
+            mode.put("otherClass", mode.outcome(ResultParity::byOtherClass, ResultParity::byOtherClassAsync,
+                    ResultParity::byOtherClassMono));
         }
     }
 
     private static void recordOnResult() {
         for (Mode mode : Mode.values()) {
             failFirst(9);
-            mode.outcome(ResultParity::recorded, ResultParity::recordedAsync);
-            mode.outcome(ResultParity::recorded, ResultParity::recordedAsync);
+            mode.outcome(ResultParity::recorded, ResultParity::recordedAsync, ResultParity::recordedMono);
+            mode.outcome(ResultParity::recorded, ResultParity::recordedAsync, ResultParity::recordedMono);
             mode.put("state", CircuitBreakers.find(mode.site(RECORDED)).state());
-            mode.put("rejected", mode.outcome(ResultParity::recorded, ResultParity::recordedAsync));
+            mode.put("rejected", mode.outcome(ResultParity::recorded, ResultParity::recordedAsync,
+                    ResultParity::recordedMono));
             mode.put("calls", CALLS.get());
         }
     }
@@ -186,9 +220,11 @@ public final class ResultParity {
     private static void applyOnResult() {
         for (Mode mode : Mode.values()) {
             failFirst(9);
-            mode.put("outcome", mode.outcome(ResultParity::fallsBack, ResultParity::fallsBackAsync));
+            mode.put("outcome", mode.outcome(ResultParity::fallsBack, ResultParity::fallsBackAsync,
+                    ResultParity::fallsBackMono));
             failFirst(1);
-            mode.put("recovered", mode.outcome(ResultParity::fallsBack, ResultParity::fallsBackAsync));
+            mode.put("recovered", mode.outcome(ResultParity::fallsBack, ResultParity::fallsBackAsync,
+                    ResultParity::fallsBackMono));
         }
     }
 

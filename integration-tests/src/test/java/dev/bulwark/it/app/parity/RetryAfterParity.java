@@ -8,6 +8,7 @@ import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.RateLimited;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -19,9 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A retry waits at least the Retry-After of a rate limiter's or breaker's refusal, and takes its delay from the
- * application's exception with {@code delayFrom}; the same through a synchronous method and through one returning
- * a stage (see {@link Mode}). The backoff is 1 ms throughout, so an attempt that succeeds after a refusal could
- * only have waited for the Retry-After.
+ * application's exception with {@code delayFrom}; the same through a synchronous method, one returning a stage and
+ * one returning a Mono (see {@link Mode}). The backoff is 1 ms throughout, so an attempt that succeeds after a
+ * refusal could only have waited for the Retry-After.
  */
 public final class RetryAfterParity {
     private static final AtomicInteger CALLS = new AtomicInteger();
@@ -49,6 +50,12 @@ public final class RetryAfterParity {
         return Mode.later(RetryAfterParity::counted);
     }
 
+    @Retry(maxAttempts = 2, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, retryOn = RateLimitedException.class)
+    @RateLimited(permits = 1, period = "700ms")
+    static Mono<String> limitedMono() {
+        return Mode.lazily(RetryAfterParity::counted);
+    }
+
     @Retry(maxAttempts = 5, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, maxDuration = "200ms",
             retryOn = RateLimitedException.class)
     @RateLimited(permits = 1, period = "1h")
@@ -61,6 +68,13 @@ public final class RetryAfterParity {
     @RateLimited(permits = 1, period = "1h")
     static CompletionStage<String> limitedTooLongAsync() {
         return Mode.later(RetryAfterParity::counted);
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, maxDuration = "200ms",
+            retryOn = RateLimitedException.class)
+    @RateLimited(permits = 1, period = "1h")
+    static Mono<String> limitedTooLongMono() {
+        return Mode.lazily(RetryAfterParity::counted);
     }
 
     private static String failsFirst() {
@@ -80,6 +94,12 @@ public final class RetryAfterParity {
     @CircuitBreaker(windowSize = 1, minimumCalls = 1, failureRateThreshold = 100, waitInOpen = "400ms", halfOpenCalls = 1)
     static CompletionStage<String> breakerAsync() {
         return Mode.later(RetryAfterParity::failsFirst);
+    }
+
+    @Retry(maxAttempts = 2, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, retryOn = CircuitOpenException.class)
+    @CircuitBreaker(windowSize = 1, minimumCalls = 1, failureRateThreshold = 100, waitInOpen = "400ms", halfOpenCalls = 1)
+    static Mono<String> breakerMono() {
+        return Mode.lazily(RetryAfterParity::failsFirst);
     }
 
     /** An application's exception that carries the server's Retry-After. */
@@ -113,19 +133,28 @@ public final class RetryAfterParity {
         return Mode.later(RetryAfterParity::busyFirst);
     }
 
+    @Retry(maxAttempts = 2, delay = "1ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, delayFrom = "#exception.retryAfter")
+    static Mono<String> fromExceptionMono() {
+        return Mode.lazily(RetryAfterParity::busyFirst);
+    }
+
     public static void aRateLimitersRefusalIsWaitedOut() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("first", mode.outcome(RetryAfterParity::limited, RetryAfterParity::limitedAsync));
-            mode.put("second", mode.outcome(RetryAfterParity::limited, RetryAfterParity::limitedAsync));
+            mode.put("first", mode.outcome(RetryAfterParity::limited, RetryAfterParity::limitedAsync,
+                    RetryAfterParity::limitedMono));
+            mode.put("second", mode.outcome(RetryAfterParity::limited, RetryAfterParity::limitedAsync,
+                    RetryAfterParity::limitedMono));
         }
     }
 
     public static void aRetryAfterBeyondMaxDurationEndsTheLoopAtOnce() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("first", mode.outcome(RetryAfterParity::limitedTooLong, RetryAfterParity::limitedTooLongAsync));
-            Throwable refusal = failure(mode, RetryAfterParity::limitedTooLong, RetryAfterParity::limitedTooLongAsync);
+            mode.put("first", mode.outcome(RetryAfterParity::limitedTooLong, RetryAfterParity::limitedTooLongAsync,
+                    RetryAfterParity::limitedTooLongMono));
+            Throwable refusal = failure(mode, RetryAfterParity::limitedTooLong, RetryAfterParity::limitedTooLongAsync,
+                    RetryAfterParity::limitedTooLongMono);
             mode.put("refusal", refusal.getClass().getSimpleName());
             long retryAfter = ((RateLimitedException) refusal).retryAfter().toMillis();
             mode.put("retryAfterAboveHalfAnHour", retryAfter > TimeUnit.MINUTES.toMillis(30));
@@ -136,8 +165,10 @@ public final class RetryAfterParity {
     public static void anOpenBreakerIsWaitedOut() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("first", mode.outcome(RetryAfterParity::breaker, RetryAfterParity::breakerAsync));
-            mode.put("second", mode.outcome(RetryAfterParity::breaker, RetryAfterParity::breakerAsync));
+            mode.put("first", mode.outcome(RetryAfterParity::breaker, RetryAfterParity::breakerAsync,
+                    RetryAfterParity::breakerMono));
+            mode.put("second", mode.outcome(RetryAfterParity::breaker, RetryAfterParity::breakerAsync,
+                    RetryAfterParity::breakerMono));
         }
     }
 
@@ -145,17 +176,20 @@ public final class RetryAfterParity {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
             long start = System.nanoTime();
-            mode.put("outcome", mode.outcome(RetryAfterParity::fromException, RetryAfterParity::fromExceptionAsync));
+            mode.put("outcome", mode.outcome(RetryAfterParity::fromException, RetryAfterParity::fromExceptionAsync,
+                    RetryAfterParity::fromExceptionMono));
             mode.put("elapsedMillis", Mode.millisSince(start));
         }
     }
 
-    private static Throwable failure(Mode mode, Callable<?> sync, Callable<? extends CompletionStage<?>> async) {
+    private static Throwable failure(Mode mode, Callable<?> sync, Callable<? extends CompletionStage<?>> async,
+                                     Callable<? extends Mono<?>> mono) {
         try {
             if (mode == Mode.SYNC) {
                 sync.call();
             } else {
-                async.call().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                CompletionStage<?> stage = mode == Mode.ASYNC ? async.call() : mono.call().toFuture();
+                stage.toCompletableFuture().get(20, TimeUnit.SECONDS);
             }
             return new AssertionError("no failure");
         } catch (CompletionException | ExecutionException e) {

@@ -4,13 +4,14 @@ import dev.bulwark.annotations.Backoff;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Retry, the same through a synchronous method and through one returning a stage (see {@link Mode}). */
+/** Retry, the same through a synchronous method, one returning a stage and one returning a Mono (see {@link Mode}). */
 public final class RetryParity {
     private static final AtomicInteger CALLS = new AtomicInteger();
 
@@ -39,6 +40,11 @@ public final class RetryParity {
         return Mode.later(RetryParity::failsTwice);
     }
 
+    @Retry(maxAttempts = 5, delay = "1ms", jitter = Jitter.NONE)
+    static Mono<String> succeedsOnThirdAttemptMono() {
+        return Mode.lazily(RetryParity::failsTwice);
+    }
+
     private static String fails() {
         throw new IllegalStateException("attempt " + CALLS.incrementAndGet());
     }
@@ -51,6 +57,11 @@ public final class RetryParity {
     @Retry(maxAttempts = 3, delay = "1ms")
     static CompletionStage<String> alwaysFailsAsync() {
         return Mode.later(RetryParity::fails);
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static Mono<String> alwaysFailsMono() {
+        return Mode.lazily(RetryParity::fails);
     }
 
     private static String badInput() {
@@ -68,6 +79,11 @@ public final class RetryParity {
         return Mode.now(RetryParity::badInput);
     }
 
+    @Retry(maxAttempts = 5, delay = "1ms", abortOn = IllegalArgumentException.class)
+    static Mono<String> abortsMono() {
+        return Mode.atSubscription(RetryParity::badInput);
+    }
+
     private static String notAnIoException() {
         CALLS.incrementAndGet();
         throw new IllegalStateException("not an IOException");
@@ -81,6 +97,11 @@ public final class RetryParity {
     @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
     static CompletionStage<String> notRetryableAsync() {
         return Mode.later(RetryParity::notAnIoException);
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
+    static Mono<String> notRetryableMono() {
+        return Mode.lazily(RetryParity::notAnIoException);
     }
 
     private static String missingThrice() throws IOException {
@@ -100,6 +121,11 @@ public final class RetryParity {
         return Mode.later(RetryParity::missingThrice);
     }
 
+    @Retry(maxAttempts = 5, delay = "1ms", retryOn = IOException.class)
+    static Mono<String> retryableSubclassMono() {
+        return Mode.lazily(RetryParity::missingThrice);
+    }
+
     private static String error() {
         CALLS.incrementAndGet();
         throw new AssertionError("an Error is not an Exception");
@@ -113,6 +139,11 @@ public final class RetryParity {
     @Retry(maxAttempts = 3, delay = "1ms")
     static CompletionStage<String> errorsAreNotRetriedByDefaultAsync() {
         return Mode.later(RetryParity::error);
+    }
+
+    @Retry(maxAttempts = 3, delay = "1ms")
+    static Mono<String> errorsAreNotRetriedByDefaultMono() {
+        return Mode.lazily(RetryParity::error);
     }
 
     private static String failsEveryTime() {
@@ -130,6 +161,11 @@ public final class RetryParity {
         return Mode.later(RetryParity::failsEveryTime);
     }
 
+    @Retry(maxAttempts = 4, delay = "120ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
+    static Mono<String> fixedDelayMono() {
+        return Mode.lazily(RetryParity::failsEveryTime);
+    }
+
     @Retry(maxAttempts = 1000, delay = "100ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, maxDuration = "1s")
     static String boundedByMaxDuration() {
         return failsEveryTime();
@@ -140,10 +176,16 @@ public final class RetryParity {
         return Mode.later(RetryParity::failsEveryTime);
     }
 
+    @Retry(maxAttempts = 1000, delay = "100ms", backoff = Backoff.FIXED, jitter = Jitter.NONE, maxDuration = "1s")
+    static Mono<String> boundedByMaxDurationMono() {
+        return Mode.lazily(RetryParity::failsEveryTime);
+    }
+
     public static void retriesUntilSuccess() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::succeedsOnThirdAttempt, RetryParity::succeedsOnThirdAttemptAsync));
+            mode.put("outcome", mode.outcome(RetryParity::succeedsOnThirdAttempt,
+                    RetryParity::succeedsOnThirdAttemptAsync, RetryParity::succeedsOnThirdAttemptMono));
             mode.put("calls", CALLS.get());
         }
     }
@@ -151,7 +193,8 @@ public final class RetryParity {
     public static void exhaustsAndGivesTheLastFailure() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::alwaysFails, RetryParity::alwaysFailsAsync));
+            mode.put("outcome", mode.outcome(RetryParity::alwaysFails, RetryParity::alwaysFailsAsync,
+                    RetryParity::alwaysFailsMono));
             mode.put("calls", CALLS.get());
         }
     }
@@ -159,7 +202,7 @@ public final class RetryParity {
     public static void abortOnEndsTheLoop() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::aborts, RetryParity::abortsAsync));
+            mode.put("outcome", mode.outcome(RetryParity::aborts, RetryParity::abortsAsync, RetryParity::abortsMono));
             mode.put("calls", CALLS.get());
         }
     }
@@ -167,11 +210,14 @@ public final class RetryParity {
     public static void retryOnSelectsExceptions() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("notRetryable", mode.outcome(RetryParity::notRetryable, RetryParity::notRetryableAsync));
+            mode.put("notRetryable", mode.outcome(RetryParity::notRetryable, RetryParity::notRetryableAsync,
+                    RetryParity::notRetryableMono));
             mode.put("notRetryableCalls", CALLS.getAndSet(0));
-            mode.put("subclass", mode.outcome(RetryParity::retryableSubclass, RetryParity::retryableSubclassAsync));
+            mode.put("subclass", mode.outcome(RetryParity::retryableSubclass, RetryParity::retryableSubclassAsync,
+                    RetryParity::retryableSubclassMono));
             mode.put("subclassCalls", CALLS.getAndSet(0));
-            mode.put("error", mode.outcome(RetryParity::errorsAreNotRetriedByDefault, RetryParity::errorsAreNotRetriedByDefaultAsync));
+            mode.put("error", mode.outcome(RetryParity::errorsAreNotRetriedByDefault,
+                    RetryParity::errorsAreNotRetriedByDefaultAsync, RetryParity::errorsAreNotRetriedByDefaultMono));
             mode.put("errorCalls", CALLS.get());
         }
     }
@@ -180,7 +226,8 @@ public final class RetryParity {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
             long start = System.nanoTime();
-            mode.put("outcome", mode.outcome(RetryParity::fixedDelay, RetryParity::fixedDelayAsync));
+            mode.put("outcome", mode.outcome(RetryParity::fixedDelay, RetryParity::fixedDelayAsync,
+                    RetryParity::fixedDelayMono));
             mode.put("elapsedMillis", Mode.millisSince(start));
             mode.put("calls", CALLS.get());
         }
@@ -189,7 +236,8 @@ public final class RetryParity {
     public static void maxDurationBoundsTheLoop() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("outcome", mode.outcome(RetryParity::boundedByMaxDuration, RetryParity::boundedByMaxDurationAsync));
+            mode.put("outcome", mode.outcome(RetryParity::boundedByMaxDuration, RetryParity::boundedByMaxDurationAsync,
+                    RetryParity::boundedByMaxDurationMono));
             mode.put("calls", CALLS.get());
         }
     }

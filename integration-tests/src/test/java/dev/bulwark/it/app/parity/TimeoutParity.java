@@ -7,6 +7,7 @@ import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.annotations.Timeout;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Timeouts, the same through a synchronous method and through one returning a stage (see {@link Mode}). A sync
- * body that runs past its deadline sleeps until the watchdog interrupts it; its async twin returns a stage that
- * never completes, so only Bulwark's timeout can end it.
+ * Timeouts, the same through a synchronous method, one returning a stage and one returning a Mono (see
+ * {@link Mode}). A sync body that runs past its deadline sleeps until the watchdog interrupts it; its async twin
+ * returns a stage that never completes, so only Bulwark's timeout can end it; its Mono twin sleeps on a Reactor
+ * thread until the timeout cancels its subscription.
  */
 public final class TimeoutParity {
     private static final AtomicInteger CALLS = new AtomicInteger();
@@ -46,9 +48,18 @@ public final class TimeoutParity {
         return new CompletableFuture<>();
     }
 
+    @Timeout("100ms")
+    static Mono<String> blocksMono() {
+        return Mode.lazily(TimeoutParity::sleepsAMinute);
+    }
+
     @Retry(maxAttempts = 3, delay = "1ms")
     @Timeout("100ms")
     static String eachAttemptGetsAFreshTimeout() throws InterruptedException {
+        return slowTwice();
+    }
+
+    private static String slowTwice() throws InterruptedException {
         if (CALLS.incrementAndGet() < 3) {
             sleepsAMinute();
         }
@@ -64,6 +75,12 @@ public final class TimeoutParity {
         return Mode.later(() -> "attempt " + CALLS.get());
     }
 
+    @Retry(maxAttempts = 3, delay = "1ms")
+    @Timeout("100ms")
+    static Mono<String> eachAttemptGetsAFreshTimeoutMono() {
+        return Mode.lazily(TimeoutParity::slowTwice);
+    }
+
     @Timeout("30s")
     static String inner() throws InterruptedException {
         return sleepsAMinute();
@@ -74,10 +91,15 @@ public final class TimeoutParity {
         return new CompletableFuture<>();
     }
 
-    /** Synchronous in both modes; inside its deadline it calls the mode's twin of {@link #inner}. */
+    @Timeout("30s")
+    static Mono<String> innerMono() {
+        return Mode.lazily(TimeoutParity::sleepsAMinute);
+    }
+
+    /** Synchronous in every mode; inside its deadline it calls the mode's twin of {@link #inner}. */
     @Timeout("200ms")
     static String outer(Mode mode) throws Exception {
-        return mode.join(TimeoutParity::inner, TimeoutParity::innerAsync);
+        return mode.join(TimeoutParity::inner, TimeoutParity::innerAsync, TimeoutParity::innerMono);
     }
 
     private static String slowFailure() throws InterruptedException {
@@ -96,10 +118,16 @@ public final class TimeoutParity {
         return Mode.later(TimeoutParity::slowFailure);
     }
 
-    /** Synchronous in both modes; inside its deadline it calls the mode's twin of {@link #slowlyRetried}. */
+    @Retry(maxAttempts = 5, delay = "200ms", backoff = Backoff.FIXED, jitter = Jitter.NONE)
+    static Mono<String> slowlyRetriedMono() {
+        return Mode.lazily(TimeoutParity::slowFailure);
+    }
+
+    /** Synchronous in every mode; inside its deadline it calls the mode's twin of {@link #slowlyRetried}. */
     @Timeout("300ms")
     static String outerOfRetries(Mode mode) throws Exception {
-        return mode.join(TimeoutParity::slowlyRetried, TimeoutParity::slowlyRetriedAsync);
+        return mode.join(TimeoutParity::slowlyRetried, TimeoutParity::slowlyRetriedAsync,
+                TimeoutParity::slowlyRetriedMono);
     }
 
     static String slowFallback() throws InterruptedException {
@@ -120,6 +148,12 @@ public final class TimeoutParity {
         return new CompletableFuture<>();
     }
 
+    @Timeout("50ms")
+    @Fallback(method = "slowFallback")
+    static Mono<String> fallsBackSlowlyMono() {
+        return Mode.lazily(TimeoutParity::sleepsAMinute);
+    }
+
     private static String holdSlot(CountDownLatch entered, CountDownLatch release) throws InterruptedException {
         entered.countDown();
         release.await(60, TimeUnit.SECONDS);
@@ -136,6 +170,11 @@ public final class TimeoutParity {
         return Mode.later(() -> holdSlot(entered, release));
     }
 
+    @Bulkhead(name = "parity-timed-slot", maxConcurrent = 1, maxWait = "5s")
+    static Mono<String> holdsTheSlotMono(CountDownLatch entered, CountDownLatch release) {
+        return Mode.lazily(() -> holdSlot(entered, release));
+    }
+
     @Timeout("300ms")
     @Bulkhead(name = "parity-timed-slot", maxConcurrent = 1, maxWait = "5s")
     static String waitsForTheSlot() {
@@ -148,10 +187,17 @@ public final class TimeoutParity {
         return Mode.now(() -> "got the slot");
     }
 
+    @Timeout("300ms")
+    @Bulkhead(name = "parity-timed-slot", maxConcurrent = 1, maxWait = "5s")
+    static Mono<String> waitsForTheSlotMono() {
+        return Mode.atSubscription(() -> "got the slot");
+    }
+
     public static void timesOut() {
         for (Mode mode : Mode.values()) {
             long start = System.nanoTime();
-            mode.put("outcome", mode.outcome(TimeoutParity::blocks, TimeoutParity::blocksAsync));
+            mode.put("outcome", mode.outcome(TimeoutParity::blocks, TimeoutParity::blocksAsync,
+                    TimeoutParity::blocksMono));
             mode.put("elapsedMillis", Mode.millisSince(start));
             mode.put("interruptedAfter", Thread.interrupted());
         }
@@ -161,7 +207,7 @@ public final class TimeoutParity {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
             mode.put("outcome", mode.outcome(TimeoutParity::eachAttemptGetsAFreshTimeout,
-                    TimeoutParity::eachAttemptGetsAFreshTimeoutAsync));
+                    TimeoutParity::eachAttemptGetsAFreshTimeoutAsync, TimeoutParity::eachAttemptGetsAFreshTimeoutMono));
             mode.put("attempts", CALLS.get());
         }
     }
@@ -197,10 +243,12 @@ public final class TimeoutParity {
     public static void aSlowFallbackDelaysNoOtherTimeout() throws InterruptedException {
         for (Mode mode : Mode.values()) {
             fallbackStarted = new CountDownLatch(1);
-            Future<String> slow = mode.inBackground(TimeoutParity::fallsBackSlowly, TimeoutParity::fallsBackSlowlyAsync);
+            Future<String> slow = mode.inBackground(TimeoutParity::fallsBackSlowly, TimeoutParity::fallsBackSlowlyAsync,
+                    TimeoutParity::fallsBackSlowlyMono);
             mode.put("fallbackStarted", fallbackStarted.await(20, TimeUnit.SECONDS));
             long start = System.nanoTime();
-            mode.put("timed", mode.outcome(TimeoutParity::blocks, TimeoutParity::blocksAsync));
+            mode.put("timed", mode.outcome(TimeoutParity::blocks, TimeoutParity::blocksAsync,
+                    TimeoutParity::blocksMono));
             mode.put("timedMillis", Mode.millisSince(start));
             mode.put("slow", Mode.await(slow));
         }
@@ -215,10 +263,11 @@ public final class TimeoutParity {
             CountDownLatch entered = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
             Future<String> holder = mode.inBackground(() -> holdsTheSlot(entered, release),
-                    () -> holdsTheSlotAsync(entered, release));
+                    () -> holdsTheSlotAsync(entered, release), () -> holdsTheSlotMono(entered, release));
             mode.put("holderEntered", entered.await(20, TimeUnit.SECONDS));
             long start = System.nanoTime();
-            mode.put("outcome", mode.outcome(TimeoutParity::waitsForTheSlot, TimeoutParity::waitsForTheSlotAsync));
+            mode.put("outcome", mode.outcome(TimeoutParity::waitsForTheSlot, TimeoutParity::waitsForTheSlotAsync,
+                    TimeoutParity::waitsForTheSlotMono));
             mode.put("elapsedMillis", Mode.millisSince(start));
             release.countDown();
             mode.put("holder", Mode.await(holder));

@@ -6,6 +6,7 @@ import dev.bulwark.annotations.Fallback;
 import dev.bulwark.annotations.Jitter;
 import dev.bulwark.annotations.Retry;
 import dev.bulwark.it.app.Report;
+import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.lang.reflect.UndeclaredThrowableException;
@@ -13,9 +14,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Exception matchers look through wrappers, the same through a synchronous method and through one returning a
- * stage (see {@link Mode}). The bodies wrap their {@code IOException} in an {@code UndeclaredThrowableException},
- * which no stage takes off on its own; the caller still receives the wrapper.
+ * Exception matchers look through wrappers, the same through a synchronous method, one returning a stage and one
+ * returning a Mono (see {@link Mode}). The bodies wrap their {@code IOException} in an
+ * {@code UndeclaredThrowableException}, which neither a stage nor a Mono takes off on its own; the caller still
+ * receives the wrapper.
  */
 public final class UnwrapParity {
     private static final String RECORDED = "dev.bulwark.it.app.parity.UnwrapParity#recorded";
@@ -50,6 +52,11 @@ public final class UnwrapParity {
         return Mode.later(UnwrapParity::wrappedTwice);
     }
 
+    @Retry(maxAttempts = 5, delay = "1ms", jitter = Jitter.NONE, retryOn = IOException.class)
+    static Mono<String> retriedMono() {
+        return Mode.lazily(UnwrapParity::wrappedTwice);
+    }
+
     private static String wrappedAlways() {
         CALLS.incrementAndGet();
         throw wrappedIo("down");
@@ -65,6 +72,11 @@ public final class UnwrapParity {
         return Mode.later(UnwrapParity::wrappedAlways);
     }
 
+    @Retry(maxAttempts = 3, delay = "1ms", jitter = Jitter.NONE, retryOn = IOException.class)
+    static Mono<String> exhaustedMono() {
+        return Mode.lazily(UnwrapParity::wrappedAlways);
+    }
+
     @Retry(maxAttempts = 5, delay = "1ms", jitter = Jitter.NONE, abortOn = IOException.class)
     static String aborted() {
         return wrappedAlways();
@@ -73,6 +85,11 @@ public final class UnwrapParity {
     @Retry(maxAttempts = 5, delay = "1ms", jitter = Jitter.NONE, abortOn = IOException.class)
     static CompletionStage<String> abortedAsync() {
         return Mode.later(UnwrapParity::wrappedAlways);
+    }
+
+    @Retry(maxAttempts = 5, delay = "1ms", jitter = Jitter.NONE, abortOn = IOException.class)
+    static Mono<String> abortedMono() {
+        return Mode.lazily(UnwrapParity::wrappedAlways);
     }
 
     @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m",
@@ -87,6 +104,12 @@ public final class UnwrapParity {
         return Mode.later(UnwrapParity::wrappedAlways);
     }
 
+    @CircuitBreaker(windowSize = 2, minimumCalls = 2, failureRateThreshold = 100, waitInOpen = "1m",
+            recordOn = IOException.class)
+    static Mono<String> recordedMono() {
+        return Mode.lazily(UnwrapParity::wrappedAlways);
+    }
+
     @Fallback(method = "received", applyOn = IOException.class)
     static String fallsBack() {
         return wrappedAlways();
@@ -97,6 +120,11 @@ public final class UnwrapParity {
         return Mode.later(UnwrapParity::wrappedAlways);
     }
 
+    @Fallback(method = "received", applyOn = IOException.class)
+    static Mono<String> fallsBackMono() {
+        return Mode.lazily(UnwrapParity::wrappedAlways);
+    }
+
     private static String received(Throwable failure) {
         return "fallback got " + failure.getClass().getSimpleName();
     }
@@ -104,11 +132,14 @@ public final class UnwrapParity {
     public static void retryOnAndAbortOnLookThroughWrappers() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.put("retried", mode.outcome(UnwrapParity::retried, UnwrapParity::retriedAsync));
+            mode.put("retried", mode.outcome(UnwrapParity::retried, UnwrapParity::retriedAsync,
+                    UnwrapParity::retriedMono));
             mode.put("retriedCalls", CALLS.getAndSet(0));
-            mode.put("exhausted", mode.outcome(UnwrapParity::exhausted, UnwrapParity::exhaustedAsync));
+            mode.put("exhausted", mode.outcome(UnwrapParity::exhausted, UnwrapParity::exhaustedAsync,
+                    UnwrapParity::exhaustedMono));
             mode.put("exhaustedCalls", CALLS.getAndSet(0));
-            mode.put("aborted", mode.outcome(UnwrapParity::aborted, UnwrapParity::abortedAsync));
+            mode.put("aborted", mode.outcome(UnwrapParity::aborted, UnwrapParity::abortedAsync,
+                    UnwrapParity::abortedMono));
             mode.put("abortedCalls", CALLS.get());
         }
     }
@@ -116,17 +147,19 @@ public final class UnwrapParity {
     public static void recordOnLooksThroughWrappers() {
         for (Mode mode : Mode.values()) {
             CALLS.set(0);
-            mode.outcome(UnwrapParity::recorded, UnwrapParity::recordedAsync);
-            mode.outcome(UnwrapParity::recorded, UnwrapParity::recordedAsync);
+            mode.outcome(UnwrapParity::recorded, UnwrapParity::recordedAsync, UnwrapParity::recordedMono);
+            mode.outcome(UnwrapParity::recorded, UnwrapParity::recordedAsync, UnwrapParity::recordedMono);
             mode.put("state", CircuitBreakers.find(mode.site(RECORDED)).state());
-            mode.put("rejected", mode.outcome(UnwrapParity::recorded, UnwrapParity::recordedAsync));
+            mode.put("rejected", mode.outcome(UnwrapParity::recorded, UnwrapParity::recordedAsync,
+                    UnwrapParity::recordedMono));
             mode.put("calls", CALLS.get());
         }
     }
 
     public static void applyOnLooksThroughWrappers() {
         for (Mode mode : Mode.values()) {
-            mode.put("outcome", mode.outcome(UnwrapParity::fallsBack, UnwrapParity::fallsBackAsync));
+            mode.put("outcome", mode.outcome(UnwrapParity::fallsBack, UnwrapParity::fallsBackAsync,
+                    UnwrapParity::fallsBackMono));
         }
     }
 }
