@@ -94,8 +94,12 @@ public final class BulwarkMetrics {
         private final PolicyName site;
         /** Resolved at the first injection, so a site without chaos holds no series of it; a race resolves it twice, alike. */
         private CounterSeries chaos;
-        /** Each thread's {@link CountedEntry}, by its number ({@link CellOwners}). */
-        private final AtomicReferenceArray<OwnCounts> entries = new AtomicReferenceArray<>(CellOwners.OWNED);
+        /**
+         * Each thread's {@link CountedEntry}, by its number ({@link CellOwners}); made at the first, since only a
+         * site that shares its invocation asks. Two threads racing to make it may each put one: an entry holds no
+         * counts of its own (they are in the series' blocks), so one lost is simply made again.
+         */
+        private AtomicReferenceArray<OwnCounts> entries;
 
         SiteCounts(PolicyName site, PolicyName retry, PolicyName bulkheadName, PolicyName limiterName) {
             retryOutcomes = retry == null ? null : retryCalls.resolve(retry);
@@ -187,7 +191,8 @@ public final class BulwarkMetrics {
             if (owner == CellOwners.SHARED) {
                 return null;
             }
-            OwnCounts entry = entries.get(owner);
+            AtomicReferenceArray<OwnCounts> all = entries;
+            OwnCounts entry = all == null ? null : all.get(owner);
             return entry != null ? entry : newEntry(owner);
         }
 
@@ -196,10 +201,15 @@ public final class BulwarkMetrics {
             if (!counting) {
                 return null;
             }
+            AtomicReferenceArray<OwnCounts> all = entries;
+            if (all == null) {
+                all = new AtomicReferenceArray<>(CellOwners.OWNED);
+                entries = all;
+            }
             OwnCounts entry = new OwnCounts(retryOutcomes == null ? null : retryOutcomes.block(owner),
                     bulkhead == null ? null : bulkhead.block(owner), limiter == null ? null : limiter.block(owner),
                     duration, duration.block(owner));
-            entries.set(owner, entry);
+            all.set(owner, entry);
             return entry;
         }
     }
