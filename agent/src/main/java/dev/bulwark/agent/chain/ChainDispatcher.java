@@ -8,6 +8,7 @@ import dev.bulwark.agent.policy.NanoClock;
 import dev.bulwark.agent.policy.Unwrapping;
 import dev.bulwark.agent.policy.circuitbreaker.CircuitBreaker;
 import dev.bulwark.agent.policy.ratelimit.RateLimiter;
+import dev.bulwark.agent.policy.ratelimit.RateScope;
 import dev.bulwark.agent.policy.timeout.DeadlineClock;
 import dev.bulwark.agent.policy.timeout.DeadlineSlot;
 import dev.bulwark.agent.policy.timeout.Watchdog;
@@ -118,11 +119,44 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     /**
-     * A call of a shared site that is only counted: admitted as a shared call is, in a frame that holds no more
-     * than its start, since on its way to success it has nothing else to keep. A refusal is admitted again in a
-     * full frame, which reports it; a failure makes the frame a full one ({@link #endStateless}).
+     * A call of a shared site that is only counted: admitted as a shared call is, into its thread's
+     * {@link CountedEntry}, since on its way to success it has nothing to keep but its start; where the thread has
+     * none free, into a frame that holds no more than that ({@link #beginCountedFrame}). A refusal is admitted
+     * again in a full frame, which reports it; a failure hands the call over to a full frame ({@link #endStateless}).
      */
-    private Call beginCounted(SiteChain chain, Object observation) {
+    private Invocation beginCounted(SiteChain chain, Object observation) {
+        CountedEntry entry = chain.metrics.countedEntry();
+        if (entry == null || entry.open) {
+            return beginCountedFrame(chain, observation);
+        }
+        long start;
+        if (chain.limiter != null) {
+            start = clock.nanoTime();
+            if (chain.limiter.reserve(start, 0L) != 0) {
+                return begin(chain, stacks.get(), observation);
+            }
+            entry.limiterPermitted(chain.sharedLimiter == null ? RateScope.LOCAL : chain.sharedLimiter.decidedBy());
+        } else {
+            if (chain.bulkhead != null) {
+                if (!chain.bulkhead.tryAcquire()) {
+                    return begin(chain, stacks.get(), observation);
+                }
+                entry.bulkheadPermitted();
+            }
+            start = millisecondClock.nanoTime();
+        }
+        if (entry.chain == null) {
+            entry.chain = chain;
+            entry.judgesResult = chain.judgesResult;
+        }
+        entry.startNanos = start;
+        entry.observation = observation;
+        entry.open = true;
+        return entry;
+    }
+
+    /** {@link #beginCounted} in a frame of the thread's stack, which holds the call's start alone. */
+    private Call beginCountedFrame(SiteChain chain, Object observation) {
         long start;
         if (chain.limiter != null) {
             start = clock.nanoTime();
@@ -247,8 +281,9 @@ public final class ChainDispatcher extends Dispatcher {
 
     @Override
     public Invocation endStateless(Invocation invocation, Throwable thrown) {
-        if (invocation instanceof Call) {
-            return endCounted((Call) invocation, thrown);
+        if (!(invocation instanceof StatelessEntry)) {
+            return invocation instanceof CountedEntry ? endCounted((CountedEntry) invocation, thrown)
+                    : endCounted((Call) invocation, thrown);
         }
         SiteChain chain = ((StatelessEntry) invocation).chain;
         if (thrown != null) {
@@ -280,18 +315,48 @@ public final class ChainDispatcher extends Dispatcher {
     }
 
     /**
+     * The end of a counted call in its thread's entry: on success, its counts and its duration, from a start on
+     * either clock to the millisecond clock (see {@link #durationUntil}); on a failure, a full frame takes it on.
+     */
+    private Invocation endCounted(CountedEntry entry, Throwable thrown) {
+        if (thrown != null) {
+            return takeOver(entry);
+        }
+        entry.succeeded(Math.max(0L, millisecondClock.nanoTime() - entry.startNanos));
+        entry.open = false;
+        if (entry.chain.bulkhead != null) {
+            entry.chain.bulkhead.release();
+        }
+        return null;
+    }
+
+    /** The counted call's attempt failed: from now on in a frame like any, holding the slot its admission took. */
+    private Call takeOver(CountedEntry entry) {
+        SiteChain chain = entry.chain;
+        Call call = stacks.get().push(chain);
+        call.invocationStartNanos = entry.startNanos;
+        call.observed = true;
+        call.observation = entry.observation;
+        call.holdsBulkhead = chain.bulkhead != null;
+        entry.open = false;
+        return call;
+    }
+
+    /**
      * Ends the only attempt of a shared invocation that returned {@code result}: when the retry's check judges it a
      * failure, the frame that takes the invocation on, with that verdict already given; else null, as for success.
      */
     @Override
     public Invocation endStatelessResult(Invocation invocation, Object result, Class<?> declaringType, Object self) {
-        boolean counted = invocation instanceof Call;
-        SiteChain chain = counted ? ((Call) invocation).site : ((StatelessEntry) invocation).chain;
+        SiteChain chain = invocation instanceof StatelessEntry ? ((StatelessEntry) invocation).chain
+                : invocation instanceof CountedEntry ? ((CountedEntry) invocation).chain : ((Call) invocation).site;
         if (!steps.sharedResultFailed(chain, result, declaringType, self)) {
             return endStateless(invocation, null);
         }
         Call call;
-        if (counted) {
+        if (invocation instanceof CountedEntry) {
+            call = takeOver((CountedEntry) invocation);
+        } else if (invocation instanceof Call) {
             call = (Call) invocation;
             call.takeOver();
         } else {
@@ -544,6 +609,18 @@ public final class ChainDispatcher extends Dispatcher {
         BulwarkLog.errorOnce(key, "internal error; the call runs unprotected: " + error, error);
         if (invocation instanceof Call) {
             abandon((Call) invocation);
+        } else if (invocation instanceof CountedEntry) {
+            abandon((CountedEntry) invocation);
+        }
+    }
+
+    /** A counted call that broke before its end gives back its slot, and its thread's entry. */
+    private static void abandon(CountedEntry entry) {
+        if (entry.open) {
+            entry.open = false;
+            if (entry.chain.bulkhead != null) {
+                entry.chain.bulkhead.release();
+            }
         }
     }
 

@@ -49,4 +49,13 @@ public interface SiteMetrics {
     /** A recorded invocation ended after {@code durationNanos} (see {@link CallObserver#invocationFinished}). */
     default void finished(long durationNanos, boolean failed) {
     }
+
+    /**
+     * The calling thread's entry for a counted call of this site when it shares its invocation, counting what the
+     * other methods here count; null where the thread has none (it counts into shared cells, or nothing is counted
+     * yet), and the call then takes a frame.
+     */
+    default CountedEntry countedEntry() {
+        return null;
+    }
 }

@@ -71,12 +71,44 @@ class CountedSharedInvocationTest {
     }
 
     @Test
+    void aCallNestedInOneOfTheSameSiteOnTheSameThreadIsCountedInAFrameOfItsOwn() {
+        int site = chains.site("retry { max-attempts = 3, delay = 0ms }");
+        Invocation outer = dispatcher.enter(site);
+        Invocation inner = dispatcher.enter(site);
+
+        assertThat(inner).isNotSameAs(outer);
+        assertThat(inner.stateless).isTrue();
+        exactNow.addAndGet(1_000_000L);
+        millisecond.tick();
+        assertThat(dispatcher.endStateless(inner, null)).isNull();
+        exactNow.addAndGet(1_000_000L);
+        millisecond.tick();
+        assertThat(dispatcher.endStateless(outer, null)).isNull();
+
+        assertThat(count(metrics.retryCalls, RetryOutcome.SUCCESS.ordinal())).isEqualTo(2);
+        assertThat(durations()).containsExactlyInAnyOrder("success 0.001 x1", "success 0.002 x1");
+        assertThat(dispatcher.enter(site)).as("the thread's entry is free again").isSameAs(outer);
+    }
+
+    @Test
+    void anInternalErrorAtTheEndOfACountedCallFreesItsEntryAndItsSlot() {
+        int site = chains.site("bulkhead { max-concurrent = 1 }");
+        Invocation broken = dispatcher.enter(site);
+        dispatcher.internalError(broken, new IllegalStateException("a fault of ours"));
+
+        Invocation next = dispatcher.enter(site);
+        assertThat(next).isSameAs(broken);
+        assertThat(next.skipBody).as("the slot was given back").isFalse();
+        assertThat(dispatcher.endStateless(next, null)).isNull();
+    }
+
+    @Test
     void aFailedAttemptTurnsTheFrameIntoAFullOneThatRetries() {
         int site = chains.site("retry { max-attempts = 3, delay = 0ms }");
         Invocation shared = dispatcher.enter(site);
         Invocation frame = dispatcher.endStateless(shared, new IllegalStateException("attempt 1"));
 
-        assertThat(frame).isSameAs(shared);
+        assertThat(frame).isNotNull();
         assertThat(frame.stateless).isFalse();
         assertThat(dispatcher.exit(frame, new IllegalStateException("attempt 1"))).isEqualTo(BulwarkBridge.REPEAT);
         assertThat(dispatcher.exit(frame, null)).isEqualTo(BulwarkBridge.PROCEED);

@@ -1,6 +1,7 @@
 package dev.bulwark.agent.telemetry.metrics;
 
 import dev.bulwark.agent.chain.CallObserver.RetryOutcome;
+import dev.bulwark.agent.chain.CountedEntry;
 import dev.bulwark.agent.chain.PolicyName;
 import dev.bulwark.agent.chain.SiteMetrics;
 import dev.bulwark.agent.policy.NanoClock;
@@ -11,6 +12,7 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.policy.ratelimit.RateScope;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Bulwark's own counts of every metric instrument (docs/telemetry.md), one set per agent, independent of the
@@ -92,6 +94,12 @@ public final class BulwarkMetrics {
         private final PolicyName site;
         /** Resolved at the first injection, so a site without chaos holds no series of it; a race resolves it twice, alike. */
         private CounterSeries chaos;
+        /**
+         * Each thread's {@link CountedEntry}, by its number ({@link CellOwners}); made at the first, since only a
+         * site that shares its invocation asks. Two threads racing to make it may each put one: an entry holds no
+         * counts of its own (they are in the series' blocks), so one lost is simply made again.
+         */
+        private AtomicReferenceArray<OwnCounts> entries;
 
         SiteCounts(PolicyName site, PolicyName retry, PolicyName bulkheadName, PolicyName limiterName) {
             retryOutcomes = retry == null ? null : retryCalls.resolve(retry);
@@ -174,6 +182,76 @@ public final class BulwarkMetrics {
             if (counting && durationNanos >= 0) {
                 duration.record(durationNanos, failed ? DurationSeries.FAILURE : DurationSeries.SUCCESS);
             }
+        }
+
+        /** Only once counting has started, which it never stops: an entry's own counts need not ask again. */
+        @Override
+        public CountedEntry countedEntry() {
+            int owner = CellOwners.current();
+            if (owner == CellOwners.SHARED) {
+                return null;
+            }
+            AtomicReferenceArray<OwnCounts> all = entries;
+            OwnCounts entry = all == null ? null : all.get(owner);
+            return entry != null ? entry : newEntry(owner);
+        }
+
+        /** The first counted call of a thread with this number; only that thread writes the number's slot. */
+        private OwnCounts newEntry(int owner) {
+            if (!counting) {
+                return null;
+            }
+            AtomicReferenceArray<OwnCounts> all = entries;
+            if (all == null) {
+                all = new AtomicReferenceArray<>(CellOwners.OWNED);
+                entries = all;
+            }
+            OwnCounts entry = new OwnCounts(retryOutcomes == null ? null : retryOutcomes.block(owner),
+                    bulkhead == null ? null : bulkhead.block(owner), limiter == null ? null : limiter.block(owner),
+                    duration, duration.block(owner));
+            all.set(owner, entry);
+            return entry;
+        }
+    }
+
+    /**
+     * The counts of one site that one thread (one number of {@link CellOwners}) writes, for its counted calls that
+     * succeed at once: the blocks of that number in the site's series, resolved when the entry is made.
+     */
+    private static final class OwnCounts extends CountedEntry {
+        private static final int RETRY_SUCCESS = RetryOutcome.SUCCESS.ordinal();
+
+        /** Null where the site has no such policy. */
+        private final long[] retryOutcomes;
+        private final long[] bulkhead;
+        private final long[] limiter;
+        private final DurationSeries duration;
+        private final long[] durations;
+
+        OwnCounts(long[] retryOutcomes, long[] bulkhead, long[] limiter, DurationSeries duration, long[] durations) {
+            this.retryOutcomes = retryOutcomes;
+            this.bulkhead = bulkhead;
+            this.limiter = limiter;
+            this.duration = duration;
+            this.durations = durations;
+        }
+
+        @Override
+        public void limiterPermitted(RateScope scope) {
+            CounterSeries.increment(limiter, limiterIndex(true, scope));
+        }
+
+        @Override
+        public void bulkheadPermitted() {
+            CounterSeries.increment(bulkhead, PERMITTED);
+        }
+
+        @Override
+        public void succeeded(long durationNanos) {
+            if (retryOutcomes != null) {
+                CounterSeries.increment(retryOutcomes, RETRY_SUCCESS);
+            }
+            duration.record(durations, durationNanos, DurationSeries.SUCCESS);
         }
     }
 

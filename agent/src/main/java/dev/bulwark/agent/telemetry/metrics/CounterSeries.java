@@ -37,12 +37,19 @@ public final class CounterSeries extends Series {
             shared.getAndIncrement(index);
             return;
         }
-        long[] block = blocks.get(owner);
-        if (block == null) {
-            block = newBlock(owner);
-        }
+        increment(block(owner), index);
+    }
+
+    /** Counts one more into {@code block}, which only the calling thread writes (see {@link #block}). */
+    static void increment(long[] block, int index) {
         // Only this thread writes the cell: an opaque write is enough for a collection to read it whole.
         CELLS.setOpaque(block, PAD + index, (long) CELLS.getOpaque(block, PAD + index) + 1);
+    }
+
+    /** The block of cells of number {@code owner} ({@link CellOwners}), for the thread holding it to count into. */
+    long[] block(int owner) {
+        long[] block = blocks.get(owner);
+        return block != null ? block : newBlock(owner);
     }
 
     /** A thread's first count here: its block, or the one an ended thread left under its number. */

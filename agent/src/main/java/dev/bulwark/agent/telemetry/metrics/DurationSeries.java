@@ -62,19 +62,25 @@ public final class DurationSeries extends Series {
     }
 
     public void record(long nanos, int outcome) {
+        int owner = CellOwners.current();
+        if (owner == CellOwners.SHARED) {
+            int cell = outcome * DurationBuckets.COUNT + DurationBuckets.of(nanos);
+            if (nanos > MAX_PACKED_NANOS) {
+                recordUnpacked(cell, nanos);
+            } else {
+                recordShared(cell, ONE_RECORD + nanos);
+            }
+            return;
+        }
+        record(block(owner), nanos, outcome);
+    }
+
+    /** Records into {@code block}, which only the calling thread writes (see {@link #block}). */
+    void record(long[] block, long nanos, int outcome) {
         int cell = outcome * DurationBuckets.COUNT + DurationBuckets.of(nanos);
         if (nanos > MAX_PACKED_NANOS) {
             recordUnpacked(cell, nanos);
             return;
-        }
-        int owner = CellOwners.current();
-        if (owner == CellOwners.SHARED) {
-            recordShared(cell, ONE_RECORD + nanos);
-            return;
-        }
-        long[] block = blocks.get(owner);
-        if (block == null) {
-            block = newBlock(owner);
         }
         int index = PAD + cell;
         long word = (long) WORDS.getOpaque(block, index);
@@ -87,6 +93,12 @@ public final class DurationSeries extends Series {
 
     private static boolean full(long word) {
         return (word & SUM_MASK) >= FOLD_SUM || (word >>> SUM_BITS) >= FOLD_COUNT;
+    }
+
+    /** The block of words of number {@code owner} ({@link CellOwners}), for the thread holding it to record into. */
+    long[] block(int owner) {
+        long[] block = blocks.get(owner);
+        return block != null ? block : newBlock(owner);
     }
 
     /** A thread's first record here: its block, or the one an ended thread left under its number. */
