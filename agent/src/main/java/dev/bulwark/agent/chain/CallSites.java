@@ -174,9 +174,6 @@ public final class CallSites {
 
     /** Gives the reserved id {@code site} its definition, in place of any it had. */
     public synchronized void define(int site, SiteDefinition definition) {
-        if (pending.remove(site) != null) {
-            anyPending = !pending.isEmpty();
-        }
         SiteDefinition before = definitions[site];
         if (before == null || !definition.policies().equals(before.policies())) {
             noteChange(site);
@@ -187,6 +184,10 @@ public final class CallSites {
         definitions[site] = definition;
         // The volatile write publishes the new element even when the array itself is unchanged.
         chains = current;
+        // Only once the chain is published: a caller that finds no site pending reads the chain again (see get).
+        if (pending.remove(site) != null) {
+            anyPending = !pending.isEmpty();
+        }
         if (replaced != null && replaced.threadPool != null) {
             retireUnusedThreadPools();
         }
@@ -266,7 +267,12 @@ public final class CallSites {
             return null;
         }
         SiteChain chain = current[site];
-        return chain != null || !anyPending ? chain : resolvePending(site);
+        if (chain != null) {
+            return chain;
+        }
+        // A site leaves the pending ones only after its chain is published, which this second read then sees: a
+        // class planned on another thread meanwhile is never taken for unprotected.
+        return anyPending ? resolvePending(site) : chains[site];
     }
 
     /** Plans every site still waiting for its first call, so that a listing shows them as a miss would have. */
@@ -287,7 +293,8 @@ public final class CallSites {
             resolver = pending.get(site);
         }
         if (resolver == null) {
-            return null;
+            // Defined by another thread since this caller looked, or never pending.
+            return chains[site];
         }
         resolver.run();
         synchronized (this) {

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,6 +66,48 @@ class CallSitesTest {
         assertThat(fixture.sites.get(second).retry.spec().name()).isEqualTo("second");
         assertThat(fixture.sites.get(first).retry.spec().name()).isEqualTo("first");
         assertThat(runs[0]).isEqualTo(1);
+    }
+
+    /**
+     * A class from the cache is planned on the agent's planner thread while the application calls it: a call that
+     * comes meanwhile finds every site defined, never one the planning is publishing taken for unprotected.
+     */
+    @Test
+    void aCallRacingItsClassesPlanningOnAnotherThreadFindsEverySiteDefined() throws Exception {
+        SiteDefinition planned = definition("planned");
+        ExecutorService planner = Executors.newSingleThreadExecutor();
+        try {
+            for (int round = 0; round < 2_000; round++) {
+                int[] ids = new int[4];
+                for (int i = 0; i < ids.length; i++) {
+                    ids[i] = fixture.sites.reserve(loader, "Cached" + round + "#m" + i + "()V");
+                }
+                // Plans once, whoever comes first, the other waiting: as PendingClassSites does.
+                Runnable resolver = new Runnable() {
+                    private boolean done;
+
+                    @Override
+                    public synchronized void run() {
+                        if (!done) {
+                            done = true;
+                            for (int id : ids) {
+                                fixture.sites.define(id, planned);
+                            }
+                        }
+                    }
+                };
+                for (int id : ids) {
+                    fixture.sites.definePending(id, resolver);
+                }
+                Future<?> planning = planner.submit(resolver);
+                for (int i = ids.length - 1; i >= 0; i--) {
+                    assertThat(fixture.sites.get(ids[i])).as("round %d, site %d", round, i).isNotNull();
+                }
+                planning.get();
+            }
+        } finally {
+            planner.shutdownNow();
+        }
     }
 
     /** The admin endpoint and an attach report list them as if the class had been woven. */
