@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The sites of a class defined from the cache, planned once, under the config then in force, as they would have
- * been while it was woven: by {@link PlanningBeside} soon after the class is defined, or by the first call of one
- * of its protected methods if that comes first. Nothing here names Byte Buddy: defining a class from the cache
+ * been while it was woven: by the first call of one of its protected methods, another call coming meanwhile
+ * waiting for it, or by a listing of the sites. Nothing here names Byte Buddy: defining a class from the cache
  * builds nothing of it on the class-loading path.
  */
 final class PendingClassSites implements Runnable {

@@ -78,7 +78,6 @@ public final class Weaver {
      */
     private final ThreadLocal<Missed> missed = new ThreadLocal<>();
     /** Made at the first class defined from the cache. */
-    private PlanningBeside planningBeside;
 
     /** @param config the config at start-up, possibly still being read */
     public Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites) {
@@ -207,13 +206,6 @@ public final class Weaver {
 
     CallSites sites() {
         return sites;
-    }
-
-    private synchronized PlanningBeside planningBeside() {
-        if (planningBeside == null) {
-            planningBeside = new PlanningBeside();
-        }
-        return planningBeside;
     }
 
     synchronized SitePlanner planner() {
@@ -360,9 +352,8 @@ public final class Weaver {
                         + " (" + sites.size() + " sites in use)");
             }
         }
-        planningBeside().plan(pending);
-        BulwarkLog.debug("defined " + className + " from the cache, " + ids.length + " site(s) planned beside the"
-                + " application or at their first call");
+        BulwarkLog.debug("defined " + className + " from the cache, " + ids.length + " site(s) planned at their"
+                + " first call");
         return patched;
     }
 
