@@ -77,6 +77,7 @@ public final class Weaver {
      * class file again; a class loaded meanwhile on the thread replaces it, and its key is then computed anew.
      */
     private final ThreadLocal<Missed> missed = new ThreadLocal<>();
+
     /** @param config the config at start-up, possibly still being read */
     public Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites) {
         // A lambda, not a method reference: linking a method reference would load ByteBuddyWeaving, and with it
