@@ -87,7 +87,11 @@ final class ByteBuddyWeaving {
     /** Registers the transformer, behind the weaver's prefilter, and weaves the matching classes already loaded. */
     static void installRetransforming(Weaver weaver, Instrumentation instrumentation) {
         ByteBuddyWeaving weaving = new ByteBuddyWeaving(weaver, ByteBuddyWeaving::reportLeftOut);
+        // Described from their class files, not by reflection on the loaded classes: listing a loaded class's
+        // methods loads the type of every parameter, and a class loading so, while Byte Buddy retransforms on this
+        // thread, would be left unwoven for good.
         weaving.agentBuilder()
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with((AgentBuilder.TransformerDecorator) transformer -> weaving.new Prefiltered(transformer))
                 .installOn(instrumentation);
@@ -251,6 +255,14 @@ final class ByteBuddyWeaving {
      * one is left out of the next attempt instead.
      */
     private final class Listener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            ClassWeaving weaving = classBeingWoven.get();
+            if (weaving != null) {
+                weaving.seen();
+            }
+        }
+
         @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             ClassWeaving weaving = classBeingWoven.get();

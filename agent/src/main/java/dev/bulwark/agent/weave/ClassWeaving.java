@@ -32,6 +32,12 @@ final class ClassWeaving {
     private String failed;
     /** Set when an attempt failed for another cause than one method: what it gave is not kept in the cache. */
     private boolean failedWhole;
+    /**
+     * Set when Byte Buddy looked at the class. It does not when the class loads while its own lock is held on
+     * this thread (a class loading while another is woven, or while an attach retransforms): left as it is then,
+     * the class says nothing of what weaving it gives, and must not be kept as left as it is.
+     */
+    private boolean seen;
     /** The placeholder of the n-th woven method's id is this plus n ({@link SiteIdConstants}). */
     private final int placeholderBase;
 
@@ -85,9 +91,16 @@ final class ClassWeaving {
         failedWhole = true;
     }
 
-    /** Whether the class was woven, or left as it is, as it would be every time: no failure, no method left out. */
+    void seen() {
+        seen = true;
+    }
+
+    /**
+     * Whether the class was woven, or left as it is, as it would be every time: Byte Buddy looked at it, no
+     * failure, no method left out.
+     */
     boolean keepable() {
-        return !failedWhole && leftOut.isEmpty();
+        return seen && !failedWhole && leftOut.isEmpty();
     }
 
     int placeholderBase() {
