@@ -1,9 +1,9 @@
 package dev.bulwark.it;
 
 import dev.bulwark.it.app.BreakerScenarios;
+import dev.bulwark.it.app.WithoutItsLibrary;
 import dev.bulwark.it.app.parity.ReactiveChaos;
 import dev.bulwark.it.app.parity.ReactiveParity;
-import dev.bulwark.it.app.parity.WithoutItsLibrary;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,6 @@
-package dev.bulwark.it.app.parity;
+package dev.bulwark.it.app;
 
 import dev.bulwark.annotations.Retry;
-import dev.bulwark.it.app.Report;
 import reactor.core.publisher.Mono;
 
 /**
