@@ -51,11 +51,15 @@ public final class ReactiveInvocation {
     /** {@link Subscription}'s lock word. */
     private static final VarHandle LOCKED;
     private static final VarHandle OVER;
+    private static final VarHandle EMITTED;
+    private static final VarHandle BODY_INVOKED;
 
     static {
         try {
             LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", byte.class);
             OVER = MethodHandles.lookup().findVarHandle(Subscription.class, "over", boolean.class);
+            EMITTED = MethodHandles.lookup().findVarHandle(Subscription.class, "emitted", boolean.class);
+            BODY_INVOKED = MethodHandles.lookup().findVarHandle(Subscription.class, "bodyInvoked", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -245,8 +249,12 @@ public final class ReactiveInvocation {
          * delay; one at a time, as each comes after the one before it fired or was cancelled.
          */
         private Future<?> timer;
-        // Read by the decision that follows the attempt it ended.
+        /**
+         * Read by the decision that follows the attempt it ended, which a lock or the publisher's own ordering of
+         * its signals puts after the write: written with a release store, without a volatile store's fence.
+         */
         private volatile boolean emitted;
+        /** Written as {@link #emitted} is; read by a fault of ours, which races the body's call either way. */
         private volatile boolean bodyInvoked;
         /** 1 while a thread holds the lock; a byte, which fits where the call's state leaves room. */
         private volatile byte locked;
@@ -590,7 +598,7 @@ public final class ReactiveInvocation {
             if (ended(number)) {
                 return;
             }
-            bodyInvoked = true;
+            BODY_INVOKED.setRelease(this, true);
             if (injected != null) {
                 attemptEnded(number, injected);
                 return;
@@ -1003,7 +1011,7 @@ public final class ReactiveInvocation {
                     return;
                 }
                 emitting = true;
-                emitted = true;
+                EMITTED.setRelease(this, true);
             } finally {
                 unlock();
             }
@@ -1019,7 +1027,7 @@ public final class ReactiveInvocation {
                 return;
             }
             if (!emitted) {
-                emitted = true;
+                EMITTED.setRelease(this, true);
             }
             signalNext(item);
         }
