@@ -573,9 +573,8 @@ public final class ChainDispatcher extends Dispatcher {
             CallStack stack = stacks.get();
             try {
                 // The woven code's array of no arguments is then left unused, which the JIT can take away.
-                return ReactiveInvocation.of(async, observer, chain, stack.enclosingDeadline(),
-                        stack.enclosingTimeoutSite()).assemble(declaringType, self,
-                        arguments.length == 0 ? NO_ARGUMENTS : arguments);
+                return ReactiveInvocation.of(async, observer, chain, declaringType, stack.enclosingDeadline(),
+                        stack.enclosingTimeoutSite()).assemble(self, arguments.length == 0 ? NO_ARGUMENTS : arguments);
             } catch (Throwable fault) {
                 // Reported by the bridge, which then lets the method run unprotected.
                 throw new IllegalStateException(fault.getMessage(), fault);
