@@ -43,7 +43,10 @@ public final class ChainDispatcher extends Dispatcher {
     private final DeadlineClock deadlineClock;
     private final CallObserver observer;
     private final PolicySteps steps;
-    /** What a reactive publisher keeps of a method without parameters, whose calls would otherwise each keep an array. */
+    /**
+     * What a reactive publisher keeps of a method without parameters, whose calls would otherwise each keep an
+     * array.
+     */
     private static final Object[] NO_ARGUMENTS = {};
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
     private final AsyncRuntime async;

@@ -72,7 +72,10 @@ public final class ReactiveInvocation {
     private final ReactiveType type;
     /** The class of the woven method, one per site; its subscriptions need not keep it. */
     private final Class<?> declaringType;
-    /** The type's {@link Assembler} in the method's loader, found once for the site; null to go through {@link Flow}. */
+    /**
+     * The type's {@link Assembler} in the method's loader, found once for the site; null to go through
+     * {@link Flow}.
+     */
     private final Object direct;
     /**
      * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
@@ -693,8 +696,9 @@ public final class ReactiveInvocation {
          */
         private boolean singleItem(int number, Object item) {
             // The checks are the application's code, run before the lock is taken; the verdict is kept under it.
-            boolean retryable = chain.retryOnResult != null && chain.retryOnResult.test(item, declaringType, assembly.self());
-            boolean recordable = chain.recordOnResult != null && chain.recordOnResult.test(item, declaringType, assembly.self());
+            Object self = assembly.self();
+            boolean retryable = chain.retryOnResult != null && chain.retryOnResult.test(item, declaringType, self);
+            boolean recordable = chain.recordOnResult != null && chain.recordOnResult.test(item, declaringType, self);
             boolean failedResult;
             lock();
             try {
@@ -982,8 +986,8 @@ public final class ReactiveInvocation {
         private void runUnprotected() {
             Flow.Publisher<Object> publisher;
             try {
-                publisher = type.toFlow(runtime.invokeBodyBypassingAdvice(chain, declaringType, assembly.self(), assembly.arguments()),
-                        declaringType);
+                publisher = type.toFlow(runtime.invokeBodyBypassingAdvice(chain, declaringType, assembly.self(),
+                        assembly.arguments()), declaringType);
             } catch (Throwable failure) {
                 signal(failure);
                 return;

@@ -78,7 +78,10 @@ final class SiteChain {
     final ReactiveType reactive;
     /** The driver of a reactive method's calls, made at its first call ({@link ReactiveInvocation#of}). */
     ReactiveInvocation reactiveDriver;
-    /** What the woven code of a reactive method gets at its call, which only assembles the publisher; null for any other. */
+    /**
+     * What the woven code of a reactive method gets at its call, which only assembles the publisher; null for any
+     * other method.
+     */
     final ReactiveEntry reactiveEntry;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
     final boolean roughTimeout;
