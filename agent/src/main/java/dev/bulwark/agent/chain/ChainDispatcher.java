@@ -43,6 +43,11 @@ public final class ChainDispatcher extends Dispatcher {
     private final DeadlineClock deadlineClock;
     private final CallObserver observer;
     private final PolicySteps steps;
+    /**
+     * What a reactive publisher keeps of a method without parameters, whose calls would otherwise each keep an
+     * array.
+     */
+    private static final Object[] NO_ARGUMENTS = {};
     private final ThreadLocal<CallStack> stacks = ThreadLocal.withInitial(CallStack::new);
     private final AsyncRuntime async;
 
@@ -98,9 +103,9 @@ public final class ChainDispatcher extends Dispatcher {
             stack.bypassSite = CallStack.NO_SITE;
             return null;
         }
-        if (chain.reactive != null) {
+        if (chain.reactiveEntry != null) {
             // Only assembled here: each subscription is a call of its own, observed from when it starts.
-            return begin(chain, stack, CallObserver.NOT_RECORDING);
+            return chain.reactiveEntry;
         }
         steps.firstAttempt(chain);
         return begin(chain, stack, observer.invocationStarted(chain.name));
@@ -566,20 +571,19 @@ public final class ChainDispatcher extends Dispatcher {
 
     @Override
     public Object async(Invocation invocation, Class<?> declaringType, Object self, Object[] arguments) {
-        Call call = (Call) invocation;
-        if (call.site.reactive != null) {
-            Object publisher;
+        if (invocation instanceof ReactiveEntry) {
+            SiteChain chain = ((ReactiveEntry) invocation).chain;
+            CallStack stack = stacks.get();
             try {
-                // This call's own frame is not timed: the innermost timed frame is an enclosing call's.
-                publisher = ReactiveInvocation.of(async, observer, call.site, call.stack.enclosingDeadline(),
-                        call.stack.enclosingTimeoutSite()).assemble(declaringType, self, arguments);
+                // The woven code's array of no arguments is then left unused, which the JIT can take away.
+                return ReactiveInvocation.of(async, observer, chain, declaringType, stack.enclosingDeadline(),
+                        stack.enclosingTimeoutSite()).assemble(self, arguments.length == 0 ? NO_ARGUMENTS : arguments);
             } catch (Throwable fault) {
                 // Reported by the bridge, which then lets the method run unprotected.
                 throw new IllegalStateException(fault.getMessage(), fault);
             }
-            call.stack.pop(call);
-            return publisher;
         }
+        Call call = (Call) invocation;
         steps.traced(call);
         Call detached = call.detach();
         CallStack stack = call.stack;

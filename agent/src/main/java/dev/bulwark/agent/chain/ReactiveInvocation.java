@@ -51,11 +51,15 @@ public final class ReactiveInvocation {
     /** {@link Subscription}'s lock word. */
     private static final VarHandle LOCKED;
     private static final VarHandle OVER;
+    private static final VarHandle EMITTED;
+    private static final VarHandle BODY_INVOKED;
 
     static {
         try {
             LOCKED = MethodHandles.lookup().findVarHandle(Subscription.class, "locked", byte.class);
             OVER = MethodHandles.lookup().findVarHandle(Subscription.class, "over", boolean.class);
+            EMITTED = MethodHandles.lookup().findVarHandle(Subscription.class, "emitted", boolean.class);
+            BODY_INVOKED = MethodHandles.lookup().findVarHandle(Subscription.class, "bodyInvoked", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -66,6 +70,13 @@ public final class ReactiveInvocation {
     private final CallObserver observer;
     private final SiteChain chain;
     private final ReactiveType type;
+    /** The class of the woven method, one per site; its subscriptions need not keep it. */
+    private final Class<?> declaringType;
+    /**
+     * The type's {@link Assembler} in the method's loader, found once for the site; null to go through
+     * {@link Flow}.
+     */
+    private final Object direct;
     /**
      * Whether no other thread than a cancelling subscriber's can end an attempt (no deadline timer): then an
      * attempt's items and its checks need no lock, only {@link Subscription#over}.
@@ -80,13 +91,15 @@ public final class ReactiveInvocation {
     /** The site whose timeout {@link #enclosingDeadline} is; null for none. */
     private final String enclosingTimeoutSite;
 
-    private ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain, long enclosingDeadline,
-                               String enclosingTimeoutSite) {
+    private ReactiveInvocation(AsyncRuntime runtime, CallObserver observer, SiteChain chain, Class<?> declaringType,
+                               long enclosingDeadline, String enclosingTimeoutSite) {
         this.runtime = runtime;
         this.steps = runtime.steps;
         this.observer = observer;
         this.chain = chain;
         this.type = chain.reactive;
+        this.declaringType = declaringType;
+        this.direct = type.direct(declaringType);
         this.enclosingTimeoutSite = enclosingTimeoutSite;
         this.enclosingDeadline = enclosingTimeoutSite == null ? Long.MAX_VALUE : enclosingDeadline;
         this.untimed = chain.timeout == null && this.enclosingDeadline == Long.MAX_VALUE;
@@ -97,18 +110,23 @@ public final class ReactiveInvocation {
      * or, for a call made inside another call's synchronous timeout, one of the call's own that carries that
      * deadline (rare, and it spares every other call a field).
      *
+     * @param declaringType        the class of the woven method
      * @param enclosingTimeoutSite the site whose timeout {@code enclosingDeadline} is, or null for none
      */
-    static ReactiveInvocation of(AsyncRuntime runtime, CallObserver observer, SiteChain chain,
+    static ReactiveInvocation of(AsyncRuntime runtime, CallObserver observer, SiteChain chain, Class<?> declaringType,
                                  long enclosingDeadline, String enclosingTimeoutSite) {
         if (enclosingTimeoutSite != null) {
-            return new ReactiveInvocation(runtime, observer, chain, enclosingDeadline, enclosingTimeoutSite);
+            return new ReactiveInvocation(runtime, observer, chain, declaringType, enclosingDeadline,
+                    enclosingTimeoutSite);
         }
         ReactiveInvocation driver = chain.reactiveDriver;
         if (driver == null) {
             // Calls racing here may each make one: they are alike, and their fields final.
-            driver = new ReactiveInvocation(runtime, observer, chain, Long.MAX_VALUE, null);
+            driver = new ReactiveInvocation(runtime, observer, chain, declaringType, Long.MAX_VALUE, null);
             chain.reactiveDriver = driver;
+        } else if (driver.declaringType != declaringType) {
+            // A site's code lives in one class; should another ever carry its id, its calls get drivers of their own.
+            driver = new ReactiveInvocation(runtime, observer, chain, declaringType, Long.MAX_VALUE, null);
         }
         return driver;
     }
@@ -117,10 +135,20 @@ public final class ReactiveInvocation {
      * The lazy publisher of the method's own type that a call of the method gets; nothing runs before it is
      * subscribed.
      */
-    Object assemble(Class<?> declaringType, Object self, Object[] arguments) throws Throwable {
-        Object direct = type.direct(declaringType);
-        return direct != null ? ((Assembler) direct).assemble(this, declaringType, self, arguments, type.single())
-                : type.fromFlow(new FlowCall(declaringType, self, arguments), declaringType);
+    Object assemble(Object self, Object[] arguments) throws Throwable {
+        return direct != null ? ((Assembler) direct).assemble(this, self, arguments, type.single())
+                : type.fromFlow(new FlowCall(self, arguments), declaringType);
+    }
+
+    /**
+     * What a subscription reads of the call it belongs to, from the call's publisher, so that it need not keep a
+     * copy of its own.
+     */
+    public interface Assembly {
+        /** The receiver of the woven method's call; null for a static method. */
+        Object self();
+
+        Object[] arguments();
     }
 
     /**
@@ -128,26 +156,36 @@ public final class ReactiveInvocation {
      * speak that library's types: defined next to the application's copy of the library, not in the agent.
      */
     public interface Assembler {
-        /** The publisher of one call of {@code invocation}'s method; a single-item type when {@code single}. */
-        Object assemble(ReactiveInvocation invocation, Class<?> declaringType, Object self, Object[] arguments,
-                        boolean single);
+        /**
+         * The publisher of one call of {@code invocation}'s method, an {@link Assembly}; a single-item type when
+         * {@code single}.
+         */
+        Object assemble(ReactiveInvocation invocation, Object self, Object[] arguments, boolean single);
     }
 
     /** One call's publisher as a JDK Flow publisher: the one way for every library without an Assembler. */
-    private final class FlowCall implements Flow.Publisher<Object> {
-        private final Class<?> declaringType;
+    private final class FlowCall implements Flow.Publisher<Object>, Assembly {
         private final Object self;
         private final Object[] arguments;
 
-        FlowCall(Class<?> declaringType, Object self, Object[] arguments) {
-            this.declaringType = declaringType;
+        FlowCall(Object self, Object[] arguments) {
             this.self = self;
             this.arguments = arguments;
         }
 
         @Override
+        public Object self() {
+            return self;
+        }
+
+        @Override
+        public Object[] arguments() {
+            return arguments;
+        }
+
+        @Override
         public void subscribe(Flow.Subscriber<? super Object> subscriber) {
-            new FlowSubscription(declaringType, self, arguments, subscriber).start();
+            new FlowSubscription(this, subscriber).start();
         }
     }
 
@@ -155,9 +193,8 @@ public final class ReactiveInvocation {
     private final class FlowSubscription extends Subscription implements Flow.Subscriber<Object> {
         private final Flow.Subscriber<? super Object> downstream;
 
-        FlowSubscription(Class<?> declaringType, Object self, Object[] arguments,
-                         Flow.Subscriber<? super Object> downstream) {
-            super(declaringType, self, arguments);
+        FlowSubscription(Assembly assembly, Flow.Subscriber<? super Object> downstream) {
+            super(assembly);
             this.downstream = downstream;
         }
 
@@ -224,9 +261,8 @@ public final class ReactiveInvocation {
         /** The upstream number of the fallback's publisher and of the body's run unprotected after a fault of ours. */
         protected static final int FALLBACK = -1;
         protected static final int UNPROTECTED = -2;
-        protected final Class<?> declaringType;
-        private final Object self;
-        private final Object[] arguments;
+        /** The call's receiver and arguments. */
+        private final Assembly assembly;
         /**
          * All the subscriber requested, which a later attempt's publisher is asked for: no later attempt starts
          * once an item reached the subscriber, so none is owed less. Guarded by the lock.
@@ -245,17 +281,19 @@ public final class ReactiveInvocation {
          * delay; one at a time, as each comes after the one before it fired or was cancelled.
          */
         private Future<?> timer;
-        // Read by the decision that follows the attempt it ended.
+        /**
+         * Read by the decision that follows the attempt it ended, which a lock or the publisher's own ordering of
+         * its signals puts after the write: written with a release store, without a volatile store's fence.
+         */
         private volatile boolean emitted;
+        /** Written as {@link #emitted} is; read by a fault of ours, which races the body's call either way. */
         private volatile boolean bodyInvoked;
         /** 1 while a thread holds the lock; a byte, which fits where the call's state leaves room. */
         private volatile byte locked;
 
-        protected Subscription(Class<?> declaringType, Object self, Object[] arguments) {
+        protected Subscription(Assembly assembly) {
             super(null, -1);
-            this.declaringType = declaringType;
-            this.self = self;
-            this.arguments = arguments;
+            this.assembly = assembly;
         }
 
         /**
@@ -332,7 +370,7 @@ public final class ReactiveInvocation {
             signalSubscribed();
             try {
                 steps.firstAttempt(chain);
-                steps.readArguments(this, arguments);
+                steps.readArguments(this, assembly.arguments());
                 startAttempt();
             } catch (RuntimeException | Error error) {
                 failedInside(error);
@@ -590,14 +628,14 @@ public final class ReactiveInvocation {
             if (ended(number)) {
                 return;
             }
-            bodyInvoked = true;
+            BODY_INVOKED.setRelease(this, true);
             if (injected != null) {
                 attemptEnded(number, injected);
                 return;
             }
             Object body;
             try {
-                body = runtime.invokeBodyBypassingAdvice(chain, declaringType, self, arguments);
+                body = runtime.invokeBodyBypassingAdvice(chain, declaringType, assembly.self(), assembly.arguments());
             } catch (Throwable thrown) {
                 attemptEnded(number, thrown);
                 return;
@@ -658,6 +696,7 @@ public final class ReactiveInvocation {
          */
         private boolean singleItem(int number, Object item) {
             // The checks are the application's code, run before the lock is taken; the verdict is kept under it.
+            Object self = assembly.self();
             boolean retryable = chain.retryOnResult != null && chain.retryOnResult.test(item, declaringType, self);
             boolean recordable = chain.recordOnResult != null && chain.recordOnResult.test(item, declaringType, self);
             boolean failedResult;
@@ -797,7 +836,7 @@ public final class ReactiveInvocation {
         private void fallback(Throwable failure) {
             Object outcome;
             try {
-                outcome = steps.invokeFallback(chain, declaringType, self, arguments, failure);
+                outcome = steps.invokeFallback(chain, declaringType, assembly.self(), assembly.arguments(), failure);
             } catch (Throwable fallbackFailure) {
                 finish(fallbackFailure);
                 return;
@@ -947,8 +986,8 @@ public final class ReactiveInvocation {
         private void runUnprotected() {
             Flow.Publisher<Object> publisher;
             try {
-                publisher = type.toFlow(runtime.invokeBodyBypassingAdvice(chain, declaringType, self, arguments),
-                        declaringType);
+                publisher = type.toFlow(runtime.invokeBodyBypassingAdvice(chain, declaringType, assembly.self(),
+                        assembly.arguments()), declaringType);
             } catch (Throwable failure) {
                 signal(failure);
                 return;
@@ -1003,7 +1042,7 @@ public final class ReactiveInvocation {
                     return;
                 }
                 emitting = true;
-                emitted = true;
+                EMITTED.setRelease(this, true);
             } finally {
                 unlock();
             }
@@ -1019,7 +1058,7 @@ public final class ReactiveInvocation {
                 return;
             }
             if (!emitted) {
-                emitted = true;
+                EMITTED.setRelease(this, true);
             }
             signalNext(item);
         }

@@ -78,6 +78,11 @@ final class SiteChain {
     final ReactiveType reactive;
     /** The driver of a reactive method's calls, made at its first call ({@link ReactiveInvocation#of}). */
     ReactiveInvocation reactiveDriver;
+    /**
+     * What the woven code of a reactive method gets at its call, which only assembles the publisher; null for any
+     * other method.
+     */
+    final ReactiveEntry reactiveEntry;
     /** Whether the timeout counts its deadline from the millisecond clock when no exact time is at hand. */
     final boolean roughTimeout;
     /**
@@ -138,6 +143,7 @@ final class SiteChain {
         this.judgesResult = retryOnResult != null || recordOnResult != null;
         this.asyncBody = definition.asyncBody();
         this.reactive = definition.reactiveType();
+        this.reactiveEntry = reactive == null ? null : new ReactiveEntry(this);
         this.bulkheadSpec = policies.spec(PolicyKind.BULKHEAD, BulkheadSpec.class);
         boolean pooled = bulkheadSpec != null && bulkheadSpec.type() == BulkheadType.THREAD_POOL && asyncBody != null;
         PolicyScope bulkheadScope = bulkheadSpec == null ? null : scope(policies, bulkheadSpec.name(), loaderScope);

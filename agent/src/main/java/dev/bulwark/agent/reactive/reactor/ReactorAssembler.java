@@ -5,9 +5,8 @@ import dev.bulwark.agent.chain.ReactiveInvocation;
 /** Made by the Reactor adapter's loader, once per application copy of reactor-core. */
 public final class ReactorAssembler implements ReactiveInvocation.Assembler {
     @Override
-    public Object assemble(ReactiveInvocation invocation, Class<?> declaringType, Object self, Object[] arguments,
-                           boolean single) {
-        return single ? ProtectedMono.assembled(invocation, declaringType, self, arguments)
-                : ProtectedFlux.assembled(invocation, declaringType, self, arguments);
+    public Object assemble(ReactiveInvocation invocation, Object self, Object[] arguments, boolean single) {
+        return single ? ProtectedMono.assembled(invocation, self, arguments)
+                : ProtectedFlux.assembled(invocation, self, arguments);
     }
 }

@@ -15,9 +15,9 @@ import reactor.util.context.Context;
 final class ReactorSubscription extends ReactiveInvocation.Subscription implements Subscription, CoreSubscriber<Object> {
     private final CoreSubscriber<? super Object> actual;
 
-    ReactorSubscription(ReactiveInvocation invocation, Class<?> declaringType, Object self, Object[] arguments,
+    ReactorSubscription(ReactiveInvocation invocation, ReactiveInvocation.Assembly assembly,
                         CoreSubscriber<? super Object> actual) {
-        invocation.super(declaringType, self, arguments);
+        invocation.super(assembly);
         this.actual = actual;
     }
 
