@@ -184,20 +184,40 @@ public final class BulwarkMetrics {
             }
         }
 
-        /** Only once counting has started, which it never stops: an entry's own counts need not ask again. */
+        /**
+         * Only once counting has started, which it never stops: an entry's own counts need not ask again. A thread
+         * finds its entry at its home number ({@link CellOwners#home}), told by its id (ids are never reused), with
+         * no look-up of its number, which only a thread whose home number another holds pays.
+         */
         @Override
         public CountedEntry countedEntry() {
+            long thread = CellOwners.currentThreadId();
+            AtomicReferenceArray<OwnCounts> all = entries;
+            if (all != null) {
+                OwnCounts entry = all.get(CellOwners.home(thread));
+                if (entry != null && entry.thread == thread) {
+                    return entry;
+                }
+            }
+            return ownEntry(thread);
+        }
+
+        /** The entry of a thread that has none at its home number: at its number, made at its first counted call there. */
+        private OwnCounts ownEntry(long thread) {
             int owner = CellOwners.current();
             if (owner == CellOwners.SHARED) {
                 return null;
             }
             AtomicReferenceArray<OwnCounts> all = entries;
             OwnCounts entry = all == null ? null : all.get(owner);
-            return entry != null ? entry : newEntry(owner);
+            return entry != null && entry.thread == thread ? entry : newEntry(owner, thread);
         }
 
-        /** The first counted call of a thread with this number; only that thread writes the number's slot. */
-        private OwnCounts newEntry(int owner) {
+        /**
+         * The first counted call of a thread with this number, or of the thread that took it over from one that ended;
+         * only the thread holding the number writes its slot.
+         */
+        private OwnCounts newEntry(int owner, long thread) {
             if (!counting) {
                 return null;
             }
@@ -206,7 +226,7 @@ public final class BulwarkMetrics {
                 all = new AtomicReferenceArray<>(CellOwners.OWNED);
                 entries = all;
             }
-            OwnCounts entry = new OwnCounts(retryOutcomes == null ? null : retryOutcomes.block(owner),
+            OwnCounts entry = new OwnCounts(thread, retryOutcomes == null ? null : retryOutcomes.block(owner),
                     bulkhead == null ? null : bulkhead.block(owner), limiter == null ? null : limiter.block(owner),
                     duration, duration.block(owner));
             all.set(owner, entry);
@@ -221,6 +241,8 @@ public final class BulwarkMetrics {
     private static final class OwnCounts extends CountedEntry {
         private static final int RETRY_SUCCESS = RetryOutcome.SUCCESS.ordinal();
 
+        /** The id of the thread that made it, and alone uses it. */
+        final long thread;
         /** Null where the site has no such policy. */
         private final long[] retryOutcomes;
         private final long[] bulkhead;
@@ -228,7 +250,9 @@ public final class BulwarkMetrics {
         private final DurationSeries duration;
         private final long[] durations;
 
-        OwnCounts(long[] retryOutcomes, long[] bulkhead, long[] limiter, DurationSeries duration, long[] durations) {
+        OwnCounts(long thread, long[] retryOutcomes, long[] bulkhead, long[] limiter, DurationSeries duration,
+                  long[] durations) {
+            this.thread = thread;
             this.retryOutcomes = retryOutcomes;
             this.bulkhead = bulkhead;
             this.limiter = limiter;
