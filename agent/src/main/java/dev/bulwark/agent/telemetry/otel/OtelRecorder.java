@@ -14,6 +14,8 @@ final class OtelRecorder implements Recorder {
     private final boolean counting;
     private final OtelSpans spans;
     private final EventfulSpans eventful;
+    /** What an invocation starts as when it is no span from its start: decided once, not at each call. */
+    private final Object unspanned;
     private final String target;
 
     OtelRecorder(OpenTelemetry openTelemetry, TelemetrySettings settings, String target) {
@@ -26,6 +28,7 @@ final class OtelRecorder implements Recorder {
                 .tracerBuilder(TelemetrySettings.SCOPE).setInstrumentationVersion(settings.version()).build();
         this.spans = settings.spans() == SpanMode.ALL ? new OtelSpans(tracer) : null;
         this.eventful = settings.spans() == SpanMode.EVENTFUL ? new EventfulSpans(tracer) : null;
+        this.unspanned = eventful != null ? EVENTFUL : counting ? COUNTING : NOT_RECORDING;
         this.target = target;
     }
 
@@ -36,13 +39,7 @@ final class OtelRecorder implements Recorder {
 
     @Override
     public Object invocationStarted(String site) {
-        if (spans != null) {
-            return spans.start(site);
-        }
-        if (eventful != null) {
-            return EVENTFUL;
-        }
-        return counting ? COUNTING : NOT_RECORDING;
+        return spans != null ? spans.start(site) : unspanned;
     }
 
     @Override
