@@ -12,7 +12,6 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.policy.ratelimit.RateScope;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Bulwark's own counts of every metric instrument (docs/telemetry.md), one set per agent, independent of the
@@ -97,9 +96,11 @@ public final class BulwarkMetrics {
         /**
          * Each thread's {@link CountedEntry}, by its number ({@link CellOwners}); made at the first, since only a
          * site that shares its invocation asks. Two threads racing to make it may each put one: an entry holds no
-         * counts of its own (they are in the series' blocks), so one lost is simply made again.
+         * counts of its own (they are in the series' blocks), so one lost is simply made again. Plain reads and
+         * writes: a slot is written only by the thread holding its number, and read by another only to find an
+         * entry not its own, which the entry's final id tells it.
          */
-        private AtomicReferenceArray<OwnCounts> entries;
+        private OwnCounts[] entries;
 
         SiteCounts(PolicyName site, PolicyName retry, PolicyName bulkheadName, PolicyName limiterName) {
             retryOutcomes = retry == null ? null : retryCalls.resolve(retry);
@@ -192,9 +193,9 @@ public final class BulwarkMetrics {
         @Override
         public CountedEntry countedEntry() {
             long thread = CellOwners.currentThreadId();
-            AtomicReferenceArray<OwnCounts> all = entries;
+            OwnCounts[] all = entries;
             if (all != null) {
-                OwnCounts entry = all.get(CellOwners.home(thread));
+                OwnCounts entry = all[CellOwners.home(thread)];
                 if (entry != null && entry.thread == thread) {
                     return entry;
                 }
@@ -208,8 +209,8 @@ public final class BulwarkMetrics {
             if (owner == CellOwners.SHARED) {
                 return null;
             }
-            AtomicReferenceArray<OwnCounts> all = entries;
-            OwnCounts entry = all == null ? null : all.get(owner);
+            OwnCounts[] all = entries;
+            OwnCounts entry = all == null ? null : all[owner];
             return entry != null && entry.thread == thread ? entry : newEntry(owner, thread);
         }
 
@@ -221,15 +222,15 @@ public final class BulwarkMetrics {
             if (!counting) {
                 return null;
             }
-            AtomicReferenceArray<OwnCounts> all = entries;
+            OwnCounts[] all = entries;
             if (all == null) {
-                all = new AtomicReferenceArray<>(CellOwners.OWNED);
+                all = new OwnCounts[CellOwners.OWNED];
                 entries = all;
             }
             OwnCounts entry = new OwnCounts(thread, retryOutcomes == null ? null : retryOutcomes.block(owner),
                     bulkhead == null ? null : bulkhead.block(owner), limiter == null ? null : limiter.block(owner),
                     duration, duration.block(owner));
-            all.set(owner, entry);
+            all[owner] = entry;
             return entry;
         }
     }
