@@ -49,9 +49,11 @@ public class Policies {
     FailsafeExecutor<String> failsafeChain4;
     FailsafeExecutor<String> failsafeAll;
 
+    /** Whether the first iteration checked that the agent wove {@link WovenService}. */
+    private boolean wovenChecked;
+
     @Setup(Level.Trial)
     public void setUp() {
-        WovenService.requireWoven();
         clLimiter = com.netflix.concurrency.limits.limiter.SimpleLimiter.newBuilder()
                 .limit(com.netflix.concurrency.limits.limit.Gradient2Limit.newBuilder()
                         .initialLimit(20).minLimit(1).maxConcurrency(200).build())
@@ -103,6 +105,20 @@ public class Policies {
         failsafeChain4 = Failsafe.with(failsafeRetry(), failsafeBreaker(), failsafeLimiter(), failsafeBulkhead());
         failsafeAll = Failsafe.with(failsafeRetry(), failsafeBreaker(), failsafeLimiter(), failsafeTimeout(),
                 failsafeBulkhead());
+    }
+
+    /**
+     * The check is the first woven call, so it waits for every trial's set-up: an {@link OpenTelemetrySdks} state is
+     * then registered before it, as an application registers its SDK at start-up. Made before, it let Bulwark's
+     * telemetry look for an SDK in vain and find it a second later, into the first warm-up iteration, whose
+     * unrecorded calls had by then shaped how the JIT compiled the woven code.
+     */
+    @Setup(Level.Iteration)
+    public void checkWovenOnce() {
+        if (!wovenChecked) {
+            WovenService.requireWoven();
+            wovenChecked = true;
+        }
     }
 
     @TearDown(Level.Trial)

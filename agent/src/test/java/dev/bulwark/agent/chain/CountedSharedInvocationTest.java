@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -199,6 +201,77 @@ class CountedSharedInvocationTest {
             holders.add(dispatcher.enter(site));
         }
         assertThat(holders).as("every slot was given back").noneMatch(invocation -> invocation.skipBody);
+    }
+
+    @Test
+    void aThreadUsesAnEntryOfItsOwnWhetherItsHomeNumberIsHeldByAnotherOrWasLeftByOneThatEnded() throws Exception {
+        int site = chains.site("retry { max-attempts = 3, delay = 0ms }");
+        int callsEach = 100;
+        CountDownLatch firstCounted = new CountDownLatch(1);
+        CountDownLatch firstMayEnd = new CountDownLatch(1);
+        List<Throwable> faults = Collections.synchronizedList(new ArrayList<>());
+        Set<Invocation> firstEntries = ConcurrentHashMap.newKeySet();
+        Set<Invocation> sharingEntries = ConcurrentHashMap.newKeySet();
+        Set<Invocation> successorEntries = ConcurrentHashMap.newKeySet();
+        Thread first = new Thread(() -> {
+            try {
+                callSucceeding(site, callsEach, firstEntries);
+                firstCounted.countDown();
+                firstMayEnd.await();
+            } catch (Throwable fault) {
+                faults.add(fault);
+            }
+        });
+        first.start();
+        firstCounted.await();
+        // Thread ids are never reused: one of the same home number is made by making threads until one has it.
+        Thread sharingHome = threadOfHomeNumber(first, () -> callSucceeding(site, callsEach, sharingEntries), faults);
+        sharingHome.start();
+        sharingHome.join();
+        firstMayEnd.countDown();
+        first.join();
+        Thread successor = threadOfHomeNumber(first, () -> callSucceeding(site, callsEach, successorEntries), faults);
+        successor.start();
+        successor.join();
+
+        assertThat(faults).isEmpty();
+        assertThat(firstEntries).hasSize(1);
+        assertThat(sharingEntries).as("a thread whose home number a live thread holds").hasSize(1)
+                .doesNotContainAnyElementsOf(firstEntries);
+        assertThat(successorEntries).as("a thread that took the home number over from one that ended").hasSize(1)
+                .doesNotContainAnyElementsOf(firstEntries).doesNotContainAnyElementsOf(sharingEntries);
+        assertThat(count(metrics.retryCalls, RetryOutcome.SUCCESS.ordinal())).isEqualTo(3L * callsEach);
+        assertThat(durations()).containsExactly("success 0.0 x" + 3 * callsEach);
+    }
+
+    /** Counted calls that succeed at once, each telling which invocation object it ran in. */
+    private void callSucceeding(int site, int calls, Set<Invocation> entries) {
+        for (int i = 0; i < calls; i++) {
+            Invocation invocation = dispatcher.enter(site);
+            entries.add(invocation);
+            assertThat(dispatcher.endStateless(invocation, null)).isNull();
+        }
+    }
+
+    /** A thread, not started, whose id has the same home number of the metric cells (of 64) as {@code other}'s. */
+    private static Thread threadOfHomeNumber(Thread other, Runnable body, List<Throwable> faults) {
+        for (; ; ) {
+            Thread thread = new Thread(() -> {
+                try {
+                    body.run();
+                } catch (Throwable fault) {
+                    faults.add(fault);
+                }
+            });
+            if (homeNumber(thread) == homeNumber(other)) {
+                return thread;
+            }
+        }
+    }
+
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+
+    private static long homeNumber(Thread thread) {
+        return thread.getId() % 64;
     }
 
     /** Calls the site, one call in ten failing, and tells which calls the bulkhead admitted and which it refused. */

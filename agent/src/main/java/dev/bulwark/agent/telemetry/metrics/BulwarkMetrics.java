@@ -12,7 +12,6 @@ import dev.bulwark.agent.policy.circuitbreaker.CircuitState;
 import dev.bulwark.agent.policy.ratelimit.RateScope;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Bulwark's own counts of every metric instrument (docs/telemetry.md), one set per agent, independent of the
@@ -97,9 +96,11 @@ public final class BulwarkMetrics {
         /**
          * Each thread's {@link CountedEntry}, by its number ({@link CellOwners}); made at the first, since only a
          * site that shares its invocation asks. Two threads racing to make it may each put one: an entry holds no
-         * counts of its own (they are in the series' blocks), so one lost is simply made again.
+         * counts of its own (they are in the series' blocks), so one lost is simply made again. Plain reads and
+         * writes: a slot is written only by the thread holding its number, and read by another only to find an
+         * entry not its own, which the entry's final id tells it.
          */
-        private AtomicReferenceArray<OwnCounts> entries;
+        private OwnCounts[] entries;
 
         SiteCounts(PolicyName site, PolicyName retry, PolicyName bulkheadName, PolicyName limiterName) {
             retryOutcomes = retry == null ? null : retryCalls.resolve(retry);
@@ -184,32 +185,52 @@ public final class BulwarkMetrics {
             }
         }
 
-        /** Only once counting has started, which it never stops: an entry's own counts need not ask again. */
+        /**
+         * Only once counting has started, which it never stops: an entry's own counts need not ask again. A thread
+         * finds its entry at its home number ({@link CellOwners#home}), told by its id (ids are never reused), with
+         * no look-up of its number, which only a thread whose home number another holds pays.
+         */
         @Override
         public CountedEntry countedEntry() {
+            long thread = CellOwners.currentThreadId();
+            OwnCounts[] all = entries;
+            if (all != null) {
+                OwnCounts entry = all[CellOwners.home(thread)];
+                if (entry != null && entry.thread == thread) {
+                    return entry;
+                }
+            }
+            return ownEntry(thread);
+        }
+
+        /** The entry of a thread that has none at its home number: at its number, made at its first counted call there. */
+        private OwnCounts ownEntry(long thread) {
             int owner = CellOwners.current();
             if (owner == CellOwners.SHARED) {
                 return null;
             }
-            AtomicReferenceArray<OwnCounts> all = entries;
-            OwnCounts entry = all == null ? null : all.get(owner);
-            return entry != null ? entry : newEntry(owner);
+            OwnCounts[] all = entries;
+            OwnCounts entry = all == null ? null : all[owner];
+            return entry != null && entry.thread == thread ? entry : newEntry(owner, thread);
         }
 
-        /** The first counted call of a thread with this number; only that thread writes the number's slot. */
-        private OwnCounts newEntry(int owner) {
+        /**
+         * The first counted call of a thread with this number, or of the thread that took it over from one that ended;
+         * only the thread holding the number writes its slot.
+         */
+        private OwnCounts newEntry(int owner, long thread) {
             if (!counting) {
                 return null;
             }
-            AtomicReferenceArray<OwnCounts> all = entries;
+            OwnCounts[] all = entries;
             if (all == null) {
-                all = new AtomicReferenceArray<>(CellOwners.OWNED);
+                all = new OwnCounts[CellOwners.OWNED];
                 entries = all;
             }
-            OwnCounts entry = new OwnCounts(retryOutcomes == null ? null : retryOutcomes.block(owner),
+            OwnCounts entry = new OwnCounts(thread, retryOutcomes == null ? null : retryOutcomes.block(owner),
                     bulkhead == null ? null : bulkhead.block(owner), limiter == null ? null : limiter.block(owner),
                     duration, duration.block(owner));
-            all.set(owner, entry);
+            all[owner] = entry;
             return entry;
         }
     }
@@ -221,6 +242,8 @@ public final class BulwarkMetrics {
     private static final class OwnCounts extends CountedEntry {
         private static final int RETRY_SUCCESS = RetryOutcome.SUCCESS.ordinal();
 
+        /** The id of the thread that made it, and alone uses it. */
+        final long thread;
         /** Null where the site has no such policy. */
         private final long[] retryOutcomes;
         private final long[] bulkhead;
@@ -228,7 +251,9 @@ public final class BulwarkMetrics {
         private final DurationSeries duration;
         private final long[] durations;
 
-        OwnCounts(long[] retryOutcomes, long[] bulkhead, long[] limiter, DurationSeries duration, long[] durations) {
+        OwnCounts(long thread, long[] retryOutcomes, long[] bulkhead, long[] limiter, DurationSeries duration,
+                  long[] durations) {
+            this.thread = thread;
             this.retryOutcomes = retryOutcomes;
             this.bulkhead = bulkhead;
             this.limiter = limiter;

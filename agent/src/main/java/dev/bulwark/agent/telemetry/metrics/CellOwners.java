@@ -43,9 +43,23 @@ final class CellOwners {
         return NUMBER.get()[0];
     }
 
-    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; the id is only a spreading hint here
     private static int home(Thread thread) {
-        return (int) thread.getId() & (OWNED - 1);
+        return home(id(thread));
+    }
+
+    /** The home number of the thread of id {@code threadId}. */
+    static int home(long threadId) {
+        return (int) threadId & (OWNED - 1);
+    }
+
+    /** The calling thread's id, which no other thread of this JVM ever had or will have. */
+    static long currentThreadId() {
+        return id(Thread.currentThread());
+    }
+
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; both return the same unique id
+    private static long id(Thread thread) {
+        return thread.getId();
     }
 
     /**

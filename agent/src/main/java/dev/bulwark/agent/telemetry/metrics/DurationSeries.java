@@ -39,6 +39,8 @@ public final class DurationSeries extends Series {
     /** A word whose sum or count reached half its room is folded before it takes another record. */
     private static final long FOLD_SUM = 1L << (SUM_BITS - 1);
     private static final long FOLD_COUNT = 1L << (Long.SIZE - SUM_BITS - 1);
+    /** The top bit of each half: a half reached {@link #FOLD_SUM} or {@link #FOLD_COUNT} when its bit is set. */
+    private static final long FULL_BITS = FOLD_SUM | (FOLD_COUNT << SUM_BITS);
 
     private final AtomicReferenceArray<long[]> blocks = new AtomicReferenceArray<>(CellOwners.OWNED);
     private final AtomicLongArray shared = new AtomicLongArray(CELLS);
@@ -92,7 +94,7 @@ public final class DurationSeries extends Series {
     }
 
     private static boolean full(long word) {
-        return (word & SUM_MASK) >= FOLD_SUM || (word >>> SUM_BITS) >= FOLD_COUNT;
+        return (word & FULL_BITS) != 0;
     }
 
     /** The block of words of number {@code owner} ({@link CellOwners}), for the thread holding it to record into. */

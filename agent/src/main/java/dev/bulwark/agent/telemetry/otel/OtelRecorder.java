@@ -11,9 +11,10 @@ import io.opentelemetry.api.trace.Tracer;
  * invocation's callbacks make its spans (spans on).
  */
 final class OtelRecorder implements Recorder {
-    private final boolean counting;
     private final OtelSpans spans;
     private final EventfulSpans eventful;
+    /** What an invocation starts as when it is no span from its start: decided once, not at each call. */
+    private final Object unspanned;
     private final String target;
 
     OtelRecorder(OpenTelemetry openTelemetry, TelemetrySettings settings, String target) {
@@ -21,11 +22,11 @@ final class OtelRecorder implements Recorder {
             OtelMetrics.register(openTelemetry.getMeterProvider().meterBuilder(TelemetrySettings.SCOPE)
                     .setInstrumentationVersion(settings.version()).build(), settings.metrics(), settings.registry());
         }
-        this.counting = settings.metrics() != null;
         Tracer tracer = settings.spans() == SpanMode.OFF ? null : openTelemetry.getTracerProvider()
                 .tracerBuilder(TelemetrySettings.SCOPE).setInstrumentationVersion(settings.version()).build();
         this.spans = settings.spans() == SpanMode.ALL ? new OtelSpans(tracer) : null;
         this.eventful = settings.spans() == SpanMode.EVENTFUL ? new EventfulSpans(tracer) : null;
+        this.unspanned = eventful != null ? EVENTFUL : settings.metrics() != null ? COUNTING : NOT_RECORDING;
         this.target = target;
     }
 
@@ -36,13 +37,7 @@ final class OtelRecorder implements Recorder {
 
     @Override
     public Object invocationStarted(String site) {
-        if (spans != null) {
-            return spans.start(site);
-        }
-        if (eventful != null) {
-            return EVENTFUL;
-        }
-        return counting ? COUNTING : NOT_RECORDING;
+        return spans != null ? spans.start(site) : unspanned;
     }
 
     @Override
