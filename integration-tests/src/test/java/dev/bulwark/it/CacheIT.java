@@ -1,6 +1,7 @@
 package dev.bulwark.it;
 
 import dev.bulwark.it.app.CacheScenarios;
+import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,6 +97,34 @@ class CacheIT {
         assertThat(hit.stderr()).contains("defined " + ANNOTATED + " from the cache");
     }
 
+    /**
+     * An attach retransforms the classes already loaded. A class that loaded meanwhile on the attaching thread
+     * (describing a loaded class by reflection loads its methods' parameter types) was left unwoven by Byte
+     * Buddy, which weaves no class inside its own weaving: it ran unprotected in that JVM, and the cache kept it
+     * as a class to leave as it is, so that every later start ran it unprotected too.
+     */
+    @Test
+    void aClassLoadingWhileAnAttachRetransformsIsWovenAndNotKeptUnwoven() throws Exception {
+        Path cache = dir.resolve("cache");
+        AgentJvm jvm = AgentJvm.withoutAgent().option("-Dbulwark.cache.dir=" + cache);
+        if (AgentJvm.javaFeatureVersion() >= 21) {
+            jvm.option("-XX:+EnableDynamicAgentLoading");
+        }
+        AgentJvm.Running running = jvm.start(CacheScenarios.class, "attachThenCall");
+        running.awaitOutput("READY");
+        ByteBuddyAgent.attach(AgentJvm.AGENT_JAR.toFile(), String.valueOf(running.pid()));
+        running.send("GO");
+        ScenarioResult attached = running.finish();
+        assertThat(attached.get("before")).as(attached.toString()).isEqualTo("returned:not yet");
+        assertThat(attached.get("after")).isEqualTo("returned:ok");
+        assertThat(attached.getInt("afterAttempts")).isEqualTo(3);
+
+        ScenarioResult started = AgentJvm.withAgent().option("-Dbulwark.cache.dir=" + cache)
+                .run(CacheScenarios.class, "callsAttachedLater");
+        assertThat(started.get("after")).as(started.toString()).isEqualTo("returned:ok");
+        assertThat(started.getInt("afterAttempts")).isEqualTo(3);
+    }
+
     /** @param config the config file, or null for the built-in defaults */
     private ScenarioResult run(Path cache, Path config) throws IOException, InterruptedException {
         return run(cache, config, AgentJvm.AGENT_JAR);
@@ -113,6 +142,8 @@ class CacheIT {
         assertThat(result.get("retried")).as(result.toString()).isEqualTo("returned:ok");
         assertThat(result.getInt("retriedAttempts")).isEqualTo(3);
         assertThat(result.get("fellBack")).isEqualTo("returned:spare after broken");
+        assertThat(result.get("classLevel")).isEqualTo("returned:ok");
+        assertThat(result.getInt("classLevelAttempts")).isEqualTo(3);
         assertThat(result.get("configured")).isEqualTo("threw:IllegalStateException:always");
         assertThat(result.getInt("configuredAttempts")).isEqualTo(configuredAttempts);
         assertThat(result.get("plain")).isEqualTo("returned:plain");

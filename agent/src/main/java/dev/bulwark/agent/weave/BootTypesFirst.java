@@ -1,7 +1,9 @@
 package dev.bulwark.agent.weave;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.pool.TypePool;
 
 /**
@@ -50,6 +52,24 @@ final class BootTypesFirst implements AgentBuilder.PoolStrategy {
     public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {
         return new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(), classFileLocator,
                 TypePool.Default.ReaderMode.FAST, parent);
+    }
+
+    /**
+     * As {@link #typePool}, but a type the locator lacks is described as a public class extending {@code Object}
+     * instead of failing: Byte Buddy needs every type of every method's signature to weave a class, and one
+     * method naming a library that is not deployed must not leave the whole class unprotected. Only for a class
+     * whose weaving failed so; the methods naming such a type are not woven.
+     */
+    TypePool standingInForAbsentTypes(ClassFileLocator classFileLocator) {
+        return new TypePool.Default.WithLazyResolution(TypePool.CacheProvider.Simple.withObjectType(), classFileLocator,
+                TypePool.Default.ReaderMode.FAST, parent) {
+            @Override
+            protected Resolution doResolve(String name) {
+                Resolution resolution = super.doResolve(name);
+                return resolution.isResolved() ? resolution : new Resolution.Simple(new TypeDescription.Latent(name,
+                        Opcodes.ACC_PUBLIC, TypeDescription.Generic.OfNonGenericType.ForLoadedType.of(Object.class)));
+            }
+        };
     }
 
     @Override

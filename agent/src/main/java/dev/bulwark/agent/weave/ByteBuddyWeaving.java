@@ -10,12 +10,14 @@ import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -87,7 +89,11 @@ final class ByteBuddyWeaving {
     /** Registers the transformer, behind the weaver's prefilter, and weaves the matching classes already loaded. */
     static void installRetransforming(Weaver weaver, Instrumentation instrumentation) {
         ByteBuddyWeaving weaving = new ByteBuddyWeaving(weaver, ByteBuddyWeaving::reportLeftOut);
+        // Described from their class files, not by reflection on the loaded classes: listing a loaded class's
+        // methods loads the type of every parameter, and a class loading so, while Byte Buddy retransforms on this
+        // thread, would be left unwoven for good.
         weaving.agentBuilder()
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with((AgentBuilder.TransformerDecorator) transformer -> weaving.new Prefiltered(transformer))
                 .installOn(instrumentation);
@@ -117,7 +123,7 @@ final class ByteBuddyWeaving {
                 List<String> reports;
                 try {
                     woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
-                    while (weaving.leaveOutFailedMethod()) {
+                    while (weaving.leaveOutFailedMethod() || weaving.standInForAbsentTypes()) {
                         woven = attempt(weaving, byteBuddy, module, loader, internalName, redefined, domain, classFile);
                     }
                 } finally {
@@ -183,7 +189,7 @@ final class ByteBuddyWeaving {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(BootTypesFirst.SHARED)
+                .with(new PoolOfThisWeaving())
                 .with(new Listener())
                 .ignore(ignored)
                 .type(selected)
@@ -211,6 +217,10 @@ final class ByteBuddyWeaving {
                 continue;
             }
             SiteDefinition site = planner.plan(type, method, config, loader);
+            if (site != null && absentType(type, method)) {
+                classBeingWoven.get().leftOutForAbsentType();
+                continue;
+            }
             if (site != null) {
                 String key = SitePlanner.key(method);
                 planned.put(key, new ClassWeaving.PlannedSite(type.getName() + "#" + key,
@@ -218,6 +228,35 @@ final class ByteBuddyWeaving {
             }
         }
         return planned;
+    }
+
+    /** Whether a type of the method's signature is absent from its loader, as reported once when so. */
+    private static boolean absentType(TypeDescription type, MethodDescription method) {
+        String missing = SitePlanner.missingType(method);
+        if (missing == null) {
+            return false;
+        }
+        BulwarkLog.warnOnce("absent type " + type.getName() + "#" + SitePlanner.key(method),
+                type.getName() + "#" + method.getName() + parameterList(method) + " is not protected: its class loader"
+                        + " cannot find " + missing + ", which its signature names, so the method cannot run either;"
+                        + " the other methods of the class are");
+        return true;
+    }
+
+    /** The shared pools, describing the types the class's loader lacks as stand-ins once an attempt failed on one. */
+    private final class PoolOfThisWeaving implements AgentBuilder.PoolStrategy {
+        @Override
+        public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader) {
+            ClassWeaving weaving = classBeingWoven.get();
+            return weaving != null && weaving.standsInForAbsentTypes()
+                    ? BootTypesFirst.SHARED.standingInForAbsentTypes(classFileLocator)
+                    : BootTypesFirst.SHARED.typePool(classFileLocator, classLoader);
+        }
+
+        @Override
+        public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader, String name) {
+            return typePool(classFileLocator, classLoader);
+        }
     }
 
     /** {@code (int, java.lang.String[])} */
@@ -252,9 +291,17 @@ final class ByteBuddyWeaving {
      */
     private final class Listener extends AgentBuilder.Listener.Adapter {
         @Override
+        public void onDiscovery(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded) {
+            ClassWeaving weaving = classBeingWoven.get();
+            if (weaving != null) {
+                weaving.seen();
+            }
+        }
+
+        @Override
         public void onError(String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
             ClassWeaving weaving = classBeingWoven.get();
-            if (weaving == null || !weaving.failedOnOneMethod(throwable)) {
+            if (weaving == null || !(weaving.failedOnOneMethod(throwable) || weaving.failedOnAbsentType(throwable))) {
                 if (weaving != null) {
                     weaving.failedWhole();
                 }

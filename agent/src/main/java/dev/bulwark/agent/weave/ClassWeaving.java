@@ -5,6 +5,7 @@ import dev.bulwark.agent.chain.SiteDefinition;
 import dev.bulwark.agent.config.BulwarkConfig;
 import dev.bulwark.agent.runtime.BulwarkLog;
 import net.bytebuddy.jar.asm.MethodTooLargeException;
+import net.bytebuddy.pool.TypePool;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,6 +33,21 @@ final class ClassWeaving {
     private String failed;
     /** Set when an attempt failed for another cause than one method: what it gave is not kept in the cache. */
     private boolean failedWhole;
+    /**
+     * Set when Byte Buddy looked at the class. It does not when the class loads while its own lock is held on
+     * this thread (a class loading while another is woven, or while an attach retransforms): left as it is then,
+     * the class says nothing of what weaving it gives, and must not be kept as left as it is.
+     */
+    private boolean seen;
+    /**
+     * Set when a method was left out because a type of its signature is absent from its class's loader: what
+     * weaving gave then depends on the loader, which the cache's key does not name, so it is not kept.
+     */
+    private boolean dependsOnLoader;
+    /** Set when an attempt failed on a type its class's loader cannot describe, until the next one stands in for it. */
+    private boolean failedOnAbsentType;
+    /** Whether this attempt describes a type the loader lacks as a stand-in class, not a failure. */
+    private boolean standInForAbsentTypes;
     /** The placeholder of the n-th woven method's id is this plus n ({@link SiteIdConstants}). */
     private final int placeholderBase;
 
@@ -85,9 +101,50 @@ final class ClassWeaving {
         failedWhole = true;
     }
 
-    /** Whether the class was woven, or left as it is, as it would be every time: no failure, no method left out. */
+    void seen() {
+        seen = true;
+    }
+
+    /** A method of the class, protected but for an absent type of its signature, is left unwoven. */
+    void leftOutForAbsentType() {
+        dependsOnLoader = true;
+    }
+
+    /**
+     * Whether {@code failure}, which failed the current attempt, is Byte Buddy describing the class's methods
+     * (it needs every type of their signatures) with one its loader lacks; if so the next attempt stands in for it.
+     */
+    boolean failedOnAbsentType(Throwable failure) {
+        for (Throwable cause = failure; cause != null && !standInForAbsentTypes; cause = cause.getCause()) {
+            if (cause instanceof TypePool.Resolution.NoSuchTypeException) {
+                failedOnAbsentType = true;
+                dependsOnLoader = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** After an attempt failed on an absent type: true, and the next one describes such types as stand-ins. */
+    boolean standInForAbsentTypes() {
+        if (!failedOnAbsentType) {
+            return false;
+        }
+        failedOnAbsentType = false;
+        standInForAbsentTypes = true;
+        return true;
+    }
+
+    boolean standsInForAbsentTypes() {
+        return standInForAbsentTypes;
+    }
+
+    /**
+     * Whether the class was woven, or left as it is, as it would be every time: Byte Buddy looked at it, no
+     * failure, no method left out, nothing that depends on what else its loader holds.
+     */
     boolean keepable() {
-        return !failedWhole && leftOut.isEmpty();
+        return seen && !failedWhole && leftOut.isEmpty() && !dependsOnLoader;
     }
 
     int placeholderBase() {

@@ -21,6 +21,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDefinition;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.pool.TypePool;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -122,6 +123,31 @@ final class SitePlanner {
             matching.add(experiment);
         }
         return matching;
+    }
+
+    /**
+     * The first type of the method's signature that its class's loader cannot describe (a library the class was
+     * built against but that is not deployed, Reactor for a method returning {@code Mono}, say), or null. Weaving
+     * needs each of them, and failing on one would leave the whole class unprotected.
+     */
+    static String missingType(MethodDescription method) {
+        List<TypeDescription> types = new ArrayList<>(method.getParameters().asTypeList().asErasures());
+        types.add(method.getReturnType().asErasure());
+        for (TypeDescription type : types) {
+            TypeDescription element = type;
+            while (element.isArray()) {
+                element = element.getComponentType();
+            }
+            if (element.isPrimitive()) {
+                continue;
+            }
+            try {
+                element.isInterface();
+            } catch (TypePool.Resolution.NoSuchTypeException unresolvable) {
+                return element.getName();
+            }
+        }
+        return null;
     }
 
     /** The reactive type the method returns, by name: nothing of its library is loaded to tell. */

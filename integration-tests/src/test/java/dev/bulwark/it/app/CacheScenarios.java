@@ -5,7 +5,7 @@ import dev.bulwark.annotations.Retry;
 
 /**
  * Classes woven the same whether they come from the cache of woven classes or not (CacheIT): an annotated retry,
- * a fallback, and a method only the config protects.
+ * a fallback, a retry its class's annotation gives, and a method only the config protects.
  */
 public final class CacheScenarios {
     public static void main(String[] args) throws Throwable {
@@ -17,6 +17,9 @@ public final class CacheScenarios {
         Report.put("retried", Report.outcome(annotated::fetch));
         Report.put("retriedAttempts", annotated.attempts);
         Report.put("fellBack", Report.outcome(annotated::broken));
+        ClassAnnotated classAnnotated = new ClassAnnotated();
+        Report.put("classLevel", Report.outcome(classAnnotated::fetch));
+        Report.put("classLevelAttempts", classAnnotated.attempts);
         Configured configured = new Configured();
         Report.put("configured", Report.outcome(configured::call));
         Report.put("configuredAttempts", configured.attempts);
@@ -48,6 +51,56 @@ public final class CacheScenarios {
         @Fallback(method = "doesNotExist")
         public String unfit() {
             return "unfit";
+        }
+    }
+
+    /** Its public method is protected by the class's annotation alone. */
+    @Retry(maxAttempts = 3, delay = "1ms")
+    public static final class ClassAnnotated {
+        int attempts;
+
+        public String fetch() {
+            if (++attempts < 3) {
+                throw new IllegalStateException("attempt " + attempts);
+            }
+            return "ok";
+        }
+    }
+
+    /**
+     * Loads {@link AttachedLater} by a parameter type only, waits for the test to attach the agent, then calls
+     * it: describing this class by reflection while the attach retransforms it would load that class then.
+     */
+    public static void attachThenCall() throws Exception {
+        Report.put("before", Report.outcome(() -> call(null)));
+        System.out.println("READY");
+        System.out.flush();
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+        callsAttachedLater();
+    }
+
+    /** What {@link #attachThenCall} does once attached, in a JVM started with the agent. */
+    public static void callsAttachedLater() {
+        AttachedLater later = new AttachedLater();
+        Report.put("after", Report.outcome(() -> call(later)));
+        Report.put("afterAttempts", later.attempts);
+    }
+
+    @Retry(maxAttempts = 2, delay = "1ms")
+    static String call(AttachedLater later) {
+        return later == null ? "not yet" : later.fetch();
+    }
+
+    /** Protected by its class's annotation; first loaded after the attach, or while it retransforms. */
+    @Retry(maxAttempts = 3, delay = "1ms")
+    public static final class AttachedLater {
+        int attempts;
+
+        public String fetch() {
+            if (++attempts < 3) {
+                throw new IllegalStateException("attempt " + attempts);
+            }
+            return "ok";
         }
     }
 

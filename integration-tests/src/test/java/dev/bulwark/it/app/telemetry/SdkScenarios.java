@@ -76,7 +76,16 @@ public final class SdkScenarios {
         for (int i = 0; i < Integer.getInteger("scenario.warmUp"); i++) {
             AdaptiveWorkload.quickOrStuck(false).toCompletableFuture().join();
         }
-        Report.put("timeoutWarm", currentTimeout());
+        // On a loaded machine more than a tenth of the warm-up calls may be slow (a compilation, a pause): more
+        // quick calls outnumber them in the window, as they would in a service.
+        String warm = currentTimeout();
+        for (int round = 0; round < 30 && !warm.equals("0.01"); round++) {
+            for (int i = 0; i < 64; i++) {
+                AdaptiveWorkload.quickOrStuck(false).toCompletableFuture().join();
+            }
+            warm = currentTimeout();
+        }
+        Report.put("timeoutWarm", warm);
         String loosened = currentTimeout();
         for (int round = 0; round < 30 && !loosened.equals("0.2"); round++) {
             CompletableFuture<?>[] stuck = new CompletableFuture<?>[64];
