@@ -2,7 +2,6 @@ package dev.bulwark.agent.config;
 
 import dev.bulwark.agent.telemetry.SpanMode;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 
@@ -17,8 +16,6 @@ public final class BuiltInDefaults {
     public static final String SOURCE = "built-in defaults";
     public static final boolean METRICS = true;
     public static final SpanMode SPANS = SpanMode.ALL;
-    /** {@code bulwark.cache.dir}. */
-    public static final String CACHE_DIR = "~/.cache/bulwark";
 
     private BuiltInDefaults() {
     }
@@ -34,18 +31,5 @@ public final class BuiltInDefaults {
     public static boolean alone(String agentArguments, Properties systemProperties, Map<String, String> environment) {
         return !ConfigSources.namesAFile(agentArguments, systemProperties, environment)
                 && !ConfigSources.hasOverridesOutside("cache", systemProperties);
-    }
-
-    /**
-     * Where the cache of woven classes is, told from the {@code -Dbulwark.cache.*} properties alone, before
-     * Typesafe Config has read the config that {@link #alone} is; null when they turn it off. A bad value is only
-     * reported once the config is read, which then decides.
-     */
-    public static Path cacheDirectory(Properties systemProperties) {
-        if ("false".equalsIgnoreCase(systemProperties.getProperty("bulwark.cache.enabled", "").trim())) {
-            return null;
-        }
-        String dir = systemProperties.getProperty("bulwark.cache.dir", CACHE_DIR).trim();
-        return dir.isEmpty() ? null : CacheSettings.directoryOf(dir);
     }
 }

@@ -21,6 +21,8 @@ import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -392,14 +394,16 @@ public final class BulwarkConfig {
         BlockReader reader = new BlockReader(object("cache"), ConfigSources.ROOT + ".cache");
         reader.rejectUnknownKeys(CACHE_KEYS);
         boolean enabled = reader.bool("enabled", true);
-        String dir = reader.string("dir", BuiltInDefaults.CACHE_DIR).trim();
+        String dir = reader.string("dir", "~/.cache/bulwark").trim();
         long maxBytes = reader.bytes("max-size", 1, DEFAULT_CACHE_BYTES);
         if (dir.isEmpty()) {
             reader.problem("dir", "a directory", "\"\"");
             enabled = false;
         }
         reader.problems().forEach(problems);
-        return new CacheSettings(enabled, CacheSettings.directoryOf(dir), maxBytes);
+        String home = System.getProperty("user.home", "");
+        Path directory = dir.equals("~") || dir.startsWith("~/") ? Paths.get(home, dir.substring(1)) : Paths.get(dir);
+        return new CacheSettings(enabled, directory.toAbsolutePath(), maxBytes);
     }
 
     /** The cache of woven classes; read at start only. */

@@ -1,7 +1,6 @@
 package dev.bulwark.agent.config;
 
 import java.nio.file.Path;
-import java.nio.file.Paths;
 
 /** The cache of woven classes ({@code bulwark.cache}), read when the agent starts. */
 public final class CacheSettings {
@@ -13,13 +12,6 @@ public final class CacheSettings {
         this.enabled = enabled;
         this.directory = directory;
         this.maxBytes = maxBytes;
-    }
-
-    /** The directory {@code dir} names, {@code ~} standing for the user's home. */
-    static Path directoryOf(String dir) {
-        String home = System.getProperty("user.home", "");
-        Path directory = dir.equals("~") || dir.startsWith("~/") ? Paths.get(home, dir.substring(1)) : Paths.get(dir);
-        return directory.toAbsolutePath();
     }
 
     public boolean enabled() {

@@ -14,7 +14,6 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -282,39 +281,21 @@ public final class Weaver {
      * digesting a key, describing a class and its annotations with Byte Buddy). Nothing of the application is
      * touched; with an empty or no cache nothing is done, so an application with nothing to protect pays for
      * none of it.
-     *
-     * <p>What needs no config is done while the built-in defaults may still be read on another thread, the
-     * directory told from the system properties as the config will tell it. Byte Buddy is warmed up only after
-     * them: the first class from the cache waits for the config, which a third busy thread on a small machine
-     * would only delay.
      */
     private void warmUpForCache() {
         try {
-            BulwarkConfig known = config;
-            Path directory = known != null ? (known.cache().enabled() ? known.cache().directory() : null)
-                    : BuiltInDefaults.cacheDirectory(System.getProperties());
-            if (directory == null || !WovenClassCache.holdsEntries(directory)) {
-                return;
-            }
-            warmUpKeys();
             BulwarkConfig config = underCurrentConfig(Function.identity());
-            WovenClassCache opened = cache(config);
-            if (opened != null) {
-                opened.key(config.fingerprint(), "", new byte[0]);
-                CachedClassPlanning.warmUp(this);
+            CacheSettings settings = config.cache();
+            if (settings.enabled() && WovenClassCache.holdsEntries(settings.directory())) {
+                WovenClassCache opened = cache(config);
+                if (opened != null) {
+                    opened.key(config.fingerprint(), "", new byte[0]);
+                    CachedClassPlanning.warmUp(this);
+                }
             }
         } catch (RuntimeException | LinkageError e) {
             // Only the first class from the cache pays for what was not warmed up.
             BulwarkLog.debug("cache: not warmed up: " + e);
-        }
-    }
-
-    /** Reads the agent's build and digests a key once, neither of which needs the config. */
-    private static void warmUpKeys() {
-        try {
-            WovenClassCache.key(String.valueOf(WovenClassCache.agentBuild()), "", "", new byte[0]);
-        } catch (IOException e) {
-            // Reported when the cache is opened.
         }
     }
 

@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,9 +51,6 @@ final class WovenClassCache {
     static final String BUILD_ATTRIBUTE = "Bulwark-Build";
     private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
-
-    /** Read once, by the warm-up thread before the first class from the cache needs it; null until then. */
-    private static volatile Optional<String> knownBuild;
 
     private final Path directory;
     private final long maxBytes;
@@ -148,15 +144,6 @@ final class WovenClassCache {
      * @throws IOException when the jar cannot be read or its manifest names no build
      */
     static String agentBuild() throws IOException {
-        Optional<String> known = knownBuild;
-        if (known == null) {
-            known = Optional.ofNullable(readAgentBuild());
-            knownBuild = known;
-        }
-        return known.orElse(null);
-    }
-
-    private static String readAgentBuild() throws IOException {
         URL self = WovenClassCache.class.getResource(WovenClassCache.class.getSimpleName() + ".class");
         if (self == null || !"jar".equals(self.getProtocol())) {
             return null;

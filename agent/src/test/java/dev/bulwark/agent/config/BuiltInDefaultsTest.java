@@ -70,23 +70,6 @@ class BuiltInDefaultsTest {
         assertThat(alone()).isFalse();
     }
 
-    @Test
-    void tellTheCacheDirectoryFromThePropertiesAsTheConfigDoes() {
-        assertThat(BuiltInDefaults.cacheDirectory(fixture.properties)).isEqualTo(fixture.load().cache().directory());
-
-        fixture.properties.setProperty("bulwark.cache.dir", dir.resolve("cache").toString());
-        assertThat(BuiltInDefaults.cacheDirectory(fixture.properties)).isEqualTo(fixture.load().cache().directory())
-                .isEqualTo(dir.resolve("cache").toAbsolutePath());
-
-        fixture.properties.setProperty("bulwark.cache.dir", "~/elsewhere");
-        assertThat(BuiltInDefaults.cacheDirectory(fixture.properties)).isEqualTo(fixture.load().cache().directory());
-
-        fixture.properties.setProperty("bulwark.cache.enabled", "false");
-        assertThat(fixture.load().cache().enabled()).isFalse();
-        assertThat(BuiltInDefaults.cacheDirectory(fixture.properties)).isNull();
-        assertThat(fixture.problems).isEmpty();
-    }
-
     private boolean alone() {
         return BuiltInDefaults.alone(fixture.agentArguments, fixture.properties, fixture.environment);
     }
