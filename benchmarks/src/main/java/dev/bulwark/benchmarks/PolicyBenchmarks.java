@@ -6,9 +6,12 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The cost of one protected call of a no-op method (see {@link Work}): bare, woven by Bulwark, decorated by
@@ -32,6 +35,21 @@ public class PolicyBenchmarks {
     @Benchmark
     public long ref_nanoTime() {
         return System.nanoTime();
+    }
+
+    /**
+     * Reference: one permit of a count every thread shares taken and given back, two atomic read-modify-writes:
+     * the least any bulkhead does per call, whatever it reports.
+     */
+    @Benchmark
+    public int ref_permitTakenAndGivenBack(SharedPermits permits) {
+        permits.inUse.incrementAndGet();
+        return permits.inUse.decrementAndGet();
+    }
+
+    @State(Scope.Benchmark)
+    public static class SharedPermits {
+        final AtomicInteger inUse = new AtomicInteger();
     }
 
     // --- Bulwark, woven by the agent ---

@@ -1,5 +1,7 @@
 package dev.bulwark.it;
 
+import net.bytebuddy.agent.ByteBuddyAgent;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -146,6 +148,22 @@ final class AgentJvm {
 
     ScenarioResult run(Class<?> scenarioClass, String scenario) throws IOException, InterruptedException {
         return start(scenarioClass, scenario).finish();
+    }
+
+    /**
+     * Runs the scenario in a JVM started without the agent: once the scenario prints {@code READY} the agent jar
+     * is attached to it, and then the line {@code GO} is sent, which the scenario waits for.
+     */
+    ScenarioResult runAttachingTheAgentWhenReady(Class<?> scenarioClass, String scenario) throws IOException,
+            InterruptedException {
+        if (javaFeatureVersion() >= 21) {
+            option("-XX:+EnableDynamicAgentLoading");
+        }
+        Running running = start(scenarioClass, scenario);
+        running.awaitOutput("READY");
+        ByteBuddyAgent.attach(AGENT_JAR.toFile(), String.valueOf(running.pid()));
+        running.send("GO");
+        return running.finish();
     }
 
     Running start(Class<?> scenarioClass, String scenario) throws IOException {

@@ -1,7 +1,6 @@
 package dev.bulwark.it;
 
 import dev.bulwark.it.app.CacheScenarios;
-import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,15 +105,8 @@ class CacheIT {
     @Test
     void aClassLoadingWhileAnAttachRetransformsIsWovenAndNotKeptUnwoven() throws Exception {
         Path cache = dir.resolve("cache");
-        AgentJvm jvm = AgentJvm.withoutAgent().option("-Dbulwark.cache.dir=" + cache);
-        if (AgentJvm.javaFeatureVersion() >= 21) {
-            jvm.option("-XX:+EnableDynamicAgentLoading");
-        }
-        AgentJvm.Running running = jvm.start(CacheScenarios.class, "attachThenCall");
-        running.awaitOutput("READY");
-        ByteBuddyAgent.attach(AgentJvm.AGENT_JAR.toFile(), String.valueOf(running.pid()));
-        running.send("GO");
-        ScenarioResult attached = running.finish();
+        ScenarioResult attached = AgentJvm.withoutAgent().option("-Dbulwark.cache.dir=" + cache)
+                .runAttachingTheAgentWhenReady(CacheScenarios.class, "attachThenCall");
         assertThat(attached.get("before")).as(attached.toString()).isEqualTo("returned:not yet");
         assertThat(attached.get("after")).isEqualTo("returned:ok");
         assertThat(attached.getInt("afterAttempts")).isEqualTo(3);

@@ -309,6 +309,8 @@ class ConfigIT {
         assertThat(result.get("fetchStockWoven")).isEqualTo("returned:pear in stock after 4 calls");
         assertThat(result.getInt("flakyWovenCalls")).as("the annotated method is woven once").isEqualTo(2);
         assertThat(result.get("plainWoven")).isEqualTo("returned:ok after 2");
+        // Weaving InventoryClient again must not load the class its reserve(Reservation) names.
+        assertThat(result.get("reservationAfterReload")).isEqualTo("returned:confirmed after 3 calls");
 
         assertThat(result.getLong("unwovenMillis")).as("unwoven within 15s").isNotNegative();
         assertThat(result.getInt("fetchStockUnwovenCalls")).isEqualTo(1);

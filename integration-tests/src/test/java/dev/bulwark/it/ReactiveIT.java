@@ -1,7 +1,6 @@
 package dev.bulwark.it;
 
 import dev.bulwark.it.app.BreakerScenarios;
-import dev.bulwark.it.app.WithoutItsLibrary;
 import dev.bulwark.it.app.parity.ReactiveChaos;
 import dev.bulwark.it.app.parity.ReactiveParity;
 import org.assertj.core.api.SoftAssertions;
@@ -54,20 +53,6 @@ class ReactiveIT {
         assertThat(result.stdout()).contains("dev.bulwark.agent.chain.ChainDispatcher")
                 .doesNotContain("reactor.core.").doesNotContain("org.reactivestreams.")
                 .doesNotContain("dev.bulwark.agent.chain.ReactiveInvocation");
-    }
-
-    /**
-     * Without Reactor, the method that returns a {@code Mono} cannot be described in full; that left the whole
-     * class unwoven, its other methods unprotected with it.
-     */
-    @Test
-    void aClassWhosePublisherMethodsLibraryIsAbsentHasItsOtherMethodsProtected() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent()
-                .run(WithoutItsLibrary.class, "plainMethodOfAClassWithAPublisherMethod");
-
-        assertThat(result.get("plain")).as(result.toString()).isEqualTo("returned:ok");
-        assertThat(result.getInt("plainAttempts")).isEqualTo(3);
-        assertThat(result.stderr()).doesNotContain("ERROR");
     }
 
     /** The Reactor adapter is stored for its own loader; no class of Reactor's, nor of reactive-streams', ships. */

@@ -2,7 +2,6 @@ package dev.bulwark.it;
 
 import dev.bulwark.it.app.StartupScenarios;
 import dev.bulwark.it.app.WeavingScenarios;
-import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
@@ -39,6 +38,19 @@ class WeavingIT {
         assertThat(result.getInt("publicInherits")).isEqualTo(3);
         assertThat(result.getInt("ownAnnotationWins")).isEqualTo(5);
         assertThat(result.getInt("packagePrivate")).isEqualTo(1);
+    }
+
+    /**
+     * Without Reactor, a method that returns a {@code Mono} cannot be described in full; that left the whole class
+     * unwoven, its other methods unprotected with it.
+     */
+    @Test
+    void aClassWithAMethodOfALibraryThatIsNotDeployedHasItsOtherMethodsProtected() throws Exception {
+        ScenarioResult result = run("classWithAMethodOfAnAbsentLibrary");
+        assertThat(result.get("plain")).as(result.toString()).isEqualTo("returned:ok after 3");
+        assertThat(result.stderr()).contains("[bulwark] WARN " + WeavingScenarios.class.getName()
+                + "$OptionalReactive#reactively() is not protected: its class loader cannot find reactor.core.publisher.Mono")
+                .doesNotContain("ERROR");
     }
 
     @Test
@@ -137,15 +149,7 @@ class WeavingIT {
 
     @Test
     void aDynamicAttachProtectsAnAlreadyLoadedClass() throws Exception {
-        AgentJvm jvm = AgentJvm.withoutAgent();
-        if (AgentJvm.javaFeatureVersion() >= 21) {
-            jvm.option("-XX:+EnableDynamicAgentLoading");
-        }
-        AgentJvm.Running running = jvm.start(WeavingScenarios.class, "dynamicAttach");
-        running.awaitOutput("READY");
-        ByteBuddyAgent.attach(AgentJvm.AGENT_JAR.toFile(), String.valueOf(running.pid()));
-        running.send("GO");
-        ScenarioResult result = running.finish();
+        ScenarioResult result = AgentJvm.withoutAgent().runAttachingTheAgentWhenReady(WeavingScenarios.class, "dynamicAttach");
         assertThat(result.get("before")).isEqualTo("threw:IllegalStateException:attempt 1");
         assertThat(result.getInt("callsBefore")).isEqualTo(1);
         assertThat(result.get("after")).isEqualTo("returned:ok after 3");

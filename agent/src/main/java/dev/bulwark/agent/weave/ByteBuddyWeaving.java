@@ -89,11 +89,7 @@ final class ByteBuddyWeaving {
     /** Registers the transformer, behind the weaver's prefilter, and weaves the matching classes already loaded. */
     static void installRetransforming(Weaver weaver, Instrumentation instrumentation) {
         ByteBuddyWeaving weaving = new ByteBuddyWeaving(weaver, ByteBuddyWeaving::reportLeftOut);
-        // Described from their class files, not by reflection on the loaded classes: listing a loaded class's
-        // methods loads the type of every parameter, and a class loading so, while Byte Buddy retransforms on this
-        // thread, would be left unwoven for good.
         weaving.agentBuilder()
-                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with((AgentBuilder.TransformerDecorator) transformer -> weaving.new Prefiltered(transformer))
                 .installOn(instrumentation);
@@ -189,6 +185,10 @@ final class ByteBuddyWeaving {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                // A class woven again (an attach, a reload) is described from its class file, not by reflection on
+                // the loaded class: listing its methods so loads the type of every parameter, and a class loading
+                // inside Byte Buddy's weaving on this thread is left unwoven for good.
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_FIRST)
                 .with(new PoolOfThisWeaving())
                 .with(new Listener())
                 .ignore(ignored)

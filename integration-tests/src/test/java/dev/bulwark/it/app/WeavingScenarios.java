@@ -3,6 +3,7 @@ package dev.bulwark.it.app;
 import dev.bulwark.agent.bootstrap.Dispatcher;
 import dev.bulwark.agent.bootstrap.Invocation;
 import dev.bulwark.annotations.Retry;
+import reactor.core.publisher.Mono;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -116,7 +117,28 @@ public final class WeavingScenarios {
         }
     }
 
-    /** The body of the generated {@code flaky()}. */
+    /** Run without Reactor on the class path: {@link OptionalReactive}'s plain method is protected all the same. */
+    public static void classWithAMethodOfAnAbsentLibrary() {
+        Report.put("plain", Report.outcome(OptionalReactive::flaky));
+    }
+
+    /**
+     * Built against Reactor, as a library's optional reactive methods are: without Reactor its method returning
+     * a {@code Mono} can never run, but its other methods are protected as ever.
+     */
+    public static final class OptionalReactive {
+        @Retry(maxAttempts = 3, delay = "1ms")
+        public static String flaky() {
+            return failsTwice();
+        }
+
+        @Retry(maxAttempts = 3, delay = "1ms")
+        public static Mono<String> reactively() {
+            return Mono.just("never called");
+        }
+    }
+
+    /** The body of the generated {@code flaky()}, and of {@link OptionalReactive#flaky}. */
     public static String failsTwice() {
         int call = CALLS.incrementAndGet();
         if (call < 3) {

@@ -115,6 +115,7 @@ public final class ConfigScenarios {
         measure("fetchStockWoven", InventoryClient.CALLS, fetchStock);
         measure("flakyWoven", Annotated.CALLS, Annotated::flaky);
         measure("plainWoven", Annotated.PLAIN_CALLS, Annotated::plain);
+        measure("reservationAfterReload", Reservation.CALLS, () -> inventory.reserve(new Reservation()));
         step("woven");
 
         Report.put("unwovenMillis", millisUntilRunning(InventoryClient.CALLS, fetchStock, 1));

@@ -1,5 +1,7 @@
 package dev.bulwark.it.app.config.legacy;
 
+import dev.bulwark.it.app.config.Reservation;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Legacy code with no Bulwark annotations: only {@code instrument} entries in the config protect it. */
@@ -24,6 +26,11 @@ public class InventoryClient {
     public String store(String sku) {
         CALLS.incrementAndGet();
         throw new IllegalStateException("store failed");
+    }
+
+    /** Not matched either; its parameter's class is first loaded after the reload that weaves this one again. */
+    public String reserve(Reservation reservation) {
+        return reservation.confirm();
     }
 
     private String cached(String sku, Throwable failure) {
