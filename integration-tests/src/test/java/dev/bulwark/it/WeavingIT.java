@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,13 +84,20 @@ class WeavingIT {
     /**
      * With no config of the user's, the agent reads its built-in defaults on a thread of its own while the
      * application starts. Neither that nor the application loading Bulwark's annotation types is a reason to
-     * build Byte Buddy: the annotation types are never woven.
+     * build Byte Buddy: the annotation types are never woven. Nor is a cache of woven classes holding other
+     * applications' classes (the default directory is shared): it is opened, but Byte Buddy is warmed up for
+     * planning only once a class with sites comes from it.
      */
     @Test
-    void nothingProtectedMeansNoByteBuddyEvenWhenTheAnnotationTypesLoad() throws Exception {
-        ScenarioResult result = AgentJvm.withAgent().option("-Xlog:class+load=info:stdout")
+    void nothingProtectedMeansNoByteBuddyEvenWhenTheAnnotationTypesLoad(@TempDir Path dir) throws Exception {
+        Path cache = Files.createDirectory(dir.resolve("cache"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        Files.createFile(cache.resolve("0123.woven"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rw-------")));
+        ScenarioResult result = AgentJvm.withAgent().option("-Xlog:class+load=info:stdout", "-Dbulwark.cache.dir=" + cache)
                 .run(StartupScenarios.class, "annotationTypesLoadedButNothingProtected");
         assertThat(result.get("phase")).isEqualTo("config read");
+        assertThat(result.get("cacheWarmUp")).isEqualTo("waiting");
         assertThat(result.stdout()).contains("dev.bulwark.annotations.Backoff ", "dev.bulwark.agent.config.SpecReader ")
                 .doesNotContain("dev.bulwark.shaded.bytebuddy.");
         assertThat(result.stderr()).contains("config: built-in defaults").doesNotContain("ERROR");

@@ -13,12 +13,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed values from one policy block and records every value that does not fit, with its key and
  * origin, instead of throwing at the first one: the user sees all problems of a block at once.
  */
 final class BlockReader {
+    /** Compiled once: every exception list of every site planned is checked against it. */
+    private static final Pattern CLASS_NAME = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     private static final long[] UNIT_NANOS = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L,
             1_000_000_000L, 1_000_000L, 1_000L};
     private static final String[] UNIT_NAMES = {"d", "h", "m", "s", "ms", "us"};
@@ -184,7 +187,7 @@ final class BlockReader {
         try {
             List<String> names = block.getStringList(key);
             for (String name : names) {
-                if (!name.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                if (!CLASS_NAME.matcher(name).matches()) {
                     problem(key, "fully qualified class names", "\"" + name + "\"");
                     return fallback;
                 }

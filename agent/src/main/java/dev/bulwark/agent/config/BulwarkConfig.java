@@ -92,11 +92,19 @@ public final class BulwarkConfig {
     private final CacheSettings cache;
     /** Computed at the first look-up in the cache of woven classes. */
     private volatile String fingerprint;
+    /** What {@link #fingerprint} is for a config that is the agent's {@code reference.conf} alone, cache aside. */
+    static final String BUILT_IN_FINGERPRINT = "built-in defaults";
+    /**
+     * Whether this config is the agent's {@code reference.conf} alone, but for the cache's own settings: no file,
+     * no {@code -Dbulwark.*} override outside {@code cache}. Its content is then a function of the agent's build.
+     */
+    private final boolean builtInAlone;
 
     private BulwarkConfig(Origins origins, Set<String> setAsideProperties, Consumer<ConfigProblem> problems) {
         this.origins = origins;
         this.setAsideProperties = setAsideProperties;
         this.sources = origins.read(setAsideProperties, problems);
+        this.builtInAlone = sources.file == null && !ConfigSources.hasOverridesOutside("cache", origins.systemProperties);
         this.root = sources.merged;
         this.problems = problems;
         BlockReader top = new BlockReader(root, ConfigSources.ROOT);
@@ -405,10 +413,16 @@ public final class BulwarkConfig {
 
     /**
      * A digest of everything in this config but the cache's own settings: any change to it may change which
-     * methods of a class are woven, so a woven class is kept under it.
+     * methods of a class are woven, so a woven class is kept under it. The built-in defaults alone are named,
+     * not digested: they are part of the agent's build, which the cache's keys name too, and rendering the
+     * whole config with Typesafe Config to digest it would sit on the first cached class's path at start-up.
      */
     public String fingerprint() {
         String known = fingerprint;
+        if (known == null && builtInAlone) {
+            known = BUILT_IN_FINGERPRINT;
+            fingerprint = known;
+        }
         if (known == null) {
             String rendered = root.withoutPath("cache").root().render(ConfigRenderOptions.concise().setJson(false));
             try {

@@ -2,9 +2,15 @@ package dev.bulwark.agent.weave;
 
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.pool.TypePool;
+
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Byte Buddy's type pools, with the types every woven class refers to — {@code java.*} and Bulwark's
@@ -27,13 +33,26 @@ final class BootTypesFirst implements AgentBuilder.PoolStrategy {
             new ClassFileLocator.Compound(ClassFileLocator.ForClassLoader.ofBootLoader(),
                     ClassFileLocator.ForClassLoader.ofSystemLoader()),
             TypePool.Default.ReaderMode.FAST);
+    /** Bulwark's annotation types as described to every pool, each with its methods listed once. */
+    private final Map<String, TypePool.Resolution> annotationTypes = new ConcurrentHashMap<>();
     private final TypePool parent = new TypePool() {
         @Override
         public Resolution describe(String name) {
+            if (name.startsWith(ANNOTATIONS)) {
+                Resolution known = annotationTypes.get(name);
+                if (known != null) {
+                    return known;
+                }
+            }
             if (name.startsWith("java.") || name.startsWith(ANNOTATIONS)) {
                 Resolution resolution = sharedTypes.describe(name);
                 if (resolution.isResolved()) {
-                    return resolution;
+                    if (!name.startsWith(ANNOTATIONS)) {
+                        return resolution;
+                    }
+                    Resolution listed = new Resolution.Simple(new WithListedMethods(resolution.resolve()));
+                    Resolution raced = annotationTypes.putIfAbsent(name, listed);
+                    return raced == null ? listed : raced;
                 }
             }
             return new Resolution.Illegal(name);
@@ -75,5 +94,40 @@ final class BootTypesFirst implements AgentBuilder.PoolStrategy {
     @Override
     public TypePool typePool(ClassFileLocator classFileLocator, ClassLoader classLoader, String name) {
         return typePool(classFileLocator, classLoader);
+    }
+
+    /**
+     * A type whose methods are described once. Byte Buddy reads an annotation's attribute left at its default by
+     * looking the attribute up among the annotation type's methods, which a type from a pool describes anew at
+     * every look-up: reading one annotation cost the square of its attributes in method descriptions, for every
+     * protected method planned.
+     */
+    private static final class WithListedMethods extends TypeDescription.AbstractBase.OfSimpleType.WithDelegation {
+        private final TypeDescription described;
+        private volatile MethodList<MethodDescription.InDefinedShape> methods;
+
+        WithListedMethods(TypeDescription described) {
+            this.described = described;
+        }
+
+        @Override
+        protected TypeDescription delegate() {
+            return described;
+        }
+
+        @Override
+        public String getName() {
+            return described.getName();
+        }
+
+        @Override
+        public MethodList<MethodDescription.InDefinedShape> getDeclaredMethods() {
+            MethodList<MethodDescription.InDefinedShape> listed = methods;
+            if (listed == null) {
+                listed = new MethodList.Explicit<>(new ArrayList<>(described.getDeclaredMethods()));
+                methods = listed;
+            }
+            return listed;
+        }
     }
 }

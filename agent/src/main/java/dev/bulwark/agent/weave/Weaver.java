@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -77,6 +78,8 @@ public final class Weaver {
      * class file again; a class loaded meanwhile on the thread replaces it, and its key is then computed anew.
      */
     private final ThreadLocal<Missed> missed = new ThreadLocal<>();
+    /** Opened by the first class with sites defined from the cache, whose planning will need Byte Buddy. */
+    private final CountDownLatch firstWithSites = new CountDownLatch(1);
 
     /** @param config the config at start-up, possibly still being read */
     public Weaver(CompletableFuture<BulwarkConfig> config, CallSites sites) {
@@ -280,7 +283,9 @@ public final class Weaver {
      * the first of them would otherwise run cold on the application's thread (reading the agent's build,
      * digesting a key, describing a class and its annotations with Byte Buddy). Nothing of the application is
      * touched; with an empty or no cache nothing is done, so an application with nothing to protect pays for
-     * none of it.
+     * none of it. Byte Buddy is warmed up only once a class with sites is defined from the cache: a cache
+     * holding other applications' classes (the default directory is shared) must not make an application with
+     * nothing to protect load it.
      */
     private void warmUpForCache() {
         try {
@@ -290,12 +295,15 @@ public final class Weaver {
                 WovenClassCache opened = cache(config);
                 if (opened != null) {
                     opened.key(config.fingerprint(), "", new byte[0]);
+                    firstWithSites.await();
                     CachedClassPlanning.warmUp(this);
                 }
             }
         } catch (RuntimeException | LinkageError e) {
             // Only the first class from the cache pays for what was not warmed up.
             BulwarkLog.debug("cache: not warmed up: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -343,6 +351,7 @@ public final class Weaver {
         }
         byte[] patched = SiteIdConstants.patch(cached.woven, cached.placeholderBase, ids);
         noteInstrumentMatches(className, cached.methodKeys, config);
+        firstWithSites.countDown();
         PendingClassSites pending = new PendingClassSites(this, loader, className, classFile, byMethod);
         for (int id : ids) {
             sites.definePending(id, pending);

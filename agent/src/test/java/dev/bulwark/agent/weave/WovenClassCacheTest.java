@@ -50,6 +50,19 @@ class WovenClassCacheTest {
     }
 
     @Test
+    void aConfigFileIsDigestedEvenWhenItChangesNothingAndADifferentFileGivesADifferentFingerprint() throws Exception {
+        String builtIn = config(Map.of()).fingerprint();
+        Path same = Files.writeString(dir.resolve("same.conf"), "bulwark { }");
+        Path other = Files.writeString(dir.resolve("other.conf"), "bulwark.defaults.retry.max-attempts = 7");
+
+        String sameFile = config(Map.of("bulwark.config", same.toString())).fingerprint();
+        String otherFile = config(Map.of("bulwark.config", other.toString())).fingerprint();
+
+        assertThat(sameFile).isNotEqualTo(builtIn).isEqualTo(config(Map.of("bulwark.config", same.toString())).fingerprint());
+        assertThat(otherFile).isNotEqualTo(sameFile).isNotEqualTo(builtIn);
+    }
+
+    @Test
     void anEntryReadsBackAsWrittenInAnOwnerOnlyDirectoryAndFile() throws Exception {
         Path cacheDir = dir.resolve("a/cache");
         WovenClassCache cache = WovenClassCache.open(cacheDir, 1 << 20, "build");

@@ -1,6 +1,7 @@
 package dev.bulwark.it.app;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.LogManager;
 
 /** Scenarios about what the agent does before and when the first protected class loads. Itself unprotected. */
@@ -18,7 +19,8 @@ public final class StartupScenarios {
 
     /**
      * Loads Bulwark's annotation types, as a framework scanning the application's annotations would, then waits
-     * for the agent to have read its built-in config on its own thread (which loads them too).
+     * for the agent to have read its built-in config on its own thread (which loads them too), and for its cache
+     * warm-up, if any, to settle.
      */
     public static void annotationTypesLoadedButNothingProtected() throws Exception {
         for (String type : new String[]{"Retry", "CircuitBreaker", "Timeout", "Backoff", "Jitter", "WindowType"}) {
@@ -30,6 +32,28 @@ public final class StartupScenarios {
             }
         }
         Report.put("phase", "config read");
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().equals("bulwark-cache-warm-up")) {
+                // Settled once done, or waiting for a class from the cache that this application never loads.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (thread.isAlive() && !waitsOnALatch(thread) && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                Report.put("cacheWarmUp", !thread.isAlive() ? "done" : waitsOnALatch(thread) ? "waiting" : "busy");
+            }
+        }
+    }
+
+    private static boolean waitsOnALatch(Thread thread) {
+        if (thread.getState() != Thread.State.WAITING) {
+            return false;
+        }
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getClassName().equals(CountDownLatch.class.getName()) && frame.getMethodName().equals("await")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
