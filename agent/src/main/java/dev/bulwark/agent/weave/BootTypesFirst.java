@@ -40,22 +40,25 @@ final class BootTypesFirst implements AgentBuilder.PoolStrategy {
         public Resolution describe(String name) {
             if (name.startsWith(ANNOTATIONS)) {
                 Resolution known = annotationTypes.get(name);
-                if (known != null) {
-                    return known;
-                }
+                return known != null ? known : listedOnce(name);
             }
-            if (name.startsWith("java.") || name.startsWith(ANNOTATIONS)) {
+            if (name.startsWith("java.")) {
                 Resolution resolution = sharedTypes.describe(name);
                 if (resolution.isResolved()) {
-                    if (!name.startsWith(ANNOTATIONS)) {
-                        return resolution;
-                    }
-                    Resolution listed = new Resolution.Simple(new WithListedMethods(resolution.resolve()));
-                    Resolution raced = annotationTypes.putIfAbsent(name, listed);
-                    return raced == null ? listed : raced;
+                    return resolution;
                 }
             }
             return new Resolution.Illegal(name);
+        }
+
+        private Resolution listedOnce(String name) {
+            Resolution resolution = sharedTypes.describe(name);
+            if (!resolution.isResolved()) {
+                return new Resolution.Illegal(name);
+            }
+            Resolution listed = new Resolution.Simple(new WithListedMethods(resolution.resolve()));
+            Resolution raced = annotationTypes.putIfAbsent(name, listed);
+            return raced == null ? listed : raced;
         }
 
         @Override

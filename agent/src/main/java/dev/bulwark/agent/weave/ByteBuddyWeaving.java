@@ -217,15 +217,16 @@ final class ByteBuddyWeaving {
                 continue;
             }
             SiteDefinition site = planner.plan(type, method, config, loader);
-            if (site != null && absentType(type, method)) {
+            if (site == null) {
+                continue;
+            }
+            if (absentType(type, method)) {
                 classBeingWoven.get().leftOutForAbsentType();
                 continue;
             }
-            if (site != null) {
-                String key = SitePlanner.key(method);
-                planned.put(key, new ClassWeaving.PlannedSite(type.getName() + "#" + key,
-                        type.getName() + "#" + method.getName() + parameterList(method), site));
-            }
+            String key = SitePlanner.key(method);
+            planned.put(key, new ClassWeaving.PlannedSite(type.getName() + "#" + key,
+                    type.getName() + "#" + method.getName() + parameterList(method), site));
         }
         return planned;
     }
